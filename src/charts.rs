@@ -1,0 +1,424 @@
+//! Stage 3: [`Records`] → [`Charts`]: the SP18 savings bars, the SPC charts
+//! of the appendix and the SPC variation icons, drawn with plotters as SVG
+//! text in the embedded font. Deterministic: the same records give the same
+//! bytes.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::fonts::{self, FAMILY};
+use crate::records::{Class, Records, SavingsRecord, SpcChartRecord};
+use crate::theme;
+
+/// One drawn chart, addressed by the path the records give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Path in the layout's world, e.g. `/charts/savings-18.svg`.
+    pub path: String,
+    pub svg: String,
+    /// Size in points; the layout places it at this size.
+    pub width: f64,
+    pub height: f64,
+    /// Heights of the chart's bands, top to bottom, for layouts that align
+    /// text with them (the savings labels); empty otherwise.
+    pub rows: Vec<f64>,
+}
+
+/// All charts of a pack.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Charts {
+    pub charts: Vec<Chart>,
+}
+
+impl Charts {
+    pub fn get(&self, path: &str) -> Option<&Chart> {
+        self.charts.iter().find(|c| c.path == path)
+    }
+}
+
+/// Height of one savings bar's band, in points; the layout aligns the
+/// labels to these bands.
+pub const SAVINGS_BAND: f64 = 26.0;
+/// Height of the savings chart's axis area, in points.
+pub const SAVINGS_AXIS: f64 = 24.0;
+/// Width of the savings chart, in points.
+pub const SAVINGS_WIDTH: f64 = 150.0;
+/// Size of an SPC chart in the appendix, in points.
+pub const SPC_WIDTH: f64 = 370.0;
+pub const SPC_HEIGHT: f64 = 165.0;
+
+/// Draws every chart the records ask for.
+pub fn render(records: &Records) -> Charts {
+    fonts::register_for_charts();
+    let mut charts = Vec::new();
+    for p in &records.priorities {
+        if let Some(s) = &p.savings {
+            charts.push(savings_chart(s));
+        }
+    }
+    for c in &records.appendix {
+        charts.push(spc_chart(c));
+    }
+    for class in [Class::CommonCause, Class::Improvement, Class::Concern] {
+        charts.push(variation_icon(class));
+    }
+    for class in [Class::Improvement, Class::NoChange, Class::Deterioration] {
+        charts.push(class_symbol(class));
+    }
+    Charts { charts }
+}
+
+fn rgb(hex: &str) -> RGBColor {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).expect("palette colours are hex");
+    RGBColor((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&rgb(theme::TEXT))
+}
+
+/// Horizontal bars, one band per item, the amount printed at each bar's end.
+fn savings_chart(s: &SavingsRecord) -> Chart {
+    let n = s.items.len().max(1);
+    let w = SAVINGS_WIDTH;
+    let h = SAVINGS_BAND * n as f64 + SAVINGS_AXIS;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        root.fill(&WHITE).expect("draw");
+        let max = s.items.iter().map(|i| i.amount).fold(0.0, f64::max).max(1.0);
+        let x_max = nice_ceiling(max * 1.3);
+        let mut chart = ChartBuilder::on(&root)
+            .margin_right(6)
+            .x_label_area_size(SAVINGS_AXIS as u32)
+            .build_cartesian_2d(0.0..x_max, 0.0..n as f64)
+            .expect("chart");
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font(7.0))
+            .x_desc(s.unit.as_str())
+            .axis_desc_style(font(7.0))
+            .light_line_style(rgb(theme::GRID))
+            .bold_line_style(rgb(theme::GRID))
+            .axis_style(rgb(theme::AXIS))
+            .draw()
+            .expect("mesh");
+        let bar = rgb(theme::BAR);
+        for (i, item) in s.items.iter().enumerate() {
+            let top = (n - i) as f64 - 0.2;
+            let bottom = (n - i - 1) as f64 + 0.2;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, bottom), (item.amount, top)],
+                    bar.filled(),
+                )))
+                .expect("bar");
+            let style = font(7.5).pos(Pos::new(HPos::Left, VPos::Center));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    item.text.clone(),
+                    (item.amount + x_max * 0.02, (top + bottom) / 2.0),
+                    style,
+                )))
+                .expect("label");
+        }
+        root.present().expect("present");
+    }
+    let mut rows = vec![SAVINGS_BAND; n];
+    rows.push(SAVINGS_AXIS);
+    Chart {
+        path: s.chart.clone(),
+        svg,
+        width: w,
+        height: h,
+        rows,
+    }
+}
+
+/// A round number at or above `v` for an axis end (1, 2, 2.5, 5 × 10ⁿ).
+fn nice_ceiling(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(v.log10().floor());
+    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        if step * mag >= v {
+            return step * mag;
+        }
+    }
+    10.0 * mag
+}
+
+fn signal_colour(class: Class) -> RGBColor {
+    match class {
+        Class::Improvement => rgb(theme::SPC_IMPROVEMENT),
+        Class::Concern => rgb(theme::SPC_CONCERN),
+        _ => rgb(theme::SPC_COMMON),
+    }
+}
+
+/// `Apr 12` from `2012-04`.
+fn month_tick(month: &str) -> String {
+    let (y, m) = month.split_once('-').unwrap_or(("", ""));
+    let names = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let m: usize = m.parse().unwrap_or(1);
+    format!("{} {}", names[(m - 1).min(11)], y.get(2..).unwrap_or(y))
+}
+
+/// An XmR chart: points and line, mean, process limits, the baseline
+/// shaded, signals coloured, and the projection's trend and interval.
+fn spc_chart(c: &SpcChartRecord) -> Chart {
+    let (w, h) = (SPC_WIDTH, SPC_HEIGHT);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        root.fill(&WHITE).expect("draw");
+        draw_spc(&root, c);
+        root.present().expect("present");
+    }
+    Chart {
+        path: c.chart.clone(),
+        svg,
+        width: w,
+        height: h,
+        rows: Vec::new(),
+    }
+}
+
+fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
+    let mut months: Vec<String> = c.points.iter().map(|p| p.month.clone()).collect();
+    if let Some(p) = &c.projection {
+        for (m, _) in &p.line {
+            if !months.contains(m) {
+                months.push(m.clone());
+            }
+        }
+    }
+    let index = |m: &str| months.iter().position(|x| x == m).unwrap_or(0) as f64;
+    let mut lo = c.lower_limit.min(c.points.iter().map(|p| p.value).fold(f64::MAX, f64::min));
+    let mut hi = c.upper_limit.max(c.points.iter().map(|p| p.value).fold(f64::MIN, f64::max));
+    if let Some(p) = &c.projection {
+        for (_, v) in &p.line {
+            lo = lo.min(*v);
+            hi = hi.max(*v);
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(1e-6);
+    let (lo, hi) = ((lo - pad).max(if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN }), hi + pad);
+    let n = months.len() as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(4)
+        .margin_right(10)
+        .x_label_area_size(18)
+        .y_label_area_size(38)
+        .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
+        .expect("chart");
+    let months_for_labels = months.clone();
+    let tick = move |x: &f64| -> String {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        months_for_labels
+            .get(i as usize)
+            .map(|m| month_tick(m))
+            .unwrap_or_default()
+    };
+    let is_proportion = c.upper_limit <= 1.5 && hi <= 1.5;
+    let y_fmt = move |v: &f64| -> String {
+        if is_proportion {
+            format!("{:.0}%", v * 100.0)
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(((n / 6.0).ceil() as usize + 1).max(2))
+        .x_label_formatter(&tick)
+        .y_labels(5)
+        .y_label_formatter(&y_fmt)
+        .label_style(font(7.0))
+        .light_line_style(rgb(theme::GRID))
+        .bold_line_style(rgb(theme::GRID))
+        .axis_style(rgb(theme::AXIS))
+        .draw()
+        .expect("mesh");
+
+    // Baseline period, shaded.
+    let baseline_end = 11.0_f64.min(c.points.len() as f64 - 1.0);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(-0.5, lo), (baseline_end + 0.5, hi)],
+            rgb(theme::BASELINE_SHADE).filled(),
+        )))
+        .expect("baseline");
+
+    // Projection interval band and trend line.
+    if let Some(p) = &c.projection {
+        let last_point = c.points.len() as f64 - 1.0;
+        let year_start = p
+            .line
+            .iter()
+            .map(|(m, _)| index(m))
+            .find(|x| *x > last_point)
+            .unwrap_or(n - 12.0);
+        let band_low = p.low / 12.0;
+        let band_high = p.high / 12.0;
+        let (band_low, band_high) = if is_proportion {
+            (p.low, p.high)
+        } else {
+            (band_low, band_high)
+        };
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(year_start - 0.5, band_low.max(lo)), (n - 0.5, band_high.min(hi))],
+                rgb(theme::PROJECTION_BAND).filled(),
+            )))
+            .expect("band");
+        chart
+            .draw_series(DashedLineSeries::new(
+                p.line.iter().map(|(m, v)| (index(m), *v)),
+                4,
+                3,
+                rgb(theme::PROJECTION_LINE).stroke_width(1),
+            ))
+            .expect("trend");
+    }
+
+    // Mean and limits.
+    let last_x = c.points.len() as f64 - 1.0;
+    chart
+        .draw_series(LineSeries::new(
+            [(-0.5, c.mean), (last_x + 0.5, c.mean)],
+            rgb(theme::MEAN).stroke_width(1),
+        ))
+        .expect("mean");
+    for limit in [c.lower_limit, c.upper_limit] {
+        if limit >= lo && limit <= hi {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, limit), (last_x + 0.5, limit)],
+                    3,
+                    2,
+                    rgb(theme::LIMIT).stroke_width(1),
+                ))
+                .expect("limit");
+        }
+    }
+
+    // The series and its points.
+    chart
+        .draw_series(LineSeries::new(
+            c.points.iter().enumerate().map(|(i, p)| (i as f64, p.value)),
+            rgb(theme::SERIES_LINE).stroke_width(1),
+        ))
+        .expect("line");
+    chart
+        .draw_series(c.points.iter().enumerate().map(|(i, p)| {
+            Circle::new((i as f64, p.value), 2, signal_colour(p.signal).filled())
+        }))
+        .expect("points");
+}
+
+/// The variation icon beside an SPC reading: a circle in the reading's
+/// colour holding a small run of points, with H or L for a special cause
+/// (by the palette, improvement blue, concern orange, common cause grey).
+fn variation_icon(class: Class) -> Chart {
+    let colour = match class {
+        Class::Improvement => theme::SPC_IMPROVEMENT,
+        Class::Concern => theme::SPC_CONCERN,
+        _ => theme::SPC_COMMON,
+    };
+    let dots = match class {
+        Class::Improvement => [(6.0, 13.0), (9.0, 12.0), (12.0, 10.0), (15.0, 8.0)],
+        Class::Concern => [(6.0, 8.0), (9.0, 10.0), (12.0, 12.0), (15.0, 13.0)],
+        _ => [(6.0, 10.0), (9.0, 11.5), (12.0, 9.0), (15.0, 10.5)],
+    };
+    let mut svg = String::new();
+    svg.push_str(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"20\" viewBox=\"0 0 20 20\">",
+    );
+    svg.push_str(&format!(
+        "<circle cx=\"10\" cy=\"10\" r=\"9\" fill=\"#FFFFFF\" stroke=\"{colour}\" stroke-width=\"2\"/>"
+    ));
+    let path: Vec<String> = dots.iter().map(|(x, y)| format!("{x},{y}")).collect();
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"1\"/>",
+        path.join(" ")
+    ));
+    for (x, y) in dots {
+        svg.push_str(&format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"1.4\" fill=\"{colour}\"/>"));
+    }
+    svg.push_str("</svg>");
+    Chart {
+        path: icon_path(class),
+        svg,
+        width: 20.0,
+        height: 20.0,
+        rows: Vec::new(),
+    }
+}
+
+/// The symbol beside a classed figure: ▲ improvement, ● no significant
+/// change, ▼ deterioration, in the class's text colour.
+fn class_symbol(class: Class) -> Chart {
+    let (name, colour, shape) = match class {
+        Class::Improvement => (
+            "improvement",
+            theme::IMPROVEMENT_TEXT,
+            "<polygon points=\"5,0.5 9.5,9 0.5,9\"",
+        ),
+        Class::Deterioration => (
+            "deterioration",
+            theme::DETERIORATION_TEXT,
+            "<polygon points=\"0.5,1 9.5,1 5,9.5\"",
+        ),
+        _ => (
+            "no-change",
+            theme::NO_CHANGE_TEXT,
+            "<circle cx=\"5\" cy=\"5\" r=\"4.2\"",
+        ),
+    };
+    Chart {
+        path: theme::symbol_path(name),
+        svg: format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" viewBox=\"0 0 10 10\">{shape} fill=\"{colour}\"/></svg>"
+        ),
+        width: 10.0,
+        height: 10.0,
+        rows: Vec::new(),
+    }
+}
+
+/// Where the variation icon of a reading lives in the layout's world.
+pub fn icon_path(class: Class) -> String {
+    let name = match class {
+        Class::Improvement => "improvement",
+        Class::Concern => "concern",
+        _ => "common-cause",
+    };
+    format!("/charts/icon-{name}.svg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_ends_are_round() {
+        assert_eq!(nice_ceiling(26.4), 50.0);
+        assert_eq!(nice_ceiling(19.0), 20.0);
+        assert_eq!(nice_ceiling(2.1), 2.5);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(month_tick("2012-04"), "Apr 12");
+    }
+}

@@ -1,0 +1,35 @@
+//! boardpack: publishes a police force's monthly performance workbook as the
+//! quarterly Police & Crime Plan Dashboard PDF, and archives signed-off packs
+//! so they can be verified years later.
+//!
+//! The pipeline has one type at each stage boundary:
+//!
+//! ```text
+//! .xlsx ──workbook──▶ Workbook ──compute──▶ Records ──charts──▶ Charts ──document──▶ PDF
+//! ```
+//!
+//! [`pipeline`] strings the stages together; [`cli`] is the command line.
+
+pub mod charts;
+pub mod cli;
+pub mod compute;
+pub mod document;
+pub mod fonts;
+pub mod output;
+pub mod period;
+pub mod pipeline;
+pub mod problem;
+pub mod projection;
+pub mod records;
+pub mod sample;
+pub mod sheet;
+pub mod spc;
+pub mod stats;
+pub mod theme;
+pub mod workbook;
+pub mod xlsx;
+
+pub use charts::Charts;
+pub use compute::{compute, Computed};
+pub use records::Records;
+pub use workbook::Workbook;

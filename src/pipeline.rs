@@ -1,0 +1,57 @@
+//! The stages strung together: workbook bytes → PDF bytes, with the
+//! warnings and build log an analyst sees.
+
+use crate::charts::{self, Charts};
+use crate::compute::{self, Computed};
+use crate::document::{self, LayoutError, RenderOptions};
+use crate::problem::Problem;
+use crate::records::Records;
+use crate::workbook::{LoadError, Workbook};
+
+/// A built pack.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub records: Records,
+    pub charts: Charts,
+    pub pdf: Vec<u8>,
+    pub warnings: Vec<Problem>,
+    pub log: Vec<String>,
+}
+
+/// Why a pack could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Workbook(#[from] LoadError),
+    #[error(transparent)]
+    Layout(#[from] LayoutError),
+}
+
+/// Reads and computes: workbook bytes → records, warnings and log.
+pub fn records(bytes: &[u8]) -> Result<Computed, LoadError> {
+    let loaded = Workbook::from_bytes(bytes)?;
+    let mut computed = compute::compute(&loaded.workbook);
+    let mut warnings = loaded.warnings;
+    warnings.append(&mut computed.warnings);
+    computed.warnings = warnings;
+    Ok(computed)
+}
+
+/// The whole pipeline. `options` adjusts the render (draft or final);
+/// `None` builds a draft with the built-in layout.
+pub fn build(
+    bytes: &[u8],
+    options: impl FnOnce(&Records) -> RenderOptions,
+) -> Result<Built, BuildError> {
+    let computed = records(bytes)?;
+    let charts = charts::render(&computed.records);
+    let options = options(&computed.records);
+    let pdf = document::render(&computed.records, &charts, &options)?;
+    Ok(Built {
+        records: computed.records,
+        charts,
+        pdf,
+        warnings: computed.warnings,
+        log: computed.log,
+    })
+}

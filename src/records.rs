@@ -1,0 +1,240 @@
+//! The computed records (`docs/records.md`): every figure the dashboard
+//! prints, as the computation stage hands it to the charts and the layout,
+//! and as `--records FILE.json` exports it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::workbook::{Column, Kind, Layout, NarrativeKind, Polarity};
+
+/// Everything the layout places. Serialises to the records export.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Records {
+    pub report: ReportRecord,
+    /// One entry per printed indicator row, in print order.
+    pub rows: Vec<Row>,
+    /// The panels, in print order.
+    pub priorities: Vec<PriorityRecord>,
+    /// Comment boxes with free headings (Narrative sections that are not
+    /// priority codes), in sheet order; the closing `Note` is apart.
+    pub comments: Vec<CommentBox>,
+    /// The closing note box (`Narrative` section `Note`), if any.
+    pub note: Option<CommentBox>,
+    /// The KEY: one entry per significance class.
+    pub key: Vec<KeyEntry>,
+    /// The SPC chart appendix, one entry per count indicator with a series.
+    pub appendix: Vec<SpcChartRecord>,
+    /// The appendix's opening paragraphs: how the charts are read.
+    pub appendix_intro: Vec<String>,
+}
+
+/// The report's heading facts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportRecord {
+    pub title: String,
+    /// ISO date, e.g. `2015-12-31`.
+    pub period_end: String,
+    /// `Period ended December 2015`.
+    pub period_label: String,
+    pub force: String,
+    pub area: Option<String>,
+    /// `2012/13`.
+    pub baseline: String,
+    /// `2016/17`, if the workbook names one.
+    pub projection: Option<String>,
+    pub board: Option<String>,
+    pub confidence: f64,
+    /// `Strategic Priorities`.
+    pub heading: String,
+}
+
+/// One printed indicator row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub code: String,
+    pub priority: String,
+    pub label: String,
+    pub kind: Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polarity: Option<Polarity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Keyed by column name; a column with nothing to print is absent.
+    pub cells: BTreeMap<Column, Cell>,
+}
+
+/// One printed figure.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Cell {
+    /// Exactly what the PDF prints (`NA` included).
+    pub text: String,
+    /// The number behind the text (proportions as 0–1), or null.
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// Small text printed beside the figure (`To May 15`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// For a projection: the 95% prediction interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// What a screen reader says for the cell when the text alone is not
+    /// enough (the class of a coloured figure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
+    /// For an SPC reading: the variation icon's file in the layout's world.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+}
+
+/// Significance class of a figure, or the SPC reading of an `spc` row.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    Improvement,
+    NoChange,
+    Deterioration,
+    CommonCause,
+    Concern,
+}
+
+impl Class {
+    /// Words for the class, as the KEY and alt texts say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Class::Improvement => "statistically significant improvement",
+            Class::NoChange => "no statistically significant change",
+            Class::Deterioration => "statistically significant deterioration",
+            Class::CommonCause => "common cause variation",
+            Class::Concern => "special cause concern",
+        }
+    }
+}
+
+/// A panel's column heading.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnHead {
+    pub key: Column,
+    /// `Baseline 2012/13`, `Latest 12 months`, `% Var.` ….
+    pub label: String,
+}
+
+/// One strategic priority's panel.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PriorityRecord {
+    pub code: String,
+    /// The code as rows refer to it (upper case).
+    pub key: String,
+    pub title: String,
+    pub layout: Layout,
+    pub columns: Vec<ColumnHead>,
+    pub note: Option<String>,
+    pub narrative: Vec<NarrativeItem>,
+    pub savings: Option<SavingsRecord>,
+}
+
+/// One line of narrative text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NarrativeItem {
+    pub kind: NarrativeKind,
+    pub text: String,
+}
+
+/// A comment box of its own.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CommentBox {
+    /// As printed, with its colon: `SP18 Comments:`.
+    pub heading: String,
+    pub items: Vec<NarrativeItem>,
+}
+
+/// The savings panel's chart data.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SavingsRecord {
+    pub items: Vec<SavingsBar>,
+    /// `£ millions`.
+    pub unit: String,
+    /// The chart's file in the layout's world, e.g. `/charts/savings-18.svg`.
+    pub chart: String,
+    pub alt: String,
+}
+
+/// One bar of the savings chart.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SavingsBar {
+    pub label: String,
+    /// £ millions.
+    pub amount: f64,
+    /// `£20.3m`.
+    pub text: String,
+}
+
+/// One line of the KEY.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KeyEntry {
+    pub class: Class,
+    pub label: String,
+}
+
+/// One SPC chart of the appendix.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpcChartRecord {
+    /// The count indicator charted.
+    pub indicator: String,
+    pub priority: String,
+    pub title: String,
+    /// The chart's file in the layout's world.
+    pub chart: String,
+    /// Monthly points, oldest first, from the first baseline month to M.
+    pub points: Vec<SpcPoint>,
+    pub mean: f64,
+    pub lower_limit: f64,
+    pub upper_limit: f64,
+    /// Months of the baseline period (the limits' source), e.g. `Apr 2012 to Mar 2013`.
+    pub baseline_label: String,
+    /// The reporting month's reading.
+    pub reading: Class,
+    /// The reading in words (`Common cause`).
+    pub reading_text: String,
+    /// The variation icon's file in the layout's world.
+    pub icon: String,
+    /// Printed under the chart: the reading and the projection in words.
+    pub caption: String,
+    /// The trend line and interval into the projection year, if projected.
+    pub projection: Option<ProjectionRecord>,
+    /// Alt text generated from the record.
+    pub alt: String,
+}
+
+/// One month of an SPC chart.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpcPoint {
+    /// `2015-12`.
+    pub month: String,
+    pub value: f64,
+    /// `improvement`, `concern` or `common-cause`.
+    pub signal: Class,
+}
+
+/// A projection's line and interval, for the appendix chart.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProjectionRecord {
+    /// The fitted line's value at each month, from the first fitted month to
+    /// the end of the projection year.
+    pub line: Vec<(String, f64)>,
+    /// The projection year's total (mean for a proportion) and its 95%
+    /// prediction interval.
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub year: String,
+    /// How many months the line was fitted to.
+    pub months_fitted: usize,
+}

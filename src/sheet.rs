@@ -1,0 +1,390 @@
+//! Reading one worksheet as a table: the header row names the columns, each
+//! later row is a record, and every cell read keeps its A1 location so that a
+//! problem can point at it.
+
+use std::collections::BTreeMap;
+
+use calamine::{Data, Range};
+
+use crate::period::Month;
+use crate::problem::{found, Location, Problem};
+
+/// One sheet of the workbook, with its header row resolved.
+pub struct Table<'a> {
+    /// The sheet's name as the workbook spells it.
+    pub name: String,
+    range: &'a Range<Data>,
+    formulas: Option<&'a Range<String>>,
+    /// Lower-cased header → absolute column index.
+    columns: BTreeMap<String, u32>,
+    header_row: u32,
+}
+
+/// A row of a table, for reading cells by header name.
+#[derive(Clone, Copy)]
+pub struct RowRef<'t, 'a> {
+    table: &'t Table<'a>,
+    /// Absolute 0-based row index in the sheet.
+    pub row: u32,
+}
+
+/// Normalises a header or keyword for matching: trimmed, lower-case.
+pub fn norm(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// What a cell holds, as a short phrase for messages.
+pub fn describe(cell: &Data) -> String {
+    match cell {
+        Data::Empty => "an empty cell".into(),
+        Data::String(s) if s.trim().is_empty() => "an empty cell".into(),
+        Data::String(s) => found(s.trim()),
+        Data::Int(i) => format!("the number {i}"),
+        Data::Float(f) => format!("the number {}", fmt_number(*f)),
+        Data::Bool(b) => format!("the logical value {}", if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) => format!("the date {}", dt.date()),
+            None => format!("the date serial {}", d.as_f64()),
+        },
+        Data::DateTimeIso(s) => format!("the date {s}"),
+        Data::DurationIso(s) => format!("the duration {s}"),
+        Data::Error(e) => format!("the error {e}"),
+    }
+}
+
+/// A number without a spurious `.0`.
+pub fn fmt_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// True when a cell holds nothing a person typed.
+pub fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+impl<'a> Table<'a> {
+    /// Resolves the header row (row 1). Missing required columns are reported
+    /// and `None` returned when any is missing.
+    pub fn new(
+        name: &str,
+        range: &'a Range<Data>,
+        formulas: Option<&'a Range<String>>,
+        required: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table<'a>> {
+        let mut columns = BTreeMap::new();
+        let header_row = 0;
+        if let (Some((r0, c0)), Some((_, c1))) = (range.start(), range.end()) {
+            if r0 == 0 {
+                for c in c0..=c1 {
+                    if let Some(Data::String(h)) = range.get_value((0, c)) {
+                        let key = norm(h);
+                        if !key.is_empty() {
+                            columns.entry(key).or_insert(c);
+                        }
+                    }
+                }
+            }
+        }
+        let mut ok = true;
+        for req in required {
+            if !columns.contains_key(&norm(req)) {
+                problems.push(Problem::error(
+                    Location::Header(name.to_string()),
+                    format!("expected a column headed \"{req}\" in row 1, found none"),
+                ));
+                ok = false;
+            }
+        }
+        ok.then(|| Table {
+            name: name.to_string(),
+            range,
+            formulas,
+            columns,
+            header_row,
+        })
+    }
+
+    /// True when the sheet has a column with this header.
+    pub fn has(&self, header: &str) -> bool {
+        self.columns.contains_key(&norm(header))
+    }
+
+    /// The data rows that hold anything, in sheet order.
+    pub fn rows(&self) -> Vec<RowRef<'_, 'a>> {
+        let Some((end_row, _)) = self.range.end() else {
+            return Vec::new();
+        };
+        ((self.header_row + 1)..=end_row)
+            .map(|row| RowRef { table: self, row })
+            .filter(|r| !r.is_blank())
+            .collect()
+    }
+
+    fn col(&self, header: &str) -> Option<u32> {
+        self.columns.get(&norm(header)).copied()
+    }
+}
+
+static EMPTY: Data = Data::Empty;
+
+impl<'t, 'a> RowRef<'t, 'a> {
+    /// True when no cell of the row (under a known header or not) holds anything.
+    fn is_blank(&self) -> bool {
+        let (Some((_, c0)), Some((_, c1))) = (self.table.range.start(), self.table.range.end())
+        else {
+            return true;
+        };
+        (c0..=c1).all(|c| {
+            self.table
+                .range
+                .get_value((self.row, c))
+                .is_none_or(is_blank)
+        })
+    }
+
+    /// The location of the cell under `header` in this row.
+    pub fn loc(&self, header: &str) -> Location {
+        let col = self.table.col(header).unwrap_or(0);
+        Location::cell(&self.table.name, self.row, col)
+    }
+
+    /// The raw cell under `header` (empty when the column is absent).
+    pub fn cell(&self, header: &str) -> &'t Data {
+        match self.table.col(header) {
+            Some(c) => self.table.range.get_value((self.row, c)).unwrap_or(&EMPTY),
+            None => &EMPTY,
+        }
+    }
+
+    /// An error at the cell under `header`.
+    pub fn error(&self, header: &str, message: impl Into<String>) -> Problem {
+        Problem::error(self.loc(header), message)
+    }
+
+    /// A warning at the cell under `header`.
+    pub fn warning(&self, header: &str, message: impl Into<String>) -> Problem {
+        Problem::warning(self.loc(header), message)
+    }
+
+    /// A formula cell whose result was never saved: calamine sees it empty.
+    fn uncached_formula(&self, header: &str) -> Option<String> {
+        let col = self.table.col(header)?;
+        let f = self.table.formulas?.get_value((self.row, col))?;
+        (!f.is_empty() && is_blank(self.cell(header))).then(|| f.clone())
+    }
+
+    /// Text of the cell: numbers as written (`1`, not `1.0`), trimmed; an
+    /// error cell or an unsaved formula is a problem.
+    pub fn text(&self, header: &str) -> Result<String, Problem> {
+        if let Some(f) = self.uncached_formula(header) {
+            return Err(self.error(
+                header,
+                format!("expected a value, found the formula ={f} with no saved result (open the workbook in Excel and save it)"),
+            ));
+        }
+        match self.cell(header) {
+            Data::Empty => Ok(String::new()),
+            Data::String(s) => Ok(s.trim().to_string()),
+            Data::Int(i) => Ok(i.to_string()),
+            Data::Float(f) => Ok(fmt_number(*f)),
+            Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
+            Data::DateTime(d) => Ok(d
+                .as_datetime()
+                .map(|dt| dt.date().to_string())
+                .unwrap_or_else(|| fmt_number(d.as_f64()))),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.clone()),
+            Data::Error(e) => Err(self.error(header, format!("expected text, found the error {e}"))),
+        }
+    }
+
+    /// Required text: an empty cell is a problem.
+    pub fn required_text(&self, header: &str, what: &str) -> Result<String, Problem> {
+        let t = self.text(header)?;
+        if t.is_empty() {
+            Err(self.error(header, format!("expected {what}, found an empty cell")))
+        } else {
+            Ok(t)
+        }
+    }
+
+    /// Optional text: `None` for an empty cell.
+    pub fn optional_text(&self, header: &str) -> Result<Option<String>, Problem> {
+        let t = self.text(header)?;
+        Ok((!t.is_empty()).then_some(t))
+    }
+
+    /// A number: a numeric cell, or numeric text with thousands separators
+    /// (`58,805`) or a percent sign (`84.5%` → 0.845). `None` when empty.
+    pub fn number(&self, header: &str) -> Result<Option<f64>, Problem> {
+        if let Some(f) = self.uncached_formula(header) {
+            return Err(self.error(
+                header,
+                format!("expected a number, found the formula ={f} with no saved result (open the workbook in Excel and save it)"),
+            ));
+        }
+        let cell = self.cell(header);
+        match cell {
+            Data::Empty => Ok(None),
+            Data::Int(i) => Ok(Some(*i as f64)),
+            Data::Float(f) if f.is_finite() => Ok(Some(*f)),
+            Data::String(s) if s.trim().is_empty() => Ok(None),
+            Data::String(s) => parse_number(s).map(Some).ok_or_else(|| {
+                self.error(header, format!("expected a number, found {}", describe(cell)))
+            }),
+            _ => Err(self.error(header, format!("expected a number, found {}", describe(cell)))),
+        }
+    }
+
+    /// A number that must be present and not negative.
+    pub fn count(&self, header: &str, what: &str) -> Result<f64, Problem> {
+        match self.number(header)? {
+            None => Err(self.error(header, format!("expected {what}, found an empty cell"))),
+            Some(v) if v < 0.0 => Err(self.error(
+                header,
+                format!("expected {what} (zero or more), found {}", fmt_number(v)),
+            )),
+            Some(v) => Ok(v),
+        }
+    }
+
+    /// A month: an Excel date (1900 or 1904 system), or ISO text
+    /// `2015-12` / `2015-12-31`. `None` when empty.
+    pub fn month(&self, header: &str) -> Result<Option<Month>, Problem> {
+        let cell = self.cell(header);
+        let bad = || {
+            self.error(
+                header,
+                format!(
+                    "expected a date (an Excel date, 2015-12-31 or 2015-12), found {}",
+                    describe(cell)
+                ),
+            )
+        };
+        match cell {
+            Data::Empty => Ok(None),
+            Data::String(s) if s.trim().is_empty() => Ok(None),
+            Data::DateTime(d) => {
+                let dt = d.as_datetime().ok_or_else(bad)?;
+                Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
+            }
+            Data::DateTimeIso(s) | Data::String(s) => {
+                Month::parse_iso(s).map(Some).ok_or_else(bad)
+            }
+            Data::Int(_) | Data::Float(_) => {
+                // A date serial typed without a date format (1900 system).
+                let v = match cell {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => unreachable!(),
+                };
+                if !(10_000.0..=100_000.0).contains(&v) {
+                    return Err(bad());
+                }
+                let d = calamine::ExcelDateTime::new(
+                    v,
+                    calamine::ExcelDateTimeType::DateTime,
+                    false,
+                );
+                let dt = d.as_datetime().ok_or_else(bad)?;
+                Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// A full date (`period_end`): as [`RowRef::month`] but keeping the day.
+    /// Text `2015-12` means the month's last day.
+    pub fn date(&self, header: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
+        let cell = self.cell(header);
+        let bad = || {
+            self.error(
+                header,
+                format!(
+                    "expected a date (an Excel date or 2015-12-31), found {}",
+                    describe(cell)
+                ),
+            )
+        };
+        match cell {
+            Data::Empty => Ok(None),
+            Data::String(s) if s.trim().is_empty() => Ok(None),
+            Data::DateTime(d) => Ok(Some(d.as_datetime().ok_or_else(bad)?.date())),
+            Data::DateTimeIso(s) | Data::String(s) => {
+                let s = s.trim();
+                if let Ok(d) = chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                    return Ok(Some(d));
+                }
+                let m = Month::parse_iso(s).ok_or_else(bad)?;
+                chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.days())
+                    .map(Some)
+                    .ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+fn month_of(d: chrono::NaiveDate) -> Option<Month> {
+    use chrono::Datelike;
+    Month::new(d.year(), d.month())
+}
+
+/// Parses numeric text: `58,805`, ` 12 `, `84.5%` (→ 0.845), `-3`.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (t, scale) = match t.strip_suffix('%') {
+        Some(rest) => (rest.trim_end(), 100.0),
+        None => (t, 1.0),
+    };
+    // Thousands separators only between groups of three digits.
+    let cleaned: String = if t.contains(',') {
+        let int_part = t.split('.').next().unwrap_or("");
+        let digits = int_part.trim_start_matches(['-', '+']);
+        let groups: Vec<&str> = digits.split(',').collect();
+        let well_formed = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !well_formed {
+            return None;
+        }
+        t.replace(',', "")
+    } else {
+        t.to_string()
+    };
+    if cleaned.is_empty()
+        || !cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
+        return None;
+    }
+    let v: f64 = cleaned.parse().ok()?;
+    v.is_finite().then_some(v / scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_text() {
+        assert_eq!(parse_number("58,805"), Some(58805.0));
+        assert_eq!(parse_number("1,234,567.5"), Some(1234567.5));
+        assert_eq!(parse_number("84.5%"), Some(0.845));
+        assert_eq!(parse_number(" -3 "), Some(-3.0));
+        assert_eq!(parse_number("5,88,05"), None);
+        assert_eq!(parse_number("12x"), None);
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number(""), None);
+    }
+}

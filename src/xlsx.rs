@@ -1,0 +1,224 @@
+//! Writing workbooks of the input contract (rust_xlsxwriter): the sample
+//! workbook, `boardpack init`, and the fixtures tests build. A workbook is a
+//! list of [`SheetData`], rows of [`Value`]s; the bytes are deterministic.
+
+use std::io::{Cursor, Read, Write};
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook as XlsxBook, XlsxError};
+
+/// One cell to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A proportion written as a number formatted `0.0%`.
+    Percent(f64),
+    /// A real Excel date, formatted `yyyy-mm-dd`.
+    Date(NaiveDate),
+    /// A formula with no saved result (as some tools write them).
+    Formula(String),
+    /// An Excel error value such as `#DIV/0!`, written as a formula that
+    /// evaluates to it, with the error saved as its result.
+    Error(String),
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        if s.is_empty() {
+            Value::Empty
+        } else {
+            Value::Text(s.to_string())
+        }
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::from(s.as_str())
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Number(v)
+    }
+}
+impl From<u64> for Value {
+    fn from(v: u64) -> Value {
+        Value::Number(v as f64)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Number(v as f64)
+    }
+}
+impl From<NaiveDate> for Value {
+    fn from(d: NaiveDate) -> Value {
+        Value::Date(d)
+    }
+}
+
+/// One sheet: its name and rows (the first row is the header).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetData {
+    pub name: String,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl SheetData {
+    /// A sheet with this header row.
+    pub fn new(name: &str, header: &[&str]) -> SheetData {
+        SheetData {
+            name: name.to_string(),
+            rows: vec![header.iter().map(|h| Value::from(*h)).collect()],
+        }
+    }
+
+    /// Appends a row.
+    pub fn row(&mut self, cells: Vec<Value>) -> &mut Self {
+        self.rows.push(cells);
+        self
+    }
+
+    /// The column index of a header (case-insensitive).
+    pub fn col(&self, header: &str) -> Option<usize> {
+        self.rows.first()?.iter().position(|v| match v {
+            Value::Text(t) => t.eq_ignore_ascii_case(header),
+            _ => false,
+        })
+    }
+
+    /// Sets a cell, growing the row as needed (row 0 is the header).
+    pub fn set(&mut self, row: usize, col: usize, value: Value) {
+        while self.rows.len() <= row {
+            self.rows.push(Vec::new());
+        }
+        let r = &mut self.rows[row];
+        while r.len() <= col {
+            r.push(Value::Empty);
+        }
+        r[col] = value;
+    }
+}
+
+/// A whole workbook to write.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkbookData {
+    pub sheets: Vec<SheetData>,
+    /// Write dates in Excel's 1904 date system (as old Mac workbooks do).
+    pub date_1904: bool,
+}
+
+impl WorkbookData {
+    pub fn sheet(&self, name: &str) -> Option<&SheetData> {
+        self.sheets.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+    pub fn sheet_mut(&mut self, name: &str) -> Option<&mut SheetData> {
+        self.sheets.iter_mut().find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+    /// Removes a sheet; true when it was there.
+    pub fn remove_sheet(&mut self, name: &str) -> bool {
+        let before = self.sheets.len();
+        self.sheets.retain(|s| !s.name.eq_ignore_ascii_case(name));
+        before != self.sheets.len()
+    }
+
+    /// The `.xlsx` bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut book = XlsxBook::new();
+        let created = ExcelDateTime::from_ymd(2016, 1, 1)?;
+        book.set_properties(
+            &DocProperties::new()
+                .set_author("boardpack")
+                .set_creation_datetime(&created),
+        );
+        let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
+        let pct_fmt = Format::new().set_num_format("0.0%");
+        let head_fmt = Format::new().set_bold();
+        for sheet in &self.sheets {
+            let ws = book.add_worksheet();
+            ws.set_name(&sheet.name)?;
+            for (r, row) in sheet.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    let (r, c) = (r as u32, c as u16);
+                    match v {
+                        Value::Empty => {}
+                        Value::Text(t) if r == 0 => {
+                            ws.write_string_with_format(r, c, t, &head_fmt)?;
+                        }
+                        Value::Text(t) => {
+                            ws.write_string(r, c, t)?;
+                        }
+                        Value::Number(n) => {
+                            ws.write_number(r, c, *n)?;
+                        }
+                        Value::Percent(p) => {
+                            ws.write_number_with_format(r, c, *p, &pct_fmt)?;
+                        }
+                        Value::Date(d) => {
+                            if self.date_1904 {
+                                let serial = excel_serial(*d) - 1462.0;
+                                ws.write_number_with_format(r, c, serial, &date_fmt)?;
+                            } else {
+                                let x = ExcelDateTime::from_ymd(
+                                    chrono::Datelike::year(d) as u16,
+                                    chrono::Datelike::month(d) as u8,
+                                    chrono::Datelike::day(d) as u8,
+                                )?;
+                                ws.write_datetime_with_format(r, c, &x, &date_fmt)?;
+                            }
+                        }
+                        Value::Formula(f) => {
+                            ws.write_formula(r, c, rust_xlsxwriter::Formula::new(f))?;
+                        }
+                        Value::Error(e) => {
+                            ws.write_formula(
+                                r,
+                                c,
+                                rust_xlsxwriter::Formula::new("=1/0").set_result(e),
+                            )?;
+                        }
+                    }
+                }
+            }
+            ws.set_column_width(0, 18)?;
+            ws.set_column_width(1, 24)?;
+            ws.set_column_width(2, 40)?;
+        }
+        let bytes = book.save_to_buffer()?;
+        if self.date_1904 {
+            Ok(set_1904(&bytes))
+        } else {
+            Ok(bytes)
+        }
+    }
+}
+
+/// Excel 1900-system serial of a date.
+fn excel_serial(d: NaiveDate) -> f64 {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid");
+    (d - epoch).num_days() as f64
+}
+
+/// Marks a workbook's dates as 1904-system, rewriting `xl/workbook.xml`.
+fn set_1904(xlsx: &[u8]) -> Vec<u8> {
+    let mut input = zip::ZipArchive::new(Cursor::new(xlsx)).expect("our own zip reads back");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..input.len() {
+        let mut f = input.by_index(i).expect("entry");
+        let name = f.name().expect("entry names are UTF-8").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("entry reads");
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(data).expect("xml is utf-8");
+            data = text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1).into_bytes();
+        }
+        out.start_file(name, opts).expect("zip entry");
+        out.write_all(&data).expect("zip write");
+    }
+    out.finish().expect("zip finish").into_inner()
+}
