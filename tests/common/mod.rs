@@ -1,0 +1,139 @@
+//! Helpers shared by the integration tests: building workbooks in memory,
+//! running the pipeline, and reading PDFs back with Rust crates only.
+
+#![allow(dead_code)]
+
+use boardpack::document::RenderOptions;
+use boardpack::pipeline::{self, Built};
+use boardpack::xlsx::{Value, WorkbookData};
+
+/// The sample workbook as data, to mutate.
+pub fn sample() -> WorkbookData {
+    boardpack::sample::sample()
+}
+
+/// The committed sample workbook's bytes.
+pub fn sample_bytes() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/inputs/dashboard-2015-12.xlsx"))
+        .expect("the sample workbook is committed")
+}
+
+/// Builds a draft from workbook data.
+pub fn build(data: &WorkbookData) -> Built {
+    let bytes = data.to_bytes().expect("workbook writes");
+    pipeline::build(&bytes, RenderOptions::draft).expect("workbook builds")
+}
+
+/// The text of a PDF, whitespace folded, as the fidelity check reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text extracts");
+    normalise(&text)
+}
+
+/// Folds white space and the typographic variants the fidelity check folds.
+pub fn normalise(text: &str) -> String {
+    let t = text
+        .replace(['\u{2212}', '\u{2013}', '\u{2014}'], "-")
+        .replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace('\u{fb01}', "fi")
+        .replace('\u{fb02}', "fl")
+        .replace('\u{a0}', " ");
+    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Text cell helper.
+pub fn t(s: &str) -> Value {
+    Value::from(s)
+}
+
+/// The row index (0 = header) in `sheet` whose first cell is `key`.
+pub fn row_of(data: &WorkbookData, sheet: &str, key: &str) -> usize {
+    let s = data.sheet(sheet).expect("sheet exists");
+    s.rows
+        .iter()
+        .position(|r| match r.first() {
+            Some(Value::Text(x)) => x == key,
+            Some(Value::Number(n)) => format!("{n}") == key,
+            _ => false,
+        })
+        .unwrap_or_else(|| panic!("{sheet} has a row {key}"))
+}
+
+/// A small workbook of the contract: one table priority with a count
+/// indicator `C` (polarity down), a proportion `P`, a rank and an SPC row,
+/// monthly from April 2012 to December 2015. `count(month_index)` gives
+/// the count of each month (0 = April 2012).
+pub fn minimal(count: impl Fn(usize) -> f64) -> WorkbookData {
+    use boardpack::period::Month;
+    use boardpack::xlsx::SheetData;
+    use chrono::NaiveDate;
+    let mut report = SheetData::new("Report", &["Field", "Value"]);
+    report
+        .row(vec![t("title"), t("Test Dashboard")])
+        .row(vec![t("period_end"), Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).unwrap())])
+        .row(vec![t("force"), t("Home")])
+        .row(vec![t("baseline"), t("2012/13")])
+        .row(vec![t("projection"), t("2016/17")]);
+    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns", "Note"]);
+    pri.row(vec![t("1"), t("Test priority"), t("table"), t("baseline, latest, var, projection"), Value::Empty]);
+    let mut ind = SheetData::new("Indicators", &["Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note"]);
+    ind.row(vec![t("C"), t("1"), t("Count row"), t("count"), t("down"), Value::Empty, Value::Empty, Value::Empty]);
+    ind.row(vec![t("P"), t("1"), t("Proportion row"), t("proportion"), t("up"), Value::Empty, Value::Empty, Value::Empty]);
+    ind.row(vec![t("R"), t("1"), t("Position v MSG"), t("rank"), Value::Empty, t("C"), Value::Empty, Value::Empty]);
+    ind.row(vec![t("S"), t("1"), t("SPC variance"), t("spc"), Value::Empty, t("C"), Value::Empty, Value::Empty]);
+    let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
+    let first = Month::new(2012, 4).unwrap();
+    for i in 0..45 {
+        let m = first.plus(i as i64);
+        let d = NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap();
+        monthly.row(vec![t("C"), Value::Date(d), Value::Number(count(i))]);
+        monthly.row(vec![t("P"), Value::Date(d), Value::Number(80.0), Value::Number(100.0)]);
+    }
+    let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
+    peers
+        .row(vec![t("C"), t("Home"), Value::Number(100.0), Value::Number(1000.0)])
+        .row(vec![t("C"), t("North"), Value::Number(50.0), Value::Number(1000.0)])
+        .row(vec![t("C"), t("South"), Value::Number(300.0), Value::Number(2000.0)]);
+    WorkbookData {
+        sheets: vec![report, pri, ind, monthly, peers],
+        date_1904: false,
+    }
+}
+
+/// Computes the records of workbook data, panicking on workbook errors.
+pub fn records(data: &WorkbookData) -> boardpack::Computed {
+    let bytes = data.to_bytes().expect("workbook writes");
+    match boardpack::pipeline::records(&bytes) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The workbook errors of workbook data, as printed lines.
+pub fn errors(data: &WorkbookData) -> Vec<String> {
+    let bytes = data.to_bytes().expect("workbook writes");
+    match boardpack::pipeline::records(&bytes) {
+        Ok(_) => Vec::new(),
+        Err(boardpack::workbook::LoadError::Invalid(e)) => e
+            .problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.to_string())
+            .collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+/// A cell of a computed row.
+pub fn cell(
+    c: &boardpack::Computed,
+    code: &str,
+    column: boardpack::workbook::Column,
+) -> Option<boardpack::records::Cell> {
+    c.records
+        .rows
+        .iter()
+        .find(|r| r.code == code)
+        .and_then(|r| r.cells.get(&column).cloned())
+}

@@ -1,0 +1,211 @@
+//! The sample workbook against the published December 2015 dashboard: every
+//! published figure and phrase is in the PDF's text, the records carry the
+//! published classes, and builds are byte-for-byte repeatable.
+
+mod common;
+
+use boardpack::document::RenderOptions;
+use boardpack::pipeline;
+use boardpack::records::{Class, Records};
+use boardpack::workbook::Column;
+
+fn built() -> &'static pipeline::Built {
+    use std::sync::OnceLock;
+    static BUILT: OnceLock<pipeline::Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        pipeline::build(&common::sample_bytes(), RenderOptions::draft).expect("sample builds")
+    })
+}
+
+/// Figures and phrases of the published dashboard, split as the fidelity
+/// tool splits them (`tests/fixtures/published-dashboard-2015-12.txt`).
+fn published() -> (Vec<String>, Vec<String>) {
+    let text = include_str!("fixtures/published-dashboard-2015-12.txt");
+    let skip = ["", "£ millions", "KEY :", "Note :"];
+    let layout_words = [
+        "NA",
+        "Baseline 2012/13",
+        "Latest 12 months",
+        "% Var.",
+        "% Var",
+        "YTD",
+        "L.YTD",
+        "Projection 2016/17",
+        "Assessment",
+    ];
+    let (mut figures, mut phrases) = (Vec::new(), Vec::new());
+    for raw in text.lines() {
+        if skip.contains(&raw.trim()) {
+            continue;
+        }
+        for cell in raw.split('\t').map(str::trim).filter(|c| !c.is_empty()) {
+            let is_figure = {
+                let c = cell.trim_end_matches('%');
+                let c = c.strip_prefix('-').unwrap_or(c);
+                let ordinal = ["st", "nd", "rd", "th"]
+                    .iter()
+                    .any(|s| cell.strip_suffix(s).is_some_and(|n| n.parse::<u32>().is_ok()));
+                ordinal || (!c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ','))
+            };
+            if is_figure {
+                figures.push(cell.replace(',', ""));
+            } else if !layout_words.contains(&cell) {
+                // Drop a footnote marker, a leading priority number, a bullet dash.
+                let mut c = cell.to_string();
+                if let Some((head, last)) = c.rsplit_once(' ') {
+                    if last.len() == 1 && last.chars().all(|ch| ch.is_ascii_digit()) {
+                        c = head.to_string();
+                    }
+                }
+                if let Some((first, rest)) = c.split_once(' ') {
+                    let code = first.trim_end_matches(['A', 'B']);
+                    if !code.is_empty() && code.len() <= 2 && code.chars().all(|ch| ch.is_ascii_digit())
+                        && rest.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    {
+                        c = rest.to_string();
+                    }
+                }
+                let c = c.trim_start_matches(['-', ' ']).to_string();
+                if c.len() >= 4 {
+                    phrases.push(c);
+                }
+            }
+        }
+    }
+    (figures, phrases)
+}
+
+#[test]
+fn the_sample_pdf_holds_every_published_figure_and_phrase() {
+    let text = common::pdf_text(&built().pdf);
+    let (figures, phrases) = published();
+    assert_eq!(figures.len(), 45, "the reference has 45 figures");
+    assert_eq!(phrases.len(), 103, "the reference has 103 phrases");
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || "()[],;:▲▼●".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let missing_figures: Vec<&String> = figures
+        .iter()
+        .filter(|f| !tokens.contains(&f.to_lowercase().as_str()))
+        .collect();
+    let missing_phrases: Vec<&String> = phrases
+        .iter()
+        .filter(|p| !text.contains(&common::normalise(p)))
+        .collect();
+    assert!(missing_figures.is_empty(), "missing figures: {missing_figures:?}");
+    assert!(missing_phrases.is_empty(), "missing phrases: {missing_phrases:?}");
+}
+
+fn cell<'r>(records: &'r Records, code: &str, column: Column) -> &'r boardpack::records::Cell {
+    let row = records
+        .rows
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("row {code}"));
+    row.cells
+        .get(&column)
+        .unwrap_or_else(|| panic!("{code} has a {column:?} cell"))
+}
+
+#[test]
+fn the_records_carry_the_published_classes_and_p_values() {
+    let r = &built().records;
+    let sp1 = cell(r, "SP1.fte", Column::Latest);
+    assert_eq!(sp1.text, "271");
+    assert_eq!(sp1.class, Some(Class::Improvement));
+    assert!(sp1.p_value.unwrap() < 1e-30);
+    let sp11 = cell(r, "SP11.offences", Column::Latest);
+    assert_eq!(sp11.text, "59653");
+    assert_eq!(sp11.class, Some(Class::Deterioration));
+    assert!((sp11.p_value.unwrap() - 0.014).abs() < 0.001, "{:?}", sp11.p_value);
+    let sp13 = cell(r, "SP13.offences", Column::Latest);
+    assert_eq!(sp13.text, "4452");
+    assert_eq!(sp13.class, Some(Class::NoChange));
+    assert_eq!(cell(r, "SP1.fte", Column::Var).text, "-59%");
+    assert_eq!(cell(r, "SP17.locations", Column::Var).text, "-66%");
+    assert_eq!(cell(r, "SP11.msg", Column::Latest).text, "3rd");
+    assert_eq!(cell(r, "SP13.msg", Column::Latest).text, "1st");
+    assert_eq!(cell(r, "SP14B.msg", Column::Latest).text, "5th");
+    assert_eq!(cell(r, "SP9.satisfaction", Column::Baseline).text, "84.5%");
+    assert_eq!(cell(r, "SP5.satisfaction", Column::Latest).note.as_deref(), Some("To May 15"));
+    assert_eq!(cell(r, "SP3.nte", Column::Ytd).text, "NA");
+    assert_eq!(cell(r, "SP4.asb", Column::Assessment).text, "No change");
+    // The Absent row has no baseline (its series starts September 2014):
+    // the cell and % Var. print empty, the latest 12 months print 604.
+    let absent = r.rows.iter().find(|x| x.code == "SP17.absent").unwrap();
+    assert!(!absent.cells.contains_key(&Column::Baseline));
+    assert!(!absent.cells.contains_key(&Column::Var));
+    assert_eq!(absent.cells[&Column::Latest].text, "604");
+}
+
+#[test]
+fn the_records_export_has_the_contract_shape() {
+    let json = serde_json::to_value(&built().records).unwrap();
+    assert_eq!(json["report"]["period_end"], "2015-12-31");
+    assert_eq!(json["report"]["baseline"], "2012/13");
+    assert_eq!(json["report"]["projection"], "2016/17");
+    let rows = json["rows"].as_array().unwrap();
+    let sp11 = rows.iter().find(|r| r["code"] == "SP11.offences").unwrap();
+    assert_eq!(sp11["priority"], "11");
+    assert_eq!(sp11["kind"], "count");
+    assert_eq!(sp11["cells"]["latest"]["class"], "deterioration");
+    assert_eq!(sp11["cells"]["latest"]["value"], 59653.0);
+    let spc = rows.iter().find(|r| r["code"] == "SP11.spc").unwrap();
+    assert!(spc["cells"]["latest"]["value"].is_null());
+    let class = spc["cells"]["latest"]["class"].as_str().unwrap();
+    assert!(["common-cause", "improvement", "concern"].contains(&class));
+    // A column with nothing to print is absent, not null.
+    let sp2 = rows.iter().find(|r| r["code"] == "SP2.offending").unwrap();
+    assert_eq!(sp2["cells"], serde_json::json!({}));
+}
+
+#[test]
+fn the_sample_is_laid_out_in_the_published_order() {
+    let text = common::pdf_text(&built().pdf);
+    let titles = [
+        "preventing and diverting young people",
+        "reducing reoffending amongst young people",
+        "reducing alcohol and drug related",
+        "to increase reporting of domestic violence",
+        "to improve outcomes for victims of hate crimes",
+        "to reduce all crime",
+        "to reduce theft of motor vehicles",
+        "to prevent child abuse",
+        "to reduce the number of repeat missing person reports",
+        "with staff and partners, transform",
+    ];
+    let positions: Vec<usize> = titles
+        .iter()
+        .map(|t| text.find(t).unwrap_or_else(|| panic!("{t} is printed")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+}
+
+#[test]
+fn two_builds_of_the_same_workbook_are_byte_identical() {
+    let again = pipeline::build(&common::sample_bytes(), RenderOptions::draft).unwrap();
+    assert_eq!(again.pdf, built().pdf);
+}
+
+#[test]
+fn the_committed_sample_is_what_the_generator_writes() {
+    let generated = boardpack::sample::sample().to_bytes().unwrap();
+    assert!(
+        generated == common::sample_bytes(),
+        "inputs/dashboard-2015-12.xlsx is stale: run `cargo run --example make-sample`"
+    );
+}
+
+#[test]
+fn the_draft_is_marked_on_every_page() {
+    let text = pdf_extract::extract_text_from_mem_by_pages(&built().pdf).unwrap();
+    assert!(text.len() >= 2);
+    for (i, page) in text.iter().enumerate() {
+        assert!(
+            common::normalise(page).contains("draft - not signed off"),
+            "page {} has no draft mark",
+            i + 1
+        );
+    }
+}
