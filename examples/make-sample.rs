@@ -6,6 +6,10 @@
 fn main() -> anyhow::Result<()> {
     let bytes = boardpack::sample::sample().to_bytes()?;
     boardpack::output::write_atomic(std::path::Path::new(boardpack::sample::SAMPLE_PATH), &bytes)?;
-    println!("wrote {} ({} bytes)", boardpack::sample::SAMPLE_PATH, bytes.len());
+    println!(
+        "wrote {} ({} bytes)",
+        boardpack::sample::SAMPLE_PATH,
+        bytes.len()
+    );
     Ok(())
 }

@@ -39,11 +39,11 @@ impl Charts {
 
 /// Height of one savings bar's band, in points; the layout aligns the
 /// labels to these bands.
-pub const SAVINGS_BAND: f64 = 26.0;
+pub const SAVINGS_BAND: f64 = 30.0;
 /// Height of the savings chart's axis area, in points.
 pub const SAVINGS_AXIS: f64 = 24.0;
 /// Width of the savings chart, in points.
-pub const SAVINGS_WIDTH: f64 = 150.0;
+pub const SAVINGS_WIDTH: f64 = 130.0;
 /// Size of an SPC chart in the appendix, in points.
 pub const SPC_WIDTH: f64 = 370.0;
 pub const SPC_HEIGHT: f64 = 165.0;
@@ -87,7 +87,12 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
     {
         let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
         root.fill(&WHITE).expect("draw");
-        let max = s.items.iter().map(|i| i.amount).fold(0.0, f64::max).max(1.0);
+        let max = s
+            .items
+            .iter()
+            .map(|i| i.amount)
+            .fold(0.0, f64::max)
+            .max(1.0);
         let x_max = nice_ceiling(max * 1.3);
         let mut chart = ChartBuilder::on(&root)
             .margin_right(6)
@@ -103,7 +108,7 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             .label_style(font(7.0))
             .x_desc(s.unit.as_str())
             .axis_desc_style(font(7.0))
-            .light_line_style(rgb(theme::GRID))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(rgb(theme::GRID))
             .axis_style(rgb(theme::AXIS))
             .draw()
@@ -146,7 +151,7 @@ fn nice_ceiling(v: f64) -> f64 {
         return 1.0;
     }
     let mag = 10f64.powf(v.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
+    for step in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if step * mag >= v {
             return step * mag;
         }
@@ -202,8 +207,12 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         }
     }
     let index = |m: &str| months.iter().position(|x| x == m).unwrap_or(0) as f64;
-    let mut lo = c.lower_limit.min(c.points.iter().map(|p| p.value).fold(f64::MAX, f64::min));
-    let mut hi = c.upper_limit.max(c.points.iter().map(|p| p.value).fold(f64::MIN, f64::max));
+    let mut lo = c
+        .lower_limit
+        .min(c.points.iter().map(|p| p.value).fold(f64::MAX, f64::min));
+    let mut hi = c
+        .upper_limit
+        .max(c.points.iter().map(|p| p.value).fold(f64::MIN, f64::max));
     if let Some(p) = &c.projection {
         for (_, v) in &p.line {
             lo = lo.min(*v);
@@ -211,7 +220,10 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         }
     }
     let pad = ((hi - lo) * 0.08).max(1e-6);
-    let (lo, hi) = ((lo - pad).max(if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN }), hi + pad);
+    let (lo, hi) = (
+        (lo - pad).max(if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN }),
+        hi + pad,
+    );
     let n = months.len() as f64;
     let mut chart = ChartBuilder::on(root)
         .margin(4)
@@ -221,9 +233,10 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
         .expect("chart");
     let months_for_labels = months.clone();
+    // Label every sixth month, from the first.
     let tick = move |x: &f64| -> String {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
+        if (x - i).abs() > 1e-6 || i < 0.0 || (i as usize) % 6 != 0 {
             return String::new();
         }
         months_for_labels
@@ -242,12 +255,12 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(((n / 6.0).ceil() as usize + 1).max(2))
+        .x_labels(months.len() + 1)
         .x_label_formatter(&tick)
         .y_labels(5)
         .y_label_formatter(&y_fmt)
         .label_style(font(7.0))
-        .light_line_style(rgb(theme::GRID))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(rgb(theme::GRID))
         .axis_style(rgb(theme::AXIS))
         .draw()
@@ -280,7 +293,10 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         };
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(year_start - 0.5, band_low.max(lo)), (n - 0.5, band_high.min(hi))],
+                [
+                    (year_start - 0.5, band_low.max(lo)),
+                    (n - 0.5, band_high.min(hi)),
+                ],
                 rgb(theme::PROJECTION_BAND).filled(),
             )))
             .expect("band");
@@ -318,14 +334,19 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
     // The series and its points.
     chart
         .draw_series(LineSeries::new(
-            c.points.iter().enumerate().map(|(i, p)| (i as f64, p.value)),
+            c.points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as f64, p.value)),
             rgb(theme::SERIES_LINE).stroke_width(1),
         ))
         .expect("line");
     chart
-        .draw_series(c.points.iter().enumerate().map(|(i, p)| {
-            Circle::new((i as f64, p.value), 2, signal_colour(p.signal).filled())
-        }))
+        .draw_series(
+            c.points.iter().enumerate().map(|(i, p)| {
+                Circle::new((i as f64, p.value), 2, signal_colour(p.signal).filled())
+            }),
+        )
         .expect("points");
 }
 
@@ -356,7 +377,9 @@ fn variation_icon(class: Class) -> Chart {
         path.join(" ")
     ));
     for (x, y) in dots {
-        svg.push_str(&format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"1.4\" fill=\"{colour}\"/>"));
+        svg.push_str(&format!(
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"1.4\" fill=\"{colour}\"/>"
+        ));
     }
     svg.push_str("</svg>");
     Chart {
@@ -415,7 +438,7 @@ mod tests {
 
     #[test]
     fn axis_ends_are_round() {
-        assert_eq!(nice_ceiling(26.4), 50.0);
+        assert_eq!(nice_ceiling(26.4), 30.0);
         assert_eq!(nice_ceiling(19.0), 20.0);
         assert_eq!(nice_ceiling(2.1), 2.5);
         assert_eq!(nice_ceiling(0.0), 1.0);

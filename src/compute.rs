@@ -10,9 +10,7 @@ use crate::projection::{Fit, Interval, MAX_MONTHS, MIN_MONTHS};
 use crate::records::*;
 use crate::spc::{self, Direction, Reading};
 use crate::stats::{poisson_p_value, two_proportion_z};
-use crate::workbook::{
-    code_key, Column, Given, Indicator, Kind, Layout, Polarity, Workbook,
-};
+use crate::workbook::{code_key, Column, Given, Indicator, Kind, Layout, Polarity, Workbook};
 
 /// The records with what the computation noticed on the way.
 #[derive(Debug, Clone)]
@@ -85,7 +83,10 @@ impl Windows {
 /// Sums a window of a series: a count, or a rate Σ Value / Σ Base. Any
 /// missing month gives `Err` with the missing months.
 fn window_figure(series: &Series, window: Window, kind: Kind) -> Result<Fig, Vec<Month>> {
-    let missing: Vec<Month> = window.months().filter(|m| !series.contains_key(m)).collect();
+    let missing: Vec<Month> = window
+        .months()
+        .filter(|m| !series.contains_key(m))
+        .collect();
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -107,9 +108,7 @@ fn window_figure(series: &Series, window: Window, kind: Kind) -> Result<Fig, Vec
 
 /// `Jan 2015, Feb 2015` or `Apr 2012 to Mar 2013 (12 months)`.
 fn months_phrase(months: &[Month]) -> String {
-    let consecutive = months
-        .windows(2)
-        .all(|w| w[0].months_until(w[1]) == 1);
+    let consecutive = months.windows(2).all(|w| w[0].months_until(w[1]) == 1);
     if months.len() > 2 && consecutive {
         format!(
             "{} to {} ({} months)",
@@ -240,7 +239,10 @@ fn column_label(column: Column, columns: &[Column], w: &Workbook) -> String {
 /// The comparison a `% Var.` column reports: the nearest pair printed
 /// before it (latest v baseline, or ytd v lytd).
 fn var_pair(columns: &[Column]) -> (Column, Column) {
-    let at = columns.iter().position(|c| *c == Column::Var).unwrap_or(columns.len());
+    let at = columns
+        .iter()
+        .position(|c| *c == Column::Var)
+        .unwrap_or(columns.len());
     for c in columns[..at].iter().rev() {
         match c {
             Column::Ytd | Column::Lytd => return (Column::Ytd, Column::Lytd),
@@ -341,15 +343,21 @@ pub fn compute(w: &Workbook) -> Computed {
     let key = vec![
         KeyEntry {
             class: Class::Improvement,
-            label: format!("Statistically Significant Improvements as compared to end of {baseline}"),
+            label: format!(
+                "Statistically Significant Improvements as compared to end of {baseline}"
+            ),
         },
         KeyEntry {
             class: Class::NoChange,
-            label: format!("No Statistically Significant change as compared to end of {baseline} *"),
+            label: format!(
+                "No Statistically Significant change as compared to end of {baseline} *"
+            ),
         },
         KeyEntry {
             class: Class::Deterioration,
-            label: format!("Statistically Significant deterioration as compared to end of {baseline}"),
+            label: format!(
+                "Statistically Significant deterioration as compared to end of {baseline}"
+            ),
         },
     ];
     let records = Records {
@@ -458,7 +466,13 @@ fn savings_record(w: &Workbook, code: &str) -> SavingsRecord {
 /// A file-name-safe form of a code.
 pub fn slug(code: &str) -> String {
     code.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -477,10 +491,9 @@ impl Ctx<'_> {
         if let Some(v) = self.given(ind, column).cloned() {
             let fig = match (&v.value, ind.kind) {
                 (Given::NotAvailable, _) => Fig::NotAvailable,
-                (Given::Number(x) | Given::Percent(x), Kind::Proportion) => Fig::Rate {
-                    p: *x,
-                    n: v.base,
-                },
+                (Given::Number(x) | Given::Percent(x), Kind::Proportion) => {
+                    Fig::Rate { p: *x, n: v.base }
+                }
                 (Given::Number(x) | Given::Percent(x), _) => Fig::Count(*x),
                 (Given::Text(_), _) => Fig::Missing,
             };
@@ -617,7 +630,10 @@ impl Ctx<'_> {
             figs.insert(c, f.clone());
             f
         };
-        for (now_col, then_col) in [(Column::Latest, Column::Baseline), (Column::Ytd, Column::Lytd)] {
+        for (now_col, then_col) in [
+            (Column::Latest, Column::Baseline),
+            (Column::Ytd, Column::Lytd),
+        ] {
             if !cells.contains_key(&now_col) {
                 continue;
             }
@@ -781,7 +797,10 @@ impl Ctx<'_> {
         fitted.reverse();
         let first = m.plus(-(fitted.len() as i64 - 1));
         let fit = Fit::new(&fitted)?;
-        let xs: Vec<f64> = year.months().map(|mo| first.months_until(mo) as f64).collect();
+        let xs: Vec<f64> = year
+            .months()
+            .map(|mo| first.months_until(mo) as f64)
+            .collect();
         let interval = match ind.kind {
             Kind::Proportion => fit.mean(&xs, 0.95).clamp(0.0, 1.0),
             _ => fit.total(&xs, 0.95),
@@ -803,8 +822,10 @@ impl Ctx<'_> {
                 },
                 Given::Text(_) => return None,
             };
-            self.log
-                .push(format!("{} latest: {} from {}", ind.code, cell.text, v.location));
+            self.log.push(format!(
+                "{} latest: {} from {}",
+                ind.code, cell.text, v.location
+            ));
             return Some(cell);
         }
         let source = ind.source.as_ref()?;
@@ -813,10 +834,17 @@ impl Ctx<'_> {
             .indicator(source)
             .and_then(|s| s.polarity)
             .unwrap_or(Polarity::Down);
-        let peers: Vec<_> = self.w.peers.iter().filter(|p| &p.indicator == source).collect();
-        let home = peers
+        let peers: Vec<_> = self
+            .w
+            .peers
             .iter()
-            .find(|p| p.force.trim().eq_ignore_ascii_case(self.w.report.force.trim()))?;
+            .filter(|p| &p.indicator == source)
+            .collect();
+        let home = peers.iter().find(|p| {
+            p.force
+                .trim()
+                .eq_ignore_ascii_case(self.w.report.force.trim())
+        })?;
         // Compare rates exactly by cross-multiplying: a/b < c/d ⇔ a·d < c·b.
         let better = |p: &&crate::workbook::Peer| {
             let (lhs, rhs) = (p.value * home.population, home.value * p.population);
@@ -829,7 +857,7 @@ impl Ctx<'_> {
             !std::ptr::eq(*p, *home) && p.value * home.population == home.value * p.population
         };
         let position = 1 + peers.iter().filter(|p| better(p)).count() as u64;
-        let shared = peers.iter().any(|p| tied(p));
+        let shared = peers.iter().any(tied);
         let text = if shared {
             format!("={}", ordinal(position))
         } else {
@@ -853,8 +881,14 @@ impl Ctx<'_> {
         let start = self.windows.baseline.first;
         let m = self.windows.month;
         let values: BTreeMap<Month, f64> = self.monthly_values(source).into_iter().collect();
-        let span = Window { first: start, last: m };
-        let missing: Vec<Month> = span.months().filter(|mo| !values.contains_key(mo)).collect();
+        let span = Window {
+            first: start,
+            last: m,
+        };
+        let missing: Vec<Month> = span
+            .months()
+            .filter(|mo| !values.contains_key(mo))
+            .collect();
         let baseline_missing: Vec<Month> = self
             .windows
             .baseline
@@ -956,7 +990,8 @@ impl Ctx<'_> {
             let (series, analysis) = match self.xmr(&ind) {
                 Ok(x) => x,
                 Err(why) => {
-                    self.log.push(format!("{}: no SPC chart in the appendix: {why}", ind.code));
+                    self.log
+                        .push(format!("{}: no SPC chart in the appendix: {why}", ind.code));
                     continue;
                 }
             };
@@ -977,7 +1012,12 @@ impl Ctx<'_> {
                         value: p.value,
                         low: p.low,
                         high: p.high,
-                        year: self.w.report.projection.map(|y| y.to_string()).unwrap_or_default(),
+                        year: self
+                            .w
+                            .report
+                            .projection
+                            .map(|y| y.to_string())
+                            .unwrap_or_default(),
                         months_fitted: fit.n,
                     }
                 })
@@ -995,7 +1035,15 @@ impl Ctx<'_> {
                 })
                 .collect();
             let title = format!("SP{} {}", row.priority, row.label);
-            let alt = spc_alt(self, row, &ind, &series, &analysis, reading, projection.as_ref());
+            let alt = spc_alt(
+                self,
+                row,
+                &ind,
+                &series,
+                &analysis,
+                reading,
+                projection.as_ref(),
+            );
             let mut caption = format!(
                 "{}: {}.",
                 self.windows.month.long_label(),
@@ -1076,8 +1124,14 @@ fn spc_alt(
     reading: Class,
     projection: Option<&ProjectionRecord>,
 ) -> String {
-    let first = series.first().map(|(m, _)| m.long_label()).unwrap_or_default();
-    let last = series.last().map(|(m, _)| m.long_label()).unwrap_or_default();
+    let first = series
+        .first()
+        .map(|(m, _)| m.long_label())
+        .unwrap_or_default();
+    let last = series
+        .last()
+        .map(|(m, _)| m.long_label())
+        .unwrap_or_default();
     let mut s = format!(
         "SPC chart of {} ({}), monthly, {first} to {last}.",
         row.label.trim_end_matches('.'),
@@ -1109,8 +1163,16 @@ fn spc_alt(
         grouped(analysis.limits.lower.max(0.0)),
         grouped(analysis.limits.upper)
     ));
-    let improvement = analysis.readings.iter().filter(|r| **r == Reading::Improvement).count();
-    let concern = analysis.readings.iter().filter(|r| **r == Reading::Concern).count();
+    let improvement = analysis
+        .readings
+        .iter()
+        .filter(|r| **r == Reading::Improvement)
+        .count();
+    let concern = analysis
+        .readings
+        .iter()
+        .filter(|r| **r == Reading::Concern)
+        .count();
     s.push_str(&format!(
         " Special cause points: {improvement} improvement, {concern} concern."
     ));
@@ -1157,7 +1219,10 @@ mod tests {
         assert_eq!(var_pair(&[Baseline, Latest, Var]), (Latest, Baseline));
         assert_eq!(var_pair(&[Ytd, Lytd, Var]), (Ytd, Lytd));
         assert_eq!(var_pair(&[Baseline, Latest, Ytd, Lytd, Var]), (Ytd, Lytd));
-        assert_eq!(var_pair(&[Ytd, Lytd, Latest, Baseline, Var]), (Latest, Baseline));
+        assert_eq!(
+            var_pair(&[Ytd, Lytd, Latest, Baseline, Var]),
+            (Latest, Baseline)
+        );
     }
 
     #[test]
@@ -1168,7 +1233,10 @@ mod tests {
             months_phrase(&[m(2012, 4), m(2012, 5), m(2012, 6)]),
             "Apr 2012 to Jun 2012 (3 months)"
         );
-        assert_eq!(months_phrase(&[m(2012, 4), m(2012, 9)]), "Apr 2012, Sep 2012");
+        assert_eq!(
+            months_phrase(&[m(2012, 4), m(2012, 9)]),
+            "Apr 2012, Sep 2012"
+        );
     }
 
     #[test]
@@ -1177,14 +1245,22 @@ mod tests {
         assert_eq!(down.unwrap().0, Class::Improvement);
         let up = significance(&Fig::Count(271.0), &Fig::Count(667.0), Polarity::Up, 0.95);
         assert_eq!(up.unwrap().0, Class::Deterioration);
-        let same = significance(&Fig::Count(4452.0), &Fig::Count(4365.0), Polarity::Down, 0.95);
+        let same = significance(
+            &Fig::Count(4452.0),
+            &Fig::Count(4365.0),
+            Polarity::Down,
+            0.95,
+        );
         assert_eq!(same.unwrap().0, Class::NoChange);
         // A zero baseline is still testable.
         let zero = significance(&Fig::Count(9.0), &Fig::Count(0.0), Polarity::Down, 0.95);
         assert_eq!(zero.unwrap().0, Class::Deterioration);
         let no_base = significance(
             &Fig::Rate { p: 0.8, n: None },
-            &Fig::Rate { p: 0.9, n: Some(100.0) },
+            &Fig::Rate {
+                p: 0.9,
+                n: Some(100.0),
+            },
             Polarity::Up,
             0.95,
         );

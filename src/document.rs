@@ -155,18 +155,20 @@ impl World for PackWorld {
         let path = id.vpath().get_with_slash();
         match self.files.get(path) {
             Some(bytes) => {
-                let text = std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
+                let text =
+                    std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
                 Ok(Source::new(id, text.to_string()))
             }
-            None => Err(FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))),
+            None => Err(FileError::NotFound(std::path::PathBuf::from(
+                id.vpath().get_with_slash(),
+            ))),
         }
     }
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let path = id.vpath().get_with_slash();
-        self.files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash())))
+        self.files.get(path).cloned().ok_or_else(|| {
+            FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
+        })
     }
     fn font(&self, index: usize) -> Option<Font> {
         FONTS.fonts.get(index).cloned()
@@ -208,7 +210,11 @@ struct AttachmentInfo<'a> {
 }
 
 /// Files the layout can read, by path: what `--emit-typst` writes out too.
-pub fn layout_files(records: &Records, charts: &Charts, options: &RenderOptions) -> BTreeMap<String, Vec<u8>> {
+pub fn layout_files(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     files.insert(
         "/records.json".to_string(),
@@ -224,9 +230,18 @@ pub fn layout_files(records: &Records, charts: &Charts, options: &RenderOptions)
             "{} for {}{}, {}{}",
             records.report.title,
             records.report.force,
-            records.report.area.as_ref().map(|a| format!(" ({a})")).unwrap_or_default(),
+            records
+                .report
+                .area
+                .as_ref()
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default(),
             records.report.period_label.to_lowercase(),
-            if options.draft { " (draft, not signed off)" } else { "" }
+            if options.draft {
+                " (draft, not signed off)"
+            } else {
+                ""
+            }
         ),
         appendix_title: "Appendix: SPC charts",
         draft: options.draft,
@@ -285,7 +300,11 @@ fn keywords(records: &Records) -> Vec<String> {
 }
 
 /// Compiles the layout and exports the PDF.
-pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> Result<Vec<u8>, LayoutError> {
+pub fn render(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, LayoutError> {
     let files = layout_files(records, charts, options)
         .into_iter()
         .map(|(k, v)| (k, Bytes::new(v)))
@@ -301,11 +320,13 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> Re
         today,
     };
     let warned = typst::compile::<PagedDocument>(&world);
-    let document = warned
-        .output
-        .map_err(|errors| LayoutError {
-            diagnostics: diagnostics(&world, &options.layout.name, errors.iter().chain(&warned.warnings)),
-        })?;
+    let document = warned.output.map_err(|errors| LayoutError {
+        diagnostics: diagnostics(
+            &world,
+            &options.layout.name,
+            errors.iter().chain(&warned.warnings),
+        ),
+    })?;
     let mut standards = vec![PdfStandard::Ua_1];
     if options.archival {
         standards.push(PdfStandard::A_3b);
@@ -318,7 +339,8 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> Re
         )),
         creator: Smart::Custom(Some(format!("boardpack {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(
-            Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0).expect("valid date"),
+            Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
+                .expect("valid date"),
         )),
         page_ranges: None,
         standards: PdfStandards::new(&standards).map_err(|e| LayoutError {

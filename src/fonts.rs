@@ -38,7 +38,10 @@ pub fn register_for_charts() {
             (FontStyle::Bold, FACES[1].1),
             (FontStyle::Italic, FACES[2].1),
         ] {
-            assert!(register_font(FAMILY, style, bytes).is_ok(), "embedded font parses");
+            assert!(
+                register_font(FAMILY, style, bytes).is_ok(),
+                "embedded font parses"
+            );
         }
     });
 }

@@ -29,7 +29,11 @@ impl Location {
 
 /// Quotes a sheet name the way Excel does in a reference, when it must.
 fn sheet_ref(name: &str) -> String {
-    if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
         name.to_string()
     } else {
         format!("'{}'", name.replace('\'', "''"))
@@ -57,7 +61,13 @@ impl fmt::Display for Location {
             Location::Sheet(s) => write!(f, "sheet {}", sheet_ref(s)),
             Location::Header(s) => write!(f, "{}!1:1", sheet_ref(s)),
             Location::Cell { sheet, row, col } => {
-                write!(f, "{}!{}{}", sheet_ref(sheet), column_letters(*col), row + 1)
+                write!(
+                    f,
+                    "{}!{}{}",
+                    sheet_ref(sheet),
+                    column_letters(*col),
+                    row + 1
+                )
             }
         }
     }

@@ -44,12 +44,16 @@ pub fn spread(total: u64, weights: &[f64]) -> Vec<u64> {
 
 /// A month's seasonal weight (crime is higher in summer).
 fn season(m: Month) -> f64 {
-    [0.93, 0.88, 0.97, 0.98, 1.03, 1.02, 1.08, 1.06, 1.01, 1.02, 0.99, 1.03][m.month as usize - 1]
+    [
+        0.93, 0.88, 0.97, 0.98, 1.03, 1.02, 1.08, 1.06, 1.01, 1.02, 0.99, 1.03,
+    ][m.month as usize - 1]
 }
 
 /// A small, fixed wobble so series are not perfectly smooth.
 fn wobble(i: usize) -> f64 {
-    [1.0, 1.03, 0.98, 1.01, 0.97, 1.02, 0.99, 1.04, 0.96, 1.0, 1.02, 0.98][i % 12]
+    [
+        1.0, 1.03, 0.98, 1.01, 0.97, 1.02, 0.99, 1.04, 0.96, 1.0, 1.02, 0.98,
+    ][i % 12]
 }
 
 /// Monthly counts from `first` to Dec 2015: the baseline year sums to
@@ -70,17 +74,28 @@ fn count_series(first: Month, baseline: Option<u64>, latest: u64) -> Vec<(Month,
         out.extend(base_win.months().zip(spread(b, &weights(base_win))));
     }
     let between = Window {
-        first: if baseline.is_some() { base_win.last.plus(1) } else { first },
+        first: if baseline.is_some() {
+            base_win.last.plus(1)
+        } else {
+            first
+        },
         last: latest_win.first.plus(-1),
     };
-    let span = base_win.first.plus(6).months_until(latest_win.first.plus(6)) as f64;
+    let span = base_win
+        .first
+        .plus(6)
+        .months_until(latest_win.first.plus(6)) as f64;
     for (i, m) in between.months().enumerate() {
         let pos = base_win.first.plus(6).months_until(m) as f64 / span;
         let level = b_level + (latest as f64 - b_level) * pos;
         let v = (level / 12.0 * season(m) * wobble(i + 5)).round() as u64;
         out.push((m, v));
     }
-    out.extend(latest_win.months().zip(spread(latest, &weights(latest_win))));
+    out.extend(
+        latest_win
+            .months()
+            .zip(spread(latest, &weights(latest_win))),
+    );
     out.retain(|(m, _)| *m >= first);
     out
 }
@@ -94,7 +109,10 @@ fn survey_series(baseline: Option<u64>, latest: u64) -> Vec<(Month, u64, u64)> {
     let base_weights: Vec<f64> = (0..12).map(|i| wobble(i + 3)).collect();
     let window = |w: Window, per_mille: u64, out: &mut Vec<(Month, u64, u64)>| {
         let bases = spread(1000, &base_weights);
-        let values = spread(per_mille, &bases.iter().map(|b| *b as f64).collect::<Vec<_>>());
+        let values = spread(
+            per_mille,
+            &bases.iter().map(|b| *b as f64).collect::<Vec<_>>(),
+        );
         for ((m, b), v) in w.months().zip(bases).zip(values) {
             out.push((m, v.min(b), b));
         }
@@ -113,7 +131,10 @@ fn survey_series(baseline: Option<u64>, latest: u64) -> Vec<(Month, u64, u64)> {
         first: start,
         last: latest_win.first.plus(-1),
     };
-    let span = base_win.first.plus(6).months_until(latest_win.first.plus(6)) as f64;
+    let span = base_win
+        .first
+        .plus(6)
+        .months_until(latest_win.first.plus(6)) as f64;
     for (i, m) in between.months().enumerate() {
         let pos = base_win.first.plus(6).months_until(m) as f64 / span;
         let rate = b_rate + (l_rate - b_rate) * pos;
@@ -172,7 +193,10 @@ pub fn sample() -> WorkbookData {
         .row(vec![t("board"), t("Strategic Partnership Board")])
         .row(vec![t("spc_run_length"), Value::Number(7.0)]);
 
-    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns", "Note"]);
+    let mut pri = SheetData::new(
+        "Priorities",
+        &["Code", "Title", "Layout", "Columns", "Note"],
+    );
     let bl = "baseline, latest";
     let blv = "baseline, latest, var";
     let blp = "baseline, latest, projection";
@@ -199,49 +223,264 @@ pub fn sample() -> WorkbookData {
     ];
     for (code, title, layout, columns, note) in priorities {
         // Codes 1–18 typed as numbers, as analysts do; 14A/14B as text.
-        let code_cell = code.parse::<f64>().map(Value::Number).unwrap_or_else(|_| t(code));
+        let code_cell = code
+            .parse::<f64>()
+            .map(Value::Number)
+            .unwrap_or_else(|_| t(code));
         pri.row(vec![code_cell, t(title), t(layout), t(columns), t(note)]);
     }
 
     let mut ind = SheetData::new(
         "Indicators",
-        &["Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note"],
+        &[
+            "Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note",
+        ],
     );
-    let mut add = |code: &str, p: &str, label: &str, kind: &str, pol: &str, src: &str, foot: &str, note: &str| {
-        ind.row(vec![t(code), t(p), t(label), t(kind), t(pol), t(src), t(foot), t(note)]);
+    let mut add = |code: &str,
+                   p: &str,
+                   label: &str,
+                   kind: &str,
+                   pol: &str,
+                   src: &str,
+                   foot: &str,
+                   note: &str| {
+        ind.row(vec![
+            t(code),
+            t(p),
+            t(label),
+            t(kind),
+            t(pol),
+            t(src),
+            t(foot),
+            t(note),
+        ]);
     };
     add("SP1.fte", "1", "Reduction in the number of 10-17 year olds entering the criminal justice system for the first time and receiving community resolutions, youth cautions and youth conditional cautions", "count", "down", "", "", "");
-    add("SP2.offending", "2", "Reduction in offending by 18-24 year olds", "count", "down", "", "1", "");
-    add("SP2.reoffending", "2", "Reduction in re-offending by 18-24 year olds", "count", "down", "", "2", "");
-    add("SP3.completions", "3", "Increase in the number of successful drug and alcohol treatment completions", "count", "up", "", "1", "");
-    add("SP3.representations", "3", "Decrease in all re-presentations to drug and alcohol treatment", "count", "down", "", "1", "");
+    add(
+        "SP2.offending",
+        "2",
+        "Reduction in offending by 18-24 year olds",
+        "count",
+        "down",
+        "",
+        "1",
+        "",
+    );
+    add(
+        "SP2.reoffending",
+        "2",
+        "Reduction in re-offending by 18-24 year olds",
+        "count",
+        "down",
+        "",
+        "2",
+        "",
+    );
+    add(
+        "SP3.completions",
+        "3",
+        "Increase in the number of successful drug and alcohol treatment completions",
+        "count",
+        "up",
+        "",
+        "1",
+        "",
+    );
+    add(
+        "SP3.representations",
+        "3",
+        "Decrease in all re-presentations to drug and alcohol treatment",
+        "count",
+        "down",
+        "",
+        "1",
+        "",
+    );
     add("SP3.reoffending", "3", "Reduction in reoffending rates amongst those offenders entering a criminal justice drugs treatment programme", "proportion", "down", "", "2", "");
     add("SP3.nte", "3", "Reduction in the number of incidents recorded in or near licensed premises during the night-time economy hours of 7pm to 7am", "count", "down", "", "3", "");
     add("SP4.reoffending", "4", "Reduction in re-offending within families engaged in a Troubled/Supported family programme", "assessment", "", "", "", "");
     add("SP4.asb", "4", "Reduction in recorded ASB committed by families engaged in a Troubled/Supported families programme", "assessment", "", "", "", "");
     for p in ["5", "6", "7"] {
-        add(&format!("SP{p}.outcome"), p, "A victim focused crime outcome", "proportion", "up", "", "", "");
-        add(&format!("SP{p}.satisfaction"), p, "Satisfaction with service", "proportion", "up", "", "", "");
-        add(&format!("SP{p}.awareness"), p, "Awareness of services available", "proportion", "up", "", "", "");
+        add(
+            &format!("SP{p}.outcome"),
+            p,
+            "A victim focused crime outcome",
+            "proportion",
+            "up",
+            "",
+            "",
+            "",
+        );
+        add(
+            &format!("SP{p}.satisfaction"),
+            p,
+            "Satisfaction with service",
+            "proportion",
+            "up",
+            "",
+            "",
+            "",
+        );
+        add(
+            &format!("SP{p}.awareness"),
+            p,
+            "Awareness of services available",
+            "proportion",
+            "up",
+            "",
+            "",
+            "",
+        );
     }
-    add("SP8.satisfaction", "8", "Satisfaction with service", "proportion", "up", "", "", "");
-    add("SP9.satisfaction", "9", "Satisfaction with service", "proportion", "up", "", "", "");
-    add("SP10.confidence", "10", "Confidence that Police are doing a good job.", "proportion", "up", "", "", "(CBS data)");
-    add("SP11.offences", "11", "Number of offences", "count", "down", "", "", "");
-    add("SP11.msg", "11", "Position v MSG", "rank", "", "SP11.offences", "", "");
-    add("SP11.spc", "11", "SPC variance", "spc", "", "SP11.offences", "", "");
-    for (p, sat_note) in [("12", ""), ("13", "(all violent crime)"), ("14A", "(all vehicle crime)"), ("14B", "(all vehicle crime)")] {
+    add(
+        "SP8.satisfaction",
+        "8",
+        "Satisfaction with service",
+        "proportion",
+        "up",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP9.satisfaction",
+        "9",
+        "Satisfaction with service",
+        "proportion",
+        "up",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP10.confidence",
+        "10",
+        "Confidence that Police are doing a good job.",
+        "proportion",
+        "up",
+        "",
+        "",
+        "(CBS data)",
+    );
+    add(
+        "SP11.offences",
+        "11",
+        "Number of offences",
+        "count",
+        "down",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP11.msg",
+        "11",
+        "Position v MSG",
+        "rank",
+        "",
+        "SP11.offences",
+        "",
+        "",
+    );
+    add(
+        "SP11.spc",
+        "11",
+        "SPC variance",
+        "spc",
+        "",
+        "SP11.offences",
+        "",
+        "",
+    );
+    for (p, sat_note) in [
+        ("12", ""),
+        ("13", "(all violent crime)"),
+        ("14A", "(all vehicle crime)"),
+        ("14B", "(all vehicle crime)"),
+    ] {
         let c = format!("SP{p}.offences");
         add(&c, p, "Number of offences", "count", "down", "", "", "");
-        add(&format!("SP{p}.msg"), p, "Position v MSG", "rank", "", &c, "", "");
-        add(&format!("SP{p}.spc"), p, "SPC variance", "spc", "", &c, "", "");
-        add(&format!("SP{p}.outcome"), p, "A victim focused crime outcome", "proportion", "up", "", "", "");
-        add(&format!("SP{p}.satisfaction"), p, "Satisfaction with service", "proportion", "up", "", "", sat_note);
+        add(
+            &format!("SP{p}.msg"),
+            p,
+            "Position v MSG",
+            "rank",
+            "",
+            &c,
+            "",
+            "",
+        );
+        add(
+            &format!("SP{p}.spc"),
+            p,
+            "SPC variance",
+            "spc",
+            "",
+            &c,
+            "",
+            "",
+        );
+        add(
+            &format!("SP{p}.outcome"),
+            p,
+            "A victim focused crime outcome",
+            "proportion",
+            "up",
+            "",
+            "",
+            "",
+        );
+        add(
+            &format!("SP{p}.satisfaction"),
+            p,
+            "Satisfaction with service",
+            "proportion",
+            "up",
+            "",
+            "",
+            sat_note,
+        );
     }
-    add("SP17.storm", "17", "Reduction in no. of missing reports (STORM)", "count", "down", "", "", "");
-    add("SP17.compact", "17", "Reduction in no. of missing reports (COMPACT)", "count", "down", "", "", "");
-    add("SP17.locations", "17", "Reduction in reports received from the nine key locations", "count", "down", "", "", "");
-    add("SP17.absent", "17", "Reduction in no. of \"Absent\" reports (COMPACT)", "count", "down", "", "", "");
+    add(
+        "SP17.storm",
+        "17",
+        "Reduction in no. of missing reports (STORM)",
+        "count",
+        "down",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP17.compact",
+        "17",
+        "Reduction in no. of missing reports (COMPACT)",
+        "count",
+        "down",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP17.locations",
+        "17",
+        "Reduction in reports received from the nine key locations",
+        "count",
+        "down",
+        "",
+        "",
+        "",
+    );
+    add(
+        "SP17.absent",
+        "17",
+        "Reduction in no. of \"Absent\" reports (COMPACT)",
+        "count",
+        "down",
+        "",
+        "",
+        "",
+    );
 
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     let start = Month::new(2012, 4).expect("valid");
@@ -291,7 +530,12 @@ pub fn sample() -> WorkbookData {
     let mut val = |code: &str, col: &str, v: Value, note: &str| {
         values.row(vec![t(code), t(col), v, Value::Empty, t(note)]);
     };
-    for code in ["SP3.completions", "SP3.representations", "SP3.reoffending", "SP3.nte"] {
+    for code in [
+        "SP3.completions",
+        "SP3.representations",
+        "SP3.reoffending",
+        "SP3.nte",
+    ] {
         for col in ["ytd", "lytd", "var"] {
             val(code, col, t("NA"), "");
         }
@@ -303,7 +547,12 @@ pub fn sample() -> WorkbookData {
         val(&format!("SP{p}.outcome"), "latest", t("NA"), "");
     }
     val("SP5.satisfaction", "baseline", t("NA"), "");
-    val("SP5.satisfaction", "latest", Value::Percent(0.865), "To May 15");
+    val(
+        "SP5.satisfaction",
+        "latest",
+        Value::Percent(0.865),
+        "To May 15",
+    );
     val("SP6.satisfaction", "baseline", t("NA"), "");
     for p in ["5", "6"] {
         val(&format!("SP{p}.awareness"), "baseline", t("NA"), "");
@@ -328,30 +577,54 @@ pub fn sample() -> WorkbookData {
     let comments = "SP5/6/7/12/14A/14B/15 Comments";
     say(comments, "bullet", "\"Victim focused crime outcomes\" metrics being developed by Leicestershire Police (OCC and OPCC)");
     say(comments, "bullet", "The service awareness measures require further consultation with partners and specialists and a meeting took place on the 3rd September with performance leads and subject specialists to take this work forward.");
-    say("15", "paragraph", "Q3 data is showing evidence of the following trends:");
+    say(
+        "15",
+        "paragraph",
+        "Q3 data is showing evidence of the following trends:",
+    );
     say("15", "bullet", "Reduction in the number of children reported missing, reduction in repeat incidences of children going missing and a reduction of children going missing more than once");
     say("15", "bullet", "Increase in the number of CSE referrals (highlighting improved and heightened awareness amongst professionals)");
-    say("15", "bullet", "Reported increase in awareness of CSE amongst professionals, children and young people");
-    say("15", "bullet", "Increase in the number of CSE related investigations and prosecutions");
+    say(
+        "15",
+        "bullet",
+        "Reported increase in awareness of CSE amongst professionals, children and young people",
+    );
+    say(
+        "15",
+        "bullet",
+        "Increase in the number of CSE related investigations and prosecutions",
+    );
     say("16", "bullet", "Review and streamline conveyancing of patients across partner agencies leading to better use of resources.");
     say("16", "bullet", "Deliver mental health training to front line operation staff including police officers, probation and housing officers.");
     say("16", "bullet", "Review key policies and procedures relating to mental health issues across the agencies ensuring they are consistent, efficient and effective.");
-    say("16", "paragraph", "A written update will be provided to SPB Executive Group.");
+    say(
+        "16",
+        "paragraph",
+        "A written update will be provided to SPB Executive Group.",
+    );
     say("SP18 Comments", "paragraph", "Covers period 1st April 2013 to 31st March 2017 (i.e. period covered by Police and Crime Plan). Indicates the latest estimate as at February 2016 and is under continual review.");
     say("Note", "paragraph", "Continuous Improvement in service is measured by monitored by surveys of levels of confidence and satisfaction.");
 
     let mut savings = SheetData::new("Savings", &["Item", "Amount"]);
     savings
-        .row(vec![t("Latest estimate of savings required"), Value::Number(20.3)])
+        .row(vec![
+            t("Latest estimate of savings required"),
+            Value::Number(20.3),
+        ])
         .row(vec![t("Savings realised to date"), Value::Number(16.1)])
-        .row(vec![t("Savings identified but not yet realised (est)"), Value::Number(2.4)])
+        .row(vec![
+            t("Savings identified but not yet realised (est)"),
+            Value::Number(2.4),
+        ])
         .row(vec![
             t("Further savings required to be identified and realised by end of 2016/17"),
             Value::Number(1.8),
         ]);
 
     WorkbookData {
-        sheets: vec![report, pri, ind, monthly, values, peer_sheet, narrative, savings],
+        sheets: vec![
+            report, pri, ind, monthly, values, peer_sheet, narrative, savings,
+        ],
         date_1904: false,
     }
 }
@@ -362,16 +635,27 @@ mod tests {
 
     #[test]
     fn spread_is_exact() {
-        let parts = spread(667, &[1.0, 2.0, 3.0, 1.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+        let parts = spread(
+            667,
+            &[1.0, 2.0, 3.0, 1.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        );
         assert_eq!(parts.iter().sum::<u64>(), 667);
     }
 
     #[test]
     fn count_windows_sum_to_the_published_totals() {
         let s = count_series(Month::new(2012, 4).unwrap(), Some(58805), 59653);
-        let sum = |w: Window| -> u64 { s.iter().filter(|(m, _)| *m >= w.first && *m <= w.last).map(|(_, v)| v).sum() };
+        let sum = |w: Window| -> u64 {
+            s.iter()
+                .filter(|(m, _)| *m >= w.first && *m <= w.last)
+                .map(|(_, v)| v)
+                .sum()
+        };
         assert_eq!(sum(FinancialYear { start_year: 2012 }.window()), 58805);
-        assert_eq!(sum(Window::ending(Month::new(2015, 12).unwrap(), 12)), 59653);
+        assert_eq!(
+            sum(Window::ending(Month::new(2015, 12).unwrap(), 12)),
+            59653
+        );
         assert_eq!(s.len(), 45);
     }
 }

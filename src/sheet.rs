@@ -202,7 +202,9 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 .map(|dt| dt.date().to_string())
                 .unwrap_or_else(|| fmt_number(d.as_f64()))),
             Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.clone()),
-            Data::Error(e) => Err(self.error(header, format!("expected text, found the error {e}"))),
+            Data::Error(e) => {
+                Err(self.error(header, format!("expected text, found the error {e}")))
+            }
         }
     }
 
@@ -238,9 +240,15 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Float(f) if f.is_finite() => Ok(Some(*f)),
             Data::String(s) if s.trim().is_empty() => Ok(None),
             Data::String(s) => parse_number(s).map(Some).ok_or_else(|| {
-                self.error(header, format!("expected a number, found {}", describe(cell)))
+                self.error(
+                    header,
+                    format!("expected a number, found {}", describe(cell)),
+                )
             }),
-            _ => Err(self.error(header, format!("expected a number, found {}", describe(cell)))),
+            _ => Err(self.error(
+                header,
+                format!("expected a number, found {}", describe(cell)),
+            )),
         }
     }
 
@@ -276,9 +284,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 let dt = d.as_datetime().ok_or_else(bad)?;
                 Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
             }
-            Data::DateTimeIso(s) | Data::String(s) => {
-                Month::parse_iso(s).map(Some).ok_or_else(bad)
-            }
+            Data::DateTimeIso(s) | Data::String(s) => Month::parse_iso(s).map(Some).ok_or_else(bad),
             Data::Int(_) | Data::Float(_) => {
                 // A date serial typed without a date format (1900 system).
                 let v = match cell {
@@ -289,11 +295,8 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 if !(10_000.0..=100_000.0).contains(&v) {
                     return Err(bad());
                 }
-                let d = calamine::ExcelDateTime::new(
-                    v,
-                    calamine::ExcelDateTimeType::DateTime,
-                    false,
-                );
+                let d =
+                    calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
                 let dt = d.as_datetime().ok_or_else(bad)?;
                 Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
             }
@@ -320,7 +323,9 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::DateTime(d) => Ok(Some(d.as_datetime().ok_or_else(bad)?.date())),
             Data::DateTimeIso(s) | Data::String(s) => {
                 let s = s.trim();
-                if let Ok(d) = chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                if let Ok(d) =
+                    chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+                {
                     return Ok(Some(d));
                 }
                 let m = Month::parse_iso(s).ok_or_else(bad)?;

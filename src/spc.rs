@@ -140,17 +140,21 @@ pub fn flag(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Flags> {
             0
         }
     };
-    for_runs(n, |i| side(values[i]), |start, end, s| {
-        if s != 0 && end - start >= run_length {
-            for f in &mut flags[start..end] {
-                if s > 0 {
-                    f.high = true;
-                } else {
-                    f.low = true;
+    for_runs(
+        n,
+        |i| side(values[i]),
+        |start, end, s| {
+            if s != 0 && end - start >= run_length {
+                for f in &mut flags[start..end] {
+                    if s > 0 {
+                        f.high = true;
+                    } else {
+                        f.low = true;
+                    }
                 }
             }
-        }
-    });
+        },
+    );
 
     // Rule 3: a trend, run_length or more points each higher (or each
     // lower) than the one before. An equal step breaks it. Runs are found on
@@ -244,7 +248,9 @@ mod tests {
     fn flat_with(len: usize, edits: &[(usize, f64)]) -> Vec<f64> {
         // Alternating 10/12 keeps the mean at 11 and MR̄ at 2: limits 5.68–16.32,
         // two-sigma lines 7.45–14.55.
-        let mut v: Vec<f64> = (0..len).map(|i| if i % 2 == 0 { 10.0 } else { 12.0 }).collect();
+        let mut v: Vec<f64> = (0..len)
+            .map(|i| if i % 2 == 0 { 10.0 } else { 12.0 })
+            .collect();
         for &(i, x) in edits {
             v[i] = x;
         }
@@ -257,7 +263,9 @@ mod tests {
 
     #[test]
     fn limits_match_the_making_data_count_worked_example() {
-        let v = [20., 24., 20., 26., 22., 16., 18., 16., 31., 28., 34., 26., 30., 19., 18.];
+        let v = [
+            20., 24., 20., 26., 22., 16., 18., 16., 31., 28., 34., 26., 30., 19., 18.,
+        ];
         let l = Limits::from_points(&v).unwrap();
         assert!((l.mean - 23.2).abs() < 0.005);
         assert!((l.mean_moving_range - 5.43).abs() < 0.005);
@@ -326,7 +334,10 @@ mod tests {
 
     #[test]
     fn a_point_flagged_both_ways_reads_as_improvement() {
-        let f = Flags { high: true, low: true };
+        let f = Flags {
+            high: true,
+            low: true,
+        };
         assert_eq!(read(f, Direction::High), Reading::Improvement);
         assert_eq!(read(f, Direction::Low), Reading::Improvement);
         assert_eq!(read(f, Direction::Neither), Reading::Neither);

@@ -180,7 +180,11 @@ pub fn text_pairs() -> Vec<(&'static str, &'static str, &'static str)> {
         ("table header", HEADER_TEXT, HEADER_FILL),
         ("improvement figure", IMPROVEMENT_TEXT, IMPROVEMENT_FILL),
         ("no-change figure", NO_CHANGE_TEXT, NO_CHANGE_FILL),
-        ("deterioration figure", DETERIORATION_TEXT, DETERIORATION_FILL),
+        (
+            "deterioration figure",
+            DETERIORATION_TEXT,
+            DETERIORATION_FILL,
+        ),
         ("SPC improvement reading", SPC_IMPROVEMENT_TEXT, PAGE),
         ("SPC concern reading", SPC_CONCERN_TEXT, PAGE),
         ("draft mark", DRAFT_TEXT, PAGE),
@@ -199,7 +203,9 @@ pub fn luminance(hex: &str) -> f64 {
             ((s + 0.055) / 1.055).powf(2.4)
         }
     };
-    0.2126 * channel((v >> 16) & 0xFF) + 0.7152 * channel((v >> 8) & 0xFF) + 0.0722 * channel(v & 0xFF)
+    0.2126 * channel((v >> 16) & 0xFF)
+        + 0.7152 * channel((v >> 8) & 0xFF)
+        + 0.0722 * channel(v & 0xFF)
 }
 
 /// WCAG contrast ratio of two colours (1 to 21).

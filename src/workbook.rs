@@ -259,8 +259,17 @@ impl Workbook {
 
 /// The sheets of a workbook as calamine read them.
 pub struct RawSheets {
-    /// (name as spelled, values, formulas), in workbook order.
-    sheets: Vec<(String, Range<Data>, Option<Range<String>>)>,
+    /// In workbook order.
+    sheets: Vec<RawSheet>,
+}
+
+/// One sheet as calamine read it.
+struct RawSheet {
+    /// The name as the workbook spells it.
+    name: String,
+    values: Range<Data>,
+    /// Formula texts, to tell an unsaved formula from an empty cell.
+    formulas: Option<Range<String>>,
 }
 
 impl RawSheets {
@@ -276,16 +285,16 @@ impl RawSheets {
             ));
         }
         if !bytes.starts_with(b"PK\x03\x04") {
-            return Err(not("the file is not an .xlsx workbook (it is not a zip package)"));
+            return Err(not(
+                "the file is not an .xlsx workbook (it is not a zip package)",
+            ));
         }
         let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
             let msg = e.to_string();
             if msg.contains("mimetype") || msg.to_lowercase().contains("opendocument") {
                 not("this is an OpenDocument (.ods) file; save it as an .xlsx workbook")
             } else {
-                LoadError::NotAWorkbook(format!(
-                    "the file is not a readable .xlsx workbook: {msg}"
-                ))
+                LoadError::NotAWorkbook(format!("the file is not a readable .xlsx workbook: {msg}"))
             }
         })?;
         let names = xlsx.sheet_names().to_vec();
@@ -295,13 +304,17 @@ impl RawSheets {
                 LoadError::NotAWorkbook(format!("sheet {name:?} could not be read: {e}"))
             })?;
             let formulas = xlsx.worksheet_formula(&name).ok();
-            sheets.push((name, values, formulas));
+            sheets.push(RawSheet {
+                name,
+                values,
+                formulas,
+            });
         }
         Ok(RawSheets { sheets })
     }
 
-    fn find(&self, wanted: &str) -> Option<&(String, Range<Data>, Option<Range<String>>)> {
-        self.sheets.iter().find(|(n, _, _)| norm(n) == norm(wanted))
+    fn find(&self, wanted: &str) -> Option<&RawSheet> {
+        self.sheets.iter().find(|s| norm(&s.name) == norm(wanted))
     }
 
     /// A sheet as a table with its required columns, or a problem.
@@ -313,14 +326,15 @@ impl RawSheets {
         problems: &mut Vec<Problem>,
     ) -> Option<Table<'s>> {
         match self.find(wanted) {
-            Some((name, values, formulas)) => {
-                Table::new(name, values, formulas.as_ref(), required, problems)
-            }
+            Some(s) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems),
             None => {
                 if sheet_required {
                     problems.push(Problem::error(
                         Location::Workbook,
-                        format!("expected a sheet named \"{wanted}\", found none (sheets: {})", self.names()),
+                        format!(
+                            "expected a sheet named \"{wanted}\", found none (sheets: {})",
+                            self.names()
+                        ),
                     ));
                 }
                 None
@@ -334,7 +348,7 @@ impl RawSheets {
         }
         self.sheets
             .iter()
-            .map(|(n, _, _)| n.as_str())
+            .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -354,7 +368,11 @@ fn keyword<T: Copy>(
             return None;
         }
     };
-    let words = allowed.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(", ");
+    let words = allowed
+        .iter()
+        .map(|(w, _)| *w)
+        .collect::<Vec<_>>()
+        .join(", ");
     match allowed.iter().find(|(w, _)| *w == norm(&text)) {
         Some((_, v)) => Some(*v),
         None => {
@@ -558,7 +576,10 @@ fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Option<Repor
         if fy.is_none() {
             problems.push(row.expect("text came from a row").error(
                 "Value",
-                format!("expected a financial year such as 2012/13, found {}", found(&t)),
+                format!(
+                    "expected a financial year such as 2012/13, found {}",
+                    found(&t)
+                ),
             ));
         }
         fy
@@ -590,10 +611,8 @@ fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Option<Repor
             Some(None) => Some(7),
             Some(Some(n)) if n == 6.0 || n == 7.0 => Some(n as usize),
             Some(Some(n)) => {
-                problems.push(row.error(
-                    "Value",
-                    format!("expected 6 or 7, found {}", fmt_number(n)),
-                ));
+                problems
+                    .push(row.error("Value", format!("expected 6 or 7, found {}", fmt_number(n))));
                 None
             }
             None => None,
@@ -627,10 +646,7 @@ fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Option<Repor
 }
 
 /// The priorities with the row each came from.
-fn parse_priorities<'s>(
-    sheets: &'s RawSheets,
-    problems: &mut Vec<Problem>,
-) -> Vec<(Priority, Location)> {
+fn parse_priorities(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Vec<(Priority, Location)> {
     let Some(table) = sheets.table("Priorities", &["Code", "Title", "Layout"], true, problems)
     else {
         return Vec::new();
@@ -640,10 +656,16 @@ fn parse_priorities<'s>(
         let Some(code) = take(row.text("Code"), problems) else {
             continue;
         };
-        if let Some((_, first)) = out.iter().find(|(p, _)| code_key(&p.code) == code_key(&code)) {
+        if let Some((_, first)) = out
+            .iter()
+            .find(|(p, _)| code_key(&p.code) == code_key(&code))
+        {
             problems.push(row.error(
                 "Code",
-                format!("expected a unique priority code, found {} already at {first}", found(&code)),
+                format!(
+                    "expected a unique priority code, found {} already at {first}",
+                    found(&code)
+                ),
             ));
             continue;
         }
@@ -723,7 +745,10 @@ fn parse_indicators(
         }
         let priority = take(row.required_text("Priority", "a priority code"), problems);
         if let Some(p) = &priority {
-            if !priorities.iter().any(|(q, _)| code_key(&q.code) == code_key(p)) {
+            if !priorities
+                .iter()
+                .any(|(q, _)| code_key(&q.code) == code_key(p))
+            {
                 problems.push(row.error(
                     "Priority",
                     format!("expected a code from sheet Priorities, found {}", found(p)),
@@ -733,13 +758,18 @@ fn parse_indicators(
         let label = take(row.required_text("Label", "the row's label"), problems);
         let kind = keyword(&row, "Kind", &KINDS, problems);
         let polarity = match kind {
-            Some(Kind::Count | Kind::Proportion) => keyword(&row, "Polarity", &POLARITIES, problems),
+            Some(Kind::Count | Kind::Proportion) => {
+                keyword(&row, "Polarity", &POLARITIES, problems)
+            }
             _ => None,
         };
         let source = match kind {
             Some(Kind::Rank | Kind::Spc) => {
                 let s = take(
-                    row.required_text("Source", "the code of the count indicator this row is derived from"),
+                    row.required_text(
+                        "Source",
+                        "the code of the count indicator this row is derived from",
+                    ),
                     problems,
                 );
                 if let Some(s) = &s {
@@ -781,7 +811,10 @@ fn parse_indicators(
             )),
             None => problems.push(Problem::error(
                 loc.clone(),
-                format!("expected a code from sheet Indicators, found {}", found(&source)),
+                format!(
+                    "expected a code from sheet Indicators, found {}",
+                    found(&source)
+                ),
             )),
         }
         source_locs.insert(code_key(&source), loc);
@@ -790,7 +823,9 @@ fn parse_indicators(
 }
 
 fn find_indicator<'i>(indicators: &'i [Indicator], code: &str) -> Option<&'i Indicator> {
-    indicators.iter().find(|i| code_key(&i.code) == code_key(code))
+    indicators
+        .iter()
+        .find(|i| code_key(&i.code) == code_key(code))
 }
 
 fn parse_monthly(
@@ -904,7 +939,10 @@ fn parse_values(
         if indicator.is_none() {
             problems.push(row.error(
                 "Indicator",
-                format!("expected a code from sheet Indicators, found {}", found(&code)),
+                format!(
+                    "expected a code from sheet Indicators, found {}",
+                    found(&code)
+                ),
             ));
         }
         let column = match take(row.text("Column"), problems) {
@@ -927,14 +965,21 @@ fn parse_values(
             if b <= 0.0 {
                 problems.push(row.error(
                     "Base",
-                    format!("expected the number of respondents (more than zero), found {}", fmt_number(b)),
+                    format!(
+                        "expected the number of respondents (more than zero), found {}",
+                        fmt_number(b)
+                    ),
                 ));
             } else if let Some(Given::Number(v) | Given::Percent(v)) = &value {
                 let positives = if *v <= 1.0 { v * b } else { *v };
                 if positives > b + 1e-9 || *v < 0.0 {
                     problems.push(row.error(
                         "Value",
-                        format!("expected at most the Base ({}), found {}", fmt_number(b), fmt_number(*v)),
+                        format!(
+                            "expected at most the Base ({}), found {}",
+                            fmt_number(b),
+                            fmt_number(*v)
+                        ),
                     ));
                 }
             }
@@ -984,7 +1029,10 @@ fn given(
         return Some(Given::NotAvailable);
     }
     if text.is_empty() {
-        problems.push(row.error("Value", "expected a number, a percent, NA or words, found an empty cell"));
+        problems.push(row.error(
+            "Value",
+            "expected a number, a percent, NA or words, found an empty cell",
+        ));
         return None;
     }
     if column == Some(Column::Assessment) {
@@ -1050,17 +1098,29 @@ fn parse_peers(
         match indicator {
             None => problems.push(row.error(
                 "Indicator",
-                format!("expected a code from sheet Indicators, found {}", found(&code)),
+                format!(
+                    "expected a code from sheet Indicators, found {}",
+                    found(&code)
+                ),
             )),
             Some(i) if i.kind != Kind::Count => problems.push(row.error(
                 "Indicator",
-                format!("expected a count indicator, found {} which is not a count", found(&code)),
+                format!(
+                    "expected a count indicator, found {} which is not a count",
+                    found(&code)
+                ),
             )),
             _ => {}
         }
         let force = take(row.required_text("Force", "a force name"), problems);
-        let value = take(row.count("Value", "the force's count for the latest 12 months"), problems);
-        let population = take(row.count("Population", "the force area's population"), problems);
+        let value = take(
+            row.count("Value", "the force's count for the latest 12 months"),
+            problems,
+        );
+        let population = take(
+            row.count("Population", "the force area's population"),
+            problems,
+        );
         if population == Some(0.0) {
             problems.push(row.error("Population", "expected a population above zero, found 0"));
         }
@@ -1069,7 +1129,10 @@ fn parse_peers(
             if let Some(first) = seen.get(&key) {
                 problems.push(row.error(
                     "Force",
-                    format!("expected each force once per indicator, found {} again (first at {first})", found(force)),
+                    format!(
+                        "expected each force once per indicator, found {} again (first at {first})",
+                        found(force)
+                    ),
                 ));
                 continue;
             }
@@ -1110,7 +1173,11 @@ fn parse_narrative(
                 .iter()
                 .any(|(p, _)| code_key(&p.code) == code_key(&section));
             out.push(NarrativeEntry {
-                section: if is_priority { code_key(&section) } else { section },
+                section: if is_priority {
+                    code_key(&section)
+                } else {
+                    section
+                },
                 kind,
                 text,
             });
@@ -1136,12 +1203,18 @@ fn parse_savings(
             Some(Some(a)) => {
                 problems.push(row.error(
                     "Amount",
-                    format!("expected an amount in £ millions (zero or more), found {}", fmt_number(a)),
+                    format!(
+                        "expected an amount in £ millions (zero or more), found {}",
+                        fmt_number(a)
+                    ),
                 ));
                 None
             }
             Some(None) => {
-                problems.push(row.error("Amount", "expected an amount in £ millions, found an empty cell"));
+                problems.push(row.error(
+                    "Amount",
+                    "expected an amount in £ millions, found an empty cell",
+                ));
                 None
             }
             None => None,
@@ -1190,7 +1263,10 @@ fn check_ranks(
                         "expected the home force {} among the Peers rows for {}, found only {}",
                         found(&report.force),
                         source,
-                        rows.iter().map(|p| p.force.as_str()).collect::<Vec<_>>().join(", ")
+                        rows.iter()
+                            .map(|p| p.force.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ));
             }
@@ -1223,7 +1299,10 @@ fn check_unused(
             warned.push(peer.indicator.clone());
             problems.push(Problem::warning(
                 Location::Sheet("Peers".into()),
-                format!("rows for {} are unused: no Position v MSG row has it as its Source", peer.indicator),
+                format!(
+                    "rows for {} are unused: no Position v MSG row has it as its Source",
+                    peer.indicator
+                ),
             ));
         }
     }

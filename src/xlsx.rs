@@ -112,10 +112,14 @@ pub struct WorkbookData {
 
 impl WorkbookData {
     pub fn sheet(&self, name: &str) -> Option<&SheetData> {
-        self.sheets.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.sheets
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
     }
     pub fn sheet_mut(&mut self, name: &str) -> Option<&mut SheetData> {
-        self.sheets.iter_mut().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.sheets
+            .iter_mut()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
     }
     /// Removes a sheet; true when it was there.
     pub fn remove_sheet(&mut self, name: &str) -> bool {
@@ -215,7 +219,9 @@ fn set_1904(xlsx: &[u8]) -> Vec<u8> {
         f.read_to_end(&mut data).expect("entry reads");
         if name == "xl/workbook.xml" {
             let text = String::from_utf8(data).expect("xml is utf-8");
-            data = text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1).into_bytes();
+            data = text
+                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                .into_bytes();
         }
         out.start_file(name, opts).expect("zip entry");
         out.write_all(&data).expect("zip write");

@@ -16,7 +16,11 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("inputs")).unwrap();
-    std::fs::write(dir.path().join("inputs/dashboard-2015-12.xlsx"), common::sample_bytes()).unwrap();
+    std::fs::write(
+        dir.path().join("inputs/dashboard-2015-12.xlsx"),
+        common::sample_bytes(),
+    )
+    .unwrap();
     dir
 }
 
@@ -24,11 +28,18 @@ fn workspace() -> tempfile::TempDir {
 fn build_with_no_arguments_builds_the_sample_to_out() {
     let dir = workspace();
     let out = boardpack(dir.path(), &["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = dir.path().join("out/dashboard-2015-12.pdf");
     assert!(pdf.exists());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "out/dashboard-2015-12.pdf");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "out/dashboard-2015-12.pdf"
+    );
 }
 
 #[test]
@@ -36,9 +47,20 @@ fn build_writes_the_records_when_asked() {
     let dir = workspace();
     let out = boardpack(
         dir.path(),
-        &["build", "inputs/dashboard-2015-12.xlsx", "-o", "x/dash.pdf", "--records", "x/records.json"],
+        &[
+            "build",
+            "inputs/dashboard-2015-12.xlsx",
+            "-o",
+            "x/dash.pdf",
+            "--records",
+            "x/records.json",
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("x/records.json")).unwrap()).unwrap();
     assert_eq!(json["report"]["title"], "Police & Crime Plan Dashboard");
@@ -53,7 +75,10 @@ fn check_accepts_the_sample_and_reports_its_warnings() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ok (19 priorities"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("warning: Indicators!A49: SP17.absent"), "{stderr}");
+    assert!(
+        stderr.contains("warning: Indicators!A49: SP17.absent"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -66,20 +91,37 @@ fn a_broken_workbook_exits_1_names_every_cell_and_writes_nothing() {
     std::fs::write(dir.path().join("bad.xlsx"), w.to_bytes().unwrap()).unwrap();
     std::fs::create_dir_all(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/bad.pdf"), b"previous").unwrap();
-    let out = boardpack(dir.path(), &["build", "bad.xlsx", "--records", "out/bad.json"]);
+    let out = boardpack(
+        dir.path(),
+        &["build", "bad.xlsx", "--records", "out/bad.json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Monthly!C37: expected a number, found \"twelve\""), "{stderr}");
-    assert!(stderr.contains("Monthly!C41: expected a count (zero or more), found -3"), "{stderr}");
+    assert!(
+        stderr.contains("Monthly!C37: expected a number, found \"twelve\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Monthly!C41: expected a count (zero or more), found -3"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(std::fs::read(dir.path().join("out/bad.pdf")).unwrap(), b"previous");
+    assert_eq!(
+        std::fs::read(dir.path().join("out/bad.pdf")).unwrap(),
+        b"previous"
+    );
     assert!(!dir.path().join("out/bad.json").exists());
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = workspace();
-    assert_eq!(boardpack(dir.path(), &["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        boardpack(dir.path(), &["build", "--no-such-flag"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(boardpack(dir.path(), &["check"]).status.code(), Some(2));
     assert_eq!(boardpack(dir.path(), &[]).status.code(), Some(2));
 }
@@ -90,13 +132,20 @@ fn a_missing_workbook_file_is_a_clear_error() {
     let out = boardpack(dir.path(), &["build", "nope.xlsx"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot read the workbook nope.xlsx"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the workbook nope.xlsx"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn every_subcommand_has_help() {
     let dir = workspace();
-    for sub in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"]] {
+    for sub in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+    ] {
         let out = boardpack(dir.path(), &sub);
         assert!(out.status.success(), "{sub:?}");
         assert!(!out.stdout.is_empty());

@@ -30,13 +30,22 @@ fn markup_characters_in_cells_print_literally() {
     let built = build(&w);
     let text = pdf_text(&built.pdf);
     for s in NASTY {
-        assert!(text.contains(&common::normalise(s)), "{s:?} is not printed literally in: {text}");
+        assert!(
+            text.contains(&common::normalise(s)),
+            "{s:?} is not printed literally in: {text}"
+        );
     }
     assert!(text.contains("comments [*]:"));
     // The page size is still landscape A4.
     let doc = lopdf::Document::load_mem(&built.pdf).unwrap();
     let page = doc.get_pages().into_values().next().unwrap();
-    let media = doc.get_dictionary(page).unwrap().get(b"MediaBox").unwrap().as_array().unwrap();
+    let media = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap();
     let width = media[2].as_float().unwrap();
     assert!((width - 841.89).abs() < 0.1, "page width {width}");
     let _ = Value::Empty;

@@ -11,7 +11,15 @@ use common::{cell, minimal, records, t};
 #[test]
 fn windows_sum_the_baseline_year_and_the_latest_twelve_months() {
     // 10 a month in the baseline year, 5 a month in 2015.
-    let c = records(&minimal(|i| if i < 12 { 10.0 } else if i >= 33 { 5.0 } else { 7.0 }));
+    let c = records(&minimal(|i| {
+        if i < 12 {
+            10.0
+        } else if i >= 33 {
+            5.0
+        } else {
+            7.0
+        }
+    }));
     assert_eq!(cell(&c, "C", Column::Baseline).unwrap().text, "120");
     assert_eq!(cell(&c, "C", Column::Latest).unwrap().text, "60");
     assert_eq!(cell(&c, "C", Column::Var).unwrap().text, "-50%");
@@ -23,7 +31,10 @@ fn windows_sum_the_baseline_year_and_the_latest_twelve_months() {
 fn zero_baseline_prints_no_var_but_is_still_tested() {
     let c = records(&minimal(|i| if i < 12 { 0.0 } else { 2.0 }));
     assert_eq!(cell(&c, "C", Column::Baseline).unwrap().text, "0");
-    assert!(cell(&c, "C", Column::Var).is_none(), "no % Var. from a zero baseline");
+    assert!(
+        cell(&c, "C", Column::Var).is_none(),
+        "no % Var. from a zero baseline"
+    );
     let latest = cell(&c, "C", Column::Latest).unwrap();
     assert_eq!(latest.text, "24");
     assert_eq!(latest.class, Some(Class::Deterioration));
@@ -66,10 +77,31 @@ fn position_v_msg_ranks_by_rate_and_shares_tied_positions() {
 #[test]
 fn na_in_values_prints_na_and_replaces_the_computed_figure() {
     let mut w = minimal(|_| 10.0);
-    let mut values = boardpack::xlsx::SheetData::new("Values", &["Indicator", "Column", "Value", "Base", "Note"]);
-    values.row(vec![t("C"), t("latest"), t("NA"), Value::Empty, Value::Empty]);
-    values.row(vec![t("P"), t("baseline"), t("84.5%"), Value::Number(1000.0), t("survey")]);
-    values.row(vec![t("P"), t("latest"), Value::Percent(0.804), Value::Number(1000.0), Value::Empty]);
+    let mut values = boardpack::xlsx::SheetData::new(
+        "Values",
+        &["Indicator", "Column", "Value", "Base", "Note"],
+    );
+    values.row(vec![
+        t("C"),
+        t("latest"),
+        t("NA"),
+        Value::Empty,
+        Value::Empty,
+    ]);
+    values.row(vec![
+        t("P"),
+        t("baseline"),
+        t("84.5%"),
+        Value::Number(1000.0),
+        t("survey"),
+    ]);
+    values.row(vec![
+        t("P"),
+        t("latest"),
+        Value::Percent(0.804),
+        Value::Number(1000.0),
+        Value::Empty,
+    ]);
     w.sheets.push(values);
     let c = records(&w);
     let latest = cell(&c, "C", Column::Latest).unwrap();
@@ -84,7 +116,13 @@ fn na_in_values_prints_na_and_replaces_the_computed_figure() {
     let p = cell(&c, "P", Column::Latest).unwrap();
     assert_eq!(p.text, "80.4%");
     assert_eq!(p.class, Some(Class::Deterioration));
-    assert!(c.log.iter().any(|l| l.contains("C latest: NA from Values!C2")), "{:?}", c.log);
+    assert!(
+        c.log
+            .iter()
+            .any(|l| l.contains("C latest: NA from Values!C2")),
+        "{:?}",
+        c.log
+    );
 }
 
 #[test]
@@ -97,7 +135,13 @@ fn proportions_without_respondents_print_uncoloured_and_the_log_says_why() {
     let p = cell(&c, "P", Column::Latest).unwrap();
     assert_eq!(p.text, "90.0%");
     assert_eq!(p.class, None);
-    assert!(c.log.iter().any(|l| l.contains("P latest") && l.contains("Base")), "{:?}", c.log);
+    assert!(
+        c.log
+            .iter()
+            .any(|l| l.contains("P latest") && l.contains("Base")),
+        "{:?}",
+        c.log
+    );
 }
 
 #[test]
@@ -107,7 +151,10 @@ fn dates_in_the_1904_system_read_as_the_same_months() {
     w.date_1904 = true;
     let c = records(&w);
     assert_eq!(c.records.report.period_end, "2015-12-31");
-    assert_eq!(cell(&c, "C", Column::Baseline), cell(&plain, "C", Column::Baseline));
+    assert_eq!(
+        cell(&c, "C", Column::Baseline),
+        cell(&plain, "C", Column::Baseline)
+    );
     assert_eq!(cell(&c, "C", Column::Latest).unwrap().text, "60");
 }
 
@@ -131,7 +178,9 @@ fn iso_text_months_and_thousands_separators_are_accepted() {
 fn codes_typed_as_numbers_match_their_text() {
     let mut w = minimal(|_| 10.0);
     // Priority code 1 as a number in Priorities; "1" as text in Indicators.
-    w.sheet_mut("Priorities").unwrap().set(1, 0, Value::Number(1.0));
+    w.sheet_mut("Priorities")
+        .unwrap()
+        .set(1, 0, Value::Number(1.0));
     let c = records(&w);
     assert_eq!(c.records.priorities[0].code, "1");
     assert_eq!(c.records.rows.len(), 4);
@@ -152,7 +201,11 @@ fn spc_and_projection_cells_are_filled_from_the_series() {
     // A steady rise: the projection follows the line.
     let c = records(&minimal(|i| 100.0 + i as f64));
     let spc = cell(&c, "S", Column::Latest).unwrap();
-    assert_eq!(spc.class, Some(Class::Concern), "a rising count is concern when down is good");
+    assert_eq!(
+        spc.class,
+        Some(Class::Concern),
+        "a rising count is concern when down is good"
+    );
     assert_eq!(spc.text, "Special cause concern");
     // Months 9..44 fitted exactly; 2016/17 is months 48..59: Σ(100 + i) = 1200 + 642.
     let proj = cell(&c, "C", Column::Projection).unwrap();

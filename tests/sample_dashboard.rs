@@ -42,10 +42,14 @@ fn published() -> (Vec<String>, Vec<String>) {
             let is_figure = {
                 let c = cell.trim_end_matches('%');
                 let c = c.strip_prefix('-').unwrap_or(c);
-                let ordinal = ["st", "nd", "rd", "th"]
-                    .iter()
-                    .any(|s| cell.strip_suffix(s).is_some_and(|n| n.parse::<u32>().is_ok()));
-                ordinal || (!c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ','))
+                let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
+                    cell.strip_suffix(s)
+                        .is_some_and(|n| n.parse::<u32>().is_ok())
+                });
+                ordinal
+                    || (!c.is_empty()
+                        && c.chars()
+                            .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ','))
             };
             if is_figure {
                 figures.push(cell.replace(',', ""));
@@ -59,7 +63,9 @@ fn published() -> (Vec<String>, Vec<String>) {
                 }
                 if let Some((first, rest)) = c.split_once(' ') {
                     let code = first.trim_end_matches(['A', 'B']);
-                    if !code.is_empty() && code.len() <= 2 && code.chars().all(|ch| ch.is_ascii_digit())
+                    if !code.is_empty()
+                        && code.len() <= 2
+                        && code.chars().all(|ch| ch.is_ascii_digit())
                         && rest.starts_with(|ch: char| ch.is_ascii_uppercase())
                     {
                         c = rest.to_string();
@@ -93,8 +99,14 @@ fn the_sample_pdf_holds_every_published_figure_and_phrase() {
         .iter()
         .filter(|p| !text.contains(&common::normalise(p)))
         .collect();
-    assert!(missing_figures.is_empty(), "missing figures: {missing_figures:?}");
-    assert!(missing_phrases.is_empty(), "missing phrases: {missing_phrases:?}");
+    assert!(
+        missing_figures.is_empty(),
+        "missing figures: {missing_figures:?}"
+    );
+    assert!(
+        missing_phrases.is_empty(),
+        "missing phrases: {missing_phrases:?}"
+    );
 }
 
 fn cell<'r>(records: &'r Records, code: &str, column: Column) -> &'r boardpack::records::Cell {
@@ -118,7 +130,11 @@ fn the_records_carry_the_published_classes_and_p_values() {
     let sp11 = cell(r, "SP11.offences", Column::Latest);
     assert_eq!(sp11.text, "59653");
     assert_eq!(sp11.class, Some(Class::Deterioration));
-    assert!((sp11.p_value.unwrap() - 0.014).abs() < 0.001, "{:?}", sp11.p_value);
+    assert!(
+        (sp11.p_value.unwrap() - 0.014).abs() < 0.001,
+        "{:?}",
+        sp11.p_value
+    );
     let sp13 = cell(r, "SP13.offences", Column::Latest);
     assert_eq!(sp13.text, "4452");
     assert_eq!(sp13.class, Some(Class::NoChange));
@@ -128,7 +144,10 @@ fn the_records_carry_the_published_classes_and_p_values() {
     assert_eq!(cell(r, "SP13.msg", Column::Latest).text, "1st");
     assert_eq!(cell(r, "SP14B.msg", Column::Latest).text, "5th");
     assert_eq!(cell(r, "SP9.satisfaction", Column::Baseline).text, "84.5%");
-    assert_eq!(cell(r, "SP5.satisfaction", Column::Latest).note.as_deref(), Some("To May 15"));
+    assert_eq!(
+        cell(r, "SP5.satisfaction", Column::Latest).note.as_deref(),
+        Some("To May 15")
+    );
     assert_eq!(cell(r, "SP3.nte", Column::Ytd).text, "NA");
     assert_eq!(cell(r, "SP4.asb", Column::Assessment).text, "No change");
     // The Absent row has no baseline (its series starts September 2014):

@@ -16,7 +16,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the dashboard PDF (a draft) from a workbook.
-    #[command(after_help = "Examples:\n  boardpack build\n  boardpack build inputs/dashboard-2015-12.xlsx -o out/dashboard.pdf --records out/records.json")]
+    #[command(
+        after_help = "Examples:\n  boardpack build\n  boardpack build inputs/dashboard-2015-12.xlsx -o out/dashboard.pdf --records out/records.json"
+    )]
     Build(BuildArgs),
     /// Validate a workbook without rendering; print every problem.
     #[command(after_help = "Example:\n  boardpack check inputs/dashboard-2015-12.xlsx")]

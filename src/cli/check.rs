@@ -7,8 +7,12 @@ use crate::pipeline;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let bytes = read_workbook(&args.workbook)?;
-    let computed = pipeline::records(&bytes)
-        .with_context(|| format!("{} does not meet the workbook contract", args.workbook.display()))?;
+    let computed = pipeline::records(&bytes).with_context(|| {
+        format!(
+            "{} does not meet the workbook contract",
+            args.workbook.display()
+        )
+    })?;
     print_warnings(&computed.warnings);
     if args.verbose {
         print_log(&computed.log);

@@ -54,7 +54,9 @@ fn print_log(log: &[String]) {
 
 /// The workbook to use: the given one, or the sample.
 fn workbook_path(given: Option<&Path>) -> PathBuf {
-    given.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(SAMPLE_PATH))
+    given
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(SAMPLE_PATH))
 }
 
 /// Reads a workbook file, refusing what is obviously not one.

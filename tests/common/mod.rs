@@ -14,8 +14,11 @@ pub fn sample() -> WorkbookData {
 
 /// The committed sample workbook's bytes.
 pub fn sample_bytes() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/inputs/dashboard-2015-12.xlsx"))
-        .expect("the sample workbook is committed")
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/inputs/dashboard-2015-12.xlsx"
+    ))
+    .expect("the sample workbook is committed")
 }
 
 /// Builds a draft from workbook data.
@@ -39,7 +42,10 @@ pub fn normalise(text: &str) -> String {
         .replace('\u{fb01}', "fi")
         .replace('\u{fb02}', "fl")
         .replace('\u{a0}', " ");
-    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Text cell helper.
@@ -71,30 +77,103 @@ pub fn minimal(count: impl Fn(usize) -> f64) -> WorkbookData {
     let mut report = SheetData::new("Report", &["Field", "Value"]);
     report
         .row(vec![t("title"), t("Test Dashboard")])
-        .row(vec![t("period_end"), Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).unwrap())])
+        .row(vec![
+            t("period_end"),
+            Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).unwrap()),
+        ])
         .row(vec![t("force"), t("Home")])
         .row(vec![t("baseline"), t("2012/13")])
         .row(vec![t("projection"), t("2016/17")]);
-    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns", "Note"]);
-    pri.row(vec![t("1"), t("Test priority"), t("table"), t("baseline, latest, var, projection"), Value::Empty]);
-    let mut ind = SheetData::new("Indicators", &["Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note"]);
-    ind.row(vec![t("C"), t("1"), t("Count row"), t("count"), t("down"), Value::Empty, Value::Empty, Value::Empty]);
-    ind.row(vec![t("P"), t("1"), t("Proportion row"), t("proportion"), t("up"), Value::Empty, Value::Empty, Value::Empty]);
-    ind.row(vec![t("R"), t("1"), t("Position v MSG"), t("rank"), Value::Empty, t("C"), Value::Empty, Value::Empty]);
-    ind.row(vec![t("S"), t("1"), t("SPC variance"), t("spc"), Value::Empty, t("C"), Value::Empty, Value::Empty]);
+    let mut pri = SheetData::new(
+        "Priorities",
+        &["Code", "Title", "Layout", "Columns", "Note"],
+    );
+    pri.row(vec![
+        t("1"),
+        t("Test priority"),
+        t("table"),
+        t("baseline, latest, var, projection"),
+        Value::Empty,
+    ]);
+    let mut ind = SheetData::new(
+        "Indicators",
+        &[
+            "Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note",
+        ],
+    );
+    ind.row(vec![
+        t("C"),
+        t("1"),
+        t("Count row"),
+        t("count"),
+        t("down"),
+        Value::Empty,
+        Value::Empty,
+        Value::Empty,
+    ]);
+    ind.row(vec![
+        t("P"),
+        t("1"),
+        t("Proportion row"),
+        t("proportion"),
+        t("up"),
+        Value::Empty,
+        Value::Empty,
+        Value::Empty,
+    ]);
+    ind.row(vec![
+        t("R"),
+        t("1"),
+        t("Position v MSG"),
+        t("rank"),
+        Value::Empty,
+        t("C"),
+        Value::Empty,
+        Value::Empty,
+    ]);
+    ind.row(vec![
+        t("S"),
+        t("1"),
+        t("SPC variance"),
+        t("spc"),
+        Value::Empty,
+        t("C"),
+        Value::Empty,
+        Value::Empty,
+    ]);
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     let first = Month::new(2012, 4).unwrap();
     for i in 0..45 {
         let m = first.plus(i as i64);
         let d = NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap();
         monthly.row(vec![t("C"), Value::Date(d), Value::Number(count(i))]);
-        monthly.row(vec![t("P"), Value::Date(d), Value::Number(80.0), Value::Number(100.0)]);
+        monthly.row(vec![
+            t("P"),
+            Value::Date(d),
+            Value::Number(80.0),
+            Value::Number(100.0),
+        ]);
     }
     let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
     peers
-        .row(vec![t("C"), t("Home"), Value::Number(100.0), Value::Number(1000.0)])
-        .row(vec![t("C"), t("North"), Value::Number(50.0), Value::Number(1000.0)])
-        .row(vec![t("C"), t("South"), Value::Number(300.0), Value::Number(2000.0)]);
+        .row(vec![
+            t("C"),
+            t("Home"),
+            Value::Number(100.0),
+            Value::Number(1000.0),
+        ])
+        .row(vec![
+            t("C"),
+            t("North"),
+            Value::Number(50.0),
+            Value::Number(1000.0),
+        ])
+        .row(vec![
+            t("C"),
+            t("South"),
+            Value::Number(300.0),
+            Value::Number(2000.0),
+        ]);
     WorkbookData {
         sheets: vec![report, pri, ind, monthly, peers],
         date_1904: false,
