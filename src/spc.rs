@@ -76,10 +76,44 @@ pub struct Flags {
     pub low: bool,
 }
 
+/// Which rule fired on a point, and on which side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Triggers {
+    /// Rule 1: above the upper / below the lower process limit.
+    pub above_upper_limit: bool,
+    pub below_lower_limit: bool,
+    /// Rule 2: in a run above / below the mean.
+    pub shift_above_mean: bool,
+    pub shift_below_mean: bool,
+    /// Rule 3: in a rising / falling run.
+    pub increasing_trend: bool,
+    pub decreasing_trend: bool,
+    /// Rule 4: two of three beyond the upper / lower two-sigma line.
+    pub above_upper_two_sigma: bool,
+    pub below_lower_two_sigma: bool,
+}
+
+impl Triggers {
+    /// The sides the rules put the point on.
+    pub fn flags(&self) -> Flags {
+        Flags {
+            high: self.above_upper_limit
+                || self.shift_above_mean
+                || self.increasing_trend
+                || self.above_upper_two_sigma,
+            low: self.below_lower_limit
+                || self.shift_below_mean
+                || self.decreasing_trend
+                || self.below_lower_two_sigma,
+        }
+    }
+}
+
 /// An XmR chart read by the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     pub limits: Limits,
+    pub triggers: Vec<Triggers>,
     pub flags: Vec<Flags>,
     pub readings: Vec<Reading>,
 }
@@ -104,29 +138,27 @@ pub fn analyse(
         return None;
     }
     let limits = Limits::from_points(&values[baseline])?;
-    let flags = flag(values, &limits, run_length);
+    let triggers = triggers(values, &limits, run_length);
+    let flags: Vec<Flags> = triggers.iter().map(Triggers::flags).collect();
     let readings = flags.iter().map(|f| read(*f, direction)).collect();
     Some(Analysis {
         limits,
+        triggers,
         flags,
         readings,
     })
 }
 
 /// Applies the four rules to every point.
-pub fn flag(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Flags> {
+pub fn triggers(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Triggers> {
     let n = values.len();
-    let mut flags = vec![Flags::default(); n];
+    let mut flags = vec![Triggers::default(); n];
     let run_length = run_length.max(2);
 
     // Rule 1: a point outside the process limits.
     for (i, &x) in values.iter().enumerate() {
-        if x > limits.upper {
-            flags[i].high = true;
-        }
-        if x < limits.lower {
-            flags[i].low = true;
-        }
+        flags[i].above_upper_limit = x > limits.upper;
+        flags[i].below_lower_limit = x < limits.lower;
     }
 
     // Rule 2: a shift, run_length or more points on one side of the mean.
@@ -147,9 +179,9 @@ pub fn flag(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Flags> {
             if s != 0 && end - start >= run_length {
                 for f in &mut flags[start..end] {
                     if s > 0 {
-                        f.high = true;
+                        f.shift_above_mean = true;
                     } else {
-                        f.low = true;
+                        f.shift_below_mean = true;
                     }
                 }
             }
@@ -175,9 +207,9 @@ pub fn flag(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Flags> {
             if s != 0 && points >= run_length {
                 for f in &mut flags[start..=end] {
                     if s > 0 {
-                        f.high = true;
+                        f.increasing_trend = true;
                     } else {
-                        f.low = true;
+                        f.decreasing_trend = true;
                     }
                 }
             }
@@ -196,10 +228,14 @@ pub fn flag(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Flags> {
             .filter(|&i| values[i] < limits.lower_two_sigma)
             .collect();
         if above.len() >= 2 {
-            above.iter().for_each(|&i| flags[i].high = true);
+            above
+                .iter()
+                .for_each(|&i| flags[i].above_upper_two_sigma = true);
         }
         if below.len() >= 2 {
-            below.iter().for_each(|&i| flags[i].low = true);
+            below
+                .iter()
+                .for_each(|&i| flags[i].below_lower_two_sigma = true);
         }
     }
     flags
@@ -238,6 +274,31 @@ pub fn read(flags: Flags, direction: Direction) -> Reading {
         Reading::Concern
     } else {
         Reading::CommonCause
+    }
+}
+
+/// How a process stands against a target (Making Data Count assurance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assurance {
+    /// Both limits on the passing side: the target is met consistently.
+    ConsistentlyPass,
+    /// Both limits on the failing side: the target is missed consistently.
+    ConsistentlyFail,
+    /// The target lies between the limits: it will be met and missed at random.
+    HitAndMiss,
+}
+
+/// The assurance of a process against `target`; none without a direction.
+pub fn assurance(limits: &Limits, target: f64, direction: Direction) -> Option<Assurance> {
+    let passes = |x: f64| match direction {
+        Direction::High => Some(x >= target),
+        Direction::Low => Some(x <= target),
+        Direction::Neither => None,
+    };
+    match (passes(limits.lower)?, passes(limits.upper)?) {
+        (true, true) => Some(Assurance::ConsistentlyPass),
+        (false, false) => Some(Assurance::ConsistentlyFail),
+        _ => Some(Assurance::HitAndMiss),
     }
 }
 
