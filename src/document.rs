@@ -272,7 +272,7 @@ pub fn layout_files(
                 description: &a.description,
             })
             .collect(),
-        keywords: keywords(records),
+        keywords: keywords(records, options.draft),
     };
     files.insert(
         "/render.json".to_string(),
@@ -287,7 +287,7 @@ pub fn layout_files(
     files
 }
 
-fn keywords(records: &Records) -> Vec<String> {
+fn keywords(records: &Records, draft: bool) -> Vec<String> {
     let mut k = vec![
         records.report.title.clone(),
         records.report.force.clone(),
@@ -296,6 +296,14 @@ fn keywords(records: &Records) -> Vec<String> {
     if let Some(b) = &records.report.board {
         k.push(b.clone());
     }
+    k.push(
+        if draft {
+            "DRAFT, not signed off"
+        } else {
+            "signed off"
+        }
+        .to_string(),
+    );
     k
 }
 

@@ -10,6 +10,7 @@
 //!
 //! [`pipeline`] strings the stages together; [`cli`] is the command line.
 
+pub mod archive;
 pub mod charts;
 pub mod cli;
 pub mod compute;
@@ -23,9 +24,11 @@ pub mod projection;
 pub mod records;
 pub mod sample;
 pub mod sheet;
+pub mod signoff;
 pub mod spc;
 pub mod stats;
 pub mod theme;
+pub mod verify;
 pub mod workbook;
 pub mod xlsx;
 

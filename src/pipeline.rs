@@ -25,6 +25,8 @@ pub enum BuildError {
     Workbook(#[from] LoadError),
     #[error(transparent)]
     Layout(#[from] LayoutError),
+    #[error("{0}")]
+    SignOff(String),
 }
 
 /// Reads and computes: workbook bytes → records, warnings and log.
@@ -37,8 +39,8 @@ pub fn records(bytes: &[u8]) -> Result<Computed, LoadError> {
     Ok(computed)
 }
 
-/// The whole pipeline. `options` adjusts the render (draft or final);
-/// `None` builds a draft with the built-in layout.
+/// The whole pipeline. `options` chooses the render (draft or final) from
+/// the records.
 pub fn build(
     bytes: &[u8],
     options: impl FnOnce(&Records) -> RenderOptions,

@@ -23,6 +23,66 @@ pub enum Command {
     /// Validate a workbook without rendering; print every problem.
     #[command(after_help = "Example:\n  boardpack check inputs/dashboard-2015-12.xlsx")]
     Check(CheckArgs),
+    /// Build the final, signed-off pack (PDF/A-3b + PDF/UA-1) and archive it.
+    #[command(
+        name = "sign-off",
+        after_help = "Example:\n  boardpack sign-off inputs/dashboard-2015-12.xlsx --by \"Jane Smith\" --role \"Board Secretary\" --date 2016-01-28"
+    )]
+    SignOff(SignOffArgs),
+    /// Look into the archive of signed-off packs.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+    /// Check that a signed-off PDF is exactly what its workbook and sign-off build.
+    #[command(
+        after_help = "Example:\n  boardpack verify archive/2015-12/v1/dashboard-2015-12.pdf"
+    )]
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignOffArgs {
+    /// The workbook the board approved (.xlsx).
+    pub workbook: PathBuf,
+
+    /// Who signs the pack off, e.g. "Jane Smith".
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+
+    /// Their role, e.g. "Board Secretary".
+    #[arg(long, value_name = "ROLE")]
+    pub role: String,
+
+    /// The sign-off date, YYYY-MM-DD. Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Why the pack is signed off again (required when the period already has a version).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// List every archived version: period, version, signer, date, hash.
+    #[command(after_help = "Example:\n  boardpack archive list --archive archive")]
+    List(ArchiveListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveListArgs {
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed-off PDF (with its manifest.json beside it, the hashes are checked too).
+    pub pdf: PathBuf,
 }
 
 #[derive(Debug, Args)]

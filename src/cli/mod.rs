@@ -1,16 +1,21 @@
 //! The command line: parse, run one subcommand, print errors once with their
 //! causes, and exit 0 (done), 1 (the input or layout has errors) or 2 (usage).
 
+mod archive;
 mod args;
 mod build;
 mod check;
+mod sign_off;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{BuildArgs, CheckArgs, Cli, Command};
+pub use args::{
+    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, SignOffArgs, VerifyArgs,
+};
 
 use crate::problem::Problem;
 use crate::sample::SAMPLE_PATH;
@@ -21,6 +26,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::SignOff(a) => sign_off::run(&a),
+        Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
+        Command::Verify(a) => verify::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,213 @@
+//! The archive of signed-off packs: `DIR/<period>/v<N>/` holds the PDF and
+//! its `manifest.json`. Append-only: a version, once written, is never
+//! changed; a version appears whole (written in a temporary folder, synced,
+//! then renamed into place) and two sign-offs at once cannot take the same
+//! number.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::DASHBOARD_LAYOUT;
+use crate::fonts::FACES;
+use crate::signoff::{sha256, SignOff};
+
+/// The default archive folder.
+pub const DEFAULT_DIR: &str = "archive";
+/// The environment variable naming the archive folder.
+pub const ENV: &str = "BOARDPACK_ARCHIVE";
+
+/// What an archived version is: hashes of everything its bytes depend on,
+/// and who signed it off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// `2015-12`.
+    pub period: String,
+    pub version: u32,
+    /// The PDF's file name in the version folder.
+    pub pdf: String,
+    pub pdf_sha256: String,
+    /// The workbook's file name, as attached to the PDF.
+    pub workbook: String,
+    pub workbook_sha256: String,
+    pub layout_sha256: String,
+    /// Font file → sha256.
+    pub fonts: Vec<(String, String)>,
+    pub tool: String,
+    pub signed_off_by: String,
+    pub role: String,
+    pub date: String,
+    pub reason: Option<String>,
+}
+
+impl Manifest {
+    /// The manifest of a pack about to be archived (version filled in later).
+    pub fn new(period: &str, pdf_name: &str, pdf: &[u8], workbook: &[u8], s: &SignOff) -> Manifest {
+        Manifest {
+            period: period.to_string(),
+            version: 0,
+            pdf: pdf_name.to_string(),
+            pdf_sha256: sha256(pdf),
+            workbook: s.workbook.clone(),
+            workbook_sha256: sha256(workbook),
+            layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
+            fonts: FACES
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), sha256(bytes)))
+                .collect(),
+            tool: s.tool.clone(),
+            signed_off_by: s.by.clone(),
+            role: s.role.clone(),
+            date: s.date.clone(),
+            reason: s.reason.clone(),
+        }
+    }
+}
+
+/// Why the archive refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("cannot write to the archive {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{period} is already signed off (latest v{latest}); signing it off again makes v{next} and needs --reason saying why")]
+    ReasonNeeded {
+        period: String,
+        latest: u32,
+        next: u32,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The archive folder: the flag, else `BOARDPACK_ARCHIVE`, else `archive/`.
+pub fn dir(flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::var_os(ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR))
+}
+
+/// The version numbers present for a period.
+fn versions(period_dir: &Path) -> Result<Vec<u32>, ArchiveError> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(period_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io(period_dir)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io(period_dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(n) = name.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) {
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn sync_dir(path: &Path) -> Result<(), ArchiveError> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io(path))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ArchiveError> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+/// Stores a signed-off pack as the period's next version and returns the
+/// archived PDF's path. Signing a period again needs a reason.
+pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathBuf, ArchiveError> {
+    let period_dir = archive.join(&manifest.period);
+    std::fs::create_dir_all(&period_dir).map_err(io(&period_dir))?;
+    loop {
+        let latest = versions(&period_dir)?.last().copied().unwrap_or(0);
+        let next = latest + 1;
+        if latest > 0 && manifest.reason.is_none() {
+            return Err(ArchiveError::ReasonNeeded {
+                period: manifest.period.clone(),
+                latest,
+                next,
+            });
+        }
+        manifest.version = next;
+        let tmp = tempfile::Builder::new()
+            .prefix(".signing-")
+            .tempdir_in(&period_dir)
+            .map_err(io(&period_dir))?;
+        write_synced(&tmp.path().join(&manifest.pdf), pdf)?;
+        let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+        write_synced(&tmp.path().join("manifest.json"), &json)?;
+        sync_dir(tmp.path())?;
+        let target = period_dir.join(format!("v{next}"));
+        if target.exists() {
+            // Another sign-off took this number meanwhile: try the next.
+            continue;
+        }
+        match std::fs::rename(tmp.path(), &target) {
+            Ok(()) => {
+                // The folder is now the version; nothing to clean up.
+                let _ = tmp.keep();
+                sync_dir(&period_dir)?;
+                return Ok(target.join(&manifest.pdf));
+            }
+            Err(_) if target.exists() => continue,
+            Err(e) => return Err(io(&target)(e)),
+        }
+    }
+}
+
+/// One archived version, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+}
+
+/// Every archived version, by period then version. Folders without a
+/// readable manifest are skipped.
+pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
+    let mut out = Vec::new();
+    let periods = match std::fs::read_dir(archive) {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io(archive)(e)),
+    };
+    let mut period_dirs: Vec<PathBuf> = periods
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    period_dirs.sort();
+    for pd in period_dirs {
+        for v in versions(&pd)? {
+            let dir = pd.join(format!("v{v}"));
+            let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else {
+                continue;
+            };
+            if let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) {
+                out.push(Entry {
+                    path: dir.join(&manifest.pdf),
+                    manifest,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,51 @@
+//! `boardpack sign-off`: build the final pack and archive it.
+
+use anyhow::{bail, Context};
+
+use super::{print_warnings, read_workbook, SignOffArgs};
+use crate::archive::{self, Manifest};
+use crate::signoff::{build_final, SignOff};
+
+pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
+    if args.by.trim().is_empty() || args.role.trim().is_empty() {
+        bail!("--by and --role must name who signs off and their role");
+    }
+    let date = match &args.date {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .with_context(|| format!("--date {d:?} is not a date in the form YYYY-MM-DD"))?,
+        None => chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive(),
+    };
+    let bytes = read_workbook(&args.workbook)?;
+    let name = args
+        .workbook
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "workbook.xlsx".into());
+    let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name);
+    let built = build_final(&bytes, &sign_off)
+        .with_context(|| format!("{} was not signed off", args.workbook.display()))?;
+    print_warnings(&built.warnings);
+    let period = built
+        .records
+        .report
+        .period_end
+        .get(..7)
+        .unwrap_or("period")
+        .to_string();
+    let pdf_name = format!(
+        "{}.pdf",
+        args.workbook
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("dashboard-{period}"))
+    );
+    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off);
+    let dir = archive::dir(args.archive.as_deref());
+    let path = archive::store(&dir, manifest, &built.pdf)?;
+    eprintln!(
+        "signed off {period} by {} ({}) on {}",
+        sign_off.by, sign_off.role, sign_off.date
+    );
+    println!("{}", path.display());
+    Ok(())
+}

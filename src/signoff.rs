@@ -1,0 +1,146 @@
+//! Final packs: a signed-off dashboard is PDF/A-3b and PDF/UA-1, carries a
+//! sign-off block, and has its source workbook, its records and its sign-off
+//! record attached, so that [`crate::verify`] can rebuild it byte for byte.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
+use crate::pipeline::{self, BuildError, Built};
+
+/// Name of the attached sign-off record.
+pub const SIGN_OFF_ATTACHMENT: &str = "sign-off.json";
+/// Name of the attached records.
+pub const RECORDS_ATTACHMENT: &str = "records.json";
+/// MIME type of an `.xlsx` workbook.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Who signed off, when and why: everything besides the workbook that the
+/// final pack's bytes depend on. Attached to the PDF as `sign-off.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOff {
+    pub by: String,
+    pub role: String,
+    /// ISO date, e.g. `2016-01-28`.
+    pub date: String,
+    pub reason: Option<String>,
+    /// The workbook's file name, as attached.
+    pub workbook: String,
+    /// `boardpack 0.1.0`: only the same version reproduces the same bytes.
+    pub tool: String,
+    /// sha256 of the layout's source.
+    pub layout_sha256: String,
+}
+
+/// This build of boardpack, as sign-off records name it.
+pub fn tool_version() -> String {
+    format!("boardpack {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Lower-case hex sha256 of bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl SignOff {
+    /// A sign-off by this build of boardpack with the built-in layout.
+    pub fn new(
+        by: &str,
+        role: &str,
+        date: NaiveDate,
+        reason: Option<&str>,
+        workbook: &str,
+    ) -> SignOff {
+        SignOff {
+            by: by.trim().to_string(),
+            role: role.trim().to_string(),
+            date: date.to_string(),
+            reason: reason
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty()),
+            workbook: workbook.to_string(),
+            tool: tool_version(),
+            layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
+        }
+    }
+
+    /// The sign-off date.
+    pub fn date(&self) -> Result<NaiveDate, chrono::ParseError> {
+        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d")
+    }
+}
+
+/// `28 January 2016`.
+fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// Builds the final pack of a workbook.
+pub fn build_final(workbook: &[u8], sign_off: &SignOff) -> Result<Built, BuildError> {
+    let date = sign_off.date().map_err(|e| {
+        BuildError::SignOff(format!(
+            "the sign-off date {:?} is not a date: {e}",
+            sign_off.date
+        ))
+    })?;
+    let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
+    pipeline::build(workbook, |records| {
+        let records_json = serde_json::to_vec_pretty(records).expect("records serialise");
+        RenderOptions {
+            layout: Layout::default(),
+            draft: false,
+            date,
+            sign_off: Some(SignOffBlock {
+                by: sign_off.by.clone(),
+                role: sign_off.role.clone(),
+                date: long_date(date),
+                reason: sign_off.reason.clone(),
+            }),
+            archival: true,
+            attachments: vec![
+                Attachment {
+                    name: sign_off.workbook.clone(),
+                    bytes: workbook.to_vec(),
+                    relationship: "source".into(),
+                    mime: XLSX_MIME.into(),
+                    description: "The workbook this pack was built from".into(),
+                },
+                Attachment {
+                    name: RECORDS_ATTACHMENT.into(),
+                    bytes: records_json,
+                    relationship: "data".into(),
+                    mime: "application/json".into(),
+                    description: "Every figure of the pack, as computed (boardpack records)".into(),
+                },
+                Attachment {
+                    name: SIGN_OFF_ATTACHMENT.into(),
+                    bytes: sign_off_json,
+                    relationship: "supplement".into(),
+                    mime: "application/json".into(),
+                    description: "Who signed the pack off, when, and with which boardpack".into(),
+                },
+            ],
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2016, 1, 8).unwrap()),
+            "8 January 2016"
+        );
+        assert_eq!(
+            sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! Sign-off, the archive and verification: what the board approved can be
+//! shown, years later, to be exactly what is archived.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use boardpack::archive::{self, Manifest};
+use boardpack::signoff::{build_final, sha256, SignOff};
+use boardpack::verify::{verify, Verdict};
+use chrono::NaiveDate;
+
+fn sign_off() -> SignOff {
+    SignOff::new(
+        "Jane Smith",
+        "Board Secretary",
+        NaiveDate::from_ymd_opt(2016, 1, 28).unwrap(),
+        None,
+        "dashboard-2015-12.xlsx",
+    )
+}
+
+fn signed() -> &'static Vec<u8> {
+    use std::sync::OnceLock;
+    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
+    PDF.get_or_init(|| {
+        build_final(&common::sample_bytes(), &sign_off())
+            .unwrap()
+            .pdf
+    })
+}
+
+fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BOARDPACK_ARCHIVE")
+        .output()
+        .unwrap()
+}
+
+/// The signed-off sample's bytes are pinned: any change of output must be
+/// deliberate (update this hash in the same commit, saying why).
+#[test]
+fn the_signed_off_sample_has_a_pinned_sha256() {
+    assert_eq!(
+        sha256(signed()),
+        "2ad126575025e1d355fe368522f2af0595e96a8c426f2ca08f62d4a2cb3fab39",
+        "the signed-off sample's bytes changed"
+    );
+}
+
+#[test]
+fn a_signed_off_pack_verifies() {
+    assert_eq!(verify(signed(), None), Verdict::Verified);
+}
+
+#[test]
+fn one_byte_changed_anywhere_fails_verification() {
+    let pdf = signed();
+    let n = pdf.len();
+    let mut positions: Vec<usize> = (1..12).map(|k| k * n / 12).collect();
+    positions.extend([0, 9, n / 2 + 1, n - 2]);
+    for at in positions {
+        let mut bad = pdf.clone();
+        bad[at] ^= 0x01;
+        match verify(&bad, None) {
+            Verdict::Verified => panic!("a change at byte {at} of {n} verified"),
+            Verdict::Differs(why) => assert!(!why.is_empty()),
+        }
+    }
+}
+
+#[test]
+fn the_pack_is_pdf_a_3b_and_pdf_ua_1_with_its_attachments() {
+    let pdf = signed();
+    let text = String::from_utf8_lossy(pdf);
+    assert!(text.contains("<pdfaid:part>3</pdfaid:part>"));
+    assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(text.contains("<pdfuaid:part>1</pdfuaid:part>"));
+    assert!(text.contains("<xmp:CreateDate>2016-01-28T00:00:00+00:00</xmp:CreateDate>"));
+    let files = boardpack::verify::attachments(pdf).unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for want in ["dashboard-2015-12.xlsx", "records.json", "sign-off.json"] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+    let workbook = &files
+        .iter()
+        .find(|(n, _)| n == "dashboard-2015-12.xlsx")
+        .unwrap()
+        .1;
+    assert_eq!(workbook, &common::sample_bytes());
+    // Relationships: the workbook is the Source, the records are Data.
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut relationships: Vec<(String, String)> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| {
+            d.get(b"Type")
+                .and_then(|t| t.as_name())
+                .is_ok_and(|n| n == b"Filespec")
+        })
+        .map(|d| {
+            let name =
+                String::from_utf8_lossy(d.get(b"UF").unwrap().as_str().unwrap()).into_owned();
+            let rel = String::from_utf8_lossy(d.get(b"AFRelationship").unwrap().as_name().unwrap())
+                .into_owned();
+            (name.rsplit('/').next().unwrap().to_string(), rel)
+        })
+        .collect();
+    relationships.sort();
+    assert_eq!(
+        relationships,
+        vec![
+            ("dashboard-2015-12.xlsx".to_string(), "Source".to_string()),
+            ("records.json".to_string(), "Data".to_string()),
+            ("sign-off.json".to_string(), "Supplement".to_string()),
+        ]
+    );
+    let page_text = common::pdf_text(pdf);
+    assert!(page_text.contains("signed off by jane smith, board secretary, on 28 january 2016"));
+    assert!(
+        !page_text.contains("draft"),
+        "a final pack carries no draft mark"
+    );
+}
+
+#[test]
+fn a_pack_made_by_another_version_says_so() {
+    let mut s = sign_off();
+    s.tool = "boardpack 0.0.9".into();
+    let pdf = build_final(&common::sample_bytes(), &s).unwrap().pdf;
+    match verify(&pdf, None) {
+        Verdict::Differs(why) => assert!(
+            why[0].contains("built by another version of boardpack"),
+            "{why:?}"
+        ),
+        Verdict::Verified => panic!("verified across versions"),
+    }
+}
+
+#[test]
+fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
+    let pdf = signed();
+    let bytes = common::sample_bytes();
+    let mut m = Manifest::new("2015-12", "d.pdf", pdf, &bytes, &sign_off());
+    assert_eq!(verify(pdf, Some(&m)), Verdict::Verified);
+    m.workbook_sha256 = sha256(b"another workbook");
+    match verify(pdf, Some(&m)) {
+        Verdict::Differs(why) => assert!(
+            why.iter().any(|w| w.contains("the workbook was changed")),
+            "{why:?}"
+        ),
+        Verdict::Verified => panic!(),
+    }
+    let m = Manifest::new("2015-12", "d.pdf", b"other pdf", &bytes, &sign_off());
+    match verify(pdf, Some(&m)) {
+        Verdict::Differs(why) => assert!(why[0].contains("the PDF was changed"), "{why:?}"),
+        Verdict::Verified => panic!(),
+    }
+}
+
+#[test]
+fn sign_off_archives_v1_then_v2_with_a_reason_leaving_v1_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dashboard-2015-12.xlsx"),
+        common::sample_bytes(),
+    )
+    .unwrap();
+    let args = [
+        "sign-off",
+        "dashboard-2015-12.xlsx",
+        "--by",
+        "Jane Smith",
+        "--role",
+        "Board Secretary",
+        "--date",
+        "2016-01-28",
+        "--archive",
+        "arch",
+    ];
+    let out = boardpack(dir.path(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v1 = dir.path().join("arch/2015-12/v1/dashboard-2015-12.pdf");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "arch/2015-12/v1/dashboard-2015-12.pdf"
+    );
+    let v1_bytes = std::fs::read(&v1).unwrap();
+    assert_eq!(&v1_bytes, signed());
+    let manifest: Manifest = serde_json::from_slice(
+        &std::fs::read(dir.path().join("arch/2015-12/v1/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest.version, 1);
+    assert_eq!(manifest.pdf_sha256, sha256(&v1_bytes));
+    assert_eq!(manifest.workbook_sha256, sha256(&common::sample_bytes()));
+    assert_eq!(manifest.fonts.len(), 4);
+
+    // Again without a reason: refused, nothing written.
+    let out = boardpack(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --reason"));
+    assert!(!dir.path().join("arch/2015-12/v2").exists());
+
+    // With a reason: v2, and v1 is byte for byte what it was.
+    let mut again = args.to_vec();
+    again.extend(["--reason", "Corrected SP17 figures"]);
+    let out = boardpack(dir.path(), &again);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir
+        .path()
+        .join("arch/2015-12/v2/dashboard-2015-12.pdf")
+        .exists());
+    assert_eq!(std::fs::read(&v1).unwrap(), v1_bytes);
+
+    let out = boardpack(dir.path(), &["archive", "list", "--archive", "arch"]);
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.contains("2015-12") && list.contains("v1") && list.contains("v2"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Jane Smith") && list.contains(&manifest.pdf_sha256[..12]),
+        "{list}"
+    );
+
+    let out = boardpack(
+        dir.path(),
+        &["verify", "arch/2015-12/v2/dashboard-2015-12.pdf"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("verified"));
+}
+
+#[test]
+fn verify_of_a_changed_pdf_exits_1_saying_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad = signed().clone();
+    let at = bad.len() / 3;
+    bad[at] ^= 0x20;
+    std::fs::write(dir.path().join("p.pdf"), &bad).unwrap();
+    let out = boardpack(dir.path(), &["verify", "p.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not verified"), "{stderr}");
+    assert!(stderr.contains("changed"), "{stderr}");
+}
+
+#[test]
+fn two_sign_offs_at_once_take_different_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = common::sample_bytes();
+    let mut s = sign_off();
+    s.reason = Some("race".into());
+    let m = Manifest::new("2015-12", "d.pdf", signed(), &bytes, &s);
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (dir, m) = (dir.path().to_path_buf(), m.clone());
+            std::thread::spawn(move || archive::store(&dir, m, signed()).unwrap())
+        })
+        .collect();
+    let mut paths: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 4, "{paths:?}");
+    let listed = archive::list(dir.path()).unwrap();
+    let versions: Vec<u32> = listed.iter().map(|e| e.manifest.version).collect();
+    assert_eq!(versions, vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn an_unwritable_archive_is_a_clear_error_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dashboard-2015-12.xlsx"),
+        common::sample_bytes(),
+    )
+    .unwrap();
+    // The archive path is a regular file: nothing can be created under it.
+    std::fs::write(dir.path().join("arch"), b"not a folder").unwrap();
+    let out = boardpack(
+        dir.path(),
+        &[
+            "sign-off",
+            "dashboard-2015-12.xlsx",
+            "--by",
+            "J",
+            "--role",
+            "R",
+            "--date",
+            "2016-01-28",
+            "--archive",
+            "arch",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot write to the archive arch/2015-12"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("arch")).unwrap(),
+        b"not a folder"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("dashboard-2015-12.xlsx")).unwrap(),
+        common::sample_bytes()
+    );
+}
+
+#[test]
+fn sign_off_without_by_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = boardpack(dir.path(), &["sign-off", "x.xlsx", "--role", "R"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--by"));
+}
+
+#[test]
+fn the_archive_folder_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args([
+            "sign-off",
+            "w.xlsx",
+            "--by",
+            "J",
+            "--role",
+            "R",
+            "--date",
+            "2016-01-28",
+        ])
+        .current_dir(dir.path())
+        .env("BOARDPACK_ARCHIVE", "from-env")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("from-env/2015-12/v1/w.pdf").exists());
+}
