@@ -1035,15 +1035,7 @@ impl Ctx<'_> {
                 })
                 .collect();
             let title = format!("SP{} {}", row.priority, row.label);
-            let alt = spc_alt(
-                self,
-                row,
-                &ind,
-                &series,
-                &analysis,
-                reading,
-                projection.as_ref(),
-            );
+            let alt = spc_alt(self, row, &series, &analysis, reading, projection.as_ref());
             let mut caption = format!(
                 "{}: {}.",
                 self.windows.month.long_label(),
@@ -1118,7 +1110,6 @@ fn grouped(v: f64) -> String {
 fn spc_alt(
     ctx: &Ctx,
     row: &Row,
-    ind: &Indicator,
     series: &[(Month, f64)],
     analysis: &spc::Analysis,
     reading: Class,
@@ -1132,35 +1123,46 @@ fn spc_alt(
         .last()
         .map(|(m, _)| m.long_label())
         .unwrap_or_default();
+    // "Number of offences, monthly, April 2012 to December 2015: 59,653 in
+    // the latest 12 months, 1% above the 2012/13 baseline of 58,805;
+    // statistically significant deterioration; SPC: common cause."
     let mut s = format!(
-        "SPC chart of {} ({}), monthly, {first} to {last}.",
-        row.label.trim_end_matches('.'),
-        ind.code
+        "SPC chart of SP{} {}, monthly, {first} to {last}",
+        row.priority,
+        row.label.trim_end_matches('.')
     );
     let latest = row.cells.get(&Column::Latest);
     let baseline = row.cells.get(&Column::Baseline);
-    if let (Some(l), Some(b)) = (latest, baseline) {
-        if let (Some(lv), Some(bv)) = (l.value, b.value) {
-            let change = if bv != 0.0 { (lv - bv) / bv } else { 0.0 };
-            let dir = if lv >= bv { "above" } else { "below" };
-            s.push_str(&format!(
-                " {} in the latest 12 months, {}% {dir} the {} baseline of {}",
-                grouped(lv),
-                (change.abs() * 100.0).round(),
-                ctx.w.report.baseline,
-                grouped(bv)
-            ));
-            if let Some(c) = l.class {
-                s.push_str(&format!("; {}", c.words()));
-            }
-            s.push('.');
-        }
+    let mut clauses = Vec::new();
+    if let (Some(lv), Some(bv)) = (latest.and_then(|c| c.value), baseline.and_then(|c| c.value)) {
+        let change = if bv != 0.0 { (lv - bv) / bv } else { 0.0 };
+        let pct = (change.abs() * 100.0).round();
+        let relation = if pct == 0.0 {
+            "level with".to_string()
+        } else if lv > bv {
+            format!("{pct}% above")
+        } else {
+            format!("{pct}% below")
+        };
+        clauses.push(format!(
+            "{} in the latest 12 months, {relation} the {} baseline of {}",
+            grouped(lv),
+            ctx.w.report.baseline,
+            grouped(bv)
+        ));
     }
+    if let Some(c) = latest.and_then(|c| c.class) {
+        clauses.push(c.words().to_string());
+    }
+    clauses.push(format!("SPC: {}", reading_text(reading).to_lowercase()));
+    s.push_str(": ");
+    s.push_str(&clauses.join("; "));
+    s.push('.');
     s.push_str(&format!(
-        " Mean of the {} baseline {}, process limits {} to {}.",
+        " Centre line (the {} mean) {}, process limits {} to {}.",
         ctx.w.report.baseline,
         grouped(analysis.limits.mean),
-        grouped(analysis.limits.lower.max(0.0)),
+        grouped(analysis.limits.lower),
         grouped(analysis.limits.upper)
     ));
     let improvement = analysis
@@ -1174,10 +1176,7 @@ fn spc_alt(
         .filter(|r| **r == Reading::Concern)
         .count();
     s.push_str(&format!(
-        " Special cause points: {improvement} improvement, {concern} concern."
-    ));
-    s.push_str(&format!(
-        " SPC reading for {}: {}.",
+        " Special cause points: {improvement} improvement, {concern} concern; the reading for {} is {}.",
         ctx.windows.month.long_label(),
         reading_text(reading).to_lowercase()
     ));
