@@ -16,6 +16,7 @@ pub mod cli;
 pub mod compute;
 pub mod document;
 pub mod fonts;
+pub mod limits;
 pub mod output;
 pub mod period;
 pub mod pipeline;

@@ -14,8 +14,29 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
+/// Writes several files as one: each is staged in a synced temporary file
+/// beside its target first, and only when all are staged are they renamed
+/// into place. A failure while staging leaves every target untouched.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
+    let mut staged = Vec::new();
+    for (path, bytes) in files {
+        staged.push((*path, stage(path, bytes)?));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| WriteError {
+            path: path.to_path_buf(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically, creating missing directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_all_atomic(&[(path, bytes)])
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, WriteError> {
     let err = |source| WriteError {
         path: path.to_path_buf(),
         source,
@@ -32,8 +53,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    Ok(tmp)
 }
 
 #[cfg(test)]

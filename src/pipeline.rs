@@ -4,6 +4,7 @@
 use crate::charts::{self, Charts};
 use crate::compute::{self, Computed};
 use crate::document::{self, LayoutError, RenderOptions};
+use crate::limits::InputLimits;
 use crate::problem::Problem;
 use crate::records::Records;
 use crate::workbook::{LoadError, Workbook};
@@ -31,7 +32,12 @@ pub enum BuildError {
 
 /// Reads and computes: workbook bytes → records, warnings and log.
 pub fn records(bytes: &[u8]) -> Result<Computed, LoadError> {
-    let loaded = Workbook::from_bytes(bytes)?;
+    records_within(bytes, &InputLimits::default())
+}
+
+/// As [`records`], refusing first a workbook over `limits`.
+pub fn records_within(bytes: &[u8], limits: &InputLimits) -> Result<Computed, LoadError> {
+    let loaded = Workbook::from_bytes_within(bytes, limits)?;
     let mut computed = compute::compute(&loaded.workbook);
     let mut warnings = loaded.warnings;
     warnings.append(&mut computed.warnings);
@@ -45,7 +51,16 @@ pub fn build(
     bytes: &[u8],
     options: impl FnOnce(&Records) -> RenderOptions,
 ) -> Result<Built, BuildError> {
-    let computed = records(bytes)?;
+    build_within(bytes, &InputLimits::default(), options)
+}
+
+/// As [`build`], refusing first a workbook over `limits`.
+pub fn build_within(
+    bytes: &[u8],
+    limits: &InputLimits,
+    options: impl FnOnce(&Records) -> RenderOptions,
+) -> Result<Built, BuildError> {
+    let computed = records_within(bytes, limits)?;
     let charts = charts::render(&computed.records);
     let options = options(&computed.records);
     let pdf = document::render(&computed.records, &charts, &options)?;

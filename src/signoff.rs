@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
+use crate::limits::InputLimits;
 use crate::pipeline::{self, BuildError, Built};
 
 /// Name of the attached sign-off record.
@@ -81,6 +82,15 @@ fn long_date(d: NaiveDate) -> String {
 
 /// Builds the final pack of a workbook.
 pub fn build_final(workbook: &[u8], sign_off: &SignOff) -> Result<Built, BuildError> {
+    build_final_within(workbook, sign_off, &InputLimits::default())
+}
+
+/// As [`build_final`], refusing first a workbook over `limits`.
+pub fn build_final_within(
+    workbook: &[u8],
+    sign_off: &SignOff,
+    limits: &InputLimits,
+) -> Result<Built, BuildError> {
     let date = sign_off.date().map_err(|e| {
         BuildError::SignOff(format!(
             "the sign-off date {:?} is not a date: {e}",
@@ -88,7 +98,7 @@ pub fn build_final(workbook: &[u8], sign_off: &SignOff) -> Result<Built, BuildEr
         ))
     })?;
     let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
-    pipeline::build(workbook, |records| {
+    pipeline::build_within(workbook, limits, |records| {
         let records_json = serde_json::to_vec_pretty(records).expect("records serialise");
         RenderOptions {
             layout: Layout::default(),

@@ -240,13 +240,26 @@ pub struct Loaded {
 pub enum LoadError {
     #[error("{0}")]
     NotAWorkbook(String),
+    #[error("refused: {0}")]
+    Refused(#[from] crate::limits::Refused),
     #[error(transparent)]
     Invalid(#[from] WorkbookErrors),
 }
 
 impl Workbook {
-    /// Reads and validates a workbook from its bytes.
+    /// Reads and validates a workbook from its bytes, within the default
+    /// input limits.
     pub fn from_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
+        Workbook::from_bytes_within(bytes, &crate::limits::InputLimits::default())
+    }
+
+    /// Reads and validates a workbook from its bytes, refusing first what is
+    /// over `limits`.
+    pub fn from_bytes_within(
+        bytes: &[u8],
+        limits: &crate::limits::InputLimits,
+    ) -> Result<Loaded, LoadError> {
+        crate::limits::check_package(bytes, limits)?;
         let sheets = RawSheets::open(bytes)?;
         parse(&sheets)
     }
@@ -289,13 +302,15 @@ impl RawSheets {
                 "the file is not an .xlsx workbook (it is not a zip package)",
             ));
         }
+        if is_opendocument(bytes) {
+            return Err(not(
+                "this is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (.xlsx)",
+            ));
+        }
         let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("mimetype") || msg.to_lowercase().contains("opendocument") {
-                not("this is an OpenDocument (.ods) file; save it as an .xlsx workbook")
-            } else {
-                LoadError::NotAWorkbook(format!("the file is not a readable .xlsx workbook: {msg}"))
-            }
+            LoadError::NotAWorkbook(format!(
+                "the file is damaged or truncated, or not an .xlsx workbook ({e})"
+            ))
         })?;
         let names = xlsx.sheet_names().to_vec();
         let mut sheets = Vec::new();
@@ -352,6 +367,19 @@ impl RawSheets {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// An OpenDocument package names its type in a `mimetype` part.
+fn is_opendocument(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(mut part) = zip.by_name("mimetype") else {
+        return false;
+    };
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(&mut part, &mut head).unwrap_or(0);
+    head[..n].starts_with(b"application/vnd.oasis.opendocument")
 }
 
 /// Parses one keyword cell against its allowed words.
@@ -1246,13 +1274,18 @@ fn check_ranks(
     }
     for rank in indicators.iter().filter(|i| i.kind == Kind::Rank) {
         let Some(source) = &rank.source else { continue };
+        // Name the source as the workbook spells it.
+        let shown = indicators
+            .iter()
+            .find(|i| code_key(&i.code) == *source)
+            .map(|i| i.code.as_str())
+            .unwrap_or(source);
         let rows: Vec<&Peer> = peers.iter().filter(|p| &p.indicator == source).collect();
         if rows.is_empty() {
             problems.push(Problem::error(
                 rank.location.clone(),
                 format!(
-                    "expected rows in sheet Peers for {} (the source of this Position v MSG row), found none",
-                    source
+                    "expected rows in sheet Peers for {shown} (the source of this Position v MSG row), found none"
                 ),
             ));
         } else if let Some(report) = report {
@@ -1260,13 +1293,9 @@ fn check_ranks(
                 problems.push(Problem::error(
                     rank.location.clone(),
                     format!(
-                        "expected the home force {} among the Peers rows for {}, found only {}",
+                        "expected the home force {} among the Peers rows for {shown}, found only {}",
                         found(&report.force),
-                        source,
-                        rows.iter()
-                            .map(|p| p.force.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        rows.iter().map(|p| p.force.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 ));
             }

@@ -174,7 +174,12 @@ impl WorkbookData {
                             }
                         }
                         Value::Formula(f) => {
-                            ws.write_formula(r, c, rust_xlsxwriter::Formula::new(f))?;
+                            // No saved result, as some tools write formulas.
+                            ws.write_formula(
+                                r,
+                                c,
+                                rust_xlsxwriter::Formula::new(f).set_result(""),
+                            )?;
                         }
                         Value::Error(e) => {
                             ws.write_formula(
@@ -191,13 +196,26 @@ impl WorkbookData {
             ws.set_column_width(2, 40)?;
         }
         let bytes = book.save_to_buffer()?;
-        if self.date_1904 {
-            Ok(set_1904(&bytes))
-        } else {
-            Ok(bytes)
+        let has_formulas = self
+            .sheets
+            .iter()
+            .any(|s| s.rows.iter().flatten().any(|v| matches!(v, Value::Formula(_))));
+        if !self.date_1904 && !has_formulas {
+            return Ok(bytes);
         }
+        let date_1904 = self.date_1904;
+        Ok(rewrite(&bytes, |name, text| {
+            if date_1904 && name == "xl/workbook.xml" {
+                text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+            } else if name.starts_with("xl/worksheets/") {
+                text.replace("</f><v>0</v>", "</f>")
+            } else {
+                text
+            }
+        }))
     }
 }
+
 
 /// Excel 1900-system serial of a date.
 fn excel_serial(d: NaiveDate) -> f64 {
@@ -205,8 +223,8 @@ fn excel_serial(d: NaiveDate) -> f64 {
     (d - epoch).num_days() as f64
 }
 
-/// Marks a workbook's dates as 1904-system, rewriting `xl/workbook.xml`.
-fn set_1904(xlsx: &[u8]) -> Vec<u8> {
+/// Rewrites the XML parts of an `.xlsx` package.
+fn rewrite(xlsx: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
     let mut input = zip::ZipArchive::new(Cursor::new(xlsx)).expect("our own zip reads back");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
@@ -217,11 +235,9 @@ fn set_1904(xlsx: &[u8]) -> Vec<u8> {
         let name = f.name().expect("entry names are UTF-8").to_string();
         let mut data = Vec::new();
         f.read_to_end(&mut data).expect("entry reads");
-        if name == "xl/workbook.xml" {
+        if name.ends_with(".xml") {
             let text = String::from_utf8(data).expect("xml is utf-8");
-            data = text
-                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
-                .into_bytes();
+            data = edit(&name, text).into_bytes();
         }
         out.start_file(name, opts).expect("zip entry");
         out.write_all(&data).expect("zip write");

@@ -63,6 +63,9 @@ pub struct SignOffArgs {
     /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +105,31 @@ pub struct BuildArgs {
     /// could not run, and why.
     #[arg(short, long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits that protect against hostile or runaway files.
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// Refuse a workbook file larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::InputLimits::default().max_file_bytes)]
+    pub max_workbook_bytes: u64,
+
+    /// Refuse a workbook whose parts inflate to more than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::InputLimits::default().max_inflated_bytes)]
+    pub max_inflated_bytes: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::limits::InputLimits {
+        crate::limits::InputLimits {
+            max_file_bytes: self.max_workbook_bytes,
+            max_inflated_bytes: self.max_inflated_bytes,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -112,4 +140,7 @@ pub struct CheckArgs {
     /// Also print the build log.
     #[arg(short, long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }

@@ -4,16 +4,17 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::{print_log, print_warnings, read_workbook, workbook_path, BuildArgs};
+use super::{explain, print_log, print_warnings, read_workbook, workbook_path, BuildArgs};
 use crate::document::RenderOptions;
-use crate::output::write_atomic;
+use crate::output::write_all_atomic;
 use crate::pipeline;
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     let workbook = workbook_path(args.workbook.as_deref());
-    let bytes = read_workbook(&workbook)?;
-    let built = pipeline::build(&bytes, RenderOptions::draft)
-        .with_context(|| format!("{} was not built", workbook.display()))?;
+    let limits = args.limits.limits();
+    let bytes = read_workbook(&workbook, &limits)?;
+    let built = pipeline::build_within(&bytes, &limits, RenderOptions::draft)
+        .map_err(|e| explain(&workbook, e))?;
     print_warnings(&built.warnings);
     if args.verbose {
         print_log(&built.log);
@@ -25,12 +26,13 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| "dashboard".into());
         PathBuf::from("out").join(format!("{stem}.pdf"))
     });
-    // The records first: if either cannot be written, no PDF claims success.
+    // Both files are written whole, or neither.
+    let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
+    let mut files: Vec<(&std::path::Path, &[u8])> = vec![(&output, &built.pdf)];
     if let Some(path) = &args.records {
-        let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
-        write_atomic(path, &json)?;
+        files.insert(0, (path, &json));
     }
-    write_atomic(&output, &built.pdf)?;
+    write_all_atomic(&files)?;
     println!("{}", output.display());
     Ok(())
 }

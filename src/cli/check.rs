@@ -1,18 +1,13 @@
 //! `boardpack check`: validate a workbook and print every problem.
 
-use anyhow::Context;
-
-use super::{print_log, print_warnings, read_workbook, CheckArgs};
+use super::{explain, print_log, print_warnings, read_workbook, CheckArgs};
 use crate::pipeline;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
-    let bytes = read_workbook(&args.workbook)?;
-    let computed = pipeline::records(&bytes).with_context(|| {
-        format!(
-            "{} does not meet the workbook contract",
-            args.workbook.display()
-        )
-    })?;
+    let limits = args.limits.limits();
+    let bytes = read_workbook(&args.workbook, &limits)?;
+    let computed =
+        pipeline::records_within(&bytes, &limits).map_err(|e| explain(&args.workbook, e.into()))?;
     print_warnings(&computed.warnings);
     if args.verbose {
         print_log(&computed.log);

@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, SignOffArgs, VerifyArgs,
+    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, LimitArgs, SignOffArgs,
+    VerifyArgs,
 };
 
 use crate::problem::Problem;
@@ -22,6 +23,11 @@ use crate::sample::SAMPLE_PATH;
 
 /// Runs the command line.
 pub fn main() -> ExitCode {
+    // A panic is a bug in boardpack, never the analyst's doing: say so
+    // plainly, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("boardpack: internal error (please report it with the workbook): {info}");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
@@ -47,6 +53,25 @@ fn report(e: &anyhow::Error) {
     }
 }
 
+/// Turns a failed build into the error printed: a file that is not a
+/// workbook (or is refused) is one line; contract violations list every cell.
+fn explain(path: &Path, e: crate::pipeline::BuildError) -> anyhow::Error {
+    use crate::pipeline::BuildError;
+    use crate::workbook::LoadError;
+    match e {
+        BuildError::Workbook(LoadError::NotAWorkbook(why)) => {
+            anyhow::anyhow!("{}: {why}", path.display())
+        }
+        BuildError::Workbook(LoadError::Refused(why)) => {
+            anyhow::anyhow!("{} was refused: {why}", path.display())
+        }
+        BuildError::Workbook(LoadError::Invalid(errors)) => anyhow::Error::new(errors).context(
+            format!("{} does not meet the workbook contract", path.display()),
+        ),
+        other => anyhow::Error::new(other).context(format!("{} was not built", path.display())),
+    }
+}
+
 /// Prints warnings to stderr.
 fn print_warnings(warnings: &[Problem]) {
     for w in warnings {
@@ -67,8 +92,15 @@ fn workbook_path(given: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(SAMPLE_PATH))
 }
 
-/// Reads a workbook file, refusing what is obviously not one.
-fn read_workbook(path: &Path) -> anyhow::Result<Vec<u8>> {
+/// Reads a workbook file, refusing one over the size limit before reading it.
+fn read_workbook(path: &Path, limits: &crate::limits::InputLimits) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
-    std::fs::read(path).with_context(|| format!("cannot read the workbook {}", path.display()))
+    let context = || format!("cannot read the workbook {}", path.display());
+    let meta = std::fs::metadata(path).with_context(context)?;
+    if meta.is_dir() {
+        anyhow::bail!("{} is a folder, not a workbook", path.display());
+    }
+    crate::limits::check_file_size(meta.len(), limits)
+        .with_context(|| format!("{} was refused", path.display()))?;
+    std::fs::read(path).with_context(context)
 }

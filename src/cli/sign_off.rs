@@ -2,9 +2,9 @@
 
 use anyhow::{bail, Context};
 
-use super::{print_warnings, read_workbook, SignOffArgs};
+use super::{explain, print_warnings, read_workbook, SignOffArgs};
 use crate::archive::{self, Manifest};
-use crate::signoff::{build_final, SignOff};
+use crate::signoff::{build_final_within, SignOff};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
@@ -15,15 +15,16 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .with_context(|| format!("--date {d:?} is not a date in the form YYYY-MM-DD"))?,
         None => chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive(),
     };
-    let bytes = read_workbook(&args.workbook)?;
+    let limits = args.limits.limits();
+    let bytes = read_workbook(&args.workbook, &limits)?;
     let name = args
         .workbook
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "workbook.xlsx".into());
     let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name);
-    let built = build_final(&bytes, &sign_off)
-        .with_context(|| format!("{} was not signed off", args.workbook.display()))?;
+    let built =
+        build_final_within(&bytes, &sign_off, &limits).map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
     let period = built
         .records
