@@ -196,10 +196,12 @@ impl WorkbookData {
             ws.set_column_width(2, 40)?;
         }
         let bytes = book.save_to_buffer()?;
-        let has_formulas = self
-            .sheets
-            .iter()
-            .any(|s| s.rows.iter().flatten().any(|v| matches!(v, Value::Formula(_))));
+        let has_formulas = self.sheets.iter().any(|s| {
+            s.rows
+                .iter()
+                .flatten()
+                .any(|v| matches!(v, Value::Formula(_)))
+        });
         if !self.date_1904 && !has_formulas {
             return Ok(bytes);
         }
@@ -215,7 +217,6 @@ impl WorkbookData {
         }))
     }
 }
-
 
 /// Excel 1900-system serial of a date.
 fn excel_serial(d: NaiveDate) -> f64 {
