@@ -257,10 +257,20 @@ fn var_pair(columns: &[Column]) -> (Column, Column) {
     }
 }
 
+/// An XmR analysis with its months, or why there is none.
+type Xmr = Result<(Vec<(Month, f64)>, spc::Analysis), String>;
+
 struct Ctx<'w> {
     w: &'w Workbook,
     windows: Windows,
     series: BTreeMap<String, Series>,
+    /// Indicators by code key.
+    indicators: BTreeMap<String, &'w Indicator>,
+    /// `Values` entries by (indicator key, column).
+    values: BTreeMap<(String, Column), &'w crate::workbook::ValueEntry>,
+    /// Each source's XmR analysis and projection, computed once.
+    xmr_cache: BTreeMap<String, Xmr>,
+    projection_cache: BTreeMap<String, Option<(Interval, Month, Fit)>>,
     warnings: Vec<Problem>,
     log: Vec<String>,
 }
@@ -279,6 +289,18 @@ pub fn compute(w: &Workbook) -> Computed {
         w,
         windows,
         series,
+        indicators: w
+            .indicators
+            .iter()
+            .map(|i| (code_key(&i.code), i))
+            .collect(),
+        values: w
+            .values
+            .iter()
+            .map(|v| ((v.indicator.clone(), v.column), v))
+            .collect(),
+        xmr_cache: BTreeMap::new(),
+        projection_cache: BTreeMap::new(),
         warnings: Vec::new(),
         log: Vec::new(),
     };
@@ -477,12 +499,12 @@ pub fn slug(code: &str) -> String {
 }
 
 impl Ctx<'_> {
-    fn given(&self, ind: &Indicator, column: Column) -> Option<&crate::workbook::ValueEntry> {
-        let key = code_key(&ind.code);
-        self.w
-            .values
-            .iter()
-            .find(|v| v.indicator == key && v.column == column)
+    fn given(&self, ind: &Indicator, column: Column) -> Option<&'_ crate::workbook::ValueEntry> {
+        self.values.get(&(code_key(&ind.code), column)).copied()
+    }
+
+    fn indicator(&self, key: &str) -> Option<&'_ Indicator> {
+        self.indicators.get(key).copied()
     }
 
     /// A window's figure: from `Values` if given there, else from the series.
@@ -768,6 +790,16 @@ impl Ctx<'_> {
     /// total (mean for a proportion) with its 95% prediction interval, and
     /// the first fitted month.
     fn projection(&mut self, ind: &Indicator) -> Option<(Interval, Month, Fit)> {
+        let key = code_key(&ind.code);
+        if let Some(p) = self.projection_cache.get(&key) {
+            return *p;
+        }
+        let p = self.projection_uncached(ind);
+        self.projection_cache.insert(key, p);
+        p
+    }
+
+    fn projection_uncached(&mut self, ind: &Indicator) -> Option<(Interval, Month, Fit)> {
         let year = self.windows.projection?;
         let m = self.windows.month;
         let values: BTreeMap<Month, f64> = self
@@ -830,7 +862,6 @@ impl Ctx<'_> {
         }
         let source = ind.source.as_ref()?;
         let polarity = self
-            .w
             .indicator(source)
             .and_then(|s| s.polarity)
             .unwrap_or(Polarity::Down);
@@ -877,7 +908,17 @@ impl Ctx<'_> {
 
     /// The XmR analysis of a count or proportion indicator from the first
     /// baseline month to M, or why there is none.
-    fn xmr(&self, source: &Indicator) -> Result<(Vec<(Month, f64)>, spc::Analysis), String> {
+    fn xmr(&mut self, source: &Indicator) -> Xmr {
+        let key = code_key(&source.code);
+        if let Some(x) = self.xmr_cache.get(&key) {
+            return x.clone();
+        }
+        let x = self.xmr_uncached(source);
+        self.xmr_cache.insert(key, x.clone());
+        x
+    }
+
+    fn xmr_uncached(&self, source: &Indicator) -> Xmr {
         let start = self.windows.baseline.first;
         let m = self.windows.month;
         let values: BTreeMap<Month, f64> = self.monthly_values(source).into_iter().collect();
@@ -934,7 +975,7 @@ impl Ctx<'_> {
     }
 
     fn spc_cell(&mut self, ind: &Indicator) -> Option<Cell> {
-        let source = self.w.indicator(ind.source.as_ref()?)?.clone();
+        let source = self.indicator(ind.source.as_ref()?)?.clone();
         match self.xmr(&source) {
             Ok((_, analysis)) => {
                 let class = reading_class(analysis.last());
@@ -981,7 +1022,7 @@ impl Ctx<'_> {
     fn appendix(&mut self, rows: &[Row]) -> Vec<SpcChartRecord> {
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| r.kind == Kind::Count) {
-            let Some(ind) = self.w.indicator(&code_key(&row.code)).cloned() else {
+            let Some(ind) = self.indicator(&code_key(&row.code)).cloned() else {
                 continue;
             };
             if !self.series.contains_key(&code_key(&ind.code)) {

@@ -111,18 +111,26 @@ struct FontSet {
 }
 
 static FONTS: LazyLock<FontSet> = LazyLock::new(|| {
-    let fonts: Vec<Font> = FACES
-        .iter()
-        .flat_map(|(_, bytes)| Font::iter(Bytes::new(*bytes)))
-        .collect();
-    FontSet {
-        book: LazyHash::new(FontBook::from_fonts(&fonts)),
-        fonts,
-    }
+    FontSet::new(
+        FACES
+            .iter()
+            .flat_map(|(_, bytes)| Font::iter(Bytes::new(*bytes)))
+            .collect(),
+    )
 });
 
+impl FontSet {
+    fn new(fonts: Vec<Font>) -> FontSet {
+        FontSet {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    }
+}
+
 /// The in-memory world a layout is compiled in.
-struct PackWorld {
+struct PackWorld<'f> {
+    fonts: &'f FontSet,
     library: LazyHash<Library>,
     main: FileId,
     source: Source,
@@ -138,12 +146,12 @@ fn file_id(path: &str) -> FileId {
     .intern()
 }
 
-impl World for PackWorld {
+impl World for PackWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        &FONTS.book
+        &self.fonts.book
     }
     fn main(&self) -> FileId {
         self.main
@@ -171,7 +179,7 @@ impl World for PackWorld {
         })
     }
     fn font(&self, index: usize) -> Option<Font> {
-        FONTS.fonts.get(index).cloned()
+        self.fonts.fonts.get(index).cloned()
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Some(self.today)
@@ -321,6 +329,7 @@ pub fn render(
     let d = options.date;
     let today = Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8).expect("valid date");
     let world = PackWorld {
+        fonts: &FONTS,
         library: LazyHash::new(Library::builder().build()),
         main,
         source: Source::new(main, options.layout.source.clone()),
@@ -359,6 +368,74 @@ pub fn render(
     };
     typst_pdf::pdf(&document, &pdf_options).map_err(|errors| LayoutError {
         diagnostics: diagnostics(&world, &options.layout.name, errors.iter()),
+    })
+}
+
+/// Compiles a Typst project on disk the way the Typst engine alone does
+/// (`typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts
+/// DIR/main.typ`): every file under `dir` is in the world, the fonts come
+/// from `dir/fonts`, nothing else. Returns the PDF (untagged options aside,
+/// as `render` exports drafts).
+pub fn render_project(dir: &std::path::Path, date: NaiveDate) -> Result<Vec<u8>, LayoutError> {
+    let err = |e: String| LayoutError {
+        diagnostics: vec![e],
+    };
+    let mut files = BTreeMap::new();
+    let mut fonts = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| err(format!("{}: {e}", d.display())))?;
+        for entry in entries {
+            let path = entry.map_err(|e| err(e.to_string()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let bytes =
+                std::fs::read(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+            let rel = path
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel.starts_with("fonts/") && rel.ends_with(".ttf") {
+                fonts.extend(Font::iter(Bytes::new(bytes.clone())));
+            }
+            files.insert(format!("/{rel}"), Bytes::new(bytes));
+        }
+    }
+    let main_source = files
+        .get("/main.typ")
+        .map(|b| String::from_utf8_lossy(b.as_slice()).into_owned())
+        .ok_or_else(|| err(format!("{} has no main.typ", dir.display())))?;
+    let fonts = FontSet::new(fonts);
+    let main = file_id("/main.typ");
+    let today =
+        Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8).expect("valid date");
+    let world = PackWorld {
+        fonts: &fonts,
+        library: LazyHash::new(Library::builder().build()),
+        main,
+        source: Source::new(main, main_source),
+        files,
+        today,
+    };
+    let warned = typst::compile::<PagedDocument>(&world);
+    let document = warned.output.map_err(|errors| LayoutError {
+        diagnostics: diagnostics(&world, "main.typ", errors.iter()),
+    })?;
+    let options = PdfOptions {
+        ident: Smart::Custom("boardpack/project".into()),
+        timestamp: Some(Timestamp::new_utc(
+            Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
+                .expect("valid date"),
+        )),
+        standards: PdfStandards::new(&[PdfStandard::Ua_1])
+            .map_err(|e| err(e.message().to_string()))?,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| LayoutError {
+        diagnostics: diagnostics(&world, "main.typ", errors.iter()),
     })
 }
 

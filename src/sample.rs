@@ -659,3 +659,80 @@ mod tests {
         assert_eq!(s.len(), 45);
     }
 }
+
+/// A workbook for measuring scale: `priorities` table priorities, each with
+/// `per_priority` count indicators of `months` monthly values ending in
+/// December 2015 (with a Position v MSG and an SPC row for the first), and
+/// peers for each count. Deterministic.
+pub fn scale(priorities: usize, per_priority: usize, months: usize) -> WorkbookData {
+    let mut report = SheetData::new("Report", &["Field", "Value"]);
+    report
+        .row(vec![t("title"), t("Scale Dashboard")])
+        .row(vec![
+            t("period_end"),
+            Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).expect("valid")),
+        ])
+        .row(vec![t("force"), t("Leicestershire")])
+        .row(vec![t("baseline"), t("2012/13")])
+        .row(vec![t("projection"), t("2016/17")]);
+    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns"]);
+    let mut ind = SheetData::new(
+        "Indicators",
+        &["Code", "Priority", "Label", "Kind", "Polarity", "Source"],
+    );
+    let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value"]);
+    let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
+    let last = Month::new(2015, 12).expect("valid");
+    let first = last.plus(-(months as i64 - 1));
+    for p in 1..=priorities {
+        let code = p.to_string();
+        pri.row(vec![
+            t(&code),
+            t(&format!("Priority {p}: to reduce offences of kind {p}")),
+            t("table"),
+            t("baseline, latest, var, projection"),
+        ]);
+        for k in 1..=per_priority {
+            let c = format!("P{p}.I{k}");
+            ind.row(vec![
+                t(&c),
+                t(&code),
+                t(&format!("Offences of kind {p}.{k}")),
+                t("count"),
+                t("down"),
+                Value::Empty,
+            ]);
+            if k == 1 {
+                ind.row(vec![
+                    t(&format!("P{p}.msg")),
+                    t(&code),
+                    t("Position v MSG"),
+                    t("rank"),
+                    Value::Empty,
+                    t(&c),
+                ]);
+                ind.row(vec![
+                    t(&format!("P{p}.spc")),
+                    t(&code),
+                    t("SPC variance"),
+                    t("spc"),
+                    Value::Empty,
+                    t(&c),
+                ]);
+                for (f, (force, pop)) in FORCES.iter().enumerate() {
+                    let v = 1000 + ((p * 37 + f * 101) % 400) as u64;
+                    peers.row(vec![t(&c), t(force), v.into(), (*pop).into()]);
+                }
+            }
+            let level = 50.0 + ((p * 13 + k * 7) % 200) as f64;
+            for (i, m) in (Window { first, last }).months().enumerate() {
+                let v = level * season(m) * wobble(i + p + k) + (i as f64) * 0.05 * k as f64;
+                monthly.row(vec![t(&c), Value::Date(last_day(m)), v.round().into()]);
+            }
+        }
+    }
+    WorkbookData {
+        sheets: vec![report, pri, ind, monthly, peers],
+        date_1904: false,
+    }
+}

@@ -467,9 +467,10 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     let report = parse_report(sheets, &mut problems);
     let priorities = parse_priorities(sheets, &mut problems);
     let (indicators, indicator_rows) = parse_indicators(sheets, &priorities, &mut problems);
-    let monthly = parse_monthly(sheets, &indicators, &mut problems);
-    let values = parse_values(sheets, &indicators, &mut problems);
-    let peers = parse_peers(sheets, &indicators, &mut problems);
+    let index = Index::new(&indicators);
+    let monthly = parse_monthly(sheets, &index, &mut problems);
+    let values = parse_values(sheets, &index, &mut problems);
+    let peers = parse_peers(sheets, &index, &mut problems);
     let narrative = parse_narrative(sheets, &priorities, &mut problems);
     let savings = parse_savings(sheets, &priorities, &mut problems);
     check_ranks(
@@ -755,22 +756,24 @@ fn parse_indicators(
         return (Vec::new(), source_locs);
     };
     let mut out: Vec<Indicator> = Vec::new();
+    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
     let mut sources: Vec<(usize, String, Location)> = Vec::new();
     for row in keyed_rows(&table, "Code", problems) {
         let Some(code) = take(row.text("Code"), problems) else {
             continue;
         };
-        if let Some(first) = out.iter().find(|i| code_key(&i.code) == code_key(&code)) {
+        if let Some(first) = seen.get(&code_key(&code)) {
             problems.push(row.error(
                 "Code",
                 format!(
                     "expected a unique indicator code, found {} already at {}",
                     found(&code),
-                    first.location
+                    first
                 ),
             ));
             continue;
         }
+        seen.insert(code_key(&code), row.loc("Code"));
         let priority = take(row.required_text("Priority", "a priority code"), problems);
         if let Some(p) = &priority {
             if !priorities
@@ -826,8 +829,9 @@ fn parse_indicators(
             });
         }
     }
+    let index = Index::new(&out);
     for (_, source, loc) in sources {
-        match out.iter().find(|i| code_key(&i.code) == code_key(&source)) {
+        match index.get(&source) {
             Some(i) if i.kind == Kind::Count => {}
             Some(i) => problems.push(Problem::error(
                 loc.clone(),
@@ -850,15 +854,28 @@ fn parse_indicators(
     (out, source_locs)
 }
 
-fn find_indicator<'i>(indicators: &'i [Indicator], code: &str) -> Option<&'i Indicator> {
-    indicators
-        .iter()
-        .find(|i| code_key(&i.code) == code_key(code))
+/// The indicators by code key, for looking up references.
+struct Index<'a> {
+    list: &'a [Indicator],
+    by_key: BTreeMap<String, &'a Indicator>,
+}
+
+impl<'a> Index<'a> {
+    fn new(list: &'a [Indicator]) -> Index<'a> {
+        Index {
+            list,
+            by_key: list.iter().map(|i| (code_key(&i.code), i)).collect(),
+        }
+    }
+
+    fn get(&self, code: &str) -> Option<&'a Indicator> {
+        self.by_key.get(&code_key(code)).copied()
+    }
 }
 
 fn parse_monthly(
     sheets: &RawSheets,
-    indicators: &[Indicator],
+    indicators: &Index,
     problems: &mut Vec<Problem>,
 ) -> Vec<MonthlyValue> {
     let Some(table) = sheets.table("Monthly", &["Indicator", "Month", "Value"], true, problems)
@@ -871,7 +888,7 @@ fn parse_monthly(
         let Some(code) = take(row.text("Indicator"), problems) else {
             continue;
         };
-        let indicator = find_indicator(indicators, &code);
+        let indicator = indicators.get(&code);
         match indicator {
             None => problems.push(row.error(
                 "Indicator",
@@ -951,7 +968,7 @@ fn parse_monthly(
 
 fn parse_values(
     sheets: &RawSheets,
-    indicators: &[Indicator],
+    indicators: &Index,
     problems: &mut Vec<Problem>,
 ) -> Vec<ValueEntry> {
     let Some(table) = sheets.table("Values", &["Indicator", "Column", "Value"], false, problems)
@@ -963,7 +980,7 @@ fn parse_values(
         let Some(code) = take(row.text("Indicator"), problems) else {
             continue;
         };
-        let indicator = find_indicator(indicators, &code);
+        let indicator = indicators.get(&code);
         if indicator.is_none() {
             problems.push(row.error(
                 "Indicator",
@@ -1106,13 +1123,9 @@ fn given(
     }
 }
 
-fn parse_peers(
-    sheets: &RawSheets,
-    indicators: &[Indicator],
-    problems: &mut Vec<Problem>,
-) -> Vec<Peer> {
+fn parse_peers(sheets: &RawSheets, indicators: &Index, problems: &mut Vec<Problem>) -> Vec<Peer> {
     let required = ["Indicator", "Force", "Value", "Population"];
-    let needed = indicators.iter().any(|i| i.kind == Kind::Rank);
+    let needed = indicators.list.iter().any(|i| i.kind == Kind::Rank);
     let Some(table) = sheets.table("Peers", &required, needed, problems) else {
         return Vec::new();
     };
@@ -1122,7 +1135,7 @@ fn parse_peers(
         let Some(code) = take(row.text("Indicator"), problems) else {
             continue;
         };
-        let indicator = find_indicator(indicators, &code);
+        let indicator = indicators.get(&code);
         match indicator {
             None => problems.push(row.error(
                 "Indicator",

@@ -151,3 +151,73 @@ fn every_subcommand_has_help() {
         assert!(!out.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_batch_builds_every_workbook_and_reports_failures_per_workbook() {
+    let dir = workspace();
+    let batch = dir.path().join("batch");
+    std::fs::create_dir(&batch).unwrap();
+    for name in ["north", "south", "east"] {
+        std::fs::write(batch.join(format!("{name}.xlsx")), common::sample_bytes()).unwrap();
+    }
+    std::fs::write(batch.join("west.xlsx"), b"not a workbook").unwrap();
+    std::fs::write(batch.join("~$north.xlsx"), b"excel lock file").unwrap();
+    let out = boardpack(dir.path(), &["build", "batch", "-o", "pdfs"]);
+    assert_eq!(out.status.code(), Some(1), "one workbook failed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("west.xlsx: the file is not an .xlsx workbook"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 4 workbooks were not built"),
+        "{stderr}"
+    );
+    for name in ["north", "south", "east"] {
+        assert!(
+            dir.path().join(format!("pdfs/{name}.pdf")).exists(),
+            "{name}"
+        );
+    }
+    assert!(!dir.path().join("pdfs/west.pdf").exists());
+    // The same PDFs as one at a time.
+    let single = boardpack(dir.path(), &["build", "batch/north.xlsx", "-o", "one.pdf"]);
+    assert!(single.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("one.pdf")).unwrap(),
+        std::fs::read(dir.path().join("pdfs/north.pdf")).unwrap()
+    );
+}
+
+#[test]
+fn emit_typst_writes_a_project_the_engine_alone_compiles_to_the_same_pages() {
+    let dir = workspace();
+    let out = boardpack(
+        dir.path(),
+        &["build", "--emit-typst", "project", "-o", "d.pdf"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let project = dir.path().join("project");
+    for f in [
+        "main.typ",
+        "records.json",
+        "theme.json",
+        "render.json",
+        "fonts/LiberationSans-Regular.ttf",
+    ] {
+        assert!(project.join(f).exists(), "{f}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(project.join("main.typ")).unwrap(),
+        boardpack::document::DASHBOARD_LAYOUT
+    );
+    let date = chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap();
+    let alone = boardpack::document::render_project(&project, date).unwrap();
+    let ours = std::fs::read(dir.path().join("d.pdf")).unwrap();
+    let pages = |pdf: &[u8]| pdf_extract::extract_text_from_mem_by_pages(pdf).unwrap();
+    assert_eq!(pages(&alone), pages(&ours));
+}

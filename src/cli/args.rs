@@ -90,16 +90,24 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The force's workbook (.xlsx). Default: the sample inputs/dashboard-2015-12.xlsx.
-    pub workbook: Option<PathBuf>,
+    /// The force's workbook (.xlsx); several, or a folder of them, build in
+    /// parallel. Default: the sample inputs/dashboard-2015-12.xlsx.
+    pub workbooks: Vec<PathBuf>,
 
-    /// Where to write the PDF. Default: out/<workbook name>.pdf.
+    /// Where to write the PDF. Default: out/<workbook name>.pdf. With several
+    /// workbooks, the folder for their PDFs.
     #[arg(short, long, value_name = "PDF")]
     pub output: Option<PathBuf>,
 
-    /// Also write the computed records as JSON to this file.
+    /// Also write the computed records as JSON to this file (with several
+    /// workbooks: to this folder, one file each).
     #[arg(long, value_name = "JSON")]
     pub records: Option<PathBuf>,
+
+    /// Also write the pack as a self-contained Typst project in DIR (main.typ,
+    /// the records, the charts, the fonts), for adjusting the layout in Typst.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
 
     /// Print the build log: which Values replaced which figures, which tests
     /// could not run, and why.

@@ -1,38 +1,201 @@
-//! `boardpack build`: workbook → draft PDF (and optionally the records).
+//! `boardpack build`: workbook(s) → draft PDF(s), and optionally the records
+//! and a self-contained Typst project.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 
-use super::{explain, print_log, print_warnings, read_workbook, workbook_path, BuildArgs};
-use crate::document::RenderOptions;
+use super::{explain, print_log, print_warnings, read_workbook, BuildArgs};
+use crate::document::{self, RenderOptions};
+use crate::limits::InputLimits;
 use crate::output::write_all_atomic;
-use crate::pipeline;
+use crate::pipeline::{self, Built};
+use crate::sample::SAMPLE_PATH;
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
-    let workbook = workbook_path(args.workbook.as_deref());
-    let limits = args.limits.limits();
-    let bytes = read_workbook(&workbook, &limits)?;
-    let built = pipeline::build_within(&bytes, &limits, RenderOptions::draft)
-        .map_err(|e| explain(&workbook, e))?;
+    let workbooks = collect(&args.workbooks)?;
+    if workbooks.len() == 1 && !args.workbooks.first().is_some_and(|p| p.is_dir()) {
+        return single(args, &workbooks[0]);
+    }
+    batch(args, &workbooks)
+}
+
+/// The workbooks named: files as given, folders expanded to their `.xlsx`
+/// files in name order; none means the sample.
+fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if given.is_empty() {
+        return Ok(vec![PathBuf::from(SAMPLE_PATH)]);
+    }
+    let mut out = Vec::new();
+    for p in given {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read the folder {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    let name = f
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    // Excel's lock files (~$name.xlsx) are not workbooks.
+                    f.is_file() && name.to_lowercase().ends_with(".xlsx") && !name.starts_with("~$")
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!("the folder {} holds no .xlsx workbooks", p.display());
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dashboard".into())
+}
+
+/// Builds one workbook and writes its outputs.
+fn build_one(
+    workbook: &Path,
+    pdf: &Path,
+    records: Option<&Path>,
+    limits: &InputLimits,
+) -> anyhow::Result<Built> {
+    let bytes = read_workbook(workbook, limits)?;
+    let built = pipeline::build_within(&bytes, limits, RenderOptions::draft)
+        .map_err(|e| explain(workbook, e))?;
+    // Both files are written whole, or neither.
+    let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
+    let mut files: Vec<(&Path, &[u8])> = vec![(pdf, &built.pdf)];
+    if let Some(path) = records {
+        files.insert(0, (path, &json));
+    }
+    write_all_atomic(&files)?;
+    Ok(built)
+}
+
+fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("{}.pdf", stem(workbook))));
+    let built = build_one(
+        workbook,
+        &output,
+        args.records.as_deref(),
+        &args.limits.limits(),
+    )?;
     print_warnings(&built.warnings);
     if args.verbose {
         print_log(&built.log);
     }
-    let output = args.output.clone().unwrap_or_else(|| {
-        let stem = workbook
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "dashboard".into());
-        PathBuf::from("out").join(format!("{stem}.pdf"))
-    });
-    // Both files are written whole, or neither.
-    let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
-    let mut files: Vec<(&std::path::Path, &[u8])> = vec![(&output, &built.pdf)];
-    if let Some(path) = &args.records {
-        files.insert(0, (path, &json));
+    if let Some(dir) = &args.emit_typst {
+        emit_typst(dir, &built)?;
+        eprintln!("wrote the Typst project {}", dir.join("main.typ").display());
     }
-    write_all_atomic(&files)?;
     println!("{}", output.display());
+    Ok(())
+}
+
+/// Builds several workbooks in parallel, one PDF each; a failure is
+/// reported for its workbook and does not stop the others.
+fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
+    if args.emit_typst.is_some() {
+        bail!("--emit-typst takes one workbook");
+    }
+    let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out"));
+    let limits = args.limits.limits();
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<(usize, anyhow::Result<(PathBuf, Built)>)>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(workbooks.len());
+    let progress = super::Progress::new(workbooks.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().expect("no worker panics holding it");
+                    let i = *n;
+                    *n += 1;
+                    i
+                };
+                let Some(workbook) = workbooks.get(i) else {
+                    break;
+                };
+                let name = stem(workbook);
+                let pdf = out_dir.join(format!("{name}.pdf"));
+                let records = args
+                    .records
+                    .as_ref()
+                    .map(|d| d.join(format!("{name}.json")));
+                let result =
+                    build_one(workbook, &pdf, records.as_deref(), &limits).map(|b| (pdf, b));
+                progress.step(workbook);
+                results
+                    .lock()
+                    .expect("no worker panics holding it")
+                    .push((i, result));
+            });
+        }
+    });
+    progress.finish();
+    let mut results = results.into_inner().expect("workers joined");
+    results.sort_by_key(|(i, _)| *i);
+    let mut failed = 0;
+    for (i, result) in &results {
+        match result {
+            Ok((pdf, built)) => {
+                for w in &built.warnings {
+                    eprintln!("warning: {}: {w}", workbooks[*i].display());
+                }
+                if args.verbose {
+                    print_log(&built.log);
+                }
+                println!("{}", pdf.display());
+            }
+            Err(e) => {
+                failed += 1;
+                super::report(e);
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} workbooks were not built", workbooks.len());
+    }
+    eprintln!("built {} workbooks", workbooks.len());
+    Ok(())
+}
+
+/// Writes the pack as a Typst project that the Typst engine alone compiles
+/// to the same pages: `typst compile --root DIR --font-path DIR/fonts
+/// --ignore-system-fonts DIR/main.typ`.
+pub fn emit_typst(dir: &Path, built: &Built) -> anyhow::Result<()> {
+    let options = RenderOptions::draft(&built.records);
+    let files = document::layout_files(&built.records, &built.charts, &options);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = files
+        .into_iter()
+        .map(|(path, bytes)| (dir.join(path.trim_start_matches('/')), bytes))
+        .collect();
+    out.push((dir.join("main.typ"), options.layout.source.into_bytes()));
+    for (name, bytes) in crate::fonts::FACES {
+        out.push((dir.join("fonts").join(name), bytes.to_vec()));
+    }
+    out.push((
+        dir.join("fonts/LICENSE-LiberationSans.txt"),
+        include_bytes!("../../fonts/LICENSE-LiberationSans.txt").to_vec(),
+    ));
+    let refs: Vec<(&Path, &[u8])> = out
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    write_all_atomic(&refs)?;
     Ok(())
 }

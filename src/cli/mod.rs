@@ -8,7 +8,7 @@ mod check;
 mod sign_off;
 mod verify;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -19,7 +19,6 @@ pub use args::{
 };
 
 use crate::problem::Problem;
-use crate::sample::SAMPLE_PATH;
 
 /// Runs the command line.
 pub fn main() -> ExitCode {
@@ -85,11 +84,36 @@ fn print_log(log: &[String]) {
     }
 }
 
-/// The workbook to use: the given one, or the sample.
-fn workbook_path(given: Option<&Path>) -> PathBuf {
-    given
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(SAMPLE_PATH))
+/// Progress of a batch on a terminal: a counter line on stderr, redrawn in
+/// place; nothing when stderr is not a terminal.
+struct Progress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn step(&self, what: &Path) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if self.tty {
+            eprint!("\r\x1b[2K[{n}/{}] {}", self.total, what.display());
+        }
+    }
+
+    fn finish(&self) {
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 /// Reads a workbook file, refusing one over the size limit before reading it.

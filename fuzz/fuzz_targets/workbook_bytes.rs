@@ -1,0 +1,13 @@
+//! Any bytes given as a workbook: `boardpack check` and `build` must answer
+//! with records or an error, never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(computed) = boardpack::pipeline::records(data) {
+        let charts = boardpack::charts::render(&computed.records);
+        let options = boardpack::document::RenderOptions::draft(&computed.records);
+        let _ = boardpack::document::render(&computed.records, &charts, &options);
+    }
+});
