@@ -629,37 +629,6 @@ pub fn sample() -> WorkbookData {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spread_is_exact() {
-        let parts = spread(
-            667,
-            &[1.0, 2.0, 3.0, 1.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-        );
-        assert_eq!(parts.iter().sum::<u64>(), 667);
-    }
-
-    #[test]
-    fn count_windows_sum_to_the_published_totals() {
-        let s = count_series(Month::new(2012, 4).unwrap(), Some(58805), 59653);
-        let sum = |w: Window| -> u64 {
-            s.iter()
-                .filter(|(m, _)| *m >= w.first && *m <= w.last)
-                .map(|(_, v)| v)
-                .sum()
-        };
-        assert_eq!(sum(FinancialYear { start_year: 2012 }.window()), 58805);
-        assert_eq!(
-            sum(Window::ending(Month::new(2015, 12).unwrap(), 12)),
-            59653
-        );
-        assert_eq!(s.len(), 45);
-    }
-}
-
 /// A workbook for measuring scale: `priorities` table priorities, each with
 /// `per_priority` count indicators of `months` monthly values ending in
 /// December 2015 (with a Position v MSG and an SPC row for the first), and
@@ -734,5 +703,36 @@ pub fn scale(priorities: usize, per_priority: usize, months: usize) -> WorkbookD
     WorkbookData {
         sheets: vec![report, pri, ind, monthly, peers],
         date_1904: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_is_exact() {
+        let parts = spread(
+            667,
+            &[1.0, 2.0, 3.0, 1.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        );
+        assert_eq!(parts.iter().sum::<u64>(), 667);
+    }
+
+    #[test]
+    fn count_windows_sum_to_the_published_totals() {
+        let s = count_series(Month::new(2012, 4).unwrap(), Some(58805), 59653);
+        let sum = |w: Window| -> u64 {
+            s.iter()
+                .filter(|(m, _)| *m >= w.first && *m <= w.last)
+                .map(|(_, v)| v)
+                .sum()
+        };
+        assert_eq!(sum(FinancialYear { start_year: 2012 }.window()), 58805);
+        assert_eq!(
+            sum(Window::ending(Month::new(2015, 12).unwrap(), 12)),
+            59653
+        );
+        assert_eq!(s.len(), 45);
     }
 }

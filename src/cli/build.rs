@@ -103,6 +103,9 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One workbook's outcome in a batch: its PDF's path and build, or why not.
+type Outcome = anyhow::Result<(PathBuf, Built)>;
+
 /// Builds several workbooks in parallel, one PDF each; a failure is
 /// reported for its workbook and does not stop the others.
 fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
@@ -112,7 +115,7 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
     let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out"));
     let limits = args.limits.limits();
     let next = Mutex::new(0usize);
-    let results: Mutex<Vec<(usize, anyhow::Result<(PathBuf, Built)>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
