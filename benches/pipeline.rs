@@ -10,7 +10,7 @@
 use std::sync::LazyLock;
 
 use boardpack::document::{self, RenderOptions};
-use boardpack::{charts, compute, pipeline, Workbook};
+use boardpack::{pipeline, Workbook};
 use divan::Bencher;
 
 fn main() {
@@ -49,21 +49,21 @@ fn read(bencher: Bencher, name: &str) {
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
-fn compute(bencher: Bencher, name: &str) {
+fn compute_records(bencher: Bencher, name: &str) {
     let w = Workbook::from_bytes(bytes(name)).unwrap().workbook;
-    bencher.bench(|| compute::compute(&w));
+    bencher.bench(|| boardpack::compute::compute(&w));
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
-fn charts(bencher: Bencher, name: &str) {
+fn draw_charts(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    bencher.bench(|| charts::render(&r));
+    bencher.bench(|| boardpack::charts::render(&r));
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn layout_and_pdf(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    let c = charts::render(&r);
+    let c = boardpack::charts::render(&r);
     let o = RenderOptions::draft(&r);
     bencher
         .with_inputs(|| typst::comemo::evict(0))
