@@ -27,6 +27,7 @@ pub mod sample;
 pub mod sheet;
 pub mod signoff;
 pub mod spc;
+pub mod starter;
 pub mod stats;
 pub mod theme;
 pub mod verify;

@@ -60,10 +60,25 @@ impl From<NaiveDate> for Value {
 }
 
 /// One sheet: its name and rows (the first row is the header).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SheetData {
     pub name: String,
     pub rows: Vec<Vec<Value>>,
+    /// Drop-down lists on columns (rows 2 to 1000).
+    pub validations: Vec<Validation>,
+    /// Columns whose empty cells are formatted as dates, for typing into.
+    pub date_columns: Vec<usize>,
+    /// Hidden from the analyst (lists behind drop-downs).
+    pub hidden: bool,
+}
+
+/// A drop-down on a column: the allowed values come from a range
+/// (`=Lists!$A$2:$A$5`), so values may hold commas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    pub column: usize,
+    pub source: String,
+    pub prompt: String,
 }
 
 impl SheetData {
@@ -72,6 +87,7 @@ impl SheetData {
         SheetData {
             name: name.to_string(),
             rows: vec![header.iter().map(|h| Value::from(*h)).collect()],
+            ..SheetData::default()
         }
     }
 
@@ -194,6 +210,18 @@ impl WorkbookData {
             ws.set_column_width(0, 18)?;
             ws.set_column_width(1, 24)?;
             ws.set_column_width(2, 40)?;
+            for &c in &sheet.date_columns {
+                ws.set_column_format(c as u16, &date_fmt)?;
+            }
+            for v in &sheet.validations {
+                let dv = rust_xlsxwriter::DataValidation::new()
+                    .allow_list_formula(rust_xlsxwriter::Formula::new(&v.source))
+                    .set_input_message(&v.prompt)?;
+                ws.add_data_validation(1, v.column as u16, 999, v.column as u16, &dv)?;
+            }
+            if sheet.hidden {
+                ws.set_hidden(true);
+            }
         }
         let bytes = book.save_to_buffer()?;
         let has_formulas = self.sheets.iter().any(|s| {

@@ -37,6 +37,64 @@ pub enum Command {
         after_help = "Example:\n  boardpack verify archive/2015-12/v1/dashboard-2015-12.pdf"
     )]
     Verify(VerifyArgs),
+    /// Write a blank workbook of the contract, with instructions, drop-downs and an example.
+    #[command(
+        after_help = "Example:\n  boardpack init dashboard.xlsx && boardpack build dashboard.xlsx"
+    )]
+    Init(InitArgs),
+    /// Rebuild whenever the workbook (or layout) changes.
+    #[command(after_help = "Example:\n  boardpack watch dashboard.xlsx -o out/dashboard.pdf")]
+    Watch(WatchArgs),
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  boardpack completions bash > /etc/bash_completion.d/boardpack"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  boardpack man > boardpack.1 && man ./boardpack.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The workbook to create (.xlsx); an existing file is never overwritten.
+    pub workbook: PathBuf,
+
+    /// The reporting month's last day, YYYY-MM-DD. Default: the end of last month.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub period_end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The workbook to watch. Default: the sample inputs/dashboard-2015-12.xlsx.
+    pub workbook: Option<PathBuf>,
+
+    /// Where to write the PDF. Default: out/<workbook name>.pdf.
+    #[arg(short, long, value_name = "PDF")]
+    pub output: Option<PathBuf>,
+
+    /// Build with this Typst layout (watched too).
+    #[arg(long, value_name = "FILE.typ")]
+    pub layout: Option<PathBuf>,
+
+    /// How often to look for changes, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub interval: u64,
+
+    /// Stop after this many builds (for scripts and tests).
+    #[arg(long, value_name = "N", hide = true)]
+    pub max_builds: Option<usize>,
+
+    /// Also print the build log.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +161,11 @@ pub struct BuildArgs {
     /// workbooks: to this folder, one file each).
     #[arg(long, value_name = "JSON")]
     pub records: Option<PathBuf>,
+
+    /// Build with this Typst layout instead of the built-in one (start from
+    /// one written by --emit-typst).
+    #[arg(long, value_name = "FILE.typ")]
+    pub layout: Option<PathBuf>,
 
     /// Also write the pack as a self-contained Typst project in DIR (main.typ,
     /// the records, the charts, the fonts), for adjusting the layout in Typst.

@@ -54,22 +54,26 @@ fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn stem(path: &Path) -> String {
+pub(super) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "dashboard".into())
 }
 
 /// Builds one workbook and writes its outputs.
-fn build_one(
+pub(super) fn build_one(
     workbook: &Path,
     pdf: &Path,
     records: Option<&Path>,
     limits: &InputLimits,
+    layout: &document::Layout,
 ) -> anyhow::Result<Built> {
     let bytes = read_workbook(workbook, limits)?;
-    let built = pipeline::build_within(&bytes, limits, RenderOptions::draft)
-        .map_err(|e| explain(workbook, e))?;
+    let built = pipeline::build_within(&bytes, limits, |r| RenderOptions {
+        layout: layout.clone(),
+        ..RenderOptions::draft(r)
+    })
+    .map_err(|e| explain(workbook, e))?;
     // Both files are written whole, or neither.
     let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
     let mut files: Vec<(&Path, &[u8])> = vec![(pdf, &built.pdf)];
@@ -85,18 +89,20 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}.pdf", stem(workbook))));
+    let layout = super::layout(args.layout.as_deref())?;
     let built = build_one(
         workbook,
         &output,
         args.records.as_deref(),
         &args.limits.limits(),
+        &layout,
     )?;
     print_warnings(&built.warnings);
     if args.verbose {
         print_log(&built.log);
     }
     if let Some(dir) = &args.emit_typst {
-        emit_typst(dir, &built)?;
+        emit_typst(dir, &built, &layout)?;
         eprintln!("wrote the Typst project {}", dir.join("main.typ").display());
     }
     println!("{}", output.display());
@@ -114,6 +120,7 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
     }
     let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out"));
     let limits = args.limits.limits();
+    let layout = super::layout(args.layout.as_deref())?;
     let next = Mutex::new(0usize);
     let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
@@ -139,8 +146,8 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                     .records
                     .as_ref()
                     .map(|d| d.join(format!("{name}.json")));
-                let result =
-                    build_one(workbook, &pdf, records.as_deref(), &limits).map(|b| (pdf, b));
+                let result = build_one(workbook, &pdf, records.as_deref(), &limits, &layout)
+                    .map(|b| (pdf, b));
                 progress.step(workbook);
                 results
                     .lock()
@@ -180,8 +187,11 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
 /// Writes the pack as a Typst project that the Typst engine alone compiles
 /// to the same pages: `typst compile --root DIR --font-path DIR/fonts
 /// --ignore-system-fonts DIR/main.typ`.
-pub fn emit_typst(dir: &Path, built: &Built) -> anyhow::Result<()> {
-    let options = RenderOptions::draft(&built.records);
+pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyhow::Result<()> {
+    let options = RenderOptions {
+        layout: layout.clone(),
+        ..RenderOptions::draft(&built.records)
+    };
     let files = document::layout_files(&built.records, &built.charts, &options);
     let mut out: Vec<(PathBuf, Vec<u8>)> = files
         .into_iter()

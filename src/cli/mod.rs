@@ -5,8 +5,10 @@ mod archive;
 mod args;
 mod build;
 mod check;
+mod init;
 mod sign_off;
 mod verify;
+mod watch;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,8 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, LimitArgs, SignOffArgs,
-    VerifyArgs,
+    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, InitArgs,
+    LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
 };
 
 use crate::problem::Problem;
@@ -34,6 +36,20 @@ pub fn main() -> ExitCode {
         Command::SignOff(a) => sign_off::run(&a),
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
         Command::Verify(a) => verify::run(&a),
+        Command::Init(a) => init::run(&a),
+        Command::Watch(a) => watch::run(&a),
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(a.shell, &mut cmd, "boardpack", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(anyhow::Error::from)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,6 +97,19 @@ fn print_warnings(warnings: &[Problem]) {
 fn print_log(log: &[String]) {
     for line in log {
         eprintln!("log: {line}");
+    }
+}
+
+/// Reads a custom layout, or the built-in one.
+fn layout(path: Option<&Path>) -> anyhow::Result<crate::document::Layout> {
+    use anyhow::Context;
+    match path {
+        None => Ok(crate::document::Layout::default()),
+        Some(p) => Ok(crate::document::Layout {
+            name: p.display().to_string(),
+            source: std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the layout {}", p.display()))?,
+        }),
     }
 }
 
