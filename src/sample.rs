@@ -176,6 +176,31 @@ fn peers(sheet: &mut SheetData, indicator: &str, home_value: u64, position: usiz
     }
 }
 
+/// The sample's indicator rows that do not follow a pattern (the repeated
+/// survey and crime rows are added in `sample`).
+#[rustfmt::skip]
+const INDICATORS: &[[&str; 8]] = &[
+    ["SP1.fte", "1", "Reduction in the number of 10-17 year olds entering the criminal justice system for the first time and receiving community resolutions, youth cautions and youth conditional cautions", "count", "down", "", "", ""],
+    ["SP2.offending", "2", "Reduction in offending by 18-24 year olds", "count", "down", "", "1", ""],
+    ["SP2.reoffending", "2", "Reduction in re-offending by 18-24 year olds", "count", "down", "", "2", ""],
+    ["SP3.completions", "3", "Increase in the number of successful drug and alcohol treatment completions", "count", "up", "", "1", ""],
+    ["SP3.representations", "3", "Decrease in all re-presentations to drug and alcohol treatment", "count", "down", "", "1", ""],
+    ["SP3.reoffending", "3", "Reduction in reoffending rates amongst those offenders entering a criminal justice drugs treatment programme", "proportion", "down", "", "2", ""],
+    ["SP3.nte", "3", "Reduction in the number of incidents recorded in or near licensed premises during the night-time economy hours of 7pm to 7am", "count", "down", "", "3", ""],
+    ["SP4.reoffending", "4", "Reduction in re-offending within families engaged in a Troubled/Supported family programme", "assessment", "", "", "", ""],
+    ["SP4.asb", "4", "Reduction in recorded ASB committed by families engaged in a Troubled/Supported families programme", "assessment", "", "", "", ""],
+    ["SP8.satisfaction", "8", "Satisfaction with service", "proportion", "up", "", "", ""],
+    ["SP9.satisfaction", "9", "Satisfaction with service", "proportion", "up", "", "", ""],
+    ["SP10.confidence", "10", "Confidence that Police are doing a good job.", "proportion", "up", "", "", "(CBS data)"],
+    ["SP11.offences", "11", "Number of offences", "count", "down", "", "", ""],
+    ["SP11.msg", "11", "Position v MSG", "rank", "", "SP11.offences", "", ""],
+    ["SP11.spc", "11", "SPC variance", "spc", "", "SP11.offences", "", ""],
+    ["SP17.storm", "17", "Reduction in no. of missing reports (STORM)", "count", "down", "", "", ""],
+    ["SP17.compact", "17", "Reduction in no. of missing reports (COMPACT)", "count", "down", "", "", ""],
+    ["SP17.locations", "17", "Reduction in reports received from the nine key locations", "count", "down", "", "", ""],
+    ["SP17.absent", "17", "Reduction in no. of \"Absent\" reports (COMPACT)", "count", "down", "", "", ""],
+];
+
 /// The sample workbook's sheets.
 pub fn sample() -> WorkbookData {
     let mut report = SheetData::new("Report", &["Field", "Value"]);
@@ -236,171 +261,61 @@ pub fn sample() -> WorkbookData {
             "Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note",
         ],
     );
-    let mut add = |code: &str,
-                   p: &str,
-                   label: &str,
-                   kind: &str,
-                   pol: &str,
-                   src: &str,
-                   foot: &str,
-                   note: &str| {
-        ind.row(vec![
-            t(code),
-            t(p),
-            t(label),
-            t(kind),
-            t(pol),
-            t(src),
-            t(foot),
-            t(note),
-        ]);
+    let mut rows: Vec<[String; 8]> = INDICATORS.iter().map(|r| r.map(str::to_string)).collect();
+    // The victim-outcome and satisfaction rows repeat across priorities.
+    let survey = |p: &str, label: &str, what: &str, note: &str| -> [String; 8] {
+        let code = format!("SP{p}.{what}");
+        [
+            code,
+            p.into(),
+            label.into(),
+            "proportion".into(),
+            "up".into(),
+            String::new(),
+            String::new(),
+            note.into(),
+        ]
     };
-    add("SP1.fte", "1", "Reduction in the number of 10-17 year olds entering the criminal justice system for the first time and receiving community resolutions, youth cautions and youth conditional cautions", "count", "down", "", "", "");
-    add(
-        "SP2.offending",
-        "2",
-        "Reduction in offending by 18-24 year olds",
-        "count",
-        "down",
-        "",
-        "1",
-        "",
-    );
-    add(
-        "SP2.reoffending",
-        "2",
-        "Reduction in re-offending by 18-24 year olds",
-        "count",
-        "down",
-        "",
-        "2",
-        "",
-    );
-    add(
-        "SP3.completions",
-        "3",
-        "Increase in the number of successful drug and alcohol treatment completions",
-        "count",
-        "up",
-        "",
-        "1",
-        "",
-    );
-    add(
-        "SP3.representations",
-        "3",
-        "Decrease in all re-presentations to drug and alcohol treatment",
-        "count",
-        "down",
-        "",
-        "1",
-        "",
-    );
-    add("SP3.reoffending", "3", "Reduction in reoffending rates amongst those offenders entering a criminal justice drugs treatment programme", "proportion", "down", "", "2", "");
-    add("SP3.nte", "3", "Reduction in the number of incidents recorded in or near licensed premises during the night-time economy hours of 7pm to 7am", "count", "down", "", "3", "");
-    add("SP4.reoffending", "4", "Reduction in re-offending within families engaged in a Troubled/Supported family programme", "assessment", "", "", "", "");
-    add("SP4.asb", "4", "Reduction in recorded ASB committed by families engaged in a Troubled/Supported families programme", "assessment", "", "", "", "");
+    let at = rows
+        .iter()
+        .position(|r| r[0] == "SP8.satisfaction")
+        .expect("listed");
+    let mut victims = Vec::new();
     for p in ["5", "6", "7"] {
-        add(
-            &format!("SP{p}.outcome"),
-            p,
-            "A victim focused crime outcome",
-            "proportion",
-            "up",
-            "",
-            "",
-            "",
-        );
-        add(
-            &format!("SP{p}.satisfaction"),
-            p,
-            "Satisfaction with service",
-            "proportion",
-            "up",
-            "",
-            "",
-            "",
-        );
-        add(
-            &format!("SP{p}.awareness"),
+        victims.push(survey(p, "A victim focused crime outcome", "outcome", ""));
+        victims.push(survey(p, "Satisfaction with service", "satisfaction", ""));
+        victims.push(survey(
             p,
             "Awareness of services available",
-            "proportion",
-            "up",
+            "awareness",
             "",
-            "",
-            "",
-        );
+        ));
     }
-    add(
-        "SP8.satisfaction",
-        "8",
-        "Satisfaction with service",
-        "proportion",
-        "up",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP9.satisfaction",
-        "9",
-        "Satisfaction with service",
-        "proportion",
-        "up",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP10.confidence",
-        "10",
-        "Confidence that Police are doing a good job.",
-        "proportion",
-        "up",
-        "",
-        "",
-        "(CBS data)",
-    );
-    add(
-        "SP11.offences",
-        "11",
-        "Number of offences",
-        "count",
-        "down",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP11.msg",
-        "11",
-        "Position v MSG",
-        "rank",
-        "",
-        "SP11.offences",
-        "",
-        "",
-    );
-    add(
-        "SP11.spc",
-        "11",
-        "SPC variance",
-        "spc",
-        "",
-        "SP11.offences",
-        "",
-        "",
-    );
-    for (p, sat_note) in [
+    rows.splice(at..at, victims);
+    let at = rows
+        .iter()
+        .position(|r| r[0] == "SP17.storm")
+        .expect("listed");
+    let mut crimes = Vec::new();
+    for (p, note) in [
         ("12", ""),
         ("13", "(all violent crime)"),
         ("14A", "(all vehicle crime)"),
         ("14B", "(all vehicle crime)"),
     ] {
         let c = format!("SP{p}.offences");
-        add(&c, p, "Number of offences", "count", "down", "", "", "");
-        add(
+        let row = |cells: [&str; 8]| cells.map(str::to_string);
+        crimes.push(row([
+            &c,
+            p,
+            "Number of offences",
+            "count",
+            "down",
+            "",
+            "",
+            "",
+        ]));
+        crimes.push(row([
             &format!("SP{p}.msg"),
             p,
             "Position v MSG",
@@ -409,8 +324,8 @@ pub fn sample() -> WorkbookData {
             &c,
             "",
             "",
-        );
-        add(
+        ]));
+        crimes.push(row([
             &format!("SP{p}.spc"),
             p,
             "SPC variance",
@@ -419,68 +334,14 @@ pub fn sample() -> WorkbookData {
             &c,
             "",
             "",
-        );
-        add(
-            &format!("SP{p}.outcome"),
-            p,
-            "A victim focused crime outcome",
-            "proportion",
-            "up",
-            "",
-            "",
-            "",
-        );
-        add(
-            &format!("SP{p}.satisfaction"),
-            p,
-            "Satisfaction with service",
-            "proportion",
-            "up",
-            "",
-            "",
-            sat_note,
-        );
+        ]));
+        crimes.push(survey(p, "A victim focused crime outcome", "outcome", ""));
+        crimes.push(survey(p, "Satisfaction with service", "satisfaction", note));
     }
-    add(
-        "SP17.storm",
-        "17",
-        "Reduction in no. of missing reports (STORM)",
-        "count",
-        "down",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP17.compact",
-        "17",
-        "Reduction in no. of missing reports (COMPACT)",
-        "count",
-        "down",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP17.locations",
-        "17",
-        "Reduction in reports received from the nine key locations",
-        "count",
-        "down",
-        "",
-        "",
-        "",
-    );
-    add(
-        "SP17.absent",
-        "17",
-        "Reduction in no. of \"Absent\" reports (COMPACT)",
-        "count",
-        "down",
-        "",
-        "",
-        "",
-    );
+    rows.splice(at..at, crimes);
+    for r in rows {
+        ind.row(r.iter().map(|c| t(c)).collect());
+    }
 
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     let start = Month::new(2012, 4).expect("valid");
