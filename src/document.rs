@@ -315,6 +315,12 @@ fn keywords(records: &Records, draft: bool) -> Vec<String> {
     k
 }
 
+/// Drops Typst's memoised results older than `max_age` compilations, as a
+/// long-running process (watch, a fuzzer) should between builds.
+pub fn evict_cache(max_age: usize) {
+    typst::comemo::evict(max_age);
+}
+
 /// Compiles the layout and exports the PDF.
 pub fn render(
     records: &Records,

@@ -1328,7 +1328,11 @@ fn check_unused(
         if matches!(p.layout, Layout::Table | Layout::Assessment) && !has_rows {
             problems.push(Problem::warning(
                 loc.clone(),
-                format!("priority {} has layout {:?} but no rows in sheet Indicators; its panel prints empty", p.code, p.layout).to_lowercase().replacen("priority", "Priority", 1),
+                format!(
+                    "priority {} is laid out as a {} but has no rows in sheet Indicators: its panel prints empty",
+                    p.code,
+                    if p.layout == Layout::Table { "table" } else { "assessment" }
+                ),
             ));
         }
     }

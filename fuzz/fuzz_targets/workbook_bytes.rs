@@ -9,5 +9,6 @@ fuzz_target!(|data: &[u8]| {
         let charts = boardpack::charts::render(&computed.records);
         let options = boardpack::document::RenderOptions::draft(&computed.records);
         let _ = boardpack::document::render(&computed.records, &charts, &options);
+        boardpack::document::evict_cache(0);
     }
 });

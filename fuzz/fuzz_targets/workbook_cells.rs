@@ -71,4 +71,5 @@ fuzz_target!(|input: Input| {
     }
     let Ok(bytes) = w.to_bytes() else { return };
     let _ = boardpack::pipeline::build(&bytes, boardpack::document::RenderOptions::draft);
+    boardpack::document::evict_cache(0);
 });

@@ -56,6 +56,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                 }
                 Err(e) => report(&e),
             }
+            crate::document::evict_cache(10);
             builds += 1;
             if args.max_builds.is_some_and(|max| builds >= max) {
                 return Ok(());
