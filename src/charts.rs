@@ -108,8 +108,14 @@ fn rgb(hex: &str) -> RGBColor {
     RGBColor((v >> 16) as u8, (v >> 8) as u8, v as u8)
 }
 
+/// plotters' SVG backend writes `font-size` as the requested size / 1.24.
+const SVG_FONT_SCALE: f64 = 1.24;
+
+/// Chart text of `size` points as the SVG will print it.
 fn font(size: f64) -> TextStyle<'static> {
-    (FAMILY, size).into_font().color(&rgb(theme::TEXT))
+    (FAMILY, size * SVG_FONT_SCALE)
+        .into_font()
+        .color(&rgb(theme::TEXT))
 }
 
 /// Horizontal bars, one band per item, the amount printed at each bar's end.

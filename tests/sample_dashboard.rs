@@ -228,3 +228,28 @@ fn the_draft_is_marked_on_every_page() {
         );
     }
 }
+
+#[test]
+fn no_text_is_set_under_seven_points() {
+    // Every explicit size in the layout and the charts is at least 7 pt.
+    let layout = boardpack::document::DASHBOARD_LAYOUT;
+    let mut sizes = Vec::new();
+    for (i, _) in layout.match_indices("size: ") {
+        let rest = &layout[i + 6..];
+        let end = rest.find("pt").unwrap_or(0);
+        if let Ok(v) = rest[..end].parse::<f64>() {
+            sizes.push(v);
+        }
+    }
+    assert!(sizes.len() > 10, "{sizes:?}");
+    assert!(sizes.iter().all(|s| *s >= 7.0), "{sizes:?}");
+    // Chart text: font-size attributes in the SVGs (drawn at 1 pt per unit
+    // or larger).
+    for chart in &built().charts.charts {
+        for (i, _) in chart.svg.match_indices("font-size=\"") {
+            let rest = &chart.svg[i + 11..];
+            let v: f64 = rest[..rest.find('"').unwrap()].parse().unwrap();
+            assert!(v >= 7.0, "{}: font-size {v}", chart.path);
+        }
+    }
+}
