@@ -453,7 +453,7 @@ fn keyed_rows<'t, 'a>(
         match row.text(key) {
             Ok(t) if t.is_empty() => problems.push(row.error(
                 key,
-                format!("expected a {key} (the row has other cells filled), found an empty cell"),
+                format!("expected a value in the {key} column (the row's other cells are filled), found an empty cell"),
             )),
             Ok(_) => out.push(row),
             Err(p) => problems.push(p),

@@ -289,7 +289,7 @@ fn a_renamed_header() {
 fn a_row_with_its_key_cell_blank() {
     fails_with(
         build(&broken(|w| set(w, "Monthly", 6, "Indicator", Value::Empty))),
-        &["Monthly!A7: expected a Indicator (the row has other cells filled), found an empty cell"],
+        &["Monthly!A7: expected a value in the Indicator column (the row's other cells are filled), found an empty cell"],
     );
 }
 
