@@ -28,6 +28,8 @@ struct Edit {
 
 #[derive(Debug, Arbitrary)]
 struct Input {
+    /// Render the PDF too (slow: kept for a share of the runs).
+    render: bool,
     edits: Vec<Edit>,
     drop_row: Option<(u8, u16)>,
     date_1904: bool,
@@ -70,6 +72,10 @@ fuzz_target!(|input: Input| {
         }
     }
     let Ok(bytes) = w.to_bytes() else { return };
-    let _ = boardpack::pipeline::build(&bytes, boardpack::document::RenderOptions::draft);
-    boardpack::document::evict_cache(0);
+    if input.render {
+        let _ = boardpack::pipeline::build(&bytes, boardpack::document::RenderOptions::draft);
+        boardpack::document::evict_cache(0);
+    } else if let Ok(computed) = boardpack::pipeline::records(&bytes) {
+        let _ = boardpack::charts::render(&computed.records);
+    }
 });
