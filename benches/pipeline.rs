@@ -61,13 +61,23 @@ fn draw_charts(bencher: Bencher, name: &str) {
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
-fn layout_and_pdf(bencher: Bencher, name: &str) {
+fn layout(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
     let c = boardpack::charts::render(&r);
     let o = RenderOptions::draft(&r);
     bencher
         .with_inputs(|| typst::comemo::evict(0))
-        .bench_refs(|_| document::render(&r, &c, &o).unwrap());
+        .bench_refs(|_| document::compile(&r, &c, &o).unwrap().pages());
+}
+
+#[divan::bench(args = NAMES, sample_count = 10)]
+fn pdf(bencher: Bencher, name: &str) {
+    let r = pipeline::records(bytes(name)).unwrap().records;
+    let c = boardpack::charts::render(&r);
+    let compiled = document::compile(&r, &c, &RenderOptions::draft(&r)).unwrap();
+    bencher
+        .with_inputs(|| typst::comemo::evict(0))
+        .bench_refs(|_| compiled.pdf().unwrap());
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]

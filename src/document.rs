@@ -327,6 +327,23 @@ pub fn render(
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, LayoutError> {
+    compile(records, charts, options)?.pdf()
+}
+
+/// A laid-out pack, ready for PDF export.
+pub struct Compiled {
+    world: PackWorld<'static>,
+    document: PagedDocument,
+    layout_name: String,
+    options: PdfOptions,
+}
+
+/// Lays the pack out: compiles the layout with the records and charts.
+pub fn compile(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+) -> Result<Compiled, LayoutError> {
     let files = layout_files(records, charts, options)
         .into_iter()
         .map(|(k, v)| (k, Bytes::new(v)))
@@ -372,9 +389,26 @@ pub fn render(
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(&document, &pdf_options).map_err(|errors| LayoutError {
-        diagnostics: diagnostics(&world, &options.layout.name, errors.iter()),
+    Ok(Compiled {
+        world,
+        document,
+        layout_name: options.layout.name.clone(),
+        options: pdf_options,
     })
+}
+
+impl Compiled {
+    /// Exports the PDF: tagged, PDF/UA-1 (and PDF/A-3b for final packs).
+    pub fn pdf(&self) -> Result<Vec<u8>, LayoutError> {
+        typst_pdf::pdf(&self.document, &self.options).map_err(|errors| LayoutError {
+            diagnostics: diagnostics(&self.world, &self.layout_name, errors.iter()),
+        })
+    }
+
+    /// Number of pages.
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
 }
 
 /// Compiles a Typst project on disk the way the Typst engine alone does
