@@ -276,7 +276,7 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
     // Label every sixth month, from the first.
     let tick = move |x: &f64| -> String {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 || (i as usize) % 6 != 0 {
+        if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
             return String::new();
         }
         months_for_labels

@@ -547,17 +547,7 @@ impl Ctx<'_> {
         };
         let key = code_key(&ind.code);
         let Some(series) = self.series.get(&key) else {
-            if warn {
-                self.warnings.push(Problem::warning(
-                    ind.location.clone(),
-                    format!(
-                        "{} has no rows in sheet Monthly and no {} entry in sheet Values: its {} cell prints empty",
-                        ind.code,
-                        column.name(),
-                        column.name()
-                    ),
-                ));
-            }
+            // Warned once per row by `measure_cells`.
             return (Fig::Missing, None);
         };
         match window_figure(series, window, ind.kind) {
@@ -633,15 +623,34 @@ impl Ctx<'_> {
         let polarity = ind.polarity.unwrap_or(Polarity::Down);
         let confidence = self.w.report.confidence;
         let mut figs: BTreeMap<Column, Fig> = BTreeMap::new();
+        let mut no_data = Vec::new();
+        let has_series = self.series.contains_key(&code_key(&ind.code));
         for &c in columns {
             if self.windows.of(c).is_some() {
                 let (fig, note) = self.figure(ind, c, true);
                 if let Some(mut cell) = fig.cell() {
                     cell.note = note;
                     cells.insert(c, cell);
+                } else if !has_series && self.given(ind, c).is_none() {
+                    no_data.push(c.name());
                 }
                 figs.insert(c, fig);
             }
+        }
+        if !no_data.is_empty() {
+            self.warnings.push(Problem::warning(
+                ind.location.clone(),
+                format!(
+                    "{} has no rows in sheet Monthly and no Values entry for {}: {} empty",
+                    ind.code,
+                    no_data.join(", "),
+                    if no_data.len() == 1 {
+                        "it prints"
+                    } else {
+                        "they print"
+                    }
+                ),
+            ));
         }
         // Comparisons need both figures even when one is not printed.
         let mut fig_of = |ctx: &mut Self, c: Column| -> Fig {
