@@ -9,6 +9,15 @@
 //! ```
 //!
 //! [`pipeline`] strings the stages together; [`cli`] is the command line.
+//!
+//! ```
+//! // The sample workbook, built in memory: records, charts and PDF.
+//! let bytes = boardpack::sample::sample().to_bytes().unwrap();
+//! let built = boardpack::pipeline::build(&bytes, boardpack::document::RenderOptions::draft).unwrap();
+//! let sp11 = built.records.rows.iter().find(|r| r.code == "SP11.offences").unwrap();
+//! assert_eq!(sp11.cells[&boardpack::workbook::Column::Latest].text, "59653");
+//! assert!(built.pdf.starts_with(b"%PDF-"));
+//! ```
 
 pub mod archive;
 pub mod charts;
