@@ -166,12 +166,7 @@ fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
 
 #[test]
 fn sign_off_archives_v1_then_v2_with_a_reason_leaving_v1_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("dashboard-2015-12.xlsx"),
-        common::sample_bytes(),
-    )
-    .unwrap();
+    let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
     let args = [
         "sign-off",
         "dashboard-2015-12.xlsx",
@@ -288,12 +283,7 @@ fn two_sign_offs_at_once_take_different_versions() {
 
 #[test]
 fn an_unwritable_archive_is_a_clear_error_and_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("dashboard-2015-12.xlsx"),
-        common::sample_bytes(),
-    )
-    .unwrap();
+    let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
     // The archive path is a regular file: nothing can be created under it.
     std::fs::write(dir.path().join("arch"), b"not a folder").unwrap();
     let out = boardpack(

@@ -216,3 +216,10 @@ pub fn cell(
         .find(|r| r.code == code)
         .and_then(|r| r.cells.get(&column).cloned())
 }
+
+/// A temporary folder holding the sample workbook under `name`.
+pub fn dir_with_sample(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join(name), sample_bytes()).expect("the sample is written");
+    dir
+}
