@@ -212,3 +212,32 @@ fn spc_and_projection_cells_are_filled_from_the_series() {
     assert_eq!(proj.text, "1842");
     assert!((proj.low.unwrap() - 1842.0).abs() < 1e-6);
 }
+
+#[test]
+fn ytd_and_lytd_follow_the_financial_year_of_the_reporting_month() {
+    // Month i counts i + 1 (April 2012 = 1). Period ends June 2015 (i = 38):
+    // YTD = April–June 2015 (i = 36..=38), L.YTD = April–June 2014 (i = 24..=26).
+    let mut w = minimal(|i| i as f64 + 1.0);
+    w.sheet_mut("Report").unwrap().set(
+        2,
+        1,
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2015, 6, 30).unwrap()),
+    );
+    w.sheet_mut("Priorities")
+        .unwrap()
+        .set(1, 3, t("ytd, lytd, var"));
+    let c = records(&w);
+    assert_eq!(c.records.report.period_label, "Period ended June 2015");
+    assert_eq!(cell(&c, "C", Column::Ytd).unwrap().text, "114"); // 37 + 38 + 39
+    assert_eq!(cell(&c, "C", Column::Lytd).unwrap().text, "78"); // 25 + 26 + 27
+    assert_eq!(cell(&c, "C", Column::Var).unwrap().text, "+46%");
+    // More offences with polarity down: the YTD figure is classed.
+    let ytd = cell(&c, "C", Column::Ytd).unwrap();
+    assert_eq!(ytd.class, Some(Class::Deterioration));
+    let heads: Vec<&str> = c.records.priorities[0]
+        .columns
+        .iter()
+        .map(|h| h.label.as_str())
+        .collect();
+    assert_eq!(heads, ["YTD", "L.YTD", "% Var"]);
+}
