@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use boardpack::xlsx::{Value, WorkbookData};
 use common::{row_of, t};
@@ -19,18 +18,17 @@ struct Run {
 fn build_bytes(bytes: &[u8]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("w.xlsx"), bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args([
+    let out = common::run(
+        dir.path(),
+        &[
             "build",
             "w.xlsx",
             "-o",
             "out/w.pdf",
             "--records",
             "out/w.json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+        ],
+    );
     Run {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -439,11 +437,7 @@ fn an_existing_output_is_untouched_by_a_failed_build() {
     std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
     std::fs::create_dir(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/w.pdf"), b"last quarter").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["build", "w.xlsx", "-o", "out/w.pdf"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = common::run(dir.path(), &["build", "w.xlsx", "-o", "out/w.pdf"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         std::fs::read(dir.path().join("out/w.pdf")).unwrap(),
@@ -458,11 +452,7 @@ fn an_unwritable_output_path_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
     std::fs::write(dir.path().join("blocker"), b"a file").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["build", "w.xlsx", "-o", "blocker/w.pdf"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = common::run(dir.path(), &["build", "w.xlsx", "-o", "blocker/w.pdf"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write blocker/w.pdf"), "{stderr}");
@@ -476,11 +466,7 @@ fn warnings_do_not_stop_a_build() {
     w.sheet_mut("Monthly").unwrap().rows.remove(r);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["build", "w.xlsx", "-o", "w.pdf"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = common::run(dir.path(), &["build", "w.xlsx", "-o", "w.pdf"]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -223,3 +223,13 @@ pub fn dir_with_sample(name: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join(name), sample_bytes()).expect("the sample is written");
     dir
 }
+
+/// Runs the `boardpack` binary in `dir`.
+pub fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BOARDPACK_ARCHIVE")
+        .output()
+        .expect("the binary runs")
+}
