@@ -1,5 +1,5 @@
 //! Benchmarks of each stage and of the whole pipeline, on the sample and on
-//! generated scale workbooks (`boardpack::sample::scale`).
+//! generated scale workbooks (`boardpack::support::sample::scale`).
 //!
 //!     cargo bench --bench pipeline
 //!
@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use boardpack::document::{self, RenderOptions};
+use boardpack::render::document::{self, RenderOptions};
 use boardpack::{pipeline, Workbook};
 use divan::Bencher;
 
@@ -27,11 +27,15 @@ static WORKBOOKS: LazyLock<Vec<(&'static str, Vec<u8>)>> = LazyLock::new(|| {
         ),
         (
             "scale-30",
-            boardpack::sample::scale(10, 3, 120).to_bytes().unwrap(),
+            boardpack::support::sample::scale(10, 3, 120)
+                .to_bytes()
+                .unwrap(),
         ),
         (
             "scale-300",
-            boardpack::sample::scale(100, 3, 120).to_bytes().unwrap(),
+            boardpack::support::sample::scale(100, 3, 120)
+                .to_bytes()
+                .unwrap(),
         ),
     ]
 });
@@ -57,13 +61,13 @@ fn compute_records(bencher: Bencher, name: &str) {
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn draw_charts(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    bencher.bench(|| boardpack::charts::render(&r));
+    bencher.bench(|| boardpack::render::charts::render(&r));
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn layout(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    let c = boardpack::charts::render(&r);
+    let c = boardpack::render::charts::render(&r);
     let o = RenderOptions::draft(&r);
     bencher
         .with_inputs(|| typst::comemo::evict(0))
@@ -73,7 +77,7 @@ fn layout(bencher: Bencher, name: &str) {
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn pdf(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    let c = boardpack::charts::render(&r);
+    let c = boardpack::render::charts::render(&r);
     let compiled = document::compile(&r, &c, &RenderOptions::draft(&r)).unwrap();
     bencher
         .with_inputs(|| typst::comemo::evict(0))

@@ -9,9 +9,9 @@ fn main() -> anyhow::Result<()> {
         .get(3)
         .cloned()
         .unwrap_or_else(|| "target/scale.xlsx".into());
-    let data = boardpack::sample::scale(num(0, 100), num(1, 3), num(2, 120));
+    let data = boardpack::support::sample::scale(num(0, 100), num(1, 3), num(2, 120));
     let bytes = data.to_bytes()?;
-    boardpack::output::write_atomic(std::path::Path::new(&out), &bytes)?;
+    boardpack::pack::output::write_atomic(std::path::Path::new(&out), &bytes)?;
     println!("wrote {out} ({} bytes)", bytes.len());
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! The stages strung together: workbook bytes → PDF bytes, with the
 //! warnings and build log an analyst sees.
 
-use crate::charts::{self, Charts};
+use crate::compute::records::Records;
 use crate::compute::{self, Computed};
-use crate::document::{self, LayoutError, RenderOptions};
-use crate::limits::InputLimits;
-use crate::problem::Problem;
-use crate::records::Records;
-use crate::workbook::{LoadError, Workbook};
+use crate::input::limits::InputLimits;
+use crate::input::problem::Problem;
+use crate::input::{LoadError, Workbook};
+use crate::render::charts::{self, Charts};
+use crate::render::document::{self, LayoutError, RenderOptions};
 
 /// A built pack.
 #[derive(Debug, Clone)]

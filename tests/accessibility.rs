@@ -4,8 +4,8 @@
 
 mod common;
 
-use boardpack::document::RenderOptions;
 use boardpack::pipeline;
+use boardpack::render::document::RenderOptions;
 use lopdf::{Dictionary, Document, Object};
 
 fn draft() -> Vec<u8> {
@@ -112,14 +112,14 @@ fn a_draft_is_tagged_pdf_ua_with_alt_text_and_table_headers() {
 
 #[test]
 fn a_signed_off_pack_is_too() {
-    let s = boardpack::signoff::SignOff::new(
+    let s = boardpack::pack::signoff::SignOff::new(
         "J",
         "R",
         chrono::NaiveDate::from_ymd_opt(2016, 1, 28).unwrap(),
         None,
         "w.xlsx",
     );
-    let pdf = boardpack::signoff::build_final(&common::sample_bytes(), &s)
+    let pdf = boardpack::pack::signoff::build_final(&common::sample_bytes(), &s)
         .unwrap()
         .pdf;
     check_accessible(&pdf);

@@ -6,9 +6,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use boardpack::archive::{self, Manifest};
-use boardpack::signoff::{build_final, sha256, SignOff};
-use boardpack::verify::{verify, Verdict};
+use boardpack::pack::archive::{self, Manifest};
+use boardpack::pack::signoff::{build_final, sha256, SignOff};
+use boardpack::pack::verify::{verify, Verdict};
 use chrono::NaiveDate;
 
 fn sign_off() -> SignOff {
@@ -81,7 +81,7 @@ fn the_pack_is_pdf_a_3b_and_pdf_ua_1_with_its_attachments() {
     assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
     assert!(text.contains("<pdfuaid:part>1</pdfuaid:part>"));
     assert!(text.contains("<xmp:CreateDate>2016-01-28T00:00:00+00:00</xmp:CreateDate>"));
-    let files = boardpack::verify::attachments(pdf).unwrap();
+    let files = boardpack::pack::verify::attachments(pdf).unwrap();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
     for want in ["dashboard-2015-12.xlsx", "records.json", "sign-off.json"] {

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use boardpack::xlsx::{Value, WorkbookData};
+use boardpack::support::xlsx::{Value, WorkbookData};
 use common::{row_of, t};
 
 struct Run {
@@ -332,8 +332,10 @@ fn report_fields() {
 #[test]
 fn values_of_the_wrong_kind() {
     let mut w = common::sample();
-    let mut values =
-        boardpack::xlsx::SheetData::new("Values", &["Indicator", "Column", "Value", "Base"]);
+    let mut values = boardpack::support::xlsx::SheetData::new(
+        "Values",
+        &["Indicator", "Column", "Value", "Base"],
+    );
     values.row(vec![t("SP1.fte"), t("latest"), t("lots")]);
     values.row(vec![
         t("SP8.satisfaction"),

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use boardpack::charts;
+use boardpack::render::charts;
 
 fn snapshot(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,8 +36,10 @@ fn fixed() -> boardpack::Records {
                 i as f64 * 0.8
             }
     });
-    let mut p =
-        boardpack::xlsx::SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns"]);
+    let mut p = boardpack::support::xlsx::SheetData::new(
+        "Priorities",
+        &["Code", "Title", "Layout", "Columns"],
+    );
     p.row(vec![
         common::t("1"),
         common::t("Test"),
@@ -51,7 +53,7 @@ fn fixed() -> boardpack::Records {
         common::t(""),
     ]);
     w.sheets[1] = p;
-    let mut s = boardpack::xlsx::SheetData::new("Savings", &["Item", "Amount"]);
+    let mut s = boardpack::support::xlsx::SheetData::new("Savings", &["Item", "Amount"]);
     s.row(vec![common::t("Required"), 20.3.into()]);
     s.row(vec![common::t("Realised"), 16.1.into()]);
     s.row(vec![common::t("Still to find"), 4.2.into()]);

@@ -87,7 +87,7 @@ fn a_broken_workbook_exits_1_names_every_cell_and_writes_nothing() {
     let mut w = common::sample();
     let monthly = w.sheet_mut("Monthly").unwrap();
     monthly.set(36, 2, common::t("twelve"));
-    monthly.set(40, 2, boardpack::xlsx::Value::Number(-3.0));
+    monthly.set(40, 2, boardpack::support::xlsx::Value::Number(-3.0));
     std::fs::write(dir.path().join("bad.xlsx"), w.to_bytes().unwrap()).unwrap();
     std::fs::create_dir_all(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/bad.pdf"), b"previous").unwrap();
@@ -213,10 +213,10 @@ fn emit_typst_writes_a_project_the_engine_alone_compiles_to_the_same_pages() {
     }
     assert_eq!(
         std::fs::read_to_string(project.join("main.typ")).unwrap(),
-        boardpack::document::DASHBOARD_LAYOUT
+        boardpack::render::document::DASHBOARD_LAYOUT
     );
     let date = chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap();
-    let alone = boardpack::document::render_project(&project, date).unwrap();
+    let alone = boardpack::render::document::render_project(&project, date).unwrap();
     let ours = std::fs::read(dir.path().join("d.pdf")).unwrap();
     let pages = |pdf: &[u8]| pdf_extract::extract_text_from_mem_by_pages(pdf).unwrap();
     assert_eq!(pages(&alone), pages(&ours));

@@ -11,7 +11,7 @@
 //! points unless `baseline_points` is set, limits and icons shown only from 13
 //! points.
 
-use boardpack::spc::{self, Analysis, Direction, Reading};
+use boardpack::methods::spc::{self, Analysis, Direction, Reading};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {

@@ -22,7 +22,8 @@ fn markup_characters_in_cells_print_literally() {
     w.sheet_mut("Priorities").unwrap().set(1, 4, t(NASTY[2]));
     w.sheet_mut("Indicators").unwrap().set(1, 2, t(NASTY[3]));
     w.sheet_mut("Indicators").unwrap().set(1, 7, t(NASTY[5]));
-    let mut narrative = boardpack::xlsx::SheetData::new("Narrative", &["Section", "Kind", "Text"]);
+    let mut narrative =
+        boardpack::support::xlsx::SheetData::new("Narrative", &["Section", "Kind", "Text"]);
     narrative.row(vec![t("1"), t("paragraph"), t(NASTY[4])]);
     narrative.row(vec![t("Comments [*]"), t("bullet"), t(NASTY[0])]);
     w.sheets.push(narrative);

@@ -3,9 +3,9 @@
 
 mod common;
 
-use boardpack::records::Class;
-use boardpack::workbook::Column;
-use boardpack::xlsx::Value;
+use boardpack::compute::records::Class;
+use boardpack::input::Column;
+use boardpack::support::xlsx::Value;
 use common::{cell, minimal, records, t};
 
 #[test]
@@ -77,7 +77,7 @@ fn position_v_msg_ranks_by_rate_and_shares_tied_positions() {
 #[test]
 fn na_in_values_prints_na_and_replaces_the_computed_figure() {
     let mut w = minimal(|_| 10.0);
-    let mut values = boardpack::xlsx::SheetData::new(
+    let mut values = boardpack::support::xlsx::SheetData::new(
         "Values",
         &["Indicator", "Column", "Value", "Base", "Note"],
     );
@@ -128,7 +128,8 @@ fn na_in_values_prints_na_and_replaces_the_computed_figure() {
 #[test]
 fn proportions_without_respondents_print_uncoloured_and_the_log_says_why() {
     let mut w = minimal(|_| 10.0);
-    let mut values = boardpack::xlsx::SheetData::new("Values", &["Indicator", "Column", "Value"]);
+    let mut values =
+        boardpack::support::xlsx::SheetData::new("Values", &["Indicator", "Column", "Value"]);
     values.row(vec![t("P"), t("latest"), t("90%")]);
     w.sheets.push(values);
     let c = records(&w);

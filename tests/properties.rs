@@ -3,11 +3,11 @@
 
 mod common;
 
-use boardpack::document::RenderOptions;
+use boardpack::input::problem::Location;
+use boardpack::input::LoadError;
 use boardpack::pipeline::{self, BuildError};
-use boardpack::problem::Location;
-use boardpack::workbook::LoadError;
-use boardpack::xlsx::Value;
+use boardpack::render::document::RenderOptions;
+use boardpack::support::xlsx::Value;
 use proptest::prelude::*;
 
 fn cell_value() -> impl Strategy<Value = Value> {

@@ -4,10 +4,10 @@
 
 mod common;
 
-use boardpack::document::RenderOptions;
+use boardpack::compute::records::{Class, Records};
+use boardpack::input::Column;
 use boardpack::pipeline;
-use boardpack::records::{Class, Records};
-use boardpack::workbook::Column;
+use boardpack::render::document::RenderOptions;
 
 fn built() -> &'static pipeline::Built {
     use std::sync::OnceLock;
@@ -109,7 +109,11 @@ fn the_sample_pdf_holds_every_published_figure_and_phrase() {
     );
 }
 
-fn cell<'r>(records: &'r Records, code: &str, column: Column) -> &'r boardpack::records::Cell {
+fn cell<'r>(
+    records: &'r Records,
+    code: &str,
+    column: Column,
+) -> &'r boardpack::compute::records::Cell {
     let row = records
         .rows
         .iter()
@@ -209,7 +213,7 @@ fn two_builds_of_the_same_workbook_are_byte_identical() {
 
 #[test]
 fn the_committed_sample_is_what_the_generator_writes() {
-    let generated = boardpack::sample::sample().to_bytes().unwrap();
+    let generated = boardpack::support::sample::sample().to_bytes().unwrap();
     assert!(
         generated == common::sample_bytes(),
         "inputs/dashboard-2015-12.xlsx is stale: run `cargo run --example make-sample`"
@@ -232,7 +236,7 @@ fn the_draft_is_marked_on_every_page() {
 #[test]
 fn no_text_is_set_under_seven_points() {
     // Every explicit size in the layout and the charts is at least 7 pt.
-    let layout = boardpack::document::DASHBOARD_LAYOUT;
+    let layout = boardpack::render::document::DASHBOARD_LAYOUT;
     let mut sizes = Vec::new();
     for (i, _) in layout.match_indices("size: ") {
         let rest = &layout[i + 6..];

@@ -57,7 +57,7 @@ fn a_zip_bomb_is_refused_quickly_with_modest_memory() {
     let took = started.elapsed();
     let peak = PEAK.load(Ordering::Relaxed) - before;
     match result {
-        Err(boardpack::workbook::LoadError::Refused(why)) => {
+        Err(boardpack::input::LoadError::Refused(why)) => {
             assert!(why.to_string().contains("inflate to more than"), "{why}")
         }
         other => panic!("not refused: {other:?}"),
@@ -68,7 +68,7 @@ fn a_zip_bomb_is_refused_quickly_with_modest_memory() {
 
 #[test]
 fn the_limits_can_be_raised_and_lowered() {
-    let limits = boardpack::limits::InputLimits {
+    let limits = boardpack::input::limits::InputLimits {
         max_file_bytes: 1000,
         ..Default::default()
     };
@@ -77,26 +77,27 @@ fn the_limits_can_be_raised_and_lowered() {
         "/inputs/dashboard-2015-12.xlsx"
     ))
     .unwrap();
-    let refused = boardpack::limits::check_package(&sample, &limits).unwrap_err();
+    let refused = boardpack::input::limits::check_package(&sample, &limits).unwrap_err();
     assert!(
         refused.to_string().contains("over the limit of 1000 bytes"),
         "{refused}"
     );
     let small = bomb(8 << 20);
-    let tight = boardpack::limits::InputLimits {
+    let tight = boardpack::input::limits::InputLimits {
         max_inflated_bytes: 4 << 20,
         ..Default::default()
     };
-    assert!(boardpack::limits::check_package(&small, &tight).is_err());
-    let loose = boardpack::limits::InputLimits {
+    assert!(boardpack::input::limits::check_package(&small, &tight).is_err());
+    let loose = boardpack::input::limits::InputLimits {
         max_inflated_bytes: 64 << 20,
         ..Default::default()
     };
-    assert!(boardpack::limits::check_package(&small, &loose).is_ok());
-    assert!(
-        boardpack::limits::check_package(&sample, &boardpack::limits::InputLimits::default())
-            .is_ok()
-    );
+    assert!(boardpack::input::limits::check_package(&small, &loose).is_ok());
+    assert!(boardpack::input::limits::check_package(
+        &sample,
+        &boardpack::input::limits::InputLimits::default()
+    )
+    .is_ok());
 }
 
 #[test]

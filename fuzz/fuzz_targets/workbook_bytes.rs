@@ -6,9 +6,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(computed) = boardpack::pipeline::records(data) {
-        let charts = boardpack::charts::render(&computed.records);
-        let options = boardpack::document::RenderOptions::draft(&computed.records);
-        let _ = boardpack::document::render(&computed.records, &charts, &options);
-        boardpack::document::evict_cache(0);
+        let charts = boardpack::render::charts::render(&computed.records);
+        let options = boardpack::render::document::RenderOptions::draft(&computed.records);
+        let _ = boardpack::render::document::render(&computed.records, &charts, &options);
+        boardpack::render::document::evict_cache(0);
     }
 });

@@ -4,7 +4,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use boardpack::xlsx::Value;
+use boardpack::support::xlsx::Value;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]
@@ -36,7 +36,7 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    let mut w = boardpack::sample::sample();
+    let mut w = boardpack::support::sample::sample();
     w.date_1904 = input.date_1904;
     for e in input.edits.iter().take(16) {
         let n = w.sheets.len();
@@ -73,9 +73,9 @@ fuzz_target!(|input: Input| {
     }
     let Ok(bytes) = w.to_bytes() else { return };
     if input.render {
-        let _ = boardpack::pipeline::build(&bytes, boardpack::document::RenderOptions::draft);
-        boardpack::document::evict_cache(0);
+        let _ = boardpack::pipeline::build(&bytes, boardpack::render::document::RenderOptions::draft);
+        boardpack::render::document::evict_cache(0);
     } else if let Ok(computed) = boardpack::pipeline::records(&bytes) {
-        let _ = boardpack::charts::render(&computed.records);
+        let _ = boardpack::render::charts::render(&computed.records);
     }
 });

@@ -1,7 +1,7 @@
 //! `boardpack archive list`: what has been signed off.
 
 use super::ArchiveListArgs;
-use crate::archive;
+use crate::pack::archive;
 
 pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     let dir = archive::dir(args.archive.as_deref());

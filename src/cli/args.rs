@@ -185,17 +185,17 @@ pub struct BuildArgs {
 #[derive(Debug, Args, Clone)]
 pub struct LimitArgs {
     /// Refuse a workbook file larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::InputLimits::default().max_file_bytes)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::input::limits::InputLimits::default().max_file_bytes)]
     pub max_workbook_bytes: u64,
 
     /// Refuse a workbook whose parts inflate to more than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::InputLimits::default().max_inflated_bytes)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::input::limits::InputLimits::default().max_inflated_bytes)]
     pub max_inflated_bytes: u64,
 }
 
 impl LimitArgs {
-    pub fn limits(&self) -> crate::limits::InputLimits {
-        crate::limits::InputLimits {
+    pub fn limits(&self) -> crate::input::limits::InputLimits {
+        crate::input::limits::InputLimits {
             max_file_bytes: self.max_workbook_bytes,
             max_inflated_bytes: self.max_inflated_bytes,
             ..Default::default()

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use anyhow::{bail, Context};
 
 use super::{explain, print_log, print_warnings, read_workbook, BuildArgs};
-use crate::document::{self, RenderOptions};
-use crate::limits::InputLimits;
-use crate::output::write_all_atomic;
+use crate::input::limits::InputLimits;
+use crate::pack::output::write_all_atomic;
 use crate::pipeline::{self, Built};
-use crate::sample::SAMPLE_PATH;
+use crate::render::document::{self, RenderOptions};
+use crate::support::sample::SAMPLE_PATH;
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     let workbooks = collect(&args.workbooks)?;
@@ -198,7 +198,7 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
         .map(|(path, bytes)| (dir.join(path.trim_start_matches('/')), bytes))
         .collect();
     out.push((dir.join("main.typ"), options.layout.source.into_bytes()));
-    for (name, bytes) in crate::fonts::FACES {
+    for (name, bytes) in crate::render::fonts::FACES {
         out.push((dir.join("fonts").join(name), bytes.to_vec()));
     }
     out.push((

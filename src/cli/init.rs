@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 
 use super::InitArgs;
-use crate::starter::{default_period_end, starter};
+use crate::support::starter::{default_period_end, starter};
 
 pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     if args.workbook.exists() {
@@ -22,7 +22,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
     let bytes = starter(period_end)
         .to_bytes()
         .context("writing the workbook")?;
-    crate::output::write_atomic(&args.workbook, &bytes)?;
+    crate::pack::output::write_atomic(&args.workbook, &bytes)?;
     eprintln!(
         "wrote a starter workbook for the period ended {period_end}; next: boardpack check {0} && boardpack build {0}",
         args.workbook.display()

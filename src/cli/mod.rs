@@ -20,7 +20,7 @@ pub use args::{
     LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
 };
 
-use crate::problem::Problem;
+use crate::input::problem::Problem;
 
 /// Runs the command line.
 pub fn main() -> ExitCode {
@@ -71,8 +71,8 @@ fn report(e: &anyhow::Error) {
 /// Turns a failed build into the error printed: a file that is not a
 /// workbook (or is refused) is one line; contract violations list every cell.
 fn explain(path: &Path, e: crate::pipeline::BuildError) -> anyhow::Error {
+    use crate::input::LoadError;
     use crate::pipeline::BuildError;
-    use crate::workbook::LoadError;
     match e {
         BuildError::Workbook(LoadError::NotAWorkbook(why)) => {
             anyhow::anyhow!("{}: {why}", path.display())
@@ -101,11 +101,11 @@ fn print_log(log: &[String]) {
 }
 
 /// Reads a custom layout, or the built-in one.
-fn layout(path: Option<&Path>) -> anyhow::Result<crate::document::Layout> {
+fn layout(path: Option<&Path>) -> anyhow::Result<crate::render::document::Layout> {
     use anyhow::Context;
     match path {
-        None => Ok(crate::document::Layout::default()),
-        Some(p) => Ok(crate::document::Layout {
+        None => Ok(crate::render::document::Layout::default()),
+        Some(p) => Ok(crate::render::document::Layout {
             name: p.display().to_string(),
             source: std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read the layout {}", p.display()))?,
@@ -146,14 +146,17 @@ impl Progress {
 }
 
 /// Reads a workbook file, refusing one over the size limit before reading it.
-fn read_workbook(path: &Path, limits: &crate::limits::InputLimits) -> anyhow::Result<Vec<u8>> {
+fn read_workbook(
+    path: &Path,
+    limits: &crate::input::limits::InputLimits,
+) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     let context = || format!("cannot read the workbook {}", path.display());
     let meta = std::fs::metadata(path).with_context(context)?;
     if meta.is_dir() {
         anyhow::bail!("{} is a folder, not a workbook", path.display());
     }
-    crate::limits::check_file_size(meta.len(), limits)
+    crate::input::limits::check_file_size(meta.len(), limits)
         .with_context(|| format!("{} was refused", path.display()))?;
     std::fs::read(path).with_context(context)
 }

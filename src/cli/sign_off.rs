@@ -3,8 +3,8 @@
 use anyhow::{bail, Context};
 
 use super::{explain, print_warnings, read_workbook, SignOffArgs};
-use crate::archive::{self, Manifest};
-use crate::signoff::{build_final_within, SignOff};
+use crate::pack::archive::{self, Manifest};
+use crate::pack::signoff::{build_final_within, SignOff};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {

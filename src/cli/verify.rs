@@ -3,7 +3,7 @@
 use anyhow::{anyhow, Context};
 
 use super::VerifyArgs;
-use crate::verify::{manifest_beside, verify, Verdict};
+use crate::pack::verify::{manifest_beside, verify, Verdict};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     let pdf =

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use super::build::{build_one, stem};
 use super::{print_log, print_warnings, report, WatchArgs};
-use crate::limits::InputLimits;
-use crate::sample::SAMPLE_PATH;
+use crate::input::limits::InputLimits;
+use crate::support::sample::SAMPLE_PATH;
 
 /// What identifies a file's version: its modification time and size
 /// (Excel saves by replacing the file, which changes both).
@@ -56,7 +56,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                 }
                 Err(e) => report(&e),
             }
-            crate::document::evict_cache(10);
+            crate::render::document::evict_cache(10);
             builds += 1;
             if args.max_builds.is_some_and(|max| builds >= max) {
                 return Ok(());

@@ -3,13 +3,13 @@
 
 #![allow(dead_code)]
 
-use boardpack::document::RenderOptions;
 use boardpack::pipeline::{self, Built};
-use boardpack::xlsx::{Value, WorkbookData};
+use boardpack::render::document::RenderOptions;
+use boardpack::support::xlsx::{Value, WorkbookData};
 
 /// The sample workbook as data, to mutate.
 pub fn sample() -> WorkbookData {
-    boardpack::sample::sample()
+    boardpack::support::sample::sample()
 }
 
 /// The committed sample workbook's bytes.
@@ -71,8 +71,8 @@ pub fn row_of(data: &WorkbookData, sheet: &str, key: &str) -> usize {
 /// monthly from April 2012 to December 2015. `count(month_index)` gives
 /// the count of each month (0 = April 2012).
 pub fn minimal(count: impl Fn(usize) -> f64) -> WorkbookData {
-    use boardpack::period::Month;
-    use boardpack::xlsx::SheetData;
+    use boardpack::methods::period::Month;
+    use boardpack::support::xlsx::SheetData;
     use chrono::NaiveDate;
     let mut report = SheetData::new("Report", &["Field", "Value"]);
     report
@@ -194,7 +194,7 @@ pub fn errors(data: &WorkbookData) -> Vec<String> {
     let bytes = data.to_bytes().expect("workbook writes");
     match boardpack::pipeline::records(&bytes) {
         Ok(_) => Vec::new(),
-        Err(boardpack::workbook::LoadError::Invalid(e)) => e
+        Err(boardpack::input::LoadError::Invalid(e)) => e
             .problems
             .iter()
             .filter(|p| p.is_error())
@@ -208,8 +208,8 @@ pub fn errors(data: &WorkbookData) -> Vec<String> {
 pub fn cell(
     c: &boardpack::Computed,
     code: &str,
-    column: boardpack::workbook::Column,
-) -> Option<boardpack::records::Cell> {
+    column: boardpack::input::Column,
+) -> Option<boardpack::compute::records::Cell> {
     c.records
         .rows
         .iter()

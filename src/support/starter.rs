@@ -5,8 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::period::{FinancialYear, Month, Window};
-use crate::xlsx::{SheetData, Validation, Value, WorkbookData};
+use crate::methods::period::{FinancialYear, Month, Window};
+use crate::support::xlsx::{SheetData, Validation, Value, WorkbookData};
 
 fn t(s: &str) -> Value {
     Value::from(s)
@@ -51,7 +51,7 @@ fn list_source(name: &str) -> String {
         .enumerate()
         .find(|(_, (n, _))| *n == name)
         .expect("a known list");
-    let letter = crate::problem::column_letters(col as u32);
+    let letter = crate::input::problem::column_letters(col as u32);
     format!("=Lists!${letter}$2:${letter}${}", items.len() + 1)
 }
 

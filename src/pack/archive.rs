@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::DASHBOARD_LAYOUT;
-use crate::fonts::FACES;
-use crate::signoff::{sha256, SignOff};
+use crate::pack::signoff::{sha256, SignOff};
+use crate::render::document::DASHBOARD_LAYOUT;
+use crate::render::fonts::FACES;
 
 /// The default archive folder.
 pub const DEFAULT_DIR: &str = "archive";

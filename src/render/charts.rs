@@ -7,9 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::fonts::{self, FAMILY};
-use crate::records::{Class, Records, SavingsRecord, SpcChartRecord};
-use crate::theme;
+use crate::compute::records::{Class, Records, SavingsRecord, SpcChartRecord};
+use crate::render::fonts::{self, FAMILY};
+use crate::render::theme;
 
 /// One drawn chart, addressed by the path the records give it.
 #[derive(Debug, Clone, PartialEq)]

@@ -96,7 +96,7 @@ pub struct ClassStyle {
 /// The palette as the layout receives it.
 pub fn theme() -> Theme {
     Theme {
-        font: crate::fonts::FAMILY,
+        font: crate::render::fonts::FAMILY,
         text: TEXT,
         muted: MUTED_TEXT,
         heading_fill: HEADING_FILL,

@@ -2,6 +2,10 @@
 //! the input contract (`docs/workbook.md`). Every violation of the contract is
 //! collected, each naming its sheet and cell; warnings travel alongside.
 
+pub mod limits;
+pub mod problem;
+pub mod table;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -9,9 +13,9 @@ use calamine::{Data, Range, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::period::{FinancialYear, Month};
-use crate::problem::{found, Location, Problem, WorkbookErrors};
-use crate::sheet::{describe, fmt_number, norm, RowRef, Table};
+use crate::input::problem::{found, Location, Problem, WorkbookErrors};
+use crate::input::table::{describe, fmt_number, norm, RowRef, Table};
+use crate::methods::period::{FinancialYear, Month};
 
 /// A priority or indicator code, compared without regard to case or spaces
 /// (`14A` and `14a` are the same code).
@@ -241,7 +245,7 @@ pub enum LoadError {
     #[error("{0}")]
     NotAWorkbook(String),
     #[error("refused: {0}")]
-    Refused(#[from] crate::limits::Refused),
+    Refused(#[from] crate::input::limits::Refused),
     #[error(transparent)]
     Invalid(#[from] WorkbookErrors),
 }
@@ -250,16 +254,16 @@ impl Workbook {
     /// Reads and validates a workbook from its bytes, within the default
     /// input limits.
     pub fn from_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
-        Workbook::from_bytes_within(bytes, &crate::limits::InputLimits::default())
+        Workbook::from_bytes_within(bytes, &crate::input::limits::InputLimits::default())
     }
 
     /// Reads and validates a workbook from its bytes, refusing first what is
     /// over `limits`.
     pub fn from_bytes_within(
         bytes: &[u8],
-        limits: &crate::limits::InputLimits,
+        limits: &crate::input::limits::InputLimits,
     ) -> Result<Loaded, LoadError> {
-        crate::limits::check_package(bytes, limits)?;
+        crate::input::limits::check_package(bytes, limits)?;
         let sheets = RawSheets::open(bytes)?;
         parse(&sheets)
     }

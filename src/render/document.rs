@@ -17,13 +17,13 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::charts::Charts;
-use crate::fonts::FACES;
-use crate::records::Records;
-use crate::theme;
+use crate::compute::records::Records;
+use crate::render::charts::Charts;
+use crate::render::fonts::FACES;
+use crate::render::theme;
 
 /// The built-in layout.
-pub const DASHBOARD_LAYOUT: &str = include_str!("../layouts/dashboard.typ");
+pub const DASHBOARD_LAYOUT: &str = include_str!("../../layouts/dashboard.typ");
 
 /// How to render a pack.
 #[derive(Debug, Clone)]

@@ -2,15 +2,17 @@
 //! window sums and rates, % Var., significance classes, Position v MSG, SPC
 //! readings and projections, `Values` overrides, `NA` and empty cells.
 
+pub mod records;
+
 use std::collections::BTreeMap;
 
-use crate::period::{ordinal, FinancialYear, Month, Window};
-use crate::problem::Problem;
-use crate::projection::{Fit, Interval, MAX_MONTHS, MIN_MONTHS};
-use crate::records::*;
-use crate::spc::{self, Direction, Reading};
-use crate::stats::{poisson_p_value, two_proportion_z};
-use crate::workbook::{code_key, Column, Given, Indicator, Kind, Layout, Polarity, Workbook};
+use crate::compute::records::*;
+use crate::input::problem::Problem;
+use crate::input::{code_key, Column, Given, Indicator, Kind, Layout, Polarity, Workbook};
+use crate::methods::period::{ordinal, FinancialYear, Month, Window};
+use crate::methods::projection::{Fit, Interval, MAX_MONTHS, MIN_MONTHS};
+use crate::methods::spc::{self, Direction, Reading};
+use crate::methods::stats::{poisson_p_value, two_proportion_z};
 
 /// The records with what the computation noticed on the way.
 #[derive(Debug, Clone)]
@@ -267,7 +269,7 @@ struct Ctx<'w> {
     /// Indicators by code key.
     indicators: BTreeMap<String, &'w Indicator>,
     /// `Values` entries by (indicator key, column).
-    values: BTreeMap<(String, Column), &'w crate::workbook::ValueEntry>,
+    values: BTreeMap<(String, Column), &'w crate::input::ValueEntry>,
     /// Each source's XmR analysis and projection, computed once.
     xmr_cache: BTreeMap<String, Xmr>,
     projection_cache: BTreeMap<String, Option<(Interval, Month, Fit)>>,
@@ -499,7 +501,7 @@ pub fn slug(code: &str) -> String {
 }
 
 impl Ctx<'_> {
-    fn given(&self, ind: &Indicator, column: Column) -> Option<&'_ crate::workbook::ValueEntry> {
+    fn given(&self, ind: &Indicator, column: Column) -> Option<&'_ crate::input::ValueEntry> {
         self.values.get(&(code_key(&ind.code), column)).copied()
     }
 
@@ -886,14 +888,14 @@ impl Ctx<'_> {
                 .eq_ignore_ascii_case(self.w.report.force.trim())
         })?;
         // Compare rates exactly by cross-multiplying: a/b < c/d ⇔ a·d < c·b.
-        let better = |p: &&crate::workbook::Peer| {
+        let better = |p: &&crate::input::Peer| {
             let (lhs, rhs) = (p.value * home.population, home.value * p.population);
             match polarity {
                 Polarity::Down => lhs < rhs,
                 Polarity::Up => lhs > rhs,
             }
         };
-        let tied = |p: &&crate::workbook::Peer| {
+        let tied = |p: &&crate::input::Peer| {
             !std::ptr::eq(*p, *home) && p.value * home.population == home.value * p.population
         };
         let position = 1 + peers.iter().filter(|p| better(p)).count() as u64;
@@ -991,7 +993,7 @@ impl Ctx<'_> {
                 let text = reading_text(class).to_string();
                 Some(Cell {
                     alt: Some(format!("SPC: {}", text.to_lowercase())),
-                    icon: Some(crate::charts::icon_path(class)),
+                    icon: Some(crate::render::charts::icon_path(class)),
                     text,
                     value: None,
                     class: Some(class),
@@ -1113,7 +1115,7 @@ impl Ctx<'_> {
                 baseline_label: self.windows.baseline.label(),
                 reading,
                 reading_text: reading_text(reading).to_string(),
-                icon: crate::charts::icon_path(reading),
+                icon: crate::render::charts::icon_path(reading),
                 caption,
                 projection,
                 alt,

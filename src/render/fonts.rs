@@ -11,19 +11,19 @@ pub const FAMILY: &str = "Liberation Sans";
 pub const FACES: [(&str, &[u8]); 4] = [
     (
         "LiberationSans-Regular.ttf",
-        include_bytes!("../fonts/LiberationSans-Regular.ttf"),
+        include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
     ),
     (
         "LiberationSans-Bold.ttf",
-        include_bytes!("../fonts/LiberationSans-Bold.ttf"),
+        include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
     ),
     (
         "LiberationSans-Italic.ttf",
-        include_bytes!("../fonts/LiberationSans-Italic.ttf"),
+        include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
     ),
     (
         "LiberationSans-BoldItalic.ttf",
-        include_bytes!("../fonts/LiberationSans-BoldItalic.ttf"),
+        include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
     ),
 ];
 

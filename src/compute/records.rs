@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::workbook::{Column, Kind, Layout, NarrativeKind, Polarity};
+use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity};
 
 /// Everything the layout places. Serialises to the records export.
 #[derive(Debug, Clone, Serialize, PartialEq)]

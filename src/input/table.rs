@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use calamine::{Data, Range};
 
-use crate::period::Month;
-use crate::problem::{found, Location, Problem};
+use crate::input::problem::{found, Location, Problem};
+use crate::methods::period::Month;
 
 /// One sheet of the workbook, with its header row resolved.
 pub struct Table<'a> {

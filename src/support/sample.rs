@@ -10,8 +10,8 @@
 
 use chrono::NaiveDate;
 
-use crate::period::{FinancialYear, Month, Window};
-use crate::xlsx::{SheetData, Value, WorkbookData};
+use crate::methods::period::{FinancialYear, Month, Window};
+use crate::support::xlsx::{SheetData, Value, WorkbookData};
 
 /// Where the sample lives in the repository.
 pub const SAMPLE_PATH: &str = "inputs/dashboard-2015-12.xlsx";

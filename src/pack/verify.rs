@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::archive::Manifest;
-use crate::signoff::{build_final, sha256, tool_version, SignOff, SIGN_OFF_ATTACHMENT};
+use crate::pack::archive::Manifest;
+use crate::pack::signoff::{build_final, sha256, tool_version, SignOff, SIGN_OFF_ATTACHMENT};
 
 /// The outcome of a verification.
 #[derive(Debug, Clone, PartialEq, Eq)]

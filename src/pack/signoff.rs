@@ -1,14 +1,14 @@
 //! Final packs: a signed-off dashboard is PDF/A-3b and PDF/UA-1, carries a
 //! sign-off block, and has its source workbook, its records and its sign-off
-//! record attached, so that [`crate::verify`] can rebuild it byte for byte.
+//! record attached, so that [`crate::pack::verify`] can rebuild it byte for byte.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
-use crate::limits::InputLimits;
+use crate::input::limits::InputLimits;
 use crate::pipeline::{self, BuildError, Built};
+use crate::render::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
 
 /// Name of the attached sign-off record.
 pub const SIGN_OFF_ATTACHMENT: &str = "sign-off.json";

@@ -1,0 +1,11 @@
+//! Packs that leave the pipeline: outputs written whole or not at all
+//! ([`output`]), final signed-off packs ([`signoff`]), the append-only
+//! [`archive`] and [`verify`], which rebuilds a pack from what it carries.
+//!
+//! Enters: workbook bytes and a sign-off (through [`crate::pipeline`]).
+//! Leaves: files on disk — PDFs, records, archive versions.
+
+pub mod archive;
+pub mod output;
+pub mod signoff;
+pub mod verify;

@@ -1,0 +1,11 @@
+//! Stage 3 and 4: [`Records`](crate::compute::records::Records) → charts →
+//! PDF. [`charts`] draws the SVG charts from the records, [`document`]
+//! compiles the Typst layout in an in-memory [`world`](document) with the
+//! embedded [`fonts`] and the [`theme`]'s palette.
+//!
+//! Enters: `&Records`. Leaves: [`Charts`](charts::Charts), then PDF bytes.
+
+pub mod charts;
+pub mod document;
+pub mod fonts;
+pub mod theme;
