@@ -16,6 +16,8 @@ pub struct Built {
     pub charts: Charts,
     pub pdf: Vec<u8>,
     pub warnings: Vec<Problem>,
+    /// Typst's warnings on a layout that compiled (`FILE:LINE:COL: warning: …`).
+    pub layout_warnings: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -26,8 +28,6 @@ pub enum BuildError {
     Workbook(#[from] LoadError),
     #[error(transparent)]
     Layout(#[from] LayoutError),
-    #[error("{0}")]
-    SignOff(String),
 }
 
 /// Reads and computes: workbook bytes → records, warnings and log.
@@ -63,12 +63,14 @@ pub fn build_within(
     let computed = records_within(bytes, limits)?;
     let charts = charts::render(&computed.records);
     let options = options(&computed.records);
-    let pdf = document::render(&computed.records, &charts, &options)?;
+    let compiled = document::compile(&computed.records, &charts, &options)?;
+    let pdf = compiled.pdf()?;
     Ok(Built {
         records: computed.records,
         charts,
         pdf,
         warnings: computed.warnings,
+        layout_warnings: compiled.warnings().to_vec(),
         log: computed.log,
     })
 }

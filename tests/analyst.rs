@@ -97,6 +97,26 @@ fn a_custom_layout_builds_and_a_broken_one_is_reported_at_its_line() {
 }
 
 #[test]
+fn typst_warnings_reach_the_user_on_a_successful_build() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    std::fs::write(
+        dir.path().join("warns.typ"),
+        "#let records = json(\"/records.json\")\n#set document(title: records.report.title)\n#set text(font: (\"No Such Family\", \"Liberation Sans\"), lang: \"en\")\n= #records.report.title\n",
+    )
+    .unwrap();
+    let out = boardpack(
+        dir.path(),
+        &["build", "w.xlsx", "--layout", "warns.typ", "-o", "w.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warns.typ:3:"), "located: {stderr}");
+    assert!(stderr.contains("warning: unknown font family"), "{stderr}");
+    assert!(dir.path().join("w.pdf").exists());
+}
+
+#[test]
 fn watch_rebuilds_when_the_workbook_changes() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context};
 
-use super::{explain, print_log, print_warnings, read_workbook, BuildArgs};
+use super::{explain, print_layout_warnings, print_log, print_warnings, read_workbook, BuildArgs};
 use crate::input::limits::InputLimits;
 use crate::pack::output::write_all_atomic;
 use crate::pipeline::{self, Built};
@@ -98,6 +98,7 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
         &layout,
     )?;
     print_warnings(&built.warnings);
+    print_layout_warnings(&built.layout_warnings);
     if args.verbose {
         print_log(&built.log);
     }
@@ -166,6 +167,7 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                 for w in &built.warnings {
                     eprintln!("warning: {}: {w}", workbooks[*i].display());
                 }
+                print_layout_warnings(&built.layout_warnings);
                 if args.verbose {
                     print_log(&built.log);
                 }

@@ -94,6 +94,13 @@ fn print_warnings(warnings: &[Problem]) {
     }
 }
 
+/// Prints Typst's warnings on a layout that compiled, as typst-cli does.
+fn print_layout_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
 fn print_log(log: &[String]) {
     for line in log {
         eprintln!("log: {line}");

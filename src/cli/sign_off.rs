@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context};
 
-use super::{explain, print_warnings, read_workbook, SignOffArgs};
+use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs};
 use crate::pack::archive::{self, Manifest};
 use crate::pack::signoff::{build_final_within, SignOff};
 
@@ -26,6 +26,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let built =
         build_final_within(&bytes, &sign_off, &limits).map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
+    print_layout_warnings(&built.layout_warnings);
     let period = built
         .records
         .report

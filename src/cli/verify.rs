@@ -8,7 +8,7 @@ use crate::pack::verify::{manifest_beside, verify, Verdict};
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     let pdf =
         std::fs::read(&args.pdf).with_context(|| format!("cannot read {}", args.pdf.display()))?;
-    let manifest = manifest_beside(&args.pdf).map_err(|e| anyhow!(e))?;
+    let manifest = manifest_beside(&args.pdf)?;
     match verify(&pdf, manifest.as_ref()) {
         Verdict::Verified => {
             let with = if manifest.is_some() {

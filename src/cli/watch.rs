@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::build::{build_one, stem};
-use super::{print_log, print_warnings, report, WatchArgs};
+use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
 use crate::input::limits::InputLimits;
 use crate::support::sample::SAMPLE_PATH;
 
@@ -49,6 +49,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
             match result {
                 Ok(built) => {
                     print_warnings(&built.warnings);
+                    print_layout_warnings(&built.layout_warnings);
                     if args.verbose {
                         print_log(&built.log);
                     }

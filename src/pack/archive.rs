@@ -36,7 +36,7 @@ pub struct Manifest {
     pub tool: String,
     pub signed_off_by: String,
     pub role: String,
-    pub date: String,
+    pub date: chrono::NaiveDate,
     pub reason: Option<String>,
 }
 
@@ -58,7 +58,7 @@ impl Manifest {
             tool: s.tool.clone(),
             signed_off_by: s.by.clone(),
             role: s.role.clone(),
-            date: s.date.clone(),
+            date: s.date,
             reason: s.reason.clone(),
         }
     }

@@ -23,8 +23,8 @@ pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.sprea
 pub struct SignOff {
     pub by: String,
     pub role: String,
-    /// ISO date, e.g. `2016-01-28`.
-    pub date: String,
+    /// The sign-off date, ISO in JSON (`2016-01-28`).
+    pub date: NaiveDate,
     pub reason: Option<String>,
     /// The workbook's file name, as attached.
     pub workbook: String,
@@ -59,7 +59,7 @@ impl SignOff {
         SignOff {
             by: by.trim().to_string(),
             role: role.trim().to_string(),
-            date: date.to_string(),
+            date,
             reason: reason
                 .map(|r| r.trim().to_string())
                 .filter(|r| !r.is_empty()),
@@ -67,11 +67,6 @@ impl SignOff {
             tool: tool_version(),
             layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
         }
-    }
-
-    /// The sign-off date.
-    pub fn date(&self) -> Result<NaiveDate, chrono::ParseError> {
-        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d")
     }
 }
 
@@ -91,12 +86,7 @@ pub fn build_final_within(
     sign_off: &SignOff,
     limits: &InputLimits,
 ) -> Result<Built, BuildError> {
-    let date = sign_off.date().map_err(|e| {
-        BuildError::SignOff(format!(
-            "the sign-off date {:?} is not a date: {e}",
-            sign_off.date
-        ))
-    })?;
+    let date = sign_off.date;
     let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
     pipeline::build_within(workbook, limits, |records| {
         let records_json = serde_json::to_vec_pretty(records).expect("records serialise");

@@ -3,6 +3,7 @@
 //! text in the embedded font. Deterministic: the same records give the same
 //! bytes.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -237,7 +238,12 @@ fn spc_chart(c: &SpcChartRecord) -> Chart {
     }
 }
 
-fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
+/// An SPC chart's plotting area: months on x (by index), values on y.
+type SpcArea<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The chart's months: the series', then the projection year's.
+fn spc_months(c: &SpcChartRecord) -> Vec<String> {
     let mut months: Vec<String> = c.points.iter().map(|p| p.month.clone()).collect();
     if let Some(p) = &c.projection {
         for (m, _) in &p.line {
@@ -246,24 +252,28 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
             }
         }
     }
-    let index = |m: &str| months.iter().position(|x| x == m).unwrap_or(0) as f64;
-    let mut lo = c
-        .lower_limit
-        .min(c.points.iter().map(|p| p.value).fold(f64::MAX, f64::min));
-    let mut hi = c
-        .upper_limit
-        .max(c.points.iter().map(|p| p.value).fold(f64::MIN, f64::max));
-    if let Some(p) = &c.projection {
-        for (_, v) in &p.line {
-            lo = lo.min(*v);
-            hi = hi.max(*v);
-        }
-    }
+    months
+}
+
+/// The y range: every point, limit and trend value, padded, and never below
+/// 0 when the limits are not.
+fn spc_y_range(c: &SpcChartRecord) -> (f64, f64) {
+    let trend = c
+        .projection
+        .iter()
+        .flat_map(|p| p.line.iter().map(|(_, v)| *v));
+    let values = c.points.iter().map(|p| p.value).chain(trend);
+    let (lo, hi) = values.fold((c.lower_limit, c.upper_limit), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     let pad = ((hi - lo) * 0.08).max(1e-6);
-    let (lo, hi) = (
-        (lo - pad).max(if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN }),
-        hi + pad,
-    );
+    let floor = if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN };
+    ((lo - pad).max(floor), hi + pad)
+}
+
+fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
+    let months = spc_months(c);
+    let (lo, hi) = spc_y_range(c);
     let n = months.len() as f64;
     let mut chart = ChartBuilder::on(root)
         .margin(4)
@@ -272,20 +282,30 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         .y_label_area_size(38)
         .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
         .expect("chart");
-    let months_for_labels = months.clone();
-    // Label every sixth month, from the first.
-    let tick = move |x: &f64| -> String {
+    let is_proportion = c.upper_limit <= 1.5 && hi <= 1.5;
+    draw_spc_mesh(&mut chart, &months, is_proportion);
+    draw_spc_baseline(&mut chart, c, (lo, hi));
+    if c.projection.is_some() {
+        draw_spc_projection(&mut chart, c, &months, (lo, hi), is_proportion);
+    }
+    draw_spc_centre_lines(&mut chart, c, (lo, hi));
+    draw_spc_series(&mut chart, c);
+}
+
+/// Axes and grid: every sixth month labelled from the first; values as
+/// counts or percentages.
+fn draw_spc_mesh(chart: &mut SpcArea, months: &[String], is_proportion: bool) {
+    let tick = |x: &f64| -> String {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
             return String::new();
         }
-        months_for_labels
+        months
             .get(i as usize)
             .map(|m| month_tick(m))
             .unwrap_or_default()
     };
-    let is_proportion = c.upper_limit <= 1.5 && hi <= 1.5;
-    let y_fmt = move |v: &f64| -> String {
+    let y_fmt = |v: &f64| -> String {
         if is_proportion {
             format!("{:.0}%", v * 100.0)
         } else {
@@ -305,8 +325,10 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         .axis_style(rgb(theme::AXIS))
         .draw()
         .expect("mesh");
+}
 
-    // Baseline period, shaded.
+/// The baseline period, shaded.
+fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64)) {
     let baseline_end = 11.0_f64.min(c.points.len() as f64 - 1.0);
     chart
         .draw_series(std::iter::once(Rectangle::new(
@@ -314,43 +336,52 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
             rgb(theme::BASELINE_SHADE).filled(),
         )))
         .expect("baseline");
+}
 
-    // Projection interval band and trend line.
-    if let Some(p) = &c.projection {
-        let last_point = c.points.len() as f64 - 1.0;
-        let year_start = p
-            .line
-            .iter()
-            .map(|(m, _)| index(m))
-            .find(|x| *x > last_point)
-            .unwrap_or(n - 12.0);
-        let band_low = p.low / 12.0;
-        let band_high = p.high / 12.0;
-        let (band_low, band_high) = if is_proportion {
-            (p.low, p.high)
-        } else {
-            (band_low, band_high)
-        };
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [
-                    (year_start - 0.5, band_low.max(lo)),
-                    (n - 0.5, band_high.min(hi)),
-                ],
-                rgb(theme::PROJECTION_BAND).filled(),
-            )))
-            .expect("band");
-        chart
-            .draw_series(DashedLineSeries::new(
-                p.line.iter().map(|(m, v)| (index(m), *v)),
-                4,
-                3,
-                rgb(theme::PROJECTION_LINE).stroke_width(1),
-            ))
-            .expect("trend");
-    }
+/// The projection year's interval band and the dashed trend line.
+fn draw_spc_projection(
+    chart: &mut SpcArea,
+    c: &SpcChartRecord,
+    months: &[String],
+    (lo, hi): (f64, f64),
+    is_proportion: bool,
+) {
+    let Some(p) = &c.projection else { return };
+    let index = |m: &str| months.iter().position(|x| x == m).unwrap_or(0) as f64;
+    let n = months.len() as f64;
+    let last_point = c.points.len() as f64 - 1.0;
+    let year_start = p
+        .line
+        .iter()
+        .map(|(m, _)| index(m))
+        .find(|x| *x > last_point)
+        .unwrap_or(n - 12.0);
+    let (band_low, band_high) = if is_proportion {
+        (p.low, p.high)
+    } else {
+        (p.low / 12.0, p.high / 12.0)
+    };
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [
+                (year_start - 0.5, band_low.max(lo)),
+                (n - 0.5, band_high.min(hi)),
+            ],
+            rgb(theme::PROJECTION_BAND).filled(),
+        )))
+        .expect("band");
+    chart
+        .draw_series(DashedLineSeries::new(
+            p.line.iter().map(|(m, v)| (index(m), *v)),
+            4,
+            3,
+            rgb(theme::PROJECTION_LINE).stroke_width(1),
+        ))
+        .expect("trend");
+}
 
-    // Mean and limits.
+/// The mean, and the process limits that fall inside the chart.
+fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64)) {
     let last_x = c.points.len() as f64 - 1.0;
     chart
         .draw_series(LineSeries::new(
@@ -370,8 +401,10 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
                 .expect("limit");
         }
     }
+}
 
-    // The series and its points.
+/// The series as a line, and its points coloured by signal.
+fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
     chart
         .draw_series(LineSeries::new(
             c.points

@@ -1,26 +1,21 @@
 //! Stage 4: [`Records`] + [`Charts`] → PDF bytes. The Typst layout
-//! (`layouts/dashboard.typ`) is compiled in-process by a [`World`] whose
-//! files are in memory (the records and palette as JSON, the charts as SVG),
-//! whose fonts are the embedded ones and whose clock is pinned, so the same
-//! inputs give the same bytes.
+//! (`layouts/dashboard.typ`) is compiled in-process in the in-memory world of
+//! [`crate::render::world`]: the records and palette as JSON, the charts as
+//! SVG, the embedded fonts, the clock pinned, so the same inputs give the
+//! same bytes.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
-use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World, WorldExt};
+use chrono::NaiveDate;
+use typst::foundations::Bytes;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard};
 
 use crate::compute::records::Records;
 use crate::render::charts::Charts;
-use crate::render::fonts::FACES;
 use crate::render::theme;
+pub use crate::render::world::LayoutError;
+use crate::render::world::{pdf_options, project_main, read_project, FontSet, PackWorld, EMBEDDED};
 
 /// The built-in layout.
 pub const DASHBOARD_LAYOUT: &str = include_str!("../../layouts/dashboard.typ");
@@ -93,96 +88,6 @@ impl RenderOptions {
             archival: false,
             attachments: Vec::new(),
         }
-    }
-}
-
-/// Typst found errors in the layout.
-#[derive(Debug, thiserror::Error)]
-#[error("the layout could not be compiled:\n{}", .diagnostics.join("\n"))]
-pub struct LayoutError {
-    /// `FILE:LINE:COL: error: message`, with the source line and hints.
-    pub diagnostics: Vec<String>,
-}
-
-/// The embedded fonts, parsed once per process.
-struct FontSet {
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-static FONTS: LazyLock<FontSet> = LazyLock::new(|| {
-    FontSet::new(
-        FACES
-            .iter()
-            .flat_map(|(_, bytes)| Font::iter(Bytes::new(*bytes)))
-            .collect(),
-    )
-});
-
-impl FontSet {
-    fn new(fonts: Vec<Font>) -> FontSet {
-        FontSet {
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-        }
-    }
-}
-
-/// The in-memory world a layout is compiled in.
-struct PackWorld<'f> {
-    fonts: &'f FontSet,
-    library: LazyHash<Library>,
-    main: FileId,
-    source: Source,
-    files: BTreeMap<String, Bytes>,
-    today: Datetime,
-}
-
-fn file_id(path: &str) -> FileId {
-    RootedPath::new(
-        VirtualRoot::Project,
-        VirtualPath::new(path).expect("paths built here are valid"),
-    )
-    .intern()
-}
-
-impl World for PackWorld<'_> {
-    fn library(&self) -> &LazyHash<Library> {
-        &self.library
-    }
-    fn book(&self) -> &LazyHash<FontBook> {
-        &self.fonts.book
-    }
-    fn main(&self) -> FileId {
-        self.main
-    }
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main {
-            return Ok(self.source.clone());
-        }
-        let path = id.vpath().get_with_slash();
-        match self.files.get(path) {
-            Some(bytes) => {
-                let text =
-                    std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
-                Ok(Source::new(id, text.to_string()))
-            }
-            None => Err(FileError::NotFound(std::path::PathBuf::from(
-                id.vpath().get_with_slash(),
-            ))),
-        }
-    }
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        let path = id.vpath().get_with_slash();
-        self.files.get(path).cloned().ok_or_else(|| {
-            FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
-        })
-    }
-    fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.fonts.get(index).cloned()
-    }
-    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        Some(self.today)
     }
 }
 
@@ -334,8 +239,8 @@ pub fn render(
 pub struct Compiled {
     world: PackWorld<'static>,
     document: PagedDocument,
-    layout_name: String,
     options: PdfOptions,
+    warnings: Vec<String>,
 }
 
 /// Lays the pack out: compiles the layout with the records and charts.
@@ -348,173 +253,59 @@ pub fn compile(
         .into_iter()
         .map(|(k, v)| (k, Bytes::new(v)))
         .collect();
-    let main = file_id("/main.typ");
-    let d = options.date;
-    let today = Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8).expect("valid date");
-    let world = PackWorld {
-        fonts: &FONTS,
-        library: LazyHash::new(Library::builder().build()),
-        main,
-        source: Source::new(main, options.layout.source.clone()),
+    let world = PackWorld::new(
+        &EMBEDDED,
+        &options.layout.name,
+        options.layout.source.clone(),
         files,
-        today,
-    };
-    let warned = typst::compile::<PagedDocument>(&world);
-    let document = warned.output.map_err(|errors| LayoutError {
-        diagnostics: diagnostics(
-            &world,
-            &options.layout.name,
-            errors.iter().chain(&warned.warnings),
-        ),
-    })?;
+        options.date,
+    );
+    let (document, warnings) = world.compile()?;
     let mut standards = vec![PdfStandard::Ua_1];
     if options.archival {
         standards.push(PdfStandard::A_3b);
     }
-    let pdf_options = PdfOptions {
-        ident: Smart::Custom(format!(
-            "boardpack/{}/{}",
-            records.report.period_end,
-            if options.draft { "draft" } else { "final" }
-        )),
-        creator: Smart::Custom(Some(format!("boardpack {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(
-            Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
-                .expect("valid date"),
-        )),
-        page_ranges: None,
-        standards: PdfStandards::new(&standards).map_err(|e| LayoutError {
-            diagnostics: vec![format!("PDF standards: {}", e.message())],
-        })?,
-        tagged: true,
-        pretty: false,
-    };
+    let ident = format!(
+        "boardpack/{}/{}",
+        records.report.period_end,
+        if options.draft { "draft" } else { "final" }
+    );
     Ok(Compiled {
+        options: pdf_options(ident, options.date, &standards)?,
         world,
         document,
-        layout_name: options.layout.name.clone(),
-        options: pdf_options,
+        warnings,
     })
 }
 
 impl Compiled {
     /// Exports the PDF: tagged, PDF/UA-1 (and PDF/A-3b for final packs).
     pub fn pdf(&self) -> Result<Vec<u8>, LayoutError> {
-        typst_pdf::pdf(&self.document, &self.options).map_err(|errors| LayoutError {
-            diagnostics: diagnostics(&self.world, &self.layout_name, errors.iter()),
-        })
+        self.world.export(&self.document, &self.options)
     }
 
     /// Number of pages.
     pub fn pages(&self) -> usize {
         self.document.pages().len()
     }
+
+    /// Typst's warnings on a layout that compiled, as
+    /// `FILE:LINE:COL: warning: message` with the source line.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
 }
 
 /// Compiles a Typst project on disk the way the Typst engine alone does
 /// (`typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts
 /// DIR/main.typ`): every file under `dir` is in the world, the fonts come
-/// from `dir/fonts`, nothing else. Returns the PDF (untagged options aside,
-/// as `render` exports drafts).
+/// from `dir/fonts`, nothing else. Returns the PDF, exported as drafts are.
 pub fn render_project(dir: &std::path::Path, date: NaiveDate) -> Result<Vec<u8>, LayoutError> {
-    let err = |e: String| LayoutError {
-        diagnostics: vec![e],
-    };
-    let mut files = BTreeMap::new();
-    let mut fonts = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| err(format!("{}: {e}", d.display())))?;
-        for entry in entries {
-            let path = entry.map_err(|e| err(e.to_string()))?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let bytes =
-                std::fs::read(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
-            let rel = path
-                .strip_prefix(dir)
-                .expect("under dir")
-                .to_string_lossy()
-                .replace('\\', "/");
-            if rel.starts_with("fonts/") && rel.ends_with(".ttf") {
-                fonts.extend(Font::iter(Bytes::new(bytes.clone())));
-            }
-            files.insert(format!("/{rel}"), Bytes::new(bytes));
-        }
-    }
-    let main_source = files
-        .get("/main.typ")
-        .map(|b| String::from_utf8_lossy(b.as_slice()).into_owned())
-        .ok_or_else(|| err(format!("{} has no main.typ", dir.display())))?;
+    let (files, fonts) = read_project(dir)?;
+    let source = project_main(dir, &files)?;
     let fonts = FontSet::new(fonts);
-    let main = file_id("/main.typ");
-    let today =
-        Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8).expect("valid date");
-    let world = PackWorld {
-        fonts: &fonts,
-        library: LazyHash::new(Library::builder().build()),
-        main,
-        source: Source::new(main, main_source),
-        files,
-        today,
-    };
-    let warned = typst::compile::<PagedDocument>(&world);
-    let document = warned.output.map_err(|errors| LayoutError {
-        diagnostics: diagnostics(&world, "main.typ", errors.iter()),
-    })?;
-    let options = PdfOptions {
-        ident: Smart::Custom("boardpack/project".into()),
-        timestamp: Some(Timestamp::new_utc(
-            Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
-                .expect("valid date"),
-        )),
-        standards: PdfStandards::new(&[PdfStandard::Ua_1])
-            .map_err(|e| err(e.message().to_string()))?,
-        ..PdfOptions::default()
-    };
-    typst_pdf::pdf(&document, &options).map_err(|errors| LayoutError {
-        diagnostics: diagnostics(&world, "main.typ", errors.iter()),
-    })
-}
-
-/// `FILE:LINE:COL: error: message`, then the source line and hints.
-fn diagnostics<'a>(
-    world: &PackWorld,
-    layout_name: &str,
-    diags: impl Iterator<Item = &'a SourceDiagnostic>,
-) -> Vec<String> {
-    diags
-        .map(|d| {
-            let severity = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let mut out = String::new();
-            let place = d.span.id().and_then(|id| {
-                let source = world.source(id).ok()?;
-                let range = world.range(d.span)?;
-                let (line, col) = source.lines().byte_to_line_column(range.start)?;
-                let name = if id == world.main {
-                    layout_name.to_string()
-                } else {
-                    id.vpath().get_without_slash().to_string()
-                };
-                let text = source.text().lines().nth(line).unwrap_or("").to_string();
-                Some((name, line + 1, col + 1, text))
-            });
-            match &place {
-                Some((name, line, col, text)) => {
-                    out.push_str(&format!("{name}:{line}:{col}: {severity}: {}", d.message));
-                    out.push_str(&format!("\n    {line} | {text}"));
-                }
-                None => out.push_str(&format!("{layout_name}: {severity}: {}", d.message)),
-            }
-            for hint in &d.hints {
-                out.push_str(&format!("\n  = hint: {}", hint.v));
-            }
-            out
-        })
-        .collect()
+    let world = PackWorld::new(&fonts, "main.typ", source, files, date);
+    let (document, _) = world.compile()?;
+    let options = pdf_options("boardpack/project".into(), date, &[PdfStandard::Ua_1])?;
+    world.export(&document, &options)
 }

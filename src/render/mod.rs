@@ -9,3 +9,4 @@ pub mod charts;
 pub mod document;
 pub mod fonts;
 pub mod theme;
+pub mod world;
