@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 
 use super::{explain, print_layout_warnings, print_log, print_warnings, read_workbook, BuildArgs};
 use crate::input::limits::InputLimits;
-use crate::pack::output::write_all_atomic;
+use crate::pack::output::{check_outputs, write_all_atomic};
 use crate::pipeline::{self, Built};
 use crate::render::document::{self, RenderOptions};
 use crate::support::sample::SAMPLE_PATH;
@@ -89,6 +89,11 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}.pdf", stem(workbook))));
+    let mut outputs = vec![output.as_path()];
+    outputs.extend(args.records.as_deref());
+    let mut inputs = vec![workbook];
+    inputs.extend(args.layout.as_deref());
+    check_outputs(&outputs, &inputs)?;
     let layout = super::layout(args.layout.as_deref())?;
     let built = build_one(
         workbook,
@@ -120,6 +125,7 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         bail!("--emit-typst takes one workbook");
     }
     let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out"));
+    check_batch_names(workbooks)?;
     let limits = args.limits.limits();
     let layout = super::layout(args.layout.as_deref())?;
     let next = Mutex::new(0usize);
@@ -183,6 +189,25 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         bail!("{failed} of {} workbooks were not built", workbooks.len());
     }
     eprintln!("built {} workbooks", workbooks.len());
+    Ok(())
+}
+
+/// Two workbooks whose names give the same PDF name (`a/w.xlsx`,
+/// `b/w.xlsx`) would overwrite each other: refused before anything is built.
+fn check_batch_names(workbooks: &[PathBuf]) -> anyhow::Result<()> {
+    let mut by_name: std::collections::BTreeMap<String, &PathBuf> = Default::default();
+    for w in workbooks {
+        let name = stem(w).to_lowercase();
+        if let Some(first) = by_name.insert(name, w) {
+            return Err(super::Usage(format!(
+                "{} and {} would both be written as {}.pdf; build them apart, or rename one",
+                first.display(),
+                w.display(),
+                stem(w)
+            ))
+            .into());
+        }
+    }
     Ok(())
 }
 

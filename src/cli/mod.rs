@@ -55,9 +55,24 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             report(&e);
-            ExitCode::from(1)
+            if is_usage(&e) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
+}
+
+/// A usage error found by boardpack rather than by clap: exit 2, as clap's.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
+/// Whether an error is the command line's fault (exit 2), not the input's.
+fn is_usage(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.is::<Usage>() || c.is::<crate::pack::output::OutputPathError>())
 }
 
 /// Prints an error and its chain of causes, once.

@@ -1,6 +1,8 @@
 //! Writing outputs safely: to a temporary file beside the target, synced,
 //! then renamed over it, so a reader never sees half a PDF and a failed run
-//! leaves an existing file untouched.
+//! leaves an existing file untouched. Before anything is built, the output
+//! paths are checked: never an input, never named twice, never a folder,
+//! device or symbolic link. Files get the mode the user's umask gives.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,73 @@ pub struct WriteError {
     pub path: PathBuf,
     #[source]
     pub source: std::io::Error,
+}
+
+/// An output path that must not be written: a usage error, found before
+/// anything is built.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputPathError {
+    #[error("{} is an input of this run: boardpack never writes over its input; name another output", .path.display())]
+    IsAnInput { path: PathBuf },
+    #[error("{} is named for two outputs; give each output its own name", .path.display())]
+    NamedTwice { path: PathBuf },
+    #[error("{} is {what}, not a file: name a file to write (boardpack replaces only regular files)", .path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+}
+
+/// Checks that each output may be written: not one of the `inputs` (the
+/// same file under any name), not named twice, and, where something exists
+/// already, a regular file (not a folder, a device or a symbolic link).
+pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<(), OutputPathError> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for &out in outputs {
+        let norm = normalise(out);
+        if seen.contains(&norm) {
+            return Err(OutputPathError::NamedTwice {
+                path: out.to_path_buf(),
+            });
+        }
+        seen.push(norm.clone());
+        for &input in inputs {
+            if normalise(input) == norm || same_file::is_same_file(input, out).unwrap_or(false) {
+                return Err(OutputPathError::IsAnInput {
+                    path: out.to_path_buf(),
+                });
+            }
+        }
+        if let Ok(meta) = std::fs::symlink_metadata(out) {
+            let kind = meta.file_type();
+            let what = if kind.is_symlink() {
+                Some("a symbolic link")
+            } else if kind.is_dir() {
+                Some("a folder")
+            } else if !kind.is_file() {
+                Some("a device or other special file")
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                return Err(OutputPathError::NotAFile {
+                    path: out.to_path_buf(),
+                    what,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A path made absolute, its folder resolved where it exists, so that two
+/// names of one file compare equal.
+fn normalise(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .map(|d| d.join(name))
+            .unwrap_or(abs.clone()),
+        _ => abs,
+    }
 }
 
 /// Writes several files as one: each is staged in a synced temporary file
@@ -46,11 +115,14 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, WriteErro
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(err)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".boardpack-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".boardpack-").suffix(".tmp");
+    // Read and write for everyone, less what the umask takes away (the mode
+    // is given to `open`, which applies the umask), as any program's new
+    // files are; not the 0600 of a private temporary file.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(&dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     Ok(tmp)
