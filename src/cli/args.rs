@@ -110,9 +110,9 @@ pub struct SignOffArgs {
     #[arg(long, value_name = "ROLE")]
     pub role: String,
 
-    /// The sign-off date, YYYY-MM-DD. Default: today (UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
+    /// The sign-off date, YYYY-MM-DD: not before the period's end, not after today. Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
 
     /// Why the pack is signed off again (required when the period already has a version).
     #[arg(long, value_name = "TEXT")]
@@ -128,13 +128,29 @@ pub struct SignOffArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ArchiveCommand {
-    /// List every archived version: period, version, signer, date, hash.
-    #[command(after_help = "Example:\n  boardpack archive list --archive archive")]
+    /// List every archived version: period, version, date, signer, reason, and which is current.
+    #[command(
+        after_help = "Examples:\n  boardpack archive list --archive archive\n  boardpack archive list --json"
+    )]
     List(ArchiveListArgs),
+    /// Check the whole archive: every version present, the chain of manifests unbroken, every PDF verified.
+    #[command(after_help = "Example:\n  boardpack archive verify --archive archive")]
+    Verify(ArchiveVerifyArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ArchiveListArgs {
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+
+    /// Print the list as JSON (one object per version), for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveVerifyArgs {
     /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
@@ -214,4 +230,15 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// A date as `YYYY-MM-DD`, in the years 1900 to 9999.
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))?;
+    if !(1900..=9999).contains(&d.year()) {
+        return Err(format!("{s:?} is outside the years 1900 to 9999"));
+    }
+    Ok(d)
 }

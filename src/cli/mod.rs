@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    ArchiveCommand, ArchiveListArgs, BuildArgs, CheckArgs, Cli, Command, CompletionsArgs, InitArgs,
-    LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
+    ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, BuildArgs, CheckArgs, Cli, Command,
+    CompletionsArgs, InitArgs, LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
 };
 
 use crate::input::problem::Problem;
@@ -35,6 +35,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&a),
         Command::SignOff(a) => sign_off::run(&a),
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
+        Command::Archive(ArchiveCommand::Verify(a)) => archive::verify(&a),
         Command::Verify(a) => verify::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Watch(a) => watch::run(&a),

@@ -1,20 +1,34 @@
 //! `boardpack sign-off`: build the final pack and archive it.
 
-use anyhow::{bail, Context};
-
-use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs};
+use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs, Usage};
 use crate::pack::archive::{self, Manifest};
 use crate::pack::signoff::{build_final_within, SignOff};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
-        bail!("--by and --role must name who signs off and their role");
+        return Err(Usage("--by and --role must name who signs off and their role".into()).into());
     }
-    let date = match &args.date {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .with_context(|| format!("--date {d:?} is not a date in the form YYYY-MM-DD"))?,
-        None => chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive(),
-    };
+    for (flag, value) in [
+        ("--by", Some(&args.by)),
+        ("--role", Some(&args.role)),
+        ("--reason", args.reason.as_ref()),
+    ] {
+        if let Some(c) = value.and_then(|v| v.chars().find(|c| c.is_control())) {
+            return Err(Usage(format!(
+                "{flag} holds a control character (U+{:04X}): the sign-off record takes one line of plain text",
+                c as u32
+            ))
+            .into());
+        }
+    }
+    let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
+    let date = args.date.unwrap_or(today);
+    if date > today {
+        return Err(Usage(format!(
+            "--date {date} is after today ({today}): a pack is signed off on the day of the decision or later"
+        ))
+        .into());
+    }
     let limits = args.limits.limits();
     let bytes = read_workbook(&args.workbook, &limits)?;
     let name = args
@@ -27,6 +41,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         build_final_within(&bytes, &sign_off, &limits).map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
+    let period_end = built.records.report.period_end.as_str();
+    if date.to_string().as_str() < period_end {
+        return Err(Usage(format!(
+            "--date {date} is before the period ends ({period_end}): a period is signed off after it has ended"
+        ))
+        .into());
+    }
     let period = built
         .records
         .report

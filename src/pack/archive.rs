@@ -38,6 +38,10 @@ pub struct Manifest {
     pub role: String,
     pub date: chrono::NaiveDate,
     pub reason: Option<String>,
+    /// sha256 of the previous version's `manifest.json` (absent for v1), so
+    /// that a deleted, replaced or reordered version breaks the chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_manifest_sha256: Option<String>,
 }
 
 impl Manifest {
@@ -60,6 +64,7 @@ impl Manifest {
             role: s.role.clone(),
             date: s.date,
             reason: s.reason.clone(),
+            previous_manifest_sha256: None,
         }
     }
 }
@@ -78,6 +83,12 @@ pub enum ArchiveError {
         period: String,
         latest: u32,
         next: u32,
+    },
+    #[error("{period} has a version v{latest}, the largest number a version can have: no later version can be archived; check the folder {}", .dir.display())]
+    VersionsExhausted {
+        period: String,
+        latest: u32,
+        dir: PathBuf,
     },
 }
 
@@ -100,7 +111,7 @@ pub fn dir(flag: Option<&Path>) -> PathBuf {
 }
 
 /// The version numbers present for a period.
-fn versions(period_dir: &Path) -> Result<Vec<u32>, ArchiveError> {
+pub(crate) fn versions(period_dir: &Path) -> Result<Vec<u32>, ArchiveError> {
     let mut out = Vec::new();
     let entries = match std::fs::read_dir(period_dir) {
         Ok(e) => e,
@@ -110,12 +121,22 @@ fn versions(period_dir: &Path) -> Result<Vec<u32>, ArchiveError> {
     for entry in entries {
         let entry = entry.map_err(io(period_dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(n) = name.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) {
+        if let Some(n) = version_number(&name) {
             out.push(n);
         }
     }
     out.sort_unstable();
     Ok(out)
+}
+
+/// `v7` → 7: a version folder's name, `v` and a number from 1 without
+/// leading zeros; anything else is not a version.
+fn version_number(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn sync_dir(path: &Path) -> Result<(), ArchiveError> {
@@ -138,7 +159,13 @@ pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathB
     std::fs::create_dir_all(&period_dir).map_err(io(&period_dir))?;
     loop {
         let latest = versions(&period_dir)?.last().copied().unwrap_or(0);
-        let next = latest + 1;
+        let Some(next) = latest.checked_add(1) else {
+            return Err(ArchiveError::VersionsExhausted {
+                period: manifest.period.clone(),
+                latest,
+                dir: period_dir,
+            });
+        };
         if latest > 0 && manifest.reason.is_none() {
             return Err(ArchiveError::ReasonNeeded {
                 period: manifest.period.clone(),
@@ -147,10 +174,19 @@ pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathB
             });
         }
         manifest.version = next;
-        let tmp = tempfile::Builder::new()
-            .prefix(".signing-")
-            .tempdir_in(&period_dir)
-            .map_err(io(&period_dir))?;
+        manifest.previous_manifest_sha256 = match latest {
+            0 => None,
+            n => {
+                let previous = period_dir.join(format!("v{n}")).join("manifest.json");
+                Some(sha256(&std::fs::read(&previous).map_err(io(&previous))?))
+            }
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".signing-");
+        // The version folder gets the umask's mode, not a private 0700.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+        let tmp = builder.tempdir_in(&period_dir).map_err(io(&period_dir))?;
         write_synced(&tmp.path().join(&manifest.pdf), pdf)?;
         let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
         write_synced(&tmp.path().join("manifest.json"), &json)?;
@@ -180,22 +216,27 @@ pub struct Entry {
     pub manifest: Manifest,
 }
 
-/// Every archived version, by period then version. Folders without a
-/// readable manifest are skipped.
-pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
-    let mut out = Vec::new();
-    let periods = match std::fs::read_dir(archive) {
+/// The period folders of an archive, in order.
+pub(crate) fn periods(archive: &Path) -> Result<Vec<PathBuf>, ArchiveError> {
+    let entries = match std::fs::read_dir(archive) {
         Ok(p) => p,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io(archive)(e)),
     };
-    let mut period_dirs: Vec<PathBuf> = periods
+    let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    period_dirs.sort();
-    for pd in period_dirs {
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// Every archived version, by period then version. Folders without a
+/// readable manifest are skipped.
+pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
+    let mut out = Vec::new();
+    for pd in periods(archive)? {
         for v in versions(&pd)? {
             let dir = pd.join(format!("v{v}"));
             let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else {

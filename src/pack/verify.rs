@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::pack::archive::Manifest;
-use crate::pack::signoff::{build_final, sha256, tool_version, SignOff, SIGN_OFF_ATTACHMENT};
+use crate::pack::archive::{periods, versions, ArchiveError, Manifest};
+use crate::pack::signoff::{
+    build_final, sha256, tool_version, SignOff, RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT,
+};
 
 /// The outcome of a verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +105,9 @@ pub fn verify(pdf: &[u8], manifest: Option<&Manifest>) -> Verdict {
     };
     match signed_inputs(&files) {
         Ok((sign_off, workbook)) => {
+            if let Some(m) = manifest {
+                findings.extend(manifest_mismatches(m, &sign_off, &files));
+            }
             findings.extend(check_inputs(pdf, &sign_off, workbook, manifest));
         }
         Err(finding) => findings.push(finding),
@@ -133,6 +138,51 @@ fn signed_inputs(files: &[(String, Vec<u8>)]) -> Result<(SignOff, &[u8]), String
             sign_off.workbook
         )),
     }
+}
+
+/// Every field of the manifest that the PDF's own sign-off record (and its
+/// records) say otherwise: a manifest edited after archiving.
+fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -> Vec<String> {
+    let period = files
+        .iter()
+        .find(|(n, _)| n == RECORDS_ATTACHMENT)
+        .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(b).ok())
+        .and_then(|r| {
+            r["report"]["period_end"]
+                .as_str()
+                .map(|p| p.chars().take(7).collect::<String>())
+        });
+    let (manifest_date, pack_date) = (m.date.to_string(), s.date.to_string());
+    let pairs: [(&str, Option<&str>, Option<&str>); 8] = [
+        ("signed_off_by", Some(&m.signed_off_by), Some(&s.by)),
+        ("role", Some(&m.role), Some(&s.role)),
+        ("date", Some(&manifest_date), Some(&pack_date)),
+        ("reason", m.reason.as_deref(), s.reason.as_deref()),
+        ("workbook", Some(&m.workbook), Some(&s.workbook)),
+        ("tool", Some(&m.tool), Some(&s.tool)),
+        (
+            "layout_sha256",
+            Some(&m.layout_sha256),
+            Some(&s.layout_sha256),
+        ),
+        ("period", Some(&m.period), period.as_deref()),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, manifest, pack)| manifest != pack)
+        .map(|(name, manifest, pack)| {
+            format!(
+                "the manifest was changed: its {name} is {}, the pack's sign-off record says {}",
+                shown(*manifest),
+                shown(*pack)
+            )
+        })
+        .collect()
+}
+
+fn shown(v: Option<&str>) -> String {
+    v.map(|v| format!("{v:?}"))
+        .unwrap_or_else(|| "nothing".into())
 }
 
 /// Checks the carried workbook against the manifest, and the PDF against
@@ -198,6 +248,73 @@ pub fn manifest_beside(pdf_path: &Path) -> Result<Option<Manifest>, ManifestErro
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ManifestError::Unreadable { path, source }),
     }
+}
+
+/// Checks a whole archive: in each period the versions run v1, v2, … with
+/// none missing; each has a readable manifest whose period and version are
+/// its folder's; each manifest holds the hash of the one before it (so a
+/// deleted, replaced or reordered version is found); and each PDF
+/// verifies against its manifest. Returns the findings, one per line, each
+/// naming its version; none means the archive is whole.
+pub fn verify_archive(archive: &Path) -> Result<Vec<String>, ArchiveError> {
+    let mut findings = Vec::new();
+    for period_dir in periods(archive)? {
+        let period = period_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut previous: Option<Vec<u8>> = None;
+        for (i, v) in versions(&period_dir)?.into_iter().enumerate() {
+            let expected = i as u32 + 1;
+            if v != expected {
+                findings.push(format!(
+                    "{period}: v{expected} is missing (the next folder is v{v}): a version was deleted or renamed"
+                ));
+            }
+            let dir = period_dir.join(format!("v{v}"));
+            findings.extend(
+                check_version(&dir, &period, v, previous.as_deref())
+                    .into_iter()
+                    .map(|f| format!("{period} v{v}: {f}")),
+            );
+            previous = std::fs::read(dir.join("manifest.json")).ok();
+        }
+    }
+    Ok(findings)
+}
+
+/// One version folder: its manifest, its place in the chain, its PDF.
+fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> Vec<String> {
+    let bytes = match std::fs::read(dir.join("manifest.json")) {
+        Ok(b) => b,
+        Err(_) => return vec!["no manifest.json: the version cannot be verified".into()],
+    };
+    let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
+        return vec!["manifest.json is not a boardpack manifest".into()];
+    };
+    let mut findings = Vec::new();
+    if m.period != period || m.version != v {
+        findings.push(format!(
+            "the manifest says {} v{}: it was moved or changed",
+            m.period, m.version
+        ));
+    }
+    let chained = previous.map(sha256);
+    if m.previous_manifest_sha256 != chained {
+        findings.push(match chained {
+            None => "the manifest names a previous version, but this is the first: versions were removed or reordered".into(),
+            Some(_) => "the manifest does not hold the hash of the previous version's manifest: a version before it was replaced, removed or reordered".into(),
+        });
+    }
+    match std::fs::read(dir.join(&m.pdf)) {
+        Ok(pdf) => {
+            if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
+                findings.extend(f);
+            }
+        }
+        Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
+    }
+    findings
 }
 
 fn short(hash: &str) -> &str {

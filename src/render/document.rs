@@ -259,7 +259,7 @@ pub fn compile(
         options.layout.source.clone(),
         files,
         options.date,
-    );
+    )?;
     let (document, warnings) = world.compile()?;
     let mut standards = vec![PdfStandard::Ua_1];
     if options.archival {
@@ -304,7 +304,7 @@ pub fn render_project(dir: &std::path::Path, date: NaiveDate) -> Result<Vec<u8>,
     let (files, fonts) = read_project(dir)?;
     let source = project_main(dir, &files)?;
     let fonts = FontSet::new(fonts);
-    let world = PackWorld::new(&fonts, "main.typ", source, files, date);
+    let world = PackWorld::new(&fonts, "main.typ", source, files, date)?;
     let (document, _) = world.compile()?;
     let options = pdf_options("boardpack/project".into(), date, &[PdfStandard::Ua_1])?;
     world.export(&document, &options)

@@ -84,34 +84,39 @@ fn file_id(path: &str) -> FileId {
     .intern()
 }
 
-/// A date as Typst's, at midnight.
-fn datetime(date: NaiveDate) -> Datetime {
+/// A date as Typst's, at midnight; Typst (and PDF) dates run from year 1
+/// to 9999, so a later one is an error, not a panic.
+fn datetime(date: NaiveDate) -> Result<Datetime, LayoutError> {
     Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
-        .expect("a NaiveDate is a valid date")
+        .filter(|_| (1..=9999).contains(&date.year()))
+        .ok_or_else(|| {
+            LayoutError::one(format!(
+                "the document date {date} is outside the years 1 to 9999 that a PDF can carry"
+            ))
+        })
 }
 
 impl<'f> PackWorld<'f> {
     /// A world whose main file is `/main.typ` with `source`, shown in
     /// diagnostics as `main_name`, with `files` beside it and the clock at
-    /// `date`.
+    /// `date` (an error past the year 9999).
     pub(crate) fn new(
         fonts: &'f FontSet,
         main_name: &str,
         source: String,
         files: BTreeMap<String, Bytes>,
         date: NaiveDate,
-    ) -> PackWorld<'f> {
+    ) -> Result<PackWorld<'f>, LayoutError> {
         let main = file_id("/main.typ");
-        PackWorld {
+        Ok(PackWorld {
             fonts,
             library: LazyHash::new(Library::builder().build()),
             main,
             source: Source::new(main, source),
             files,
-            today: Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
-                .expect("a NaiveDate is a valid date"),
+            today: datetime(date)?,
             main_name: main_name.to_string(),
-        }
+        })
     }
 
     /// Lays the document out. Returns it with Typst's warnings, as
@@ -221,7 +226,7 @@ pub(crate) fn pdf_options(
     Ok(PdfOptions {
         ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("boardpack {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(datetime(date))),
+        timestamp: Some(Timestamp::new_utc(datetime(date)?)),
         page_ranges: None,
         standards: PdfStandards::new(standards)
             .map_err(|e| LayoutError::one(format!("PDF standards: {}", e.message())))?,
