@@ -96,7 +96,8 @@ fn an_edited_signer_in_the_manifest_no_longer_verifies() {
 #[test]
 fn every_manifest_field_is_checked_against_the_pack() {
     let (dir, versions) = archive_of(1);
-    let edits: Vec<(&str, Box<dyn Fn(&mut Manifest)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Manifest)>;
+    let edits: Vec<(&str, Edit)> = vec![
         ("role", Box::new(|m| m.role = "Chair".into())),
         (
             "date",
@@ -282,9 +283,9 @@ fn verify_of_a_pack_dated_past_9999_is_an_error_not_a_panic() {
         "w.xlsx",
     );
     s.date = chrono::NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
-    let e = build_final(&common::sample_bytes(), &s)
-        .err()
-        .expect("refused");
+    let Err(e) = build_final(&common::sample_bytes(), &s) else {
+        panic!("a date past 9999 was accepted")
+    };
     assert!(e.to_string().contains("outside the years 1 to 9999"), "{e}");
 }
 
