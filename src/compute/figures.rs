@@ -153,3 +153,20 @@ pub(super) fn figure(
         }
     }
 }
+
+/// A cell given in `Values` for a column that is no window (`% Var.`, a
+/// projection): logged, with the entry's note.
+pub(super) fn given_cell(
+    diag: &mut Diagnostics,
+    ind: &Indicator,
+    column: Column,
+    entry: &ValueEntry,
+    cell: Option<Cell>,
+) -> Option<Cell> {
+    let text = cell.as_ref().map(|c| c.text.as_str()).unwrap_or_default();
+    diag.log(wording::given_log(&ind.code, column, text, &entry.location));
+    cell.map(|cell| Cell {
+        note: entry.note.clone(),
+        ..cell
+    })
+}

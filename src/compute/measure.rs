@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
-use crate::compute::figures::{figure, na_cell, Fig};
+use crate::compute::figures::{figure, given_cell, na_cell, Fig};
 use crate::compute::projections::projection_cell;
 use crate::compute::records::{Cell, Class};
 use crate::compute::wording::{self, var_text};
@@ -148,17 +148,7 @@ fn var_cell(
             }),
             Given::Text(_) => None,
         };
-        let text = cell.as_ref().map(|c| c.text.as_str()).unwrap_or("");
-        diag.log(wording::given_log(
-            &ind.code,
-            Column::Var,
-            text,
-            &v.location,
-        ));
-        return cell.map(|cell| Cell {
-            note: v.note.clone(),
-            ..cell
-        });
+        return given_cell(diag, ind, Column::Var, v, cell);
     }
     if ind.kind != Kind::Count {
         return None;

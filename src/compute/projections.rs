@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
-use crate::compute::figures::Fig;
+use crate::compute::figures::{given_cell, Fig};
 use crate::compute::records::{Cell, ProjectionRecord};
 use crate::compute::wording::{self, count_text, percent_text};
 use crate::input::{code_key, Column, Indicator, Kind};
@@ -82,17 +82,7 @@ pub(super) fn projection_cell(
 ) -> Option<Cell> {
     if let Some(v) = inputs.given(ind, Column::Projection) {
         let cell = Fig::given(v, ind.kind).cell();
-        let text = cell.as_ref().map(|c| c.text.as_str()).unwrap_or_default();
-        diag.log(wording::given_log(
-            &ind.code,
-            Column::Projection,
-            text,
-            &v.location,
-        ));
-        return cell.map(|cell| Cell {
-            note: v.note.clone(),
-            ..cell
-        });
+        return given_cell(diag, ind, Column::Projection, v, cell);
     }
     let (p, _, _) = projection(inputs, memo, diag, ind)?;
     let text = match ind.kind {
