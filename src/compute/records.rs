@@ -94,7 +94,8 @@ pub struct Cell {
     pub icon: Option<String>,
 }
 
-/// Significance class of a figure, or the SPC reading of an `spc` row.
+/// Significance class of a figure, or the SPC reading of an `spc` row. Its
+/// words ([`Class::words`]) are in `wording.rs`.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
@@ -103,19 +104,6 @@ pub enum Class {
     Deterioration,
     CommonCause,
     Concern,
-}
-
-impl Class {
-    /// Words for the class, as the KEY and alt texts say it.
-    pub fn words(self) -> &'static str {
-        match self {
-            Class::Improvement => "statistically significant improvement",
-            Class::NoChange => "no statistically significant change",
-            Class::Deterioration => "statistically significant deterioration",
-            Class::CommonCause => "common cause variation",
-            Class::Concern => "special cause concern",
-        }
-    }
 }
 
 /// A panel's column heading.

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+/// Months in a baseline year: the points the SPC limits are computed from.
+pub const BASELINE_MONTHS: usize = 12;
+
 /// One calendar month. Ordered chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {

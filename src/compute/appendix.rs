@@ -1,0 +1,108 @@
+//! The SPC chart appendix: one XmR chart record per printed count row with a
+//! monthly series, with its projection where the table prints one.
+//!
+//! Enters: the printed rows and the [`Inputs`]. Leaves: the
+//! [`SpcChartRecord`]s, in row order; a row without a chart is logged.
+
+use crate::compute::context::{Diagnostics, Inputs, Memo};
+use crate::compute::projections::{projection, projection_record};
+use crate::compute::records::{ProjectionRecord, Row, SpcChartRecord, SpcPoint};
+use crate::compute::spc_cells::{reading_class, xmr};
+use crate::compute::wording::{self, reading_text, slug, SpcAltFacts};
+use crate::input::{code_key, Column, Indicator, Kind};
+use crate::methods::period::Month;
+use crate::methods::spc::Analysis;
+
+/// One XmR chart per count indicator with a monthly series.
+pub(super) fn appendix(
+    inputs: &Inputs,
+    memo: &mut Memo,
+    diag: &mut Diagnostics,
+    rows: &[Row],
+) -> Vec<SpcChartRecord> {
+    let mut out = Vec::new();
+    for row in rows.iter().filter(|r| r.kind == Kind::Count) {
+        let Some(ind) = inputs.indicator(&code_key(&row.code)) else {
+            continue;
+        };
+        if inputs.series(ind).is_none() {
+            continue;
+        }
+        let (series, analysis) = match xmr(inputs, memo, ind) {
+            Ok(x) => x,
+            Err(why) => {
+                diag.log(wording::no_spc_chart(&ind.code, &why));
+                continue;
+            }
+        };
+        let projection = chart_projection(inputs, memo, diag, row, ind);
+        out.push(chart_record(
+            inputs, row, ind, &series, &analysis, projection,
+        ));
+    }
+    out
+}
+
+/// The projection drawn on a row's chart: only where the table prints a
+/// computed one (not one given in `Values`).
+fn chart_projection(
+    inputs: &Inputs,
+    memo: &mut Memo,
+    diag: &mut Diagnostics,
+    row: &Row,
+    ind: &Indicator,
+) -> Option<ProjectionRecord> {
+    if !row.cells.contains_key(&Column::Projection)
+        || inputs.given(ind, Column::Projection).is_some()
+    {
+        return None;
+    }
+    projection(inputs, memo, diag, ind).map(|p| projection_record(inputs, p))
+}
+
+fn chart_record(
+    inputs: &Inputs,
+    row: &Row,
+    ind: &Indicator,
+    series: &[(Month, f64)],
+    analysis: &Analysis,
+    projection: Option<ProjectionRecord>,
+) -> SpcChartRecord {
+    let reading = reading_class(analysis.last());
+    let points: Vec<SpcPoint> = series
+        .iter()
+        .zip(&analysis.readings)
+        .map(|((mo, v), r)| SpcPoint {
+            month: mo.to_string(),
+            value: *v,
+            signal: reading_class(*r),
+        })
+        .collect();
+    let month = inputs.windows.month;
+    let alt = wording::spc_alt(&SpcAltFacts {
+        row,
+        series,
+        analysis,
+        reading,
+        projection: projection.as_ref(),
+        baseline: inputs.w.report.baseline,
+        month,
+    });
+    SpcChartRecord {
+        indicator: ind.code.clone(),
+        priority: row.priority.clone(),
+        title: wording::spc_title(row),
+        chart: format!("/charts/spc-{}.svg", slug(&ind.code)),
+        points,
+        mean: analysis.limits.mean,
+        lower_limit: analysis.limits.lower,
+        upper_limit: analysis.limits.upper,
+        baseline_label: inputs.windows.baseline.label(),
+        reading,
+        reading_text: reading_text(reading).to_string(),
+        icon: crate::render::charts::icon_path(reading),
+        caption: wording::spc_caption(month, reading, projection.as_ref()),
+        projection,
+        alt,
+    }
+}

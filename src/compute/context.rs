@@ -1,0 +1,113 @@
+//! What the compute steps share, split by how they use it: [`Inputs`] (read
+//! only: the workbook, its windows, series and indexes), [`Memo`] (each
+//! source's XmR analysis and projection, computed once) and [`Diagnostics`]
+//! (the warnings and the build log, written as the steps go).
+//!
+//! Enters: the [`Workbook`]. Leaves: the three, for the other compute files.
+
+use std::collections::BTreeMap;
+
+use crate::compute::projections::Projected;
+use crate::compute::spc_cells::Xmr;
+use crate::compute::windows::Windows;
+use crate::input::problem::{Location, Problem};
+use crate::input::{code_key, Column, Indicator, Kind, ValueEntry, Workbook};
+use crate::methods::period::Month;
+
+/// One indicator's monthly values: month → (value, base).
+pub(super) type Series = BTreeMap<Month, (f64, Option<f64>)>;
+
+/// The workbook with its windows, series and indexes: read only.
+pub(super) struct Inputs<'w> {
+    pub w: &'w Workbook,
+    pub windows: Windows,
+    /// Series by indicator code key.
+    series: BTreeMap<String, Series>,
+    /// Indicators by code key.
+    indicators: BTreeMap<String, &'w Indicator>,
+    /// `Values` entries by (indicator key, column).
+    values: BTreeMap<(String, Column), &'w ValueEntry>,
+}
+
+impl<'w> Inputs<'w> {
+    pub fn new(w: &'w Workbook) -> Self {
+        let mut series: BTreeMap<String, Series> = BTreeMap::new();
+        for m in &w.monthly {
+            series
+                .entry(m.indicator.clone())
+                .or_default()
+                .insert(m.month, (m.value, m.base));
+        }
+        Inputs {
+            w,
+            windows: Windows::new(w.report.month(), w.report.baseline, w.report.projection),
+            series,
+            indicators: w
+                .indicators
+                .iter()
+                .map(|i| (code_key(&i.code), i))
+                .collect(),
+            values: w
+                .values
+                .iter()
+                .map(|v| ((v.indicator.clone(), v.column), v))
+                .collect(),
+        }
+    }
+
+    /// The `Values` entry of an indicator's column, if any.
+    pub fn given(&self, ind: &Indicator, column: Column) -> Option<&'w ValueEntry> {
+        self.values.get(&(code_key(&ind.code), column)).copied()
+    }
+
+    /// An indicator by its code key.
+    pub fn indicator(&self, key: &str) -> Option<&'w Indicator> {
+        self.indicators.get(key).copied()
+    }
+
+    /// An indicator's monthly series, if sheet `Monthly` has one.
+    pub fn series(&self, ind: &Indicator) -> Option<&Series> {
+        self.series.get(&code_key(&ind.code))
+    }
+
+    /// The monthly values of an indicator as rates or counts.
+    pub fn monthly_values(&self, ind: &Indicator) -> Vec<(Month, f64)> {
+        let Some(series) = self.series(ind) else {
+            return Vec::new();
+        };
+        series
+            .iter()
+            .filter_map(|(m, (v, b))| match ind.kind {
+                Kind::Proportion => b.filter(|b| *b > 0.0).map(|b| (*m, v / b)),
+                _ => Some((*m, *v)),
+            })
+            .collect()
+    }
+}
+
+/// Each source's XmR analysis and projection, by code key, computed once.
+#[derive(Default)]
+pub(super) struct Memo {
+    pub xmr: BTreeMap<String, Xmr>,
+    pub projection: BTreeMap<String, Option<Projected>>,
+}
+
+/// What the computation noticed on the way.
+#[derive(Default)]
+pub(super) struct Diagnostics {
+    /// Figures left empty, rows unused: for the analyst, on stderr.
+    pub warnings: Vec<Problem>,
+    /// Which `Values` replaced which figures, which tests could not run.
+    pub log: Vec<String>,
+}
+
+impl Diagnostics {
+    pub fn warn(&mut self, location: &Location, message: String) {
+        self.warnings
+            .push(Problem::warning(location.clone(), message));
+    }
+
+    pub fn log(&mut self, line: String) {
+        self.log.push(line);
+    }
+}

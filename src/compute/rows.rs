@@ -1,0 +1,73 @@
+//! One printed indicator row: its cells by the indicator's kind (figures,
+//! a position, an SPC reading or an assessment).
+//!
+//! Enters: an indicator and its panel's columns. Leaves: the [`Row`] record;
+//! a `Values` entry no printed cell uses is warned.
+
+use crate::compute::context::{Diagnostics, Inputs, Memo};
+use crate::compute::measure::measure_cells;
+use crate::compute::ranks::rank_cell;
+use crate::compute::records::{Cell, Row};
+use crate::compute::spc_cells::spc_cell;
+use crate::compute::wording::{self, count_text, NA};
+use crate::input::{code_key, Column, Given, Indicator, Kind};
+
+/// The row of an indicator under a panel of `columns`.
+pub(super) fn row(
+    inputs: &Inputs,
+    memo: &mut Memo,
+    diag: &mut Diagnostics,
+    ind: &Indicator,
+    columns: &[Column],
+) -> Row {
+    let (column, cell) = match ind.kind {
+        Kind::Count | Kind::Proportion => {
+            let cells = measure_cells(inputs, memo, diag, ind, columns);
+            return record(ind, cells.into_iter());
+        }
+        Kind::Rank => (Column::Latest, rank_cell(inputs, diag, ind)),
+        Kind::Spc => (Column::Latest, spc_cell(inputs, memo, diag, ind)),
+        Kind::Assessment => (Column::Assessment, assessment_cell(inputs, ind)),
+    };
+    record(ind, cell.map(|c| (column, c)).into_iter())
+}
+
+fn record(ind: &Indicator, cells: impl Iterator<Item = (Column, Cell)>) -> Row {
+    Row {
+        code: ind.code.clone(),
+        priority: ind.priority.clone(),
+        label: ind.label.clone(),
+        kind: ind.kind,
+        polarity: ind.polarity,
+        footnote: ind.footnote.clone(),
+        note: ind.note.clone(),
+        cells: cells.collect(),
+    }
+}
+
+/// An assessment, as given in `Values`.
+fn assessment_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
+    let v = inputs.given(ind, Column::Assessment)?;
+    let text = match &v.value {
+        Given::Text(t) => t.clone(),
+        Given::NotAvailable => NA.into(),
+        Given::Number(x) | Given::Percent(x) => count_text(*x),
+    };
+    Some(Cell {
+        text,
+        note: v.note.clone(),
+        ..Cell::default()
+    })
+}
+
+/// Warns of each `Values` entry for a printed row whose panel has no such column.
+pub(super) fn warn_unused_values(inputs: &Inputs, diag: &mut Diagnostics, rows: &[Row]) {
+    for v in &inputs.w.values {
+        let mut rows_of = rows.iter().filter(|r| code_key(&r.code) == v.indicator);
+        let row_printed = rows_of.clone().next().is_some();
+        let printed = rows_of.any(|r| r.cells.contains_key(&v.column));
+        if row_printed && !printed {
+            diag.warn(&v.location, wording::unused_value(&v.indicator, v.column));
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! Every word and number format the compute stage prints, in one place.
+//!
+//! Enters: numbers, months, classes and codes from the other compute files.
+//! Leaves: the exact strings of the records (cell texts, column labels, the
+//! KEY, captions, alt texts, the appendix intro) and of the warnings and the
+//! build log. Changing a word here changes it everywhere it is printed.
+
+use std::fmt;
+
+use crate::compute::measure::NoTest;
+use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar};
+use crate::compute::spc_cells::NoReading;
+use crate::compute::windows::{Windows, LATEST_MONTHS};
+use crate::input::problem::Location;
+use crate::input::{Column, Layout, Report};
+use crate::methods::period::{ordinal, FinancialYear, Month, Window, BASELINE_MONTHS};
+use crate::methods::projection::MIN_MONTHS;
+use crate::methods::spc::{self, Analysis, Reading};
+
+/// What a figure given as `NA` prints.
+pub(super) const NA: &str = "NA";
+
+/// The heading above the panels.
+pub(super) const HEADING: &str = "Strategic Priorities";
+
+/// The savings chart's unit.
+pub(super) const SAVINGS_UNIT: &str = "£ millions";
+
+/// The heading of the closing note box.
+pub(super) const NOTE_HEADING: &str = "Note:";
+
+// ---- Numbers -------------------------------------------------------------
+
+/// Prints a count: whole numbers without separators (`58805`).
+pub fn count_text(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Prints a proportion with one decimal (`84.5%`).
+pub fn percent_text(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// Prints a change as a whole percent with its sign (`-59%`, `+2%`, `0%`).
+pub fn var_text(change: f64) -> String {
+    let r = (change * 100.0).round();
+    if r == 0.0 {
+        "0%".to_string()
+    } else if r > 0.0 {
+        format!("+{r}%")
+    } else {
+        format!("{r}%")
+    }
+}
+
+/// Prints a savings amount (`£20.3m`).
+pub fn money_text(millions: f64) -> String {
+    format!("£{millions:.1}m")
+}
+
+/// Thousands-separated whole number, for alt texts (`59,653`).
+pub(super) fn grouped(v: f64) -> String {
+    let s = format!("{}", v.round().abs() as u64);
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A Position v MSG: `3rd`, or `=3rd` when shared.
+pub(super) fn position_text(position: u64, shared: bool) -> String {
+    if shared {
+        format!("={}", ordinal(position))
+    } else {
+        ordinal(position)
+    }
+}
+
+/// A file-name-safe form of a code.
+pub fn slug(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+// ---- Months --------------------------------------------------------------
+
+/// `Jan 2015, Feb 2015` or `Apr 2012 to Mar 2013 (12 months)`.
+pub(super) fn months_phrase(months: &[Month]) -> String {
+    let consecutive = months.windows(2).all(|w| w[0].months_until(w[1]) == 1);
+    if months.len() > 2 && consecutive {
+        format!(
+            "{} to {} ({} months)",
+            months[0].short_label(),
+            months[months.len() - 1].short_label(),
+            months.len()
+        )
+    } else {
+        months
+            .iter()
+            .map(|m| m.short_label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `Period ended December 2015`.
+pub(super) fn period_label(month: Month) -> String {
+    format!("Period ended {}", month.long_label())
+}
+
+// ---- Classes -------------------------------------------------------------
+
+impl Class {
+    /// Words for the class, as the KEY and alt texts say it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Class::Improvement => "statistically significant improvement",
+            Class::NoChange => "no statistically significant change",
+            Class::Deterioration => "statistically significant deterioration",
+            Class::CommonCause => "common cause variation",
+            Class::Concern => "special cause concern",
+        }
+    }
+}
+
+/// `Common cause`, `Special cause improvement`, `Special cause concern`.
+pub fn reading_text(class: Class) -> &'static str {
+    match class {
+        Class::Improvement => "Special cause improvement",
+        Class::Concern => "Special cause concern",
+        _ => "Common cause",
+    }
+}
+
+/// The KEY: one line per significance class, against the baseline year.
+pub(super) fn key(baseline: &str) -> Vec<KeyEntry> {
+    let entry = |class, label: String| KeyEntry { class, label };
+    vec![
+        entry(
+            Class::Improvement,
+            format!("Statistically Significant Improvements as compared to end of {baseline}"),
+        ),
+        entry(
+            Class::NoChange,
+            format!("No Statistically Significant change as compared to end of {baseline} *"),
+        ),
+        entry(
+            Class::Deterioration,
+            format!("Statistically Significant deterioration as compared to end of {baseline}"),
+        ),
+    ]
+}
+
+// ---- Headings ------------------------------------------------------------
+
+/// Column heading text.
+pub(super) fn column_label(column: Column, columns: &[Column], report: &Report) -> String {
+    match column {
+        Column::Baseline => format!("Baseline {}", report.baseline),
+        Column::Latest => format!("Latest {LATEST_MONTHS} months"),
+        Column::Var if columns.contains(&Column::Baseline) => "% Var.".into(),
+        Column::Var => "% Var".into(),
+        Column::Ytd => "YTD".into(),
+        Column::Lytd => "L.YTD".into(),
+        Column::Projection => match report.projection {
+            Some(p) => format!("Projection {p}"),
+            None => "Projection".into(),
+        },
+        Column::Assessment => "Assessment".into(),
+    }
+}
+
+/// A comment box's heading: the section as typed, with one colon.
+pub(super) fn comment_heading(section: &str) -> String {
+    format!("{}:", section.trim().trim_end_matches(':').trim_end())
+}
+
+/// `SP3 Number of offences.`: an appendix chart's title.
+pub(super) fn spc_title(row: &Row) -> String {
+    format!("SP{} {}", row.priority, row.label)
+}
+
+// ---- Alt texts and captions ----------------------------------------------
+
+/// A coloured figure for a screen reader: `271, statistically significant improvement`.
+pub(super) fn class_alt(text: &str, class: Class) -> String {
+    format!("{}, {}", text, class.words())
+}
+
+/// An SPC cell for a screen reader: `SPC: common cause`.
+pub(super) fn spc_cell_alt(reading: &str) -> String {
+    format!("SPC: {}", reading.to_lowercase())
+}
+
+/// A Position v MSG for a screen reader.
+pub(super) fn position_alt(text: &str, peers: usize) -> String {
+    format!("{text} of {peers} forces in the most similar group")
+}
+
+/// The savings chart for a screen reader.
+pub(super) fn savings_alt(items: &[SavingsBar]) -> String {
+    format!(
+        "Bar chart of savings in {SAVINGS_UNIT}: {}.",
+        items
+            .iter()
+            .map(|b| format!("{} {}", b.label, b.text))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
+}
+
+/// Printed under an appendix chart: the reading and the projection in words.
+pub(super) fn spc_caption(
+    month: Month,
+    reading: Class,
+    projection: Option<&ProjectionRecord>,
+) -> String {
+    let mut caption = format!("{}: {}.", month.long_label(), reading_text(reading));
+    if let Some(p) = projection {
+        caption.push_str(&format!(
+            " Projection {}: {} (95% prediction interval {} to {}), from a straight line fitted to the last {} months.",
+            p.year,
+            grouped(p.value),
+            grouped(p.low),
+            grouped(p.high),
+            p.months_fitted
+        ));
+    }
+    caption
+}
+
+/// What an appendix chart shows, for a screen reader.
+pub(super) struct SpcAltFacts<'a> {
+    pub row: &'a Row,
+    pub series: &'a [(Month, f64)],
+    pub analysis: &'a Analysis,
+    pub reading: Class,
+    pub projection: Option<&'a ProjectionRecord>,
+    pub baseline: FinancialYear,
+    pub month: Month,
+}
+
+/// "SPC chart of SP3 Number of offences, monthly, April 2012 to December
+/// 2015: 59,653 in the latest 12 months, 1% above the 2012/13 baseline of
+/// 58,805; statistically significant deterioration; SPC: common cause. …"
+pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
+    let label = |m: Option<&(Month, f64)>| m.map(|(m, _)| m.long_label()).unwrap_or_default();
+    let (first, last) = (label(f.series.first()), label(f.series.last()));
+    let mut s = format!(
+        "SPC chart of SP{} {}, monthly, {first} to {last}",
+        f.row.priority,
+        f.row.label.trim_end_matches('.')
+    );
+    let mut clauses = Vec::new();
+    let latest = f.row.cells.get(&Column::Latest);
+    let baseline = f.row.cells.get(&Column::Baseline);
+    if let (Some(lv), Some(bv)) = (latest.and_then(|c| c.value), baseline.and_then(|c| c.value)) {
+        clauses.push(against_baseline(lv, bv, f.baseline));
+    }
+    if let Some(c) = latest.and_then(|c| c.class) {
+        clauses.push(c.words().to_string());
+    }
+    let reading = reading_text(f.reading).to_lowercase();
+    clauses.push(format!("SPC: {reading}"));
+    s.push_str(": ");
+    s.push_str(&clauses.join("; "));
+    s.push('.');
+    let limits = &f.analysis.limits;
+    s.push_str(&format!(
+        " Centre line (the {} mean) {}, process limits {} to {}.",
+        f.baseline,
+        grouped(limits.mean),
+        grouped(limits.lower),
+        grouped(limits.upper)
+    ));
+    let count = |r: Reading| f.analysis.readings.iter().filter(|x| **x == r).count();
+    s.push_str(&format!(
+        " Special cause points: {} improvement, {} concern; the reading for {} is {reading}.",
+        count(Reading::Improvement),
+        count(Reading::Concern),
+        f.month.long_label(),
+    ));
+    if let Some(p) = f.projection {
+        s.push_str(&format!(
+            " Projection for {}: {} (95% prediction interval {} to {}).",
+            p.year,
+            grouped(p.value),
+            grouped(p.low),
+            grouped(p.high)
+        ));
+    }
+    s
+}
+
+/// `59,653 in the latest 12 months, 1% above the 2012/13 baseline of 58,805`.
+fn against_baseline(latest: f64, baseline: f64, year: FinancialYear) -> String {
+    let change = if baseline != 0.0 {
+        (latest - baseline) / baseline
+    } else {
+        0.0
+    };
+    let pct = (change.abs() * 100.0).round();
+    let relation = if pct == 0.0 {
+        "level with".to_string()
+    } else if latest > baseline {
+        format!("{pct}% above")
+    } else {
+        format!("{pct}% below")
+    };
+    format!(
+        "{} in the latest {LATEST_MONTHS} months, {relation} the {year} baseline of {}",
+        grouped(latest),
+        grouped(baseline)
+    )
+}
+
+/// How the appendix's charts are read, for its opening paragraphs.
+pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> {
+    vec![
+        format!(
+            "Statistical process control (XmR) charts of each count indicator, monthly from {} to {}, read by the NHS Making Data Count rules.",
+            windows.baseline.first.long_label(),
+            windows.month.long_label()
+        ),
+        format!(
+            "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue points are special cause improvement, orange special cause concern, grey common cause.",
+            report.baseline, report.spc_run_length, report.spc_run_length
+        ),
+        "Where a projection is printed, the purple dashed line is the least-squares trend through the last 36 months (at least 24), carried through the projection year; the shaded band is its 95% prediction interval for an average month.".to_string(),
+    ]
+}
+
+// ---- Warnings and the build log ------------------------------------------
+
+/// An indicator under a panel that prints no rows.
+pub(super) fn unused_indicator(code: &str, priority: &str, layout: Layout) -> String {
+    format!(
+        "{code} is unused: priority {priority} is laid out as {}, which prints no indicator rows",
+        if layout == Layout::Savings {
+            "savings"
+        } else {
+            "narrative"
+        }
+    )
+}
+
+/// An indicator with neither a series nor `Values` for some printed columns.
+pub(super) fn no_data(code: &str, columns: &[&str]) -> String {
+    format!(
+        "{code} has no rows in sheet Monthly and no Values entry for {}: {} empty",
+        columns.join(", "),
+        if columns.len() == 1 {
+            "it prints"
+        } else {
+            "they print"
+        }
+    )
+}
+
+/// A window with months missing from the series.
+pub(super) fn window_gap(code: &str, column: Column, window: Window, missing: &[Month]) -> String {
+    format!(
+        "{code}: the {} window ({}) has no data for {}: the cell prints empty",
+        column.name(),
+        window.label(),
+        months_phrase(missing)
+    )
+}
+
+/// A `Values` entry for a column its panel does not print.
+pub(super) fn unused_value(indicator: &str, column: Column) -> String {
+    format!(
+        "unused: the panel of {indicator} has no {} column, so this value is not printed",
+        column.name()
+    )
+}
+
+/// Log line of a figure taken from `Values`.
+pub(super) fn given_log(code: &str, column: Column, text: &str, location: &Location) -> String {
+    format!("{code} {}: {text} from {location}", column.name())
+}
+
+/// Log line of a window figure taken from `Values`, with what it replaces.
+pub(super) fn replaced_log(
+    code: &str,
+    column: Column,
+    text: &str,
+    location: &Location,
+    computed: Option<String>,
+) -> String {
+    let computed = match computed {
+        Some(c) => format!("replaces {c} computed from Monthly"),
+        None => "no figure from Monthly".into(),
+    };
+    format!("{} ({computed})", given_log(code, column, text, location))
+}
+
+/// Log line of a figure printed without a significance test.
+pub(super) fn uncoloured_log(code: &str, column: Column, why: NoTest) -> String {
+    format!(
+        "{code} {}: printed uncoloured, no significance test: {why}",
+        column.name()
+    )
+}
+
+/// Log line of a projection with too short a series.
+pub(super) fn projection_too_short(code: &str, month: Month, found: usize) -> String {
+    format!(
+        "{code} projection: needs at least {MIN_MONTHS} consecutive months up to {}, found {found}; the cell prints empty",
+        month.short_label(),
+    )
+}
+
+/// An `spc` row without a reading.
+pub(super) fn no_spc_reading(code: &str, why: &NoReading) -> String {
+    format!("{code}: no SPC reading: {why}")
+}
+
+/// A count row without an appendix chart.
+pub(super) fn no_spc_chart(code: &str, why: &NoReading) -> String {
+    format!("{code}: no SPC chart in the appendix: {why}")
+}
+
+impl fmt::Display for NoTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoTest::NoVariance => "the proportions leave no variance to test against",
+            NoTest::NoBase => "a proportion given without its respondents (Base) cannot be tested",
+            NoTest::NeedsBoth => "both figures are needed for a test",
+        })
+    }
+}
+
+impl fmt::Display for NoReading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoReading::NoSeries { code } => write!(f, "{code} has no monthly series"),
+            NoReading::BaselineGap {
+                code,
+                baseline,
+                missing,
+            } => write!(
+                f,
+                "the baseline year {baseline} needs {BASELINE_MONTHS} monthly values of {code} for the limits, but {} {} missing",
+                months_phrase(missing),
+                if missing.len() == 1 { "is" } else { "are" }
+            ),
+            NoReading::SeriesGap {
+                code,
+                span,
+                missing,
+            } => write!(
+                f,
+                "the series of {code} from {} to {} is missing {}",
+                span.first.short_label(),
+                span.last.short_label(),
+                months_phrase(missing)
+            ),
+            NoReading::TooShort { first } => write!(
+                f,
+                "an XmR chart needs at least {} months from {}",
+                spc::MIN_POINTS_FOR_LIMITS,
+                first.short_label()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_forms() {
+        assert_eq!(var_text((271.0 - 667.0) / 667.0), "-59%");
+        assert_eq!(var_text((59653.0 - 58805.0) / 58805.0), "+1%");
+        assert_eq!(var_text(0.004), "0%");
+        assert_eq!(var_text(-0.004), "0%");
+        assert_eq!(var_text(0.02), "+2%");
+        assert_eq!(percent_text(0.865), "86.5%");
+        assert_eq!(percent_text(845.0 / 1000.0), "84.5%");
+        assert_eq!(count_text(58805.0), "58805");
+        assert_eq!(money_text(20.3), "£20.3m");
+        assert_eq!(grouped(59653.0), "59,653");
+        assert_eq!(grouped(1_234_567.0), "1,234,567");
+        assert_eq!(grouped(667.0), "667");
+    }
+
+    #[test]
+    fn missing_month_phrases() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        assert_eq!(months_phrase(&[m(2015, 3)]), "Mar 2015");
+        assert_eq!(
+            months_phrase(&[m(2012, 4), m(2012, 5), m(2012, 6)]),
+            "Apr 2012 to Jun 2012 (3 months)"
+        );
+        assert_eq!(
+            months_phrase(&[m(2012, 4), m(2012, 9)]),
+            "Apr 2012, Sep 2012"
+        );
+    }
+}
