@@ -7,6 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
+use boardpack::compute::records::ChartId;
 use boardpack::render::charts;
 
 fn snapshot(name: &str, actual: &str) {
@@ -65,11 +66,11 @@ fn fixed() -> boardpack::Records {
 fn chart_svg_matches_the_reviewed_snapshots() {
     let records = fixed();
     let rendered = charts::render(&records);
-    let names: Vec<&str> = rendered.charts.iter().map(|c| c.path.as_str()).collect();
+    let names: Vec<&str> = rendered.charts.keys().map(|id| id.path()).collect();
     assert!(names.contains(&"/charts/savings-2.svg"), "{names:?}");
     assert!(names.contains(&"/charts/spc-c.svg"), "{names:?}");
-    for chart in &rendered.charts {
-        let file = chart.path.trim_start_matches("/charts/");
+    for chart in rendered.charts.values() {
+        let file = chart.id.path().trim_start_matches("/charts/");
         snapshot(file, &chart.svg);
     }
 }
@@ -80,12 +81,12 @@ fn chart_svg_is_deterministic_and_names_the_embedded_font() {
     let a = charts::render(&records);
     let b = charts::render(&records);
     assert_eq!(a, b);
-    let spc = a.get("/charts/spc-c.svg").unwrap();
+    let spc = a.get(&ChartId::spc("c")).unwrap();
     assert!(spc.svg.contains("font-family=\"Liberation Sans\""));
     assert!(
         spc.svg.contains("#00B0F0") || spc.svg.contains("#E46C0A") || spc.svg.contains("#A6A6A6")
     );
-    let savings = a.get("/charts/savings-2.svg").unwrap();
+    let savings = a.get(&ChartId::savings("2")).unwrap();
     assert!(savings.svg.contains("£20.3m"));
     assert!(savings.svg.contains("£ millions"));
 }

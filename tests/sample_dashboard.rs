@@ -249,11 +249,11 @@ fn no_text_is_set_under_seven_points() {
     assert!(sizes.iter().all(|s| *s >= 7.0), "{sizes:?}");
     // Chart text: font-size attributes in the SVGs (drawn at 1 pt per unit
     // or larger).
-    for chart in &built().charts.charts {
+    for chart in built().charts.charts.values() {
         for (i, _) in chart.svg.match_indices("font-size=\"") {
             let rest = &chart.svg[i + 11..];
             let v: f64 = rest[..rest.find('"').unwrap()].parse().unwrap();
-            assert!(v >= 7.0, "{}: font-size {v}", chart.path);
+            assert!(v >= 7.0, "{}: font-size {v}", chart.id);
         }
     }
 }

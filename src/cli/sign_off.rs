@@ -41,20 +41,14 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         build_final_within(&bytes, &sign_off, &limits).map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
-    let period_end = built.records.report.period_end.as_str();
-    if date.to_string().as_str() < period_end {
+    let period_end = built.records.report.period_end;
+    if date < period_end {
         return Err(Usage(format!(
             "--date {date} is before the period ends ({period_end}): a period is signed off after it has ended"
         ))
         .into());
     }
-    let period = built
-        .records
-        .report
-        .period_end
-        .get(..7)
-        .unwrap_or("period")
-        .to_string();
+    let period = period_end.format("%Y-%m").to_string();
     let pdf_name = format!(
         "{}.pdf",
         args.workbook

@@ -6,9 +6,9 @@
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::projections::{projection, projection_record};
-use crate::compute::records::{ProjectionRecord, Row, SpcChartRecord, SpcPoint};
+use crate::compute::records::{ChartId, ProjectionRecord, Row, SpcChartRecord, SpcPoint};
 use crate::compute::spc_cells::{reading_class, xmr};
-use crate::compute::wording::{self, reading_text, slug, SpcAltFacts};
+use crate::compute::wording::{self, reading_text, SpcAltFacts};
 use crate::input::{code_key, Column, Indicator, Kind};
 use crate::methods::period::Month;
 use crate::methods::spc::Analysis;
@@ -73,7 +73,7 @@ fn chart_record(
         .iter()
         .zip(&analysis.readings)
         .map(|((mo, v), r)| SpcPoint {
-            month: mo.to_string(),
+            month: *mo,
             value: *v,
             signal: reading_class(*r),
         })
@@ -92,7 +92,7 @@ fn chart_record(
         indicator: ind.code.clone(),
         priority: row.priority.clone(),
         title: wording::spc_title(row),
-        chart: format!("/charts/spc-{}.svg", slug(&ind.code)),
+        chart: ChartId::spc(&ind.code),
         points,
         mean: analysis.limits.mean,
         lower_limit: analysis.limits.lower,
@@ -100,7 +100,7 @@ fn chart_record(
         baseline_label: inputs.windows.baseline.label(),
         reading,
         reading_text: reading_text(reading).to_string(),
-        icon: crate::render::charts::icon_path(reading),
+        icon: ChartId::icon(reading),
         caption: wording::spc_caption(month, reading, projection.as_ref()),
         projection,
         alt,

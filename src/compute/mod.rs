@@ -30,7 +30,7 @@ pub mod records;
 mod rows;
 mod spc_cells;
 mod windows;
-mod wording;
+pub mod wording;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::records::{Records, ReportRecord};
@@ -84,7 +84,7 @@ fn report_record(inputs: &Inputs) -> ReportRecord {
     let r = &inputs.w.report;
     ReportRecord {
         title: r.title.clone(),
-        period_end: r.period_end.to_string(),
+        period_end: r.period_end,
         period_label: wording::period_label(inputs.windows.month),
         force: r.force.clone(),
         area: r.area.clone(),

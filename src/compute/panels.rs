@@ -7,10 +7,10 @@
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::records::{
-    ColumnHead, CommentBox, NarrativeItem, PriorityRecord, Row, SavingsBar, SavingsRecord,
+    ChartId, ColumnHead, CommentBox, NarrativeItem, PriorityRecord, Row, SavingsBar, SavingsRecord,
 };
 use crate::compute::rows::row;
-use crate::compute::wording::{self, money_text, slug, SAVINGS_UNIT};
+use crate::compute::wording::{self, money_text, SAVINGS_UNIT};
 use crate::input::{code_key, Column, Layout, NarrativeEntry, Priority, Workbook};
 
 /// The printed rows, in print order, and the panels.
@@ -118,6 +118,6 @@ fn savings_record(w: &Workbook, code: &str) -> SavingsRecord {
         alt: wording::savings_alt(&items),
         items,
         unit: SAVINGS_UNIT.into(),
-        chart: format!("/charts/savings-{}.svg", slug(code)),
+        chart: ChartId::savings(code),
     }
 }

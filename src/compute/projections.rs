@@ -108,7 +108,7 @@ pub(super) fn projection_record(inputs: &Inputs, projected: Projected) -> Projec
         last: year.last,
     }
     .months()
-    .map(|mo| (mo.to_string(), fit.at(first.months_until(mo) as f64)))
+    .map(|mo| (mo, fit.at(first.months_until(mo) as f64)))
     .collect();
     ProjectionRecord {
         line,

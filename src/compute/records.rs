@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity};
+use crate::methods::period::Month;
 
 /// Everything the layout places. Serialises to the records export.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -34,7 +35,8 @@ pub struct Records {
 pub struct ReportRecord {
     pub title: String,
     /// ISO date, e.g. `2015-12-31`.
-    pub period_end: String,
+    /// The reporting month's last day (ISO in JSON: `2015-12-31`).
+    pub period_end: chrono::NaiveDate,
     /// `Period ended December 2015`.
     pub period_label: String,
     pub force: String,
@@ -91,7 +93,7 @@ pub struct Cell {
     pub alt: Option<String>,
     /// For an SPC reading: the variation icon's file in the layout's world.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub icon: Option<ChartId>,
 }
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its
@@ -150,7 +152,7 @@ pub struct SavingsRecord {
     /// `£ millions`.
     pub unit: String,
     /// The chart's file in the layout's world, e.g. `/charts/savings-18.svg`.
-    pub chart: String,
+    pub chart: ChartId,
     pub alt: String,
 }
 
@@ -179,7 +181,7 @@ pub struct SpcChartRecord {
     pub priority: String,
     pub title: String,
     /// The chart's file in the layout's world.
-    pub chart: String,
+    pub chart: ChartId,
     /// Monthly points, oldest first, from the first baseline month to M.
     pub points: Vec<SpcPoint>,
     pub mean: f64,
@@ -192,7 +194,7 @@ pub struct SpcChartRecord {
     /// The reading in words (`Common cause`).
     pub reading_text: String,
     /// The variation icon's file in the layout's world.
-    pub icon: String,
+    pub icon: ChartId,
     /// Printed under the chart: the reading and the projection in words.
     pub caption: String,
     /// The trend line and interval into the projection year, if projected.
@@ -204,8 +206,8 @@ pub struct SpcChartRecord {
 /// One month of an SPC chart.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SpcPoint {
-    /// `2015-12`.
-    pub month: String,
+    /// `2015-12` in JSON.
+    pub month: Month,
     pub value: f64,
     /// `improvement`, `concern` or `common-cause`.
     pub signal: Class,
@@ -216,7 +218,7 @@ pub struct SpcPoint {
 pub struct ProjectionRecord {
     /// The fitted line's value at each month, from the first fitted month to
     /// the end of the projection year.
-    pub line: Vec<(String, f64)>,
+    pub line: Vec<(Month, f64)>,
     /// The projection year's total (mean for a proportion) and its 95%
     /// prediction interval.
     pub value: f64,
@@ -225,4 +227,54 @@ pub struct ProjectionRecord {
     pub year: String,
     /// How many months the line was fitted to.
     pub months_fitted: usize,
+}
+
+/// A chart's identity: its file in the layout's world, e.g.
+/// `/charts/spc-sp11-offences.svg`. Made only here, so the records, the
+/// charts and the layout always agree on it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ChartId(String);
+
+impl ChartId {
+    /// The savings bars of a priority.
+    pub fn savings(priority: &str) -> ChartId {
+        ChartId(format!(
+            "/charts/savings-{}.svg",
+            crate::compute::wording::slug(priority)
+        ))
+    }
+
+    /// The XmR chart of an indicator.
+    pub fn spc(indicator: &str) -> ChartId {
+        ChartId(format!(
+            "/charts/spc-{}.svg",
+            crate::compute::wording::slug(indicator)
+        ))
+    }
+
+    /// The variation icon of an SPC reading (common cause, improvement, concern).
+    pub fn icon(reading: Class) -> ChartId {
+        let name = match reading {
+            Class::Improvement | Class::Concern => reading.name(),
+            _ => Class::CommonCause.name(),
+        };
+        ChartId(format!("/charts/icon-{name}.svg"))
+    }
+
+    /// The symbol of a significance class.
+    pub fn symbol(class: Class) -> ChartId {
+        ChartId(format!("/charts/symbol-{}.svg", class.name()))
+    }
+
+    /// The path in the layout's world.
+    pub fn path(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ChartId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }

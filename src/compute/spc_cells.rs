@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
-use crate::compute::records::{Cell, Class};
+use crate::compute::records::{Cell, ChartId, Class};
 use crate::compute::wording::{self, reading_text};
 use crate::input::{code_key, Indicator, Polarity};
 use crate::methods::period::{FinancialYear, Month, Window, BASELINE_MONTHS};
@@ -113,7 +113,7 @@ pub(super) fn spc_cell(
             let text = reading_text(class).to_string();
             Some(Cell {
                 alt: Some(wording::spc_cell_alt(&text)),
-                icon: Some(crate::render::charts::icon_path(class)),
+                icon: Some(ChartId::icon(class)),
                 text,
                 value: None,
                 class: Some(class),

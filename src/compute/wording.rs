@@ -130,6 +130,29 @@ pub(super) fn period_label(month: Month) -> String {
 // ---- Classes -------------------------------------------------------------
 
 impl Class {
+    /// The class's name in the records and file names: `no-change`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Improvement => "improvement",
+            Class::NoChange => "no-change",
+            Class::Deterioration => "deterioration",
+            Class::CommonCause => "common-cause",
+            Class::Concern => "concern",
+        }
+    }
+
+    /// Short words for the class, as the layout prints beside a symbol:
+    /// `significant improvement`, `special cause concern`.
+    pub fn short_words(self) -> &'static str {
+        match self {
+            Class::Improvement => "significant improvement",
+            Class::NoChange => "no significant change",
+            Class::Deterioration => "significant deterioration",
+            Class::CommonCause => "common cause",
+            Class::Concern => "special cause concern",
+        }
+    }
+
     /// Words for the class, as the KEY and alt texts say it.
     pub fn words(self) -> &'static str {
         match self {
@@ -139,6 +162,16 @@ impl Class {
             Class::CommonCause => "common cause variation",
             Class::Concern => "special cause concern",
         }
+    }
+}
+
+/// `common cause`, `special cause improvement`, `special cause concern`:
+/// an SPC reading as a screen reader says it beside the printed text.
+pub fn reading_words(class: Class) -> &'static str {
+    match class {
+        Class::Improvement => "special cause improvement",
+        Class::Concern => "special cause concern",
+        _ => "common cause",
     }
 }
 

@@ -8,15 +8,18 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::compute::records::{Class, Records, SavingsRecord, SpcChartRecord};
+use std::collections::BTreeMap;
+
+use crate::compute::records::{ChartId, Class, Records, SavingsRecord, SpcChartRecord};
+use crate::methods::period::{Month, BASELINE_MONTHS};
 use crate::render::fonts::{self, FAMILY};
 use crate::render::theme;
 
-/// One drawn chart, addressed by the path the records give it.
+/// One drawn chart, addressed by the id the records give it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
-    /// Path in the layout's world, e.g. `/charts/savings-18.svg`.
-    pub path: String,
+    /// Its file in the layout's world, e.g. `/charts/savings-18.svg`.
+    pub id: ChartId,
     pub svg: String,
     /// Size in points; the layout places it at this size.
     pub width: f64,
@@ -26,15 +29,15 @@ pub struct Chart {
     pub rows: Vec<f64>,
 }
 
-/// All charts of a pack.
+/// All charts of a pack, by id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Charts {
-    pub charts: Vec<Chart>,
+    pub charts: BTreeMap<ChartId, Chart>,
 }
 
 impl Charts {
-    pub fn get(&self, path: &str) -> Option<&Chart> {
-        self.charts.iter().find(|c| c.path == path)
+    pub fn get(&self, id: &ChartId) -> Option<&Chart> {
+        self.charts.get(id)
     }
 }
 
@@ -99,6 +102,7 @@ pub fn render(records: &Records) -> Charts {
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("chart drawing does not panic"))
+            .map(|c: Chart| (c.id.clone(), c))
             .collect()
     });
     Charts { charts }
@@ -178,7 +182,7 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
     let mut rows = vec![SAVINGS_BAND; n];
     rows.push(SAVINGS_AXIS);
     Chart {
-        path: s.chart.clone(),
+        id: s.chart.clone(),
         svg,
         width: w,
         height: h,
@@ -208,14 +212,9 @@ fn signal_colour(class: Class) -> RGBColor {
     }
 }
 
-/// `Apr 12` from `2012-04`.
-fn month_tick(month: &str) -> String {
-    let (y, m) = month.split_once('-').unwrap_or(("", ""));
-    let names = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m: usize = m.parse().unwrap_or(1);
-    format!("{} {}", names[(m - 1).min(11)], y.get(2..).unwrap_or(y))
+/// `Apr 12`: an axis tick.
+fn month_tick(month: Month) -> String {
+    format!("{} {:02}", &month.name()[..3], month.year.rem_euclid(100))
 }
 
 /// An XmR chart: points and line, mean, process limits, the baseline
@@ -230,7 +229,7 @@ fn spc_chart(c: &SpcChartRecord) -> Chart {
         root.present().expect("present");
     }
     Chart {
-        path: c.chart.clone(),
+        id: c.chart.clone(),
         svg,
         width: w,
         height: h,
@@ -243,12 +242,12 @@ type SpcArea<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The chart's months: the series', then the projection year's.
-fn spc_months(c: &SpcChartRecord) -> Vec<String> {
-    let mut months: Vec<String> = c.points.iter().map(|p| p.month.clone()).collect();
+fn spc_months(c: &SpcChartRecord) -> Vec<Month> {
+    let mut months: Vec<Month> = c.points.iter().map(|p| p.month).collect();
     if let Some(p) = &c.projection {
         for (m, _) in &p.line {
             if !months.contains(m) {
-                months.push(m.clone());
+                months.push(*m);
             }
         }
     }
@@ -294,7 +293,7 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
 
 /// Axes and grid: every sixth month labelled from the first; values as
 /// counts or percentages.
-fn draw_spc_mesh(chart: &mut SpcArea, months: &[String], is_proportion: bool) {
+fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], is_proportion: bool) {
     let tick = |x: &f64| -> String {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
@@ -302,7 +301,7 @@ fn draw_spc_mesh(chart: &mut SpcArea, months: &[String], is_proportion: bool) {
         }
         months
             .get(i as usize)
-            .map(|m| month_tick(m))
+            .map(|m| month_tick(*m))
             .unwrap_or_default()
     };
     let y_fmt = |v: &f64| -> String {
@@ -329,7 +328,7 @@ fn draw_spc_mesh(chart: &mut SpcArea, months: &[String], is_proportion: bool) {
 
 /// The baseline period, shaded.
 fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64)) {
-    let baseline_end = 11.0_f64.min(c.points.len() as f64 - 1.0);
+    let baseline_end = (BASELINE_MONTHS as f64 - 1.0).min(c.points.len() as f64 - 1.0);
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(-0.5, lo), (baseline_end + 0.5, hi)],
@@ -342,12 +341,12 @@ fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f6
 fn draw_spc_projection(
     chart: &mut SpcArea,
     c: &SpcChartRecord,
-    months: &[String],
+    months: &[Month],
     (lo, hi): (f64, f64),
     is_proportion: bool,
 ) {
     let Some(p) = &c.projection else { return };
-    let index = |m: &str| months.iter().position(|x| x == m).unwrap_or(0) as f64;
+    let index = |m: &Month| months.iter().position(|x| x == m).unwrap_or(0) as f64;
     let n = months.len() as f64;
     let last_point = c.points.len() as f64 - 1.0;
     let year_start = p
@@ -456,7 +455,7 @@ fn variation_icon(class: Class) -> Chart {
     }
     svg.push_str("</svg>");
     Chart {
-        path: icon_path(class),
+        id: ChartId::icon(class),
         svg,
         width: 20.0,
         height: 20.0,
@@ -467,25 +466,19 @@ fn variation_icon(class: Class) -> Chart {
 /// The symbol beside a classed figure: ▲ improvement, ● no significant
 /// change, ▼ deterioration, in the class's text colour.
 fn class_symbol(class: Class) -> Chart {
-    let (name, colour, shape) = match class {
+    let (colour, shape) = match class {
         Class::Improvement => (
-            "improvement",
             theme::IMPROVEMENT_TEXT,
             "<polygon points=\"5,0.5 9.5,9 0.5,9\"",
         ),
         Class::Deterioration => (
-            "deterioration",
             theme::DETERIORATION_TEXT,
             "<polygon points=\"0.5,1 9.5,1 5,9.5\"",
         ),
-        _ => (
-            "no-change",
-            theme::NO_CHANGE_TEXT,
-            "<circle cx=\"5\" cy=\"5\" r=\"4.2\"",
-        ),
+        _ => (theme::NO_CHANGE_TEXT, "<circle cx=\"5\" cy=\"5\" r=\"4.2\""),
     };
     Chart {
-        path: theme::symbol_path(name),
+        id: ChartId::symbol(class),
         svg: format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" viewBox=\"0 0 10 10\">{shape} fill=\"{colour}\"/></svg>"
         ),
@@ -493,16 +486,6 @@ fn class_symbol(class: Class) -> Chart {
         height: 10.0,
         rows: Vec::new(),
     }
-}
-
-/// Where the variation icon of a reading lives in the layout's world.
-pub fn icon_path(class: Class) -> String {
-    let name = match class {
-        Class::Improvement => "improvement",
-        Class::Concern => "concern",
-        _ => "common-cause",
-    };
-    format!("/charts/icon-{name}.svg")
 }
 
 #[cfg(test)]
@@ -515,6 +498,6 @@ mod tests {
         assert_eq!(nice_ceiling(19.0), 20.0);
         assert_eq!(nice_ceiling(2.1), 2.5);
         assert_eq!(nice_ceiling(0.0), 1.0);
-        assert_eq!(month_tick("2012-04"), "Apr 12");
+        assert_eq!(month_tick(Month::new(2012, 4).unwrap()), "Apr 12");
     }
 }

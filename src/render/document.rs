@@ -78,8 +78,7 @@ pub struct Attachment {
 impl RenderOptions {
     /// A draft of the built-in layout dated at the period end.
     pub fn draft(records: &Records) -> RenderOptions {
-        let date = NaiveDate::parse_from_str(&records.report.period_end, "%Y-%m-%d")
-            .unwrap_or_else(|_| NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid"));
+        let date = records.report.period_end;
         RenderOptions {
             layout: Layout::default(),
             draft: true,
@@ -162,10 +161,10 @@ pub fn layout_files(
         sign_off: options.sign_off.as_ref(),
         charts: charts
             .charts
-            .iter()
+            .values()
             .map(|c| {
                 (
-                    c.path.as_str(),
+                    c.id.path(),
                     ChartInfo {
                         width: c.width,
                         height: c.height,
@@ -191,8 +190,8 @@ pub fn layout_files(
         "/render.json".to_string(),
         serde_json::to_vec_pretty(&info).expect("render info serialises"),
     );
-    for c in &charts.charts {
-        files.insert(c.path.clone(), c.svg.clone().into_bytes());
+    for c in charts.charts.values() {
+        files.insert(c.id.path().to_string(), c.svg.clone().into_bytes());
     }
     for a in &options.attachments {
         files.insert(format!("/attachments/{}", a.name), a.bytes.clone());

@@ -5,6 +5,9 @@
 
 use serde::Serialize;
 
+use crate::compute::records::{ChartId, Class};
+use crate::compute::wording::reading_words;
+
 /// Body text.
 pub const TEXT: &str = "#1A1A1A";
 /// Panel heading bar and its text.
@@ -83,14 +86,43 @@ pub struct Theme {
 /// How one class is shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassStyle {
-    pub class: &'static str,
+    pub class: Class,
     pub fill: &'static str,
     pub text: &'static str,
     pub symbol: &'static str,
     /// The symbol drawn as an image in the layout's world (figures only).
-    pub icon: Option<String>,
+    pub icon: Option<ChartId>,
     /// What a screen reader says for the symbol.
     pub words: &'static str,
+}
+
+/// A significance class: its fill, text colour and symbol.
+fn figure_class(
+    class: Class,
+    fill: &'static str,
+    text: &'static str,
+    symbol: &'static str,
+) -> ClassStyle {
+    ClassStyle {
+        class,
+        fill,
+        text,
+        symbol,
+        icon: Some(ChartId::symbol(class)),
+        words: class.short_words(),
+    }
+}
+
+/// An SPC reading: its text colour.
+fn reading_class(class: Class, text: &'static str) -> ClassStyle {
+    ClassStyle {
+        class,
+        fill: PAGE,
+        text,
+        symbol: "",
+        icon: None,
+        words: reading_words(class),
+    }
 }
 
 /// The palette as the layout receives it.
@@ -109,63 +141,31 @@ pub fn theme() -> Theme {
         rule: RULE,
         draft: DRAFT_TEXT,
         classes: vec![
-            ClassStyle {
-                class: "improvement",
-                fill: IMPROVEMENT_FILL,
-                text: IMPROVEMENT_TEXT,
-                symbol: IMPROVEMENT_SYMBOL,
-                icon: Some(symbol_path("improvement")),
-                words: "significant improvement",
-            },
-            ClassStyle {
-                class: "no-change",
-                fill: NO_CHANGE_FILL,
-                text: NO_CHANGE_TEXT,
-                symbol: NO_CHANGE_SYMBOL,
-                icon: Some(symbol_path("no-change")),
-                words: "no significant change",
-            },
-            ClassStyle {
-                class: "deterioration",
-                fill: DETERIORATION_FILL,
-                text: DETERIORATION_TEXT,
-                symbol: DETERIORATION_SYMBOL,
-                icon: Some(symbol_path("deterioration")),
-                words: "significant deterioration",
-            },
+            figure_class(
+                Class::Improvement,
+                IMPROVEMENT_FILL,
+                IMPROVEMENT_TEXT,
+                IMPROVEMENT_SYMBOL,
+            ),
+            figure_class(
+                Class::NoChange,
+                NO_CHANGE_FILL,
+                NO_CHANGE_TEXT,
+                NO_CHANGE_SYMBOL,
+            ),
+            figure_class(
+                Class::Deterioration,
+                DETERIORATION_FILL,
+                DETERIORATION_TEXT,
+                DETERIORATION_SYMBOL,
+            ),
         ],
         spc: vec![
-            ClassStyle {
-                class: "common-cause",
-                fill: PAGE,
-                text: TEXT,
-                symbol: "",
-                icon: None,
-                words: "common cause",
-            },
-            ClassStyle {
-                class: "improvement",
-                fill: PAGE,
-                text: SPC_IMPROVEMENT_TEXT,
-                symbol: "",
-                icon: None,
-                words: "special cause improvement",
-            },
-            ClassStyle {
-                class: "concern",
-                fill: PAGE,
-                text: SPC_CONCERN_TEXT,
-                symbol: "",
-                icon: None,
-                words: "special cause concern",
-            },
+            reading_class(Class::CommonCause, TEXT),
+            reading_class(Class::Improvement, SPC_IMPROVEMENT_TEXT),
+            reading_class(Class::Concern, SPC_CONCERN_TEXT),
         ],
     }
-}
-
-/// Where a class symbol's image lives in the layout's world.
-pub fn symbol_path(class: &str) -> String {
-    format!("/charts/symbol-{class}.svg")
 }
 
 /// Every (text, background) pair the layout prints text in.
