@@ -228,10 +228,9 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
     for (name, bytes) in crate::render::fonts::FACES {
         out.push((dir.join("fonts").join(name), bytes.to_vec()));
     }
-    out.push((
-        dir.join("fonts/LICENSE-LiberationSans.txt"),
-        include_bytes!("../../fonts/LICENSE-LiberationSans.txt").to_vec(),
-    ));
+    for (name, bytes) in crate::render::fonts::LICENSES {
+        out.push((dir.join("fonts").join(name), bytes.to_vec()));
+    }
     let refs: Vec<(&Path, &[u8])> = out
         .iter()
         .map(|(p, b)| (p.as_path(), b.as_slice()))
