@@ -1,0 +1,288 @@
+//! The input contract's types (`docs/workbook.md`): what a workbook that met
+//! the contract holds once read. Nothing enters here; the sheet parsers build
+//! these values and [`Workbook`] leaves the stage. The contract's keywords
+//! (layouts, kinds, polarities, columns) are written once, beside their variants.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::input::problem::Location;
+use crate::input::table::{month_of, norm};
+use crate::methods::period::{FinancialYear, Month};
+
+/// A priority or indicator code, compared without regard to case or spaces
+/// (`14A` and `14a` are the same code).
+pub fn code_key(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+/// A closed list of the contract's words, such as a `Kind` cell's.
+pub trait Word: Copy + 'static {
+    /// Every value, in the contract's order.
+    fn all() -> &'static [Self];
+    /// The word as the contract spells it.
+    fn word(self) -> &'static str;
+    /// The value a cell's word names (trimmed, any case).
+    fn from_word(text: &str) -> Option<Self> {
+        let text = norm(text);
+        Self::all().iter().copied().find(|v| v.word() == text)
+    }
+    /// The words, for a message: `count, proportion, rank`.
+    fn list() -> String {
+        Self::all()
+            .iter()
+            .map(|v| v.word())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Declares an enum of contract words: each variant with its word, an
+/// inherent `ALL` and `name()`, [`Word`] and `Display` (the word).
+macro_rules! contract_words {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the contract's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The word as the contract spells it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl Word for $name {
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn word(self) -> &'static str {
+                self.name()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+contract_words! {
+    /// How a priority's panel is laid out.
+    pub enum Layout {
+        Table = "table",
+        Assessment = "assessment",
+        Narrative = "narrative",
+        Savings = "savings",
+    }
+}
+
+contract_words! {
+    /// A column of a priority's table (and of the `Values` sheet).
+    #[derive(PartialOrd, Ord, Hash)]
+    pub enum Column {
+        Baseline = "baseline",
+        Latest = "latest",
+        Var = "var",
+        Ytd = "ytd",
+        Lytd = "lytd",
+        Projection = "projection",
+        Assessment = "assessment",
+    }
+}
+
+impl Column {
+    /// The columns a `table` priority may print.
+    pub const TABLE: [Column; 6] = [
+        Column::Baseline,
+        Column::Latest,
+        Column::Var,
+        Column::Ytd,
+        Column::Lytd,
+        Column::Projection,
+    ];
+}
+
+contract_words! {
+    /// What an indicator row measures.
+    pub enum Kind {
+        Count = "count",
+        Proportion = "proportion",
+        Rank = "rank",
+        Spc = "spc",
+        Assessment = "assessment",
+    }
+}
+
+impl Kind {
+    /// Count and proportion rows have monthly values (and a polarity).
+    pub fn is_monthly(self) -> bool {
+        matches!(self, Kind::Count | Kind::Proportion)
+    }
+}
+
+contract_words! {
+    /// Which direction is better.
+    pub enum Polarity {
+        /// Lower is better.
+        Down = "down",
+        /// Higher is better.
+        Up = "up",
+    }
+}
+
+contract_words! {
+    /// The kind of a narrative line.
+    pub enum NarrativeKind {
+        Heading = "heading",
+        Paragraph = "paragraph",
+        Bullet = "bullet",
+    }
+}
+
+/// Sheet `Report`: what the dashboard is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub period_end: NaiveDate,
+    pub force: String,
+    pub area: Option<String>,
+    pub baseline: FinancialYear,
+    pub projection: Option<FinancialYear>,
+    pub confidence: f64,
+    pub board: Option<String>,
+    pub spc_run_length: usize,
+}
+
+impl Report {
+    /// The reporting month M.
+    pub fn month(&self) -> Month {
+        month_of(self.period_end)
+    }
+}
+
+/// Sheet `Priorities`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priority {
+    pub code: String,
+    pub title: String,
+    pub layout: Layout,
+    pub columns: Vec<Column>,
+    pub note: Option<String>,
+}
+
+/// Sheet `Indicators`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub code: String,
+    /// The priority's code key.
+    pub priority: String,
+    pub label: String,
+    pub kind: Kind,
+    pub polarity: Option<Polarity>,
+    /// The source indicator's code key (rank and spc rows).
+    pub source: Option<String>,
+    pub footnote: Option<String>,
+    pub note: Option<String>,
+    /// Where the row is, for messages raised later.
+    pub location: Location,
+}
+
+/// Sheet `Monthly`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthlyValue {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub month: Month,
+    pub value: f64,
+    pub base: Option<f64>,
+}
+
+/// A figure given in sheet `Values`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// A number as typed (a count, or a proportion 0–1 from a percent cell).
+    Number(f64),
+    /// Written with a percent sign: the proportion (`84.5%` → 0.845).
+    Percent(f64),
+    /// `NA`: printed as `NA`.
+    NotAvailable,
+    /// Words, for an `assessment` cell.
+    Text(String),
+}
+
+/// Sheet `Values`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueEntry {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub column: Column,
+    pub value: Given,
+    pub base: Option<f64>,
+    pub note: Option<String>,
+    pub location: Location,
+}
+
+/// Sheet `Peers`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peer {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub force: String,
+    pub value: f64,
+    pub population: f64,
+}
+
+/// Sheet `Narrative`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeEntry {
+    /// A priority code key, or a free heading as typed.
+    pub section: String,
+    pub kind: NarrativeKind,
+    pub text: String,
+}
+
+/// Sheet `Savings`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsItem {
+    pub item: String,
+    /// £ millions.
+    pub amount: f64,
+}
+
+/// The whole workbook, typed and cross-checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    pub report: Report,
+    pub priorities: Vec<Priority>,
+    pub indicators: Vec<Indicator>,
+    pub monthly: Vec<MonthlyValue>,
+    pub values: Vec<ValueEntry>,
+    pub peers: Vec<Peer>,
+    pub narrative: Vec<NarrativeEntry>,
+    pub savings: Vec<SavingsItem>,
+}
+
+impl Workbook {
+    /// The indicator with this code key.
+    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| code_key(&i.code) == key)
+    }
+}
