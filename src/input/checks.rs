@@ -1,6 +1,6 @@
 //! Cross-sheet checks. Enter: the sheets already parsed; leave: problems.
-//! References from one sheet to another ([`Index`] and [`unknown_code`]:
-//! one wording for a code that names nothing), and the checks that need
+//! References from one sheet to another ([`Context`], [`Index`] and
+//! [`unknown_code`]: one wording for a code that names nothing), and the checks that need
 //! every sheet read first ([`check_ranks`], [`check_unused`]).
 
 use std::collections::BTreeMap;
@@ -13,6 +13,20 @@ use crate::input::table::{norm, take, RowRef};
 /// The message for a code that is not in the sheet it must come from.
 pub(super) fn unknown_code(sheet: &str, code: &str) -> String {
     format!("expected a code from sheet {sheet}, found {}", found(code))
+}
+
+/// What the sheets read after `Indicators` may refer to.
+pub(super) struct Context<'a> {
+    pub(super) sheets: &'a RawSheets,
+    pub(super) priorities: &'a [(Priority, Location)],
+    pub(super) indicators: Index<'a>,
+}
+
+/// True when `code` is a priority's code (any case, trimmed).
+pub(super) fn is_priority(priorities: &[(Priority, Location)], code: &str) -> bool {
+    priorities
+        .iter()
+        .any(|(p, _)| code_key(&p.code) == code_key(code))
 }
 
 /// The indicators by code key, for looking up references.

@@ -39,15 +39,15 @@ pub trait Word: Copy + 'static {
     }
 }
 
-/// Declares an enum of contract words: each variant with its word, an
+/// Declares the enums of contract words: each variant with its word, an
 /// inherent `ALL` and `name()`, [`Word`] and `Display` (the word).
 macro_rules! contract_words {
-    (
+    ($(
         $(#[$meta:meta])*
         pub enum $name:ident {
             $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+
         }
-    ) => {
+    )+) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
         #[serde(rename_all = "lowercase")]
@@ -81,30 +81,37 @@ macro_rules! contract_words {
                 f.write_str(self.name())
             }
         }
-    };
+    )+};
 }
 
 contract_words! {
     /// How a priority's panel is laid out.
     pub enum Layout {
-        Table = "table",
-        Assessment = "assessment",
-        Narrative = "narrative",
-        Savings = "savings",
+        Table = "table", Assessment = "assessment", Narrative = "narrative", Savings = "savings",
     }
-}
 
-contract_words! {
     /// A column of a priority's table (and of the `Values` sheet).
     #[derive(PartialOrd, Ord, Hash)]
     pub enum Column {
-        Baseline = "baseline",
-        Latest = "latest",
-        Var = "var",
-        Ytd = "ytd",
-        Lytd = "lytd",
-        Projection = "projection",
+        Baseline = "baseline", Latest = "latest", Var = "var", Ytd = "ytd", Lytd = "lytd",
+        Projection = "projection", Assessment = "assessment",
+    }
+
+    /// What an indicator row measures.
+    pub enum Kind {
+        Count = "count", Proportion = "proportion", Rank = "rank", Spc = "spc",
         Assessment = "assessment",
+    }
+
+    /// Which direction is better.
+    pub enum Polarity {
+        #[doc = "Lower is better."] Down = "down",
+        #[doc = "Higher is better."] Up = "up",
+    }
+
+    /// The kind of a narrative line.
+    pub enum NarrativeKind {
+        Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
     }
 }
 
@@ -120,17 +127,6 @@ impl Column {
     ];
 }
 
-contract_words! {
-    /// What an indicator row measures.
-    pub enum Kind {
-        Count = "count",
-        Proportion = "proportion",
-        Rank = "rank",
-        Spc = "spc",
-        Assessment = "assessment",
-    }
-}
-
 impl Kind {
     /// Count and proportion rows have monthly values (and a polarity).
     pub fn is_monthly(self) -> bool {
@@ -138,22 +134,23 @@ impl Kind {
     }
 }
 
-contract_words! {
-    /// Which direction is better.
-    pub enum Polarity {
-        /// Lower is better.
-        Down = "down",
-        /// Higher is better.
-        Up = "up",
-    }
+/// The whole workbook, typed and cross-checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    pub report: Report,
+    pub priorities: Vec<Priority>,
+    pub indicators: Vec<Indicator>,
+    pub monthly: Vec<MonthlyValue>,
+    pub values: Vec<ValueEntry>,
+    pub peers: Vec<Peer>,
+    pub narrative: Vec<NarrativeEntry>,
+    pub savings: Vec<SavingsItem>,
 }
 
-contract_words! {
-    /// The kind of a narrative line.
-    pub enum NarrativeKind {
-        Heading = "heading",
-        Paragraph = "paragraph",
-        Bullet = "bullet",
+impl Workbook {
+    /// The indicator with this code key.
+    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| code_key(&i.code) == key)
     }
 }
 
@@ -183,9 +180,11 @@ impl Report {
 pub struct Priority {
     pub code: String,
     pub title: String,
-    pub layout: Layout,
-    pub columns: Vec<Column>,
+    /// Printed under the panel.
     pub note: Option<String>,
+    pub layout: Layout,
+    /// The columns of a `table`, in print order.
+    pub columns: Vec<Column>,
 }
 
 /// Sheet `Indicators`, one row.
@@ -211,8 +210,25 @@ pub struct MonthlyValue {
     /// The indicator's code key.
     pub indicator: String,
     pub month: Month,
+    /// A count, or a proportion's positive responses.
     pub value: f64,
+    /// A proportion's respondents.
     pub base: Option<f64>,
+}
+
+/// Sheet `Values`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueEntry {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub column: Column,
+    pub value: Given,
+    /// Respondents behind a percent, for its significance test.
+    pub base: Option<f64>,
+    /// Printed small beside the figure.
+    pub note: Option<String>,
+    /// The `Value` cell, for messages raised later.
+    pub location: Location,
 }
 
 /// A figure given in sheet `Values`.
@@ -228,25 +244,16 @@ pub enum Given {
     Text(String),
 }
 
-/// Sheet `Values`, one row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueEntry {
-    /// The indicator's code key.
-    pub indicator: String,
-    pub column: Column,
-    pub value: Given,
-    pub base: Option<f64>,
-    pub note: Option<String>,
-    pub location: Location,
-}
-
 /// Sheet `Peers`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peer {
     /// The indicator's code key.
     pub indicator: String,
+    /// The force as the workbook names it.
     pub force: String,
+    /// The force's count for the latest 12 months.
     pub value: f64,
+    /// The force area's resident population.
     pub population: f64,
 }
 
@@ -265,24 +272,4 @@ pub struct SavingsItem {
     pub item: String,
     /// £ millions.
     pub amount: f64,
-}
-
-/// The whole workbook, typed and cross-checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Workbook {
-    pub report: Report,
-    pub priorities: Vec<Priority>,
-    pub indicators: Vec<Indicator>,
-    pub monthly: Vec<MonthlyValue>,
-    pub values: Vec<ValueEntry>,
-    pub peers: Vec<Peer>,
-    pub narrative: Vec<NarrativeEntry>,
-    pub savings: Vec<SavingsItem>,
-}
-
-impl Workbook {
-    /// The indicator with this code key.
-    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| code_key(&i.code) == key)
-    }
 }

@@ -2,26 +2,21 @@
 //! [`Indicator`] values. Codes are unique; each names a priority from sheet
 //! `Priorities`; a rank or spc row's `Source` names a count indicator.
 
-use crate::input::checks::{unknown_code, Index};
+use crate::input::checks::{is_priority, unknown_code, Index};
 use crate::input::contract::{code_key, Indicator, Kind, Priority};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{keyword, take, RowRef, Seen};
+use crate::input::table::{keyword, take, RowRef};
 
-const INDICATORS: Sheet = Sheet {
-    name: "Indicators",
-    columns: &["Code", "Priority", "Label", "Kind"],
-    key: "Code",
-};
+const SHEET: Sheet = Sheet::new("Indicators", &["Code", "Priority", "Label", "Kind"]);
 
 pub(super) fn parse_indicators(
     sheets: &RawSheets,
     priorities: &[(Priority, Location)],
     problems: &mut Vec<Problem>,
 ) -> Vec<Indicator> {
-    let mut seen = Seen::new();
     let mut sources = Vec::new();
-    let out = sheets.read_rows(&INDICATORS, true, problems, |row, problems| {
+    let out = sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
         let code = take(row.text("Code"), problems)?;
         let again = |first: &Location| {
             format!(
@@ -49,10 +44,7 @@ fn read_indicator(
 ) -> Option<Indicator> {
     let priority = take(row.required_text("Priority", "a priority code"), problems);
     if let Some(p) = &priority {
-        if !priorities
-            .iter()
-            .any(|(q, _)| code_key(&q.code) == code_key(p))
-        {
+        if !is_priority(priorities, p) {
             problems.push(row.error("Priority", unknown_code("Priorities", p)));
         }
     }

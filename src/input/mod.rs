@@ -77,12 +77,16 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     let report = report::parse_report(sheets, &mut problems);
     let priorities = priorities::parse_priorities(sheets, &mut problems);
     let indicators = indicators::parse_indicators(sheets, &priorities, &mut problems);
-    let index = checks::Index::new(&indicators);
-    let monthly = monthly::parse_monthly(sheets, &index, &mut problems);
-    let values = values::parse_values(sheets, &index, &mut problems);
-    let peers = peers::parse_peers(sheets, &index, &mut problems);
-    let narrative = narrative::parse_narrative(sheets, &priorities, &mut problems);
-    let savings = savings::parse_savings(sheets, &priorities, &mut problems);
+    let cx = checks::Context {
+        sheets,
+        priorities: &priorities,
+        indicators: checks::Index::new(&indicators),
+    };
+    let monthly = monthly::parse_monthly(&cx, &mut problems);
+    let values = values::parse_values(&cx, &mut problems);
+    let peers = peers::parse_peers(&cx, &mut problems);
+    let narrative = narrative::parse_narrative(&cx, &mut problems);
+    let savings = savings::parse_savings(&cx, &mut problems);
     checks::check_ranks(sheets, report.as_ref(), &indicators, &peers, &mut problems);
     checks::check_unused(&indicators, &priorities, &peers, &mut problems);
 
@@ -91,10 +95,10 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
         Some(report) if errors.is_empty() => Ok(Loaded {
             workbook: Workbook {
                 report,
-                priorities: priorities.into_iter().map(|(p, _)| p).collect(),
                 indicators,
                 monthly,
                 values,
+                priorities: priorities.into_iter().map(|(p, _)| p).collect(),
                 peers,
                 narrative,
                 savings,

@@ -2,70 +2,51 @@
 //! and month → [`MonthlyValue`] values, sorted by indicator and month. A
 //! proportion's `Value` (positive responses) is at most its `Base`.
 
-use crate::input::checks::Index;
+use crate::input::checks::Context;
 use crate::input::contract::{code_key, Indicator, Kind, MonthlyValue};
-use crate::input::package::{RawSheets, Sheet};
+use crate::input::package::Sheet;
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{fmt_number, take, RowRef, Seen, MONTH};
+use crate::input::table::{fmt_number, take, RowRef, MONTH};
 use crate::methods::period::Month;
 
-const MONTHLY: Sheet = Sheet {
-    name: "Monthly",
-    columns: &["Indicator", "Month", "Value"],
-    key: "Indicator",
-};
+const SHEET: Sheet = Sheet::new("Monthly", &["Indicator", "Month", "Value"]);
 
-/// The sheet's values, sorted by indicator and month.
-pub(super) fn parse_monthly(
-    sheets: &RawSheets,
-    indicators: &Index,
-    problems: &mut Vec<Problem>,
-) -> Vec<MonthlyValue> {
-    let mut seen = Seen::new();
-    let mut out = sheets.read_rows(&MONTHLY, true, problems, |row, problems| {
-        read_monthly(row, indicators, &mut seen, problems)
+/// The sheet's values, one per indicator and month.
+pub(super) fn parse_monthly(cx: &Context, problems: &mut Vec<Problem>) -> Vec<MonthlyValue> {
+    let mut out = cx.sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
+        let (code, indicator) = cx.indicators.reference(row, problems)?;
+        if let Some(i) = indicator.filter(|i| !i.kind.is_monthly()) {
+            problems.push(row.error(
+                "Indicator",
+                format!(
+                    "expected a count or proportion indicator (only they have monthly values), found {} which is a {} row",
+                    found(&code),
+                    i.kind
+                ),
+            ));
+        }
+        let (month, value, base) = read_figures(row, indicator, problems);
+        let (month, i) = (month?, indicator?);
+        let again = |first: &Location| {
+            format!(
+                "expected one row per indicator and month, found {} for {} again (first at {first})",
+                found(&code),
+                month.long_label()
+            )
+        };
+        if !seen.once((code_key(&code), month), row, "Month", again, problems) {
+            return None;
+        }
+        let value = value.filter(|_| i.kind.is_monthly())?;
+        Some(MonthlyValue {
+            indicator: code_key(&i.code),
+            month,
+            value,
+            base,
+        })
     });
     out.sort_by(|a, b| (&a.indicator, a.month).cmp(&(&b.indicator, b.month)));
     out
-}
-
-/// One row; one per indicator and month.
-fn read_monthly(
-    row: &RowRef,
-    indicators: &Index,
-    seen: &mut Seen<(String, Month)>,
-    problems: &mut Vec<Problem>,
-) -> Option<MonthlyValue> {
-    let (code, indicator) = indicators.reference(row, problems)?;
-    if let Some(i) = indicator.filter(|i| !i.kind.is_monthly()) {
-        problems.push(row.error(
-            "Indicator",
-            format!(
-                "expected a count or proportion indicator (only they have monthly values), found {} which is a {} row",
-                found(&code),
-                i.kind
-            ),
-        ));
-    }
-    let (month, value, base) = read_figures(row, indicator, problems);
-    let (month, i) = (month?, indicator?);
-    let again = |first: &Location| {
-        format!(
-            "expected one row per indicator and month, found {} for {} again (first at {first})",
-            found(&code),
-            month.long_label()
-        )
-    };
-    if !seen.once((code_key(&code), month), row, "Month", again, problems) {
-        return None;
-    }
-    let value = value.filter(|_| i.kind.is_monthly())?;
-    Some(MonthlyValue {
-        indicator: code_key(&i.code),
-        month,
-        value,
-        base,
-    })
 }
 
 /// A row's month, value and (for a proportion) base.

@@ -2,38 +2,34 @@
 //! [`NarrativeEntry`] values. A section that is a priority's code is stored
 //! as its code key (the text goes in that panel); any other is a free heading.
 
-use crate::input::contract::{code_key, NarrativeEntry, Priority};
-use crate::input::package::{RawSheets, Sheet};
-use crate::input::problem::{Location, Problem};
-use crate::input::table::{keyword, take};
+use crate::input::checks::{is_priority, Context};
+use crate::input::contract::{code_key, NarrativeEntry};
+use crate::input::package::Sheet;
+use crate::input::problem::Problem;
+use crate::input::table::{keyword, take, Seen};
 
-const NARRATIVE: Sheet = Sheet {
-    name: "Narrative",
-    columns: &["Section", "Kind", "Text"],
-    key: "Section",
-};
+const SHEET: Sheet = Sheet::new("Narrative", &["Section", "Kind", "Text"]);
 
-pub(super) fn parse_narrative(
-    sheets: &RawSheets,
-    priorities: &[(Priority, Location)],
-    problems: &mut Vec<Problem>,
-) -> Vec<NarrativeEntry> {
-    sheets.read_rows(&NARRATIVE, false, problems, |row, problems| {
-        let section = take(row.text("Section"), problems);
-        let kind = keyword(row, "Kind", problems);
-        let text = take(row.required_text("Text", "the text to print"), problems);
-        let (section, kind, text) = (section?, kind?, text?);
-        let is_priority = priorities
-            .iter()
-            .any(|(p, _)| code_key(&p.code) == code_key(&section));
-        Some(NarrativeEntry {
-            section: if is_priority {
-                code_key(&section)
-            } else {
-                section
-            },
-            kind,
-            text,
-        })
-    })
+/// The sheet's lines, in sheet order.
+pub(super) fn parse_narrative(cx: &Context, problems: &mut Vec<Problem>) -> Vec<NarrativeEntry> {
+    cx.sheets.read_rows(
+        &SHEET,
+        false,
+        problems,
+        |row, _: &mut Seen<()>, problems| {
+            let section = take(row.text("Section"), problems);
+            let kind = keyword(row, "Kind", problems);
+            let text = take(row.required_text("Text", "the text to print"), problems);
+            let (section, kind, text) = (section?, kind?, text?);
+            let section = match is_priority(cx.priorities, &section) {
+                true => code_key(&section),
+                false => section,
+            };
+            Some(NarrativeEntry {
+                section,
+                kind,
+                text,
+            })
+        },
+    )
 }

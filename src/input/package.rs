@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, XlsxError};
 
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{norm, RowRef, Table};
+use crate::input::table::{norm, RowRef, Seen, Table};
 
 /// Why a file is not an `.xlsx` workbook that can be read: one line for the user.
 #[derive(Debug, thiserror::Error)]
@@ -28,12 +28,17 @@ pub enum NotAWorkbook {
     SheetUnreadable { name: String, why: XlsxError },
 }
 
-/// A sheet of the contract read row by row: its name, the columns it must
-/// have, and the key column a filled row must fill.
+/// A sheet of the contract as read row by row: its name, and the columns it
+/// must have, the first being the key that a filled row must fill.
 pub struct Sheet {
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub key: &'static str,
+}
+
+impl Sheet {
+    pub const fn new(name: &'static str, columns: &'static [&'static str]) -> Sheet {
+        Sheet { name, columns }
+    }
 }
 
 /// The sheets of a workbook as calamine read them.
@@ -119,22 +124,24 @@ impl RawSheets {
         }
     }
 
-    /// Reads each row of a sheet whose key cell is filled with `read`,
-    /// keeping what it gives; nothing when the sheet or a column is missing
-    /// (a problem when the sheet is `required`).
-    pub fn read_rows<T>(
+    /// Reads each filled row of `sheet` with `read`, keeping what it gives;
+    /// `read` is given the [`Seen`] keys of the rows before. Nothing is read
+    /// when the sheet or a column is missing (a problem when the sheet is
+    /// `required`).
+    pub fn read_rows<K: Ord, T>(
         &self,
         sheet: &Sheet,
         required: bool,
         problems: &mut Vec<Problem>,
-        mut read: impl FnMut(&RowRef, &mut Vec<Problem>) -> Option<T>,
+        mut read: impl FnMut(&RowRef, &mut Seen<K>, &mut Vec<Problem>) -> Option<T>,
     ) -> Vec<T> {
         let Some(table) = self.table(sheet.name, sheet.columns, required, problems) else {
             return Vec::new();
         };
+        let mut seen = Seen::new();
         let mut out = Vec::new();
-        for row in table.keyed_rows(sheet.key, problems) {
-            out.extend(read(&row, problems));
+        for row in table.keyed_rows(sheet.columns[0], problems) {
+            out.extend(read(&row, &mut seen, problems));
         }
         out
     }

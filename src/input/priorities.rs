@@ -7,21 +7,14 @@ use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{keyword, take, RowRef, Seen};
 
-const PRIORITIES: Sheet = Sheet {
-    name: "Priorities",
-    columns: &["Code", "Title", "Layout"],
-    key: "Code",
-};
+const SHEET: Sheet = Sheet::new("Priorities", &["Code", "Title", "Layout"]);
 
 /// The priorities with the row each came from.
 pub(super) fn parse_priorities(
     sheets: &RawSheets,
     problems: &mut Vec<Problem>,
 ) -> Vec<(Priority, Location)> {
-    let mut seen = Seen::new();
-    sheets.read_rows(&PRIORITIES, true, problems, |row, problems| {
-        read_priority(row, &mut seen, problems)
-    })
+    sheets.read_rows(&SHEET, true, problems, read_priority)
 }
 
 /// One row; codes are unique.

@@ -1,18 +1,21 @@
 //! Sheet `Savings` (required when a `savings` priority exists): items and
 //! amounts in £ millions → [`SavingsItem`] values.
 
-use crate::input::contract::{Layout, Priority, SavingsItem};
-use crate::input::package::RawSheets;
+use crate::input::checks::Context;
+use crate::input::contract::{Layout, SavingsItem};
 use crate::input::problem::{Location, Problem};
 use crate::input::table::{fmt_number, take};
 
-pub(super) fn parse_savings(
-    sheets: &RawSheets,
-    priorities: &[(Priority, Location)],
-    problems: &mut Vec<Problem>,
-) -> Vec<SavingsItem> {
-    let needed = priorities.iter().any(|(p, _)| p.layout == Layout::Savings);
-    let Some(table) = sheets.table("Savings", &["Item", "Amount"], needed, problems) else {
+/// The sheet's items; at least one when a priority is laid out as savings.
+pub(super) fn parse_savings(cx: &Context, problems: &mut Vec<Problem>) -> Vec<SavingsItem> {
+    let needed = cx
+        .priorities
+        .iter()
+        .any(|(p, _)| p.layout == Layout::Savings);
+    let Some(table) = cx
+        .sheets
+        .table("Savings", &["Item", "Amount"], needed, problems)
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -4,66 +4,49 @@
 
 use calamine::Data;
 
-use crate::input::checks::Index;
+use crate::input::checks::Context;
 use crate::input::contract::{code_key, Column, Given, Indicator, Kind, ValueEntry};
-use crate::input::package::{RawSheets, Sheet};
+use crate::input::package::Sheet;
 use crate::input::problem::{Location, Problem};
-use crate::input::table::{fmt_number, keyword, take, RowRef, Seen};
+use crate::input::table::{fmt_number, keyword, take, RowRef};
 
-const VALUES: Sheet = Sheet {
-    name: "Values",
-    columns: &["Indicator", "Column", "Value"],
-    key: "Indicator",
-};
+const SHEET: Sheet = Sheet::new("Values", &["Indicator", "Column", "Value"]);
 
-pub(super) fn parse_values(
-    sheets: &RawSheets,
-    indicators: &Index,
-    problems: &mut Vec<Problem>,
-) -> Vec<ValueEntry> {
-    let mut seen = Seen::new();
-    sheets.read_rows(&VALUES, false, problems, |row, problems| {
-        read_value(row, indicators, &mut seen, problems)
-    })
-}
-
-/// One row; one entry per indicator and column.
-fn read_value(
-    row: &RowRef,
-    indicators: &Index,
-    seen: &mut Seen<(String, Column)>,
-    problems: &mut Vec<Problem>,
-) -> Option<ValueEntry> {
-    let (_, indicator) = indicators.reference(row, problems)?;
-    let column = keyword::<Column>(row, "Column", problems);
-    let value = given(row, column, indicator, problems);
-    let base = take(row.number("Base"), problems).flatten();
-    if let Some(b) = base {
-        check_base(row, b, value.as_ref(), problems);
-    }
-    let note = take(row.optional_text("Note"), problems).flatten();
-    let (i, column) = (indicator?, column?);
-    let key = (code_key(&i.code), column);
-    let again = |first: &Location| {
-        format!(
-            "expected one entry per indicator and column, found {} {} again (first at {first})",
-            i.code,
-            column.name(),
-        )
-    };
-    if seen.repeated(&key, row, "Column", again, problems) {
-        return None;
-    }
-    let value = value?;
-    seen.insert(key, row.loc("Value"));
-    Some(ValueEntry {
-        indicator: code_key(&i.code),
-        column,
-        value,
-        base,
-        note,
-        location: row.loc("Value"),
-    })
+/// The sheet's entries, one per indicator and column.
+pub(super) fn parse_values(cx: &Context, problems: &mut Vec<Problem>) -> Vec<ValueEntry> {
+    cx.sheets
+        .read_rows(&SHEET, false, problems, |row, seen, problems| {
+            let (_, indicator) = cx.indicators.reference(row, problems)?;
+            let column = keyword::<Column>(row, "Column", problems);
+            let value = given(row, column, indicator, problems);
+            let base = take(row.number("Base"), problems).flatten();
+            if let Some(b) = base {
+                check_base(row, b, value.as_ref(), problems);
+            }
+            let note = take(row.optional_text("Note"), problems).flatten();
+            let (i, column) = (indicator?, column?);
+            let key = (code_key(&i.code), column);
+            let again = |first: &Location| {
+                format!(
+                "expected one entry per indicator and column, found {} {} again (first at {first})",
+                i.code,
+                column.name(),
+            )
+            };
+            if seen.repeated(&key, row, "Column", again, problems) {
+                return None;
+            }
+            let value = value?;
+            seen.insert(key, row.loc("Value"));
+            Some(ValueEntry {
+                indicator: code_key(&i.code),
+                column,
+                value,
+                base,
+                note,
+                location: row.loc("Value"),
+            })
+        })
 }
 
 /// A `Base` is a number of respondents, and a figure is at most it.
