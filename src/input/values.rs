@@ -8,7 +8,7 @@ use crate::input::checks::Context;
 use crate::input::contract::{code_key, Column, Given, Indicator, Kind, ValueEntry};
 use crate::input::package::Sheet;
 use crate::input::problem::{Location, Problem};
-use crate::input::table::{fmt_number, keyword, take, RowRef};
+use crate::input::table::{fmt_number, keyword, take, RowRef, Seen};
 
 const SHEET: Sheet = Sheet::new("Values", &["Indicator", "Column", "Value"]);
 
@@ -16,37 +16,47 @@ const SHEET: Sheet = Sheet::new("Values", &["Indicator", "Column", "Value"]);
 pub(super) fn parse_values(cx: &Context, problems: &mut Vec<Problem>) -> Vec<ValueEntry> {
     cx.sheets
         .read_rows(&SHEET, false, problems, |row, seen, problems| {
-            let (_, indicator) = cx.indicators.reference(row, problems)?;
-            let column = keyword::<Column>(row, "Column", problems);
-            let value = given(row, column, indicator, problems);
-            let base = take(row.number("Base"), problems).flatten();
-            if let Some(b) = base {
-                check_base(row, b, value.as_ref(), problems);
-            }
-            let note = take(row.optional_text("Note"), problems).flatten();
-            let (i, column) = (indicator?, column?);
-            let key = (code_key(&i.code), column);
-            let again = |first: &Location| {
-                format!(
-                "expected one entry per indicator and column, found {} {} again (first at {first})",
-                i.code,
-                column.name(),
-            )
-            };
-            if seen.repeated(&key, row, "Column", again, problems) {
-                return None;
-            }
-            let value = value?;
-            seen.insert(key, row.loc("Value"));
-            Some(ValueEntry {
-                indicator: code_key(&i.code),
-                column,
-                value,
-                base,
-                note,
-                location: row.loc("Value"),
-            })
+            read_value(cx, row, seen, problems)
         })
+}
+
+/// One row; a repeated indicator and column is an error at its `Column` cell.
+fn read_value(
+    cx: &Context,
+    row: &RowRef,
+    seen: &mut Seen<(String, Column)>,
+    problems: &mut Vec<Problem>,
+) -> Option<ValueEntry> {
+    let (_, indicator) = cx.indicators.reference(row, problems)?;
+    let column = keyword::<Column>(row, "Column", problems);
+    let value = given(row, column, indicator, problems);
+    let base = take(row.number("Base"), problems).flatten();
+    if let Some(b) = base {
+        check_base(row, b, value.as_ref(), problems);
+    }
+    let note = take(row.optional_text("Note"), problems).flatten();
+    let (i, column) = (indicator?, column?);
+    let key = (code_key(&i.code), column);
+    let again = |first: &Location| {
+        format!(
+            "expected one entry per indicator and column, found {} {} again (first at {first})",
+            i.code,
+            column.name(),
+        )
+    };
+    if seen.repeated(&key, row, "Column", again, problems) {
+        return None;
+    }
+    let value = value?;
+    seen.insert(key, row.loc("Value"));
+    Some(ValueEntry {
+        indicator: code_key(&i.code),
+        column,
+        value,
+        base,
+        note,
+        location: row.loc("Value"),
+    })
 }
 
 /// A `Base` is a number of respondents, and a figure is at most it.
