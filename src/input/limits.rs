@@ -2,6 +2,8 @@
 //! limit on the file, and limits on what its zip parts inflate to (checked
 //! by streaming, so a zip bomb is refused quickly and with little memory).
 //! The defaults are far above any real force workbook; flags raise them.
+//! Enters: the file's size or bytes and the [`InputLimits`]; leaves: nothing,
+//! or why the file is [`Refused`].
 
 use std::io::{Cursor, Read};
 
@@ -27,7 +29,7 @@ impl Default for InputLimits {
 }
 
 /// Why a file was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum Refused {
     #[error("the file is {size} bytes, over the limit of {limit} bytes for a workbook (raise it with --max-workbook-bytes)")]
     TooLarge { size: u64, limit: u64 },
@@ -36,7 +38,7 @@ pub enum Refused {
     #[error("the workbook has {count} parts, over the limit of {limit}")]
     TooManyParts { count: usize, limit: usize },
     #[error("part {part} of the workbook is corrupt: {why}")]
-    Corrupt { part: String, why: String },
+    Corrupt { part: String, why: std::io::Error },
 }
 
 /// Checks the size of a file before it is read.
@@ -90,12 +92,7 @@ pub fn check_package(bytes: &[u8], limits: &InputLimits) -> Result<(), Refused> 
                         });
                     }
                 }
-                Err(e) => {
-                    return Err(Refused::Corrupt {
-                        part: name,
-                        why: e.to_string(),
-                    })
-                }
+                Err(why) => return Err(Refused::Corrupt { part: name, why }),
             }
         }
     }

@@ -1,5 +1,7 @@
 //! Problems found in a workbook, each tied to the place an analyst must look
-//! (`Monthly!C37`), with what was expected and what was found.
+//! (`Monthly!C37`), with what was expected and what was found. Enters: a
+//! [`Location`] and a message; leaves: a [`Problem`] (error or warning), and
+//! [`WorkbookErrors`], all of a workbook's problems as one error.
 
 use std::fmt;
 

@@ -1,11 +1,15 @@
 //! Reading one worksheet as a table: the header row names the columns, each
 //! later row is a record, and every cell read keeps its A1 location so that a
-//! problem can point at it.
+//! problem can point at it. Enters: a calamine range (with its formulas);
+//! leaves: texts, numbers, months and dates, or a [`Problem`] naming the cell.
+//! The rules every sheet shares live here too: keyword cells, blank key
+//! cells, and rows that repeat a key ([`Seen`]).
 
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range};
 
+use crate::input::contract::Word;
 use crate::input::problem::{found, Location, Problem};
 use crate::methods::period::Month;
 
@@ -129,6 +133,23 @@ impl<'a> Table<'a> {
             .collect()
     }
 
+    /// The rows that hold anything, less those whose key cell is blank
+    /// though others are filled: those are typing slips, each an error.
+    pub fn keyed_rows(&self, key: &str, problems: &mut Vec<Problem>) -> Vec<RowRef<'_, 'a>> {
+        let mut out = Vec::new();
+        for row in self.rows() {
+            match row.text(key) {
+                Ok(t) if t.is_empty() => problems.push(row.error(
+                    key,
+                    format!("expected a value in the {key} column (the row's other cells are filled), found an empty cell"),
+                )),
+                Ok(_) => out.push(row),
+                Err(p) => problems.push(p),
+            }
+        }
+        out
+    }
+
     fn col(&self, header: &str) -> Option<u32> {
         self.columns.get(&norm(header)).copied()
     }
@@ -175,22 +196,39 @@ impl<'t, 'a> RowRef<'t, 'a> {
         Problem::warning(self.loc(header), message)
     }
 
-    /// A formula cell whose result was never saved: calamine sees it empty.
-    fn uncached_formula(&self, header: &str) -> Option<String> {
-        let col = self.table.col(header)?;
-        let f = self.table.formulas?.get_value((self.row, col))?;
-        (!f.is_empty() && is_blank(self.cell(header))).then(|| f.clone())
+    /// An error at the cell under `header`: `expected {expected}, found` what
+    /// the cell holds.
+    pub fn not_a(&self, header: &str, expected: &str) -> Problem {
+        self.error(
+            header,
+            format!("expected {expected}, found {}", describe(self.cell(header))),
+        )
+    }
+
+    /// An error at the empty cell under `header`, where `what` was expected.
+    pub fn empty(&self, header: &str, what: &str) -> Problem {
+        self.error(header, format!("expected {what}, found an empty cell"))
+    }
+
+    /// A formula cell whose result was never saved (calamine sees it empty)
+    /// is an error: `expected {expected}, found the formula …`.
+    fn saved(&self, header: &str, expected: &str) -> Result<(), Problem> {
+        let Some(col) = self.table.col(header) else {
+            return Ok(());
+        };
+        match self.table.formulas.and_then(|f| f.get_value((self.row, col))) {
+            Some(f) if !f.is_empty() && is_blank(self.cell(header)) => Err(self.error(
+                header,
+                format!("expected {expected}, found the formula ={f} with no saved result (open the workbook in Excel and save it)"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Text of the cell: numbers as written (`1`, not `1.0`), trimmed; an
     /// error cell or an unsaved formula is a problem.
     pub fn text(&self, header: &str) -> Result<String, Problem> {
-        if let Some(f) = self.uncached_formula(header) {
-            return Err(self.error(
-                header,
-                format!("expected a value, found the formula ={f} with no saved result (open the workbook in Excel and save it)"),
-            ));
-        }
+        self.saved(header, "a value")?;
         match self.cell(header) {
             Data::Empty => Ok(String::new()),
             Data::String(s) => Ok(s.trim().to_string()),
@@ -212,7 +250,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
     pub fn required_text(&self, header: &str, what: &str) -> Result<String, Problem> {
         let t = self.text(header)?;
         if t.is_empty() {
-            Err(self.error(header, format!("expected {what}, found an empty cell")))
+            Err(self.empty(header, what))
         } else {
             Ok(t)
         }
@@ -227,35 +265,24 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// A number: a numeric cell, or numeric text with thousands separators
     /// (`58,805`) or a percent sign (`84.5%` → 0.845). `None` when empty.
     pub fn number(&self, header: &str) -> Result<Option<f64>, Problem> {
-        if let Some(f) = self.uncached_formula(header) {
-            return Err(self.error(
-                header,
-                format!("expected a number, found the formula ={f} with no saved result (open the workbook in Excel and save it)"),
-            ));
-        }
+        self.saved(header, "a number")?;
         let cell = self.cell(header);
         match cell {
             Data::Empty => Ok(None),
             Data::Int(i) => Ok(Some(*i as f64)),
             Data::Float(f) if f.is_finite() => Ok(Some(*f)),
             Data::String(s) if s.trim().is_empty() => Ok(None),
-            Data::String(s) => parse_number(s).map(Some).ok_or_else(|| {
-                self.error(
-                    header,
-                    format!("expected a number, found {}", describe(cell)),
-                )
-            }),
-            _ => Err(self.error(
-                header,
-                format!("expected a number, found {}", describe(cell)),
-            )),
+            Data::String(s) => parse_number(s)
+                .map(Some)
+                .ok_or_else(|| self.not_a(header, "a number")),
+            _ => Err(self.not_a(header, "a number")),
         }
     }
 
     /// A number that must be present and not negative.
     pub fn count(&self, header: &str, what: &str) -> Result<f64, Problem> {
         match self.number(header)? {
-            None => Err(self.error(header, format!("expected {what}, found an empty cell"))),
+            None => Err(self.empty(header, what)),
             Some(v) if v < 0.0 => Err(self.error(
                 header,
                 format!("expected {what} (zero or more), found {}", fmt_number(v)),
@@ -268,21 +295,13 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// `2015-12` / `2015-12-31`. `None` when empty.
     pub fn month(&self, header: &str) -> Result<Option<Month>, Problem> {
         let cell = self.cell(header);
-        let bad = || {
-            self.error(
-                header,
-                format!(
-                    "expected a date (an Excel date, 2015-12-31 or 2015-12), found {}",
-                    describe(cell)
-                ),
-            )
-        };
+        let bad = || self.not_a(header, MONTH);
         match cell {
             Data::Empty => Ok(None),
             Data::String(s) if s.trim().is_empty() => Ok(None),
             Data::DateTime(d) => {
                 let dt = d.as_datetime().ok_or_else(bad)?;
-                Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
+                Ok(Some(month_of(dt.date())))
             }
             Data::DateTimeIso(s) | Data::String(s) => Month::parse_iso(s).map(Some).ok_or_else(bad),
             Data::Int(_) | Data::Float(_) => {
@@ -298,7 +317,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 let d =
                     calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
                 let dt = d.as_datetime().ok_or_else(bad)?;
-                Ok(Some(month_of(dt.date()).ok_or_else(bad)?))
+                Ok(Some(month_of(dt.date())))
             }
             _ => Err(bad()),
         }
@@ -308,15 +327,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// Text `2015-12` means the month's last day.
     pub fn date(&self, header: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
         let cell = self.cell(header);
-        let bad = || {
-            self.error(
-                header,
-                format!(
-                    "expected a date (an Excel date or 2015-12-31), found {}",
-                    describe(cell)
-                ),
-            )
-        };
+        let bad = || self.not_a(header, "a date (an Excel date or 2015-12-31)");
         match cell {
             Data::Empty => Ok(None),
             Data::String(s) if s.trim().is_empty() => Ok(None),
@@ -338,9 +349,91 @@ impl<'t, 'a> RowRef<'t, 'a> {
     }
 }
 
-fn month_of(d: chrono::NaiveDate) -> Option<Month> {
+/// What a `Month` cell holds: any date in the month.
+pub const MONTH: &str = "a date (an Excel date, 2015-12-31 or 2015-12)";
+
+/// The month a date falls in.
+pub fn month_of(d: chrono::NaiveDate) -> Month {
     use chrono::Datelike;
-    Month::new(d.year(), d.month())
+    Month::new(d.year(), d.month()).expect("a date's month is 1 to 12")
+}
+
+/// Pushes a problem from a `Result`, giving back the value.
+pub fn take<T>(r: Result<T, Problem>, problems: &mut Vec<Problem>) -> Option<T> {
+    r.map_err(|p| problems.push(p)).ok()
+}
+
+/// Reads one keyword cell against the contract's words for `T`.
+pub fn keyword<T: Word>(row: &RowRef, header: &str, problems: &mut Vec<Problem>) -> Option<T> {
+    let text = take(row.text(header), problems)?;
+    let value = T::from_word(&text);
+    if value.is_none() {
+        problems.push(row.error(
+            header,
+            format!("expected one of {}, found {}", T::list(), found(&text)),
+        ));
+    }
+    value
+}
+
+/// The first row read for each key of a sheet: the one rule for rows that
+/// must not repeat (a field, a code, an indicator and month, …).
+pub struct Seen<K> {
+    first: BTreeMap<K, Location>,
+}
+
+impl<K: Ord> Seen<K> {
+    pub fn new() -> Seen<K> {
+        Seen {
+            first: BTreeMap::new(),
+        }
+    }
+
+    /// True when `key` was seen before: an error at the `header` cell of
+    /// `row`, worded by `message` from the first row's location.
+    pub fn repeated(
+        &self,
+        key: &K,
+        row: &RowRef,
+        header: &str,
+        message: impl FnOnce(&Location) -> String,
+        problems: &mut Vec<Problem>,
+    ) -> bool {
+        match self.first.get(key) {
+            Some(first) => {
+                problems.push(row.error(header, message(first)));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Records where `key` was first read.
+    pub fn insert(&mut self, key: K, at: Location) {
+        self.first.entry(key).or_insert(at);
+    }
+
+    /// [`Seen::repeated`], recording `key` at the `header` cell when new.
+    pub fn once(
+        &mut self,
+        key: K,
+        row: &RowRef,
+        header: &str,
+        message: impl FnOnce(&Location) -> String,
+        problems: &mut Vec<Problem>,
+    ) -> bool {
+        if self.repeated(&key, row, header, message, problems) {
+            return false;
+        }
+        self.insert(key, row.loc(header));
+        true
+    }
+}
+
+impl<K: Ord> Default for Seen<K> {
+    fn default() -> Self {
+        Seen::new()
+    }
 }
 
 /// Parses numeric text: `58,805`, ` 12 `, `84.5%` (→ 0.845), `-3`.

@@ -1,0 +1,151 @@
+//! Cross-sheet checks. Enter: the sheets already parsed; leave: problems.
+//! References from one sheet to another ([`Context`], [`Index`] and
+//! [`unknown_code`]: one wording for a code that names nothing), and the checks that need
+//! every sheet read first ([`check_ranks`], [`check_unused`]).
+
+use std::collections::BTreeMap;
+
+use crate::input::contract::{code_key, Indicator, Kind, Layout, Peer, Priority, Report};
+use crate::input::package::RawSheets;
+use crate::input::problem::{found, Location, Problem};
+use crate::input::table::{norm, take, RowRef};
+
+/// The message for a code that is not in the sheet it must come from.
+pub(super) fn unknown_code(sheet: &str, code: &str) -> String {
+    format!("expected a code from sheet {sheet}, found {}", found(code))
+}
+
+/// What the sheets read after `Indicators` may refer to.
+pub(super) struct Context<'a> {
+    pub(super) sheets: &'a RawSheets,
+    pub(super) priorities: &'a [(Priority, Location)],
+    pub(super) indicators: Index<'a>,
+}
+
+/// True when `code` is a priority's code (any case, trimmed).
+pub(super) fn is_priority(priorities: &[(Priority, Location)], code: &str) -> bool {
+    priorities
+        .iter()
+        .any(|(p, _)| code_key(&p.code) == code_key(code))
+}
+
+/// The indicators by code key, for looking up references.
+pub(super) struct Index<'a> {
+    list: &'a [Indicator],
+    by_key: BTreeMap<String, &'a Indicator>,
+}
+
+impl<'a> Index<'a> {
+    pub(super) fn new(list: &'a [Indicator]) -> Index<'a> {
+        Index {
+            list,
+            by_key: list.iter().map(|i| (code_key(&i.code), i)).collect(),
+        }
+    }
+
+    /// The indicator with this code (any case, trimmed).
+    pub(super) fn get(&self, code: &str) -> Option<&'a Indicator> {
+        self.by_key.get(&code_key(code)).copied()
+    }
+
+    /// True when some indicator is of this kind.
+    pub(super) fn has_kind(&self, kind: Kind) -> bool {
+        self.list.iter().any(|i| i.kind == kind)
+    }
+
+    /// A row's `Indicator` cell: the code as typed and the indicator it
+    /// names; a code that names none is an error. `None` when the cell
+    /// cannot be read.
+    pub(super) fn reference(
+        &self,
+        row: &RowRef,
+        problems: &mut Vec<Problem>,
+    ) -> Option<(String, Option<&'a Indicator>)> {
+        let code = take(row.text("Indicator"), problems)?;
+        let indicator = self.get(&code);
+        if indicator.is_none() {
+            problems.push(row.error("Indicator", unknown_code("Indicators", &code)));
+        }
+        Some((code, indicator))
+    }
+}
+
+/// A rank row needs peers for its source, including the home force.
+pub(super) fn check_ranks(
+    sheets: &RawSheets,
+    report: Option<&Report>,
+    indicators: &[Indicator],
+    peers: &[Peer],
+    problems: &mut Vec<Problem>,
+) {
+    if !sheets.has("Peers") {
+        return;
+    }
+    for rank in indicators.iter().filter(|i| i.kind == Kind::Rank) {
+        let Some(source) = &rank.source else { continue };
+        // Name the source as the workbook spells it.
+        let shown = indicators
+            .iter()
+            .find(|i| code_key(&i.code) == *source)
+            .map(|i| i.code.as_str())
+            .unwrap_or(source);
+        let rows: Vec<&Peer> = peers.iter().filter(|p| &p.indicator == source).collect();
+        if rows.is_empty() {
+            problems.push(Problem::error(
+                rank.location.clone(),
+                format!(
+                    "expected rows in sheet Peers for {shown} (the source of this Position v MSG row), found none"
+                ),
+            ));
+        } else if let Some(report) = report {
+            if !rows.iter().any(|p| norm(&p.force) == norm(&report.force)) {
+                problems.push(Problem::error(
+                    rank.location.clone(),
+                    format!(
+                        "expected the home force {} among the Peers rows for {shown}, found only {}",
+                        found(&report.force),
+                        rows.iter().map(|p| p.force.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Warnings for rows that nothing prints.
+pub(super) fn check_unused(
+    indicators: &[Indicator],
+    priorities: &[(Priority, Location)],
+    peers: &[Peer],
+    problems: &mut Vec<Problem>,
+) {
+    for (p, loc) in priorities {
+        let has_rows = indicators.iter().any(|i| i.priority == code_key(&p.code));
+        if matches!(p.layout, Layout::Table | Layout::Assessment) && !has_rows {
+            problems.push(Problem::warning(
+                loc.clone(),
+                format!(
+                    "priority {} is laid out as a {} but has no rows in sheet Indicators: its panel prints empty",
+                    p.code,
+                    p.layout.name()
+                ),
+            ));
+        }
+    }
+    let mut warned = Vec::new();
+    for peer in peers {
+        let used = indicators
+            .iter()
+            .any(|i| i.kind == Kind::Rank && i.source.as_deref() == Some(peer.indicator.as_str()));
+        if !used && !warned.contains(&peer.indicator) {
+            warned.push(peer.indicator.clone());
+            problems.push(Problem::warning(
+                Location::Sheet("Peers".into()),
+                format!(
+                    "rows for {} are unused: no Position v MSG row has it as its Source",
+                    peer.indicator
+                ),
+            ));
+        }
+    }
+}

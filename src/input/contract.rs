@@ -1,0 +1,275 @@
+//! The input contract's types (`docs/workbook.md`): what a workbook that met
+//! the contract holds once read. Nothing enters here; the sheet parsers build
+//! these values and [`Workbook`] leaves the stage. The contract's keywords
+//! (layouts, kinds, polarities, columns) are written once, beside their variants.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::input::problem::Location;
+use crate::input::table::{month_of, norm};
+use crate::methods::period::{FinancialYear, Month};
+
+/// A priority or indicator code, compared without regard to case or spaces
+/// (`14A` and `14a` are the same code).
+pub fn code_key(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+/// A closed list of the contract's words, such as a `Kind` cell's.
+pub trait Word: Copy + 'static {
+    /// Every value, in the contract's order.
+    fn all() -> &'static [Self];
+    /// The word as the contract spells it.
+    fn word(self) -> &'static str;
+    /// The value a cell's word names (trimmed, any case).
+    fn from_word(text: &str) -> Option<Self> {
+        let text = norm(text);
+        Self::all().iter().copied().find(|v| v.word() == text)
+    }
+    /// The words, for a message: `count, proportion, rank`.
+    fn list() -> String {
+        Self::all()
+            .iter()
+            .map(|v| v.word())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Declares the enums of contract words: each variant with its word, an
+/// inherent `ALL` and `name()`, [`Word`] and `Display` (the word).
+macro_rules! contract_words {
+    ($(
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+
+        }
+    )+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the contract's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The word as the contract spells it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl Word for $name {
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn word(self) -> &'static str {
+                self.name()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    )+};
+}
+
+contract_words! {
+    /// How a priority's panel is laid out.
+    pub enum Layout {
+        Table = "table", Assessment = "assessment", Narrative = "narrative", Savings = "savings",
+    }
+
+    /// A column of a priority's table (and of the `Values` sheet).
+    #[derive(PartialOrd, Ord, Hash)]
+    pub enum Column {
+        Baseline = "baseline", Latest = "latest", Var = "var", Ytd = "ytd", Lytd = "lytd",
+        Projection = "projection", Assessment = "assessment",
+    }
+
+    /// What an indicator row measures.
+    pub enum Kind {
+        Count = "count", Proportion = "proportion", Rank = "rank", Spc = "spc",
+        Assessment = "assessment",
+    }
+
+    /// Which direction is better.
+    pub enum Polarity {
+        #[doc = "Lower is better."] Down = "down",
+        #[doc = "Higher is better."] Up = "up",
+    }
+
+    /// The kind of a narrative line.
+    pub enum NarrativeKind {
+        Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
+    }
+}
+
+impl Column {
+    /// The columns a `table` priority may print.
+    pub const TABLE: [Column; 6] = [
+        Column::Baseline,
+        Column::Latest,
+        Column::Var,
+        Column::Ytd,
+        Column::Lytd,
+        Column::Projection,
+    ];
+}
+
+impl Kind {
+    /// Count and proportion rows have monthly values (and a polarity).
+    pub fn is_monthly(self) -> bool {
+        matches!(self, Kind::Count | Kind::Proportion)
+    }
+}
+
+/// The whole workbook, typed and cross-checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    pub report: Report,
+    pub priorities: Vec<Priority>,
+    pub indicators: Vec<Indicator>,
+    pub monthly: Vec<MonthlyValue>,
+    pub values: Vec<ValueEntry>,
+    pub peers: Vec<Peer>,
+    pub narrative: Vec<NarrativeEntry>,
+    pub savings: Vec<SavingsItem>,
+}
+
+impl Workbook {
+    /// The indicator with this code key.
+    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| code_key(&i.code) == key)
+    }
+}
+
+/// Sheet `Report`: what the dashboard is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub period_end: NaiveDate,
+    pub force: String,
+    pub area: Option<String>,
+    pub baseline: FinancialYear,
+    pub projection: Option<FinancialYear>,
+    pub confidence: f64,
+    pub board: Option<String>,
+    pub spc_run_length: usize,
+}
+
+impl Report {
+    /// The reporting month M.
+    pub fn month(&self) -> Month {
+        month_of(self.period_end)
+    }
+}
+
+/// Sheet `Priorities`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priority {
+    pub code: String,
+    pub title: String,
+    /// Printed under the panel.
+    pub note: Option<String>,
+    pub layout: Layout,
+    /// The columns of a `table`, in print order.
+    pub columns: Vec<Column>,
+}
+
+/// Sheet `Indicators`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub code: String,
+    /// The priority's code key.
+    pub priority: String,
+    pub label: String,
+    pub kind: Kind,
+    pub polarity: Option<Polarity>,
+    /// The source indicator's code key (rank and spc rows).
+    pub source: Option<String>,
+    pub footnote: Option<String>,
+    pub note: Option<String>,
+    /// Where the row is, for messages raised later.
+    pub location: Location,
+}
+
+/// Sheet `Monthly`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthlyValue {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub month: Month,
+    /// A count, or a proportion's positive responses.
+    pub value: f64,
+    /// A proportion's respondents.
+    pub base: Option<f64>,
+}
+
+/// Sheet `Values`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueEntry {
+    /// The indicator's code key.
+    pub indicator: String,
+    pub column: Column,
+    pub value: Given,
+    /// Respondents behind a percent, for its significance test.
+    pub base: Option<f64>,
+    /// Printed small beside the figure.
+    pub note: Option<String>,
+    /// The `Value` cell, for messages raised later.
+    pub location: Location,
+}
+
+/// A figure given in sheet `Values`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// A number as typed (a count, or a proportion 0–1 from a percent cell).
+    Number(f64),
+    /// Written with a percent sign: the proportion (`84.5%` → 0.845).
+    Percent(f64),
+    /// `NA`: printed as `NA`.
+    NotAvailable,
+    /// Words, for an `assessment` cell.
+    Text(String),
+}
+
+/// Sheet `Peers`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peer {
+    /// The indicator's code key.
+    pub indicator: String,
+    /// The force as the workbook names it.
+    pub force: String,
+    /// The force's count for the latest 12 months.
+    pub value: f64,
+    /// The force area's resident population.
+    pub population: f64,
+}
+
+/// Sheet `Narrative`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeEntry {
+    /// A priority code key, or a free heading as typed.
+    pub section: String,
+    pub kind: NarrativeKind,
+    pub text: String,
+}
+
+/// Sheet `Savings`, one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsItem {
+    pub item: String,
+    /// £ millions.
+    pub amount: f64,
+}

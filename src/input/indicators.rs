@@ -1,0 +1,106 @@
+//! Sheet `Indicators`: one row per printed row of a priority's panel →
+//! [`Indicator`] values. Codes are unique; each names a priority from sheet
+//! `Priorities`; a rank or spc row's `Source` names a count indicator.
+
+use crate::input::checks::{is_priority, unknown_code, Index};
+use crate::input::contract::{code_key, Indicator, Kind, Priority};
+use crate::input::package::{RawSheets, Sheet};
+use crate::input::problem::{found, Location, Problem};
+use crate::input::table::{keyword, take, RowRef};
+
+const SHEET: Sheet = Sheet::new("Indicators", &["Code", "Priority", "Label", "Kind"]);
+
+pub(super) fn parse_indicators(
+    sheets: &RawSheets,
+    priorities: &[(Priority, Location)],
+    problems: &mut Vec<Problem>,
+) -> Vec<Indicator> {
+    let mut sources = Vec::new();
+    let out = sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
+        let code = take(row.text("Code"), problems)?;
+        let again = |first: &Location| {
+            format!(
+                "expected a unique indicator code, found {} already at {first}",
+                found(&code)
+            )
+        };
+        if !seen.once(code_key(&code), row, "Code", again, problems) {
+            return None;
+        }
+        read_indicator(row, code, priorities, &mut sources, problems)
+    });
+    check_sources(&out, sources, problems);
+    out
+}
+
+/// One row after its code; each `Source` read is noted in `sources`, with
+/// its cell, to be checked once every row is read.
+fn read_indicator(
+    row: &RowRef,
+    code: String,
+    priorities: &[(Priority, Location)],
+    sources: &mut Vec<(String, Location)>,
+    problems: &mut Vec<Problem>,
+) -> Option<Indicator> {
+    let priority = take(row.required_text("Priority", "a priority code"), problems);
+    if let Some(p) = &priority {
+        if !is_priority(priorities, p) {
+            problems.push(row.error("Priority", unknown_code("Priorities", p)));
+        }
+    }
+    let label = take(row.required_text("Label", "the row's label"), problems);
+    let kind = keyword::<Kind>(row, "Kind", problems);
+    let polarity = match kind {
+        Some(k) if k.is_monthly() => keyword(row, "Polarity", problems),
+        _ => None,
+    };
+    let source = match kind {
+        Some(Kind::Rank | Kind::Spc) => {
+            let what = "the code of the count indicator this row is derived from";
+            let s = take(row.required_text("Source", what), problems);
+            if let Some(s) = &s {
+                sources.push((s.clone(), row.loc("Source")));
+            }
+            s.map(|s| code_key(&s))
+        }
+        _ => None,
+    };
+    let footnote = take(row.optional_text("Footnote"), problems).flatten();
+    let note = take(row.optional_text("Note"), problems).flatten();
+    let (priority, label, kind) = (priority?, label?, kind?);
+    if kind.is_monthly() && polarity.is_none() {
+        return None;
+    }
+    Some(Indicator {
+        code,
+        priority: code_key(&priority),
+        label,
+        kind,
+        polarity,
+        source,
+        footnote,
+        note,
+        location: row.loc("Code"),
+    })
+}
+
+/// Each `Source` must name a count indicator.
+fn check_sources(
+    indicators: &[Indicator],
+    sources: Vec<(String, Location)>,
+    problems: &mut Vec<Problem>,
+) {
+    let index = Index::new(indicators);
+    for (source, loc) in sources {
+        let message = match index.get(&source) {
+            Some(i) if i.kind == Kind::Count => continue,
+            Some(i) => format!(
+                "expected the code of a count indicator, found {} which is a {} indicator",
+                found(&source),
+                i.kind
+            ),
+            None => unknown_code("Indicators", &source),
+        };
+        problems.push(Problem::error(loc, message));
+    }
+}

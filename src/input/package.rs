@@ -1,0 +1,172 @@
+//! The calamine adapter: an `.xlsx` file's bytes → [`RawSheets`], every sheet
+//! as calamine read it (values, and formula texts to tell an unsaved formula
+//! from an empty cell). A file that is not a workbook at all leaves as a
+//! [`NotAWorkbook`]; finding a sheet by name and resolving its header row
+//! ([`RawSheets::table`]) is the way into [`Table`].
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx, XlsxError};
+
+use crate::input::problem::{found, Location, Problem};
+use crate::input::table::{norm, RowRef, Seen, Table};
+
+/// Why a file is not an `.xlsx` workbook that can be read: one line for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum NotAWorkbook {
+    #[error("the file is empty, not an .xlsx workbook")]
+    Empty,
+    #[error("this is an old-style .xls file or a password-protected workbook; save it from Excel as an .xlsx workbook without a password")]
+    OldOrProtected,
+    #[error("the file is not an .xlsx workbook (it is not a zip package)")]
+    NotAZip,
+    #[error("this is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (.xlsx)")]
+    OpenDocument,
+    #[error("the file is damaged or truncated, or not an .xlsx workbook ({0})")]
+    Damaged(XlsxError),
+    #[error("sheet {} could not be read: {why}", found(.name))]
+    SheetUnreadable { name: String, why: XlsxError },
+}
+
+/// A sheet of the contract as read row by row: its name, and the columns it
+/// must have, the first being the key that a filled row must fill.
+pub struct Sheet {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+impl Sheet {
+    pub const fn new(name: &'static str, columns: &'static [&'static str]) -> Sheet {
+        Sheet { name, columns }
+    }
+}
+
+/// The sheets of a workbook as calamine read them.
+pub struct RawSheets {
+    /// In workbook order.
+    sheets: Vec<RawSheet>,
+}
+
+/// One sheet as calamine read it.
+struct RawSheet {
+    /// The name as the workbook spells it.
+    name: String,
+    values: Range<Data>,
+    /// Formula texts, to tell an unsaved formula from an empty cell.
+    formulas: Option<Range<String>>,
+}
+
+impl RawSheets {
+    /// Opens an `.xlsx` file's bytes; anything else is a one-line error.
+    pub fn open(bytes: &[u8]) -> Result<RawSheets, NotAWorkbook> {
+        if bytes.is_empty() {
+            return Err(NotAWorkbook::Empty);
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Err(NotAWorkbook::OldOrProtected);
+        }
+        if !bytes.starts_with(b"PK\x03\x04") {
+            return Err(NotAWorkbook::NotAZip);
+        }
+        if is_opendocument(bytes) {
+            return Err(NotAWorkbook::OpenDocument);
+        }
+        let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(NotAWorkbook::Damaged)?;
+        let names = xlsx.sheet_names().to_vec();
+        let mut sheets = Vec::new();
+        for name in names {
+            let values = match xlsx.worksheet_range(&name) {
+                Ok(values) => values,
+                Err(why) => return Err(NotAWorkbook::SheetUnreadable { name, why }),
+            };
+            let formulas = xlsx.worksheet_formula(&name).ok();
+            sheets.push(RawSheet {
+                name,
+                values,
+                formulas,
+            });
+        }
+        Ok(RawSheets { sheets })
+    }
+
+    /// True when the workbook has a sheet of this name (any case, trimmed).
+    pub fn has(&self, wanted: &str) -> bool {
+        self.find(wanted).is_some()
+    }
+
+    fn find(&self, wanted: &str) -> Option<&RawSheet> {
+        self.sheets.iter().find(|s| norm(&s.name) == norm(wanted))
+    }
+
+    /// A sheet as a table with its required columns, or a problem (a
+    /// missing sheet is one only when `sheet_required`).
+    pub fn table<'s>(
+        &'s self,
+        wanted: &str,
+        required: &[&str],
+        sheet_required: bool,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table<'s>> {
+        match self.find(wanted) {
+            Some(s) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems),
+            None => {
+                if sheet_required {
+                    problems.push(Problem::error(
+                        Location::Workbook,
+                        format!(
+                            "expected a sheet named \"{wanted}\", found none (sheets: {})",
+                            self.names()
+                        ),
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads each filled row of `sheet` with `read`, keeping what it gives;
+    /// `read` is given the [`Seen`] keys of the rows before. Nothing is read
+    /// when the sheet or a column is missing (a problem when the sheet is
+    /// `required`).
+    pub fn read_rows<K: Ord, T>(
+        &self,
+        sheet: &Sheet,
+        required: bool,
+        problems: &mut Vec<Problem>,
+        mut read: impl FnMut(&RowRef, &mut Seen<K>, &mut Vec<Problem>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(table) = self.table(sheet.name, sheet.columns, required, problems) else {
+            return Vec::new();
+        };
+        let mut seen = Seen::new();
+        let mut out = Vec::new();
+        for row in table.keyed_rows(sheet.columns[0], problems) {
+            out.extend(read(&row, &mut seen, problems));
+        }
+        out
+    }
+
+    fn names(&self) -> String {
+        if self.sheets.is_empty() {
+            return "none".into();
+        }
+        self.sheets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// An OpenDocument package names its type in a `mimetype` part.
+fn is_opendocument(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(mut part) = zip.by_name("mimetype") else {
+        return false;
+    };
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(&mut part, &mut head).unwrap_or(0);
+    head[..n].starts_with(b"application/vnd.oasis.opendocument")
+}

@@ -1,0 +1,80 @@
+//! Sheet `Priorities`: one row per strategic priority, in print order →
+//! [`Priority`] values, each with the location of its row (for the
+//! cross-sheet checks). Codes are unique; a `table` lists its columns.
+
+use crate::input::contract::{code_key, Column, Layout, Priority, Word};
+use crate::input::package::{RawSheets, Sheet};
+use crate::input::problem::{found, Location, Problem};
+use crate::input::table::{keyword, take, RowRef, Seen};
+
+const SHEET: Sheet = Sheet::new("Priorities", &["Code", "Title", "Layout"]);
+
+/// The priorities with the row each came from.
+pub(super) fn parse_priorities(
+    sheets: &RawSheets,
+    problems: &mut Vec<Problem>,
+) -> Vec<(Priority, Location)> {
+    sheets.read_rows(&SHEET, true, problems, read_priority)
+}
+
+/// One row; codes are unique.
+fn read_priority(
+    row: &RowRef,
+    seen: &mut Seen<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<(Priority, Location)> {
+    let code = take(row.text("Code"), problems)?;
+    let again = |first: &Location| {
+        format!(
+            "expected a unique priority code, found {} already at {first}",
+            found(&code)
+        )
+    };
+    if seen.repeated(&code_key(&code), row, "Code", again, problems) {
+        return None;
+    }
+    let title = take(row.required_text("Title", "the priority's title"), problems);
+    let layout = keyword(row, "Layout", problems);
+    let note = take(row.optional_text("Note"), problems).flatten();
+    let columns = match layout {
+        Some(Layout::Table) => table_columns(row, problems),
+        _ => Vec::new(),
+    };
+    let (title, layout) = (title?, layout?);
+    seen.insert(code_key(&code), row.loc("Code"));
+    let priority = Priority {
+        code,
+        title,
+        layout,
+        columns,
+        note,
+    };
+    Some((priority, row.loc("Code")))
+}
+
+/// A `table` priority's `Columns` cell: a comma list, each column once.
+fn table_columns(row: &RowRef, problems: &mut Vec<Problem>) -> Vec<Column> {
+    let mut columns = Vec::new();
+    let list = take(row.text("Columns"), problems).unwrap_or_default();
+    let allowed = Column::TABLE.map(|c| c.name()).join(", ");
+    if list.is_empty() {
+        problems.push(row.empty(
+            "Columns",
+            &format!("a comma list of columns for a table ({allowed})"),
+        ));
+    }
+    for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        match Column::from_word(word).filter(|c| *c != Column::Assessment) {
+            Some(c) if columns.contains(&c) => problems.push(row.error(
+                "Columns",
+                format!("expected each column once, found {} twice", found(word)),
+            )),
+            Some(c) => columns.push(c),
+            None => problems.push(row.error(
+                "Columns",
+                format!("expected columns from {allowed}, found {}", found(word)),
+            )),
+        }
+    }
+    columns
+}

@@ -1,0 +1,127 @@
+//! Sheet `Values` (optional): figures that do not come from a monthly series
+//! → [`ValueEntry`] values, each a [`Given`] read according to its column and
+//! its indicator's kind. One entry per indicator and column.
+
+use calamine::Data;
+
+use crate::input::checks::Context;
+use crate::input::contract::{code_key, Column, Given, Indicator, Kind, ValueEntry};
+use crate::input::package::Sheet;
+use crate::input::problem::{Location, Problem};
+use crate::input::table::{fmt_number, keyword, take, RowRef, Seen};
+
+const SHEET: Sheet = Sheet::new("Values", &["Indicator", "Column", "Value"]);
+
+/// The sheet's entries, one per indicator and column.
+pub(super) fn parse_values(cx: &Context, problems: &mut Vec<Problem>) -> Vec<ValueEntry> {
+    cx.sheets
+        .read_rows(&SHEET, false, problems, |row, seen, problems| {
+            read_value(cx, row, seen, problems)
+        })
+}
+
+/// One row; a repeated indicator and column is an error at its `Column` cell.
+fn read_value(
+    cx: &Context,
+    row: &RowRef,
+    seen: &mut Seen<(String, Column)>,
+    problems: &mut Vec<Problem>,
+) -> Option<ValueEntry> {
+    let (_, indicator) = cx.indicators.reference(row, problems)?;
+    let column = keyword::<Column>(row, "Column", problems);
+    let value = given(row, column, indicator, problems);
+    let base = take(row.number("Base"), problems).flatten();
+    if let Some(b) = base {
+        check_base(row, b, value.as_ref(), problems);
+    }
+    let note = take(row.optional_text("Note"), problems).flatten();
+    let (i, column) = (indicator?, column?);
+    let key = (code_key(&i.code), column);
+    let again = |first: &Location| {
+        format!(
+            "expected one entry per indicator and column, found {} {} again (first at {first})",
+            i.code,
+            column.name(),
+        )
+    };
+    if seen.repeated(&key, row, "Column", again, problems) {
+        return None;
+    }
+    let value = value?;
+    seen.insert(key, row.loc("Value"));
+    Some(ValueEntry {
+        indicator: code_key(&i.code),
+        column,
+        value,
+        base,
+        note,
+        location: row.loc("Value"),
+    })
+}
+
+/// A `Base` is a number of respondents, and a figure is at most it.
+fn check_base(row: &RowRef, base: f64, value: Option<&Given>, problems: &mut Vec<Problem>) {
+    if base <= 0.0 {
+        problems.push(row.error(
+            "Base",
+            format!(
+                "expected the number of respondents (more than zero), found {}",
+                fmt_number(base)
+            ),
+        ));
+    } else if let Some(Given::Number(v) | Given::Percent(v)) = value {
+        let positives = if *v <= 1.0 { v * base } else { *v };
+        if positives > base + 1e-9 || *v < 0.0 {
+            problems.push(row.error(
+                "Value",
+                format!(
+                    "expected at most the Base ({}), found {}",
+                    fmt_number(base),
+                    fmt_number(*v)
+                ),
+            ));
+        }
+    }
+}
+
+/// Reads a `Values` figure according to its column and indicator.
+fn given(
+    row: &RowRef,
+    column: Option<Column>,
+    indicator: Option<&Indicator>,
+    problems: &mut Vec<Problem>,
+) -> Option<Given> {
+    let text = take(row.text("Value"), problems)?;
+    if text.eq_ignore_ascii_case("NA") || text.eq_ignore_ascii_case("N/A") {
+        return Some(Given::NotAvailable);
+    }
+    if text.is_empty() {
+        problems.push(row.empty("Value", "a number, a percent, NA or words"));
+        return None;
+    }
+    if column == Some(Column::Assessment) {
+        return Some(Given::Text(text));
+    }
+    let n = take(row.number("Value"), problems).flatten()?;
+    if column == Some(Column::Var) {
+        return Some(Given::Percent(n));
+    }
+    let expected = match indicator.map(|i| i.kind) {
+        Some(Kind::Proportion) if !(0.0..=1.0).contains(&n) => {
+            "a percent for a proportion (84.5% or 0.845)"
+        }
+        Some(Kind::Count) if n < 0.0 => "a count (zero or more)",
+        Some(Kind::Rank) if n < 1.0 || n.fract() != 0.0 => "a position (1, 2, 3 …)",
+        _ => {
+            let percent =
+                matches!(row.cell("Value"), Data::String(_)) && text.trim_end().ends_with('%');
+            return Some(if percent {
+                Given::Percent(n)
+            } else {
+                Given::Number(n)
+            });
+        }
+    };
+    problems.push(row.not_a("Value", expected));
+    None
+}
