@@ -9,7 +9,7 @@ use crate::compute::projections::{projection, projection_record};
 use crate::compute::records::{ChartId, ProjectionRecord, Row, SpcChartRecord, SpcPoint};
 use crate::compute::spc_cells::{reading_class, xmr};
 use crate::compute::wording::{self, reading_text, SpcAltFacts};
-use crate::input::{code_key, Column, Indicator, Kind};
+use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
 use crate::methods::spc::Analysis;
 
@@ -22,7 +22,7 @@ pub(super) fn appendix(
 ) -> Vec<SpcChartRecord> {
     let mut out = Vec::new();
     for row in rows.iter().filter(|r| r.kind == Kind::Count) {
-        let Some(ind) = inputs.indicator(&code_key(&row.code)) else {
+        let Some(ind) = inputs.indicator(&Code::new(&row.code)) else {
             continue;
         };
         if inputs.series(ind).is_none() {
@@ -31,7 +31,7 @@ pub(super) fn appendix(
         let (series, analysis) = match xmr(inputs, memo, ind) {
             Ok(x) => x,
             Err(why) => {
-                diag.log(wording::no_spc_chart(&ind.code, &why));
+                diag.log(wording::no_spc_chart(ind.code.as_str(), &why));
                 continue;
             }
         };
@@ -89,10 +89,10 @@ fn chart_record(
         month,
     });
     SpcChartRecord {
-        indicator: ind.code.clone(),
+        indicator: ind.code.to_string(),
         priority: row.priority.clone(),
         title: wording::spc_title(row),
-        chart: ChartId::spc(&ind.code),
+        chart: ChartId::spc(ind.code.as_str()),
         points,
         mean: analysis.limits.mean,
         lower_limit: analysis.limits.lower,

@@ -11,7 +11,7 @@ use crate::compute::projections::Projected;
 use crate::compute::spc_cells::Xmr;
 use crate::compute::windows::Windows;
 use crate::input::problem::{Location, Problem};
-use crate::input::{code_key, Column, Indicator, Kind, ValueEntry, Workbook};
+use crate::input::{Code, Column, Indicator, Kind, ValueEntry, Workbook};
 use crate::methods::period::Month;
 
 /// One indicator's monthly values: month → (value, base).
@@ -21,20 +21,20 @@ pub(super) type Series = BTreeMap<Month, (f64, Option<f64>)>;
 pub(super) struct Inputs<'w> {
     pub w: &'w Workbook,
     pub windows: Windows,
-    /// Series by indicator code key.
-    series: BTreeMap<String, Series>,
-    /// Indicators by code key.
-    indicators: BTreeMap<String, &'w Indicator>,
-    /// `Values` entries by (indicator key, column).
-    values: BTreeMap<(String, Column), &'w ValueEntry>,
+    /// Series by indicator code.
+    series: BTreeMap<&'w Code, Series>,
+    /// Indicators by code.
+    indicators: BTreeMap<&'w Code, &'w Indicator>,
+    /// `Values` entries by (indicator, column).
+    values: BTreeMap<(&'w Code, Column), &'w ValueEntry>,
 }
 
 impl<'w> Inputs<'w> {
     pub fn new(w: &'w Workbook) -> Self {
-        let mut series: BTreeMap<String, Series> = BTreeMap::new();
+        let mut series: BTreeMap<&Code, Series> = BTreeMap::new();
         for m in &w.monthly {
             series
-                .entry(m.indicator.clone())
+                .entry(&m.indicator)
                 .or_default()
                 .insert(m.month, (m.value, m.base));
         }
@@ -42,32 +42,28 @@ impl<'w> Inputs<'w> {
             w,
             windows: Windows::new(w.report.month(), w.report.baseline, w.report.projection),
             series,
-            indicators: w
-                .indicators
-                .iter()
-                .map(|i| (code_key(&i.code), i))
-                .collect(),
+            indicators: w.indicators.iter().map(|i| (&i.code, i)).collect(),
             values: w
                 .values
                 .iter()
-                .map(|v| ((v.indicator.clone(), v.column), v))
+                .map(|v| ((&v.indicator, v.column), v))
                 .collect(),
         }
     }
 
     /// The `Values` entry of an indicator's column, if any.
     pub fn given(&self, ind: &Indicator, column: Column) -> Option<&'w ValueEntry> {
-        self.values.get(&(code_key(&ind.code), column)).copied()
+        self.values.get(&(&ind.code, column)).copied()
     }
 
-    /// An indicator by its code key.
-    pub fn indicator(&self, key: &str) -> Option<&'w Indicator> {
-        self.indicators.get(key).copied()
+    /// An indicator by its code.
+    pub fn indicator(&self, code: &Code) -> Option<&'w Indicator> {
+        self.indicators.get(code).copied()
     }
 
     /// An indicator's monthly series, if sheet `Monthly` has one.
     pub fn series(&self, ind: &Indicator) -> Option<&Series> {
-        self.series.get(&code_key(&ind.code))
+        self.series.get(&ind.code)
     }
 
     /// The monthly values of an indicator as rates or counts.
@@ -88,8 +84,8 @@ impl<'w> Inputs<'w> {
 /// Each source's XmR analysis and projection, by code key, computed once.
 #[derive(Default)]
 pub(super) struct Memo {
-    pub xmr: BTreeMap<String, Xmr>,
-    pub projection: BTreeMap<String, Option<Projected>>,
+    pub xmr: BTreeMap<Code, Xmr>,
+    pub projection: BTreeMap<Code, Option<Projected>>,
 }
 
 /// What the computation noticed on the way.

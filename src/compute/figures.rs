@@ -129,7 +129,7 @@ pub(super) fn figure(
                 .map(|c| c.text);
             let shown = fig.cell().map(|c| c.text).unwrap_or_default();
             diag.log(wording::replaced_log(
-                &ind.code,
+                ind.code.as_str(),
                 column,
                 &shown,
                 &v.location,
@@ -146,7 +146,7 @@ pub(super) fn figure(
         Ok(f) => (f, None),
         Err(missing) => {
             if let Some(diag) = diag {
-                let text = wording::window_gap(&ind.code, column, window, &missing);
+                let text = wording::window_gap(ind.code.as_str(), column, window, &missing);
                 diag.warn(&ind.location, text);
             }
             (Fig::Missing, None)
@@ -164,7 +164,12 @@ pub(super) fn given_cell(
     cell: Option<Cell>,
 ) -> Option<Cell> {
     let text = cell.as_ref().map(|c| c.text.as_str()).unwrap_or_default();
-    diag.log(wording::given_log(&ind.code, column, text, &entry.location));
+    diag.log(wording::given_log(
+        ind.code.as_str(),
+        column,
+        text,
+        &entry.location,
+    ));
     cell.map(|cell| Cell {
         note: entry.note.clone(),
         ..cell

@@ -97,7 +97,7 @@ fn window_cells<'a>(
         figs.insert(c, fig);
     }
     if !no_data.is_empty() {
-        diag.warn(&ind.location, wording::no_data(&ind.code, &no_data));
+        diag.warn(&ind.location, wording::no_data(ind.code.as_str(), &no_data));
     }
     Figures { ind, figs }
 }
@@ -124,7 +124,7 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
                 cell.p_value = Some(p);
                 cell.alt = Some(wording::class_alt(&cell.text, class));
             }
-            Err(why) => diag.log(wording::uncoloured_log(&ind.code, now_col, why)),
+            Err(why) => diag.log(wording::uncoloured_log(ind.code.as_str(), now_col, why)),
         }
     }
 }

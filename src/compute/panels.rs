@@ -11,7 +11,7 @@ use crate::compute::records::{
 };
 use crate::compute::rows::row;
 use crate::compute::wording::{self, money_text, SAVINGS_UNIT};
-use crate::input::{code_key, Column, Layout, NarrativeEntry, Priority, Workbook};
+use crate::input::{Column, Layout, NarrativeEntry, Priority, Section, Workbook};
 
 /// The printed rows, in print order, and the panels.
 pub(super) fn panels(
@@ -23,35 +23,34 @@ pub(super) fn panels(
     let mut rows = Vec::new();
     let mut priorities = Vec::new();
     for p in &w.priorities {
-        let pkey = code_key(&p.code);
         let columns: Vec<Column> = match p.layout {
             Layout::Table => p.columns.clone(),
             Layout::Assessment => vec![Column::Assessment],
             _ => Vec::new(),
         };
-        for ind in w.indicators.iter().filter(|i| i.priority == pkey) {
+        for ind in w.indicators.iter().filter(|i| i.priority == p.code) {
             if matches!(p.layout, Layout::Narrative | Layout::Savings) {
-                let text = wording::unused_indicator(&ind.code, &p.code, p.layout);
+                let text = wording::unused_indicator(ind.code.as_str(), p.code.as_str(), p.layout);
                 diag.warn(&ind.location, text);
                 continue;
             }
             rows.push(row(inputs, memo, diag, ind, &columns));
         }
-        priorities.push(priority_record(w, p, pkey, &columns));
+        priorities.push(priority_record(w, p, &columns));
     }
     (rows, priorities)
 }
 
-fn priority_record(w: &Workbook, p: &Priority, key: String, columns: &[Column]) -> PriorityRecord {
+fn priority_record(w: &Workbook, p: &Priority, columns: &[Column]) -> PriorityRecord {
     let narrative = w
         .narrative
         .iter()
-        .filter(|n| n.section == key)
+        .filter(|n| n.section == Section::Priority(p.code.clone()))
         .map(item)
         .collect();
     PriorityRecord {
-        code: p.code.clone(),
-        key,
+        code: p.code.to_string(),
+        key: p.code.key().to_string(),
         title: p.title.clone(),
         layout: p.layout,
         columns: columns
@@ -63,7 +62,7 @@ fn priority_record(w: &Workbook, p: &Priority, key: String, columns: &[Column]) 
             .collect(),
         note: p.note.clone(),
         narrative,
-        savings: (p.layout == Layout::Savings).then(|| savings_record(w, &p.code)),
+        savings: (p.layout == Layout::Savings).then(|| savings_record(w, p.code.as_str())),
     }
 }
 
@@ -80,10 +79,10 @@ pub(super) fn comment_boxes(w: &Workbook) -> (Vec<CommentBox>, Option<CommentBox
     let mut boxes: Vec<CommentBox> = Vec::new();
     let mut note: Option<CommentBox> = None;
     for n in &w.narrative {
-        if w.priorities.iter().any(|p| code_key(&p.code) == n.section) {
+        let Section::Heading(section) = &n.section else {
             continue;
-        }
-        if n.section.trim().eq_ignore_ascii_case("note") {
+        };
+        if section.trim().eq_ignore_ascii_case("note") {
             note.get_or_insert_with(|| CommentBox {
                 heading: wording::NOTE_HEADING.into(),
                 items: Vec::new(),
@@ -92,7 +91,7 @@ pub(super) fn comment_boxes(w: &Workbook) -> (Vec<CommentBox>, Option<CommentBox
             .push(item(n));
             continue;
         }
-        let heading = wording::comment_heading(&n.section);
+        let heading = wording::comment_heading(section);
         match boxes.iter_mut().find(|b| b.heading == heading) {
             Some(b) => b.items.push(item(n)),
             None => boxes.push(CommentBox {

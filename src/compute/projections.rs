@@ -11,7 +11,7 @@ use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::figures::{given_cell, Fig};
 use crate::compute::records::{Cell, ProjectionRecord};
 use crate::compute::wording::{self, count_text, percent_text};
-use crate::input::{code_key, Column, Indicator, Kind};
+use crate::input::{Column, Indicator, Kind};
 use crate::methods::period::{Month, Window};
 use crate::methods::projection::{Fit, Interval, MAX_MONTHS, MIN_MONTHS};
 
@@ -28,7 +28,7 @@ pub(super) fn projection(
 ) -> Option<Projected> {
     *memo
         .projection
-        .entry(code_key(&ind.code))
+        .entry(ind.code.clone())
         .or_insert_with(|| project(inputs, diag, ind))
 }
 
@@ -57,7 +57,11 @@ fn project(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<P
         .collect();
     let fitted = fitted_run(&values, m);
     if fitted.len() < MIN_MONTHS {
-        diag.log(wording::projection_too_short(&ind.code, m, fitted.len()));
+        diag.log(wording::projection_too_short(
+            ind.code.as_str(),
+            m,
+            fitted.len(),
+        ));
         return None;
     }
     let first = m.plus(-(fitted.len() as i64 - 1));

@@ -26,7 +26,7 @@ pub(super) fn rank_cell(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator
                 Given::Text(_) => return None,
             };
             diag.log(wording::given_log(
-                &ind.code,
+                ind.code.as_str(),
                 Column::Latest,
                 &cell.text,
                 &v.location,

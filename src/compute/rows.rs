@@ -10,7 +10,7 @@ use crate::compute::ranks::rank_cell;
 use crate::compute::records::{Cell, Row};
 use crate::compute::spc_cells::spc_cell;
 use crate::compute::wording::{self, count_text, NA};
-use crate::input::{code_key, Column, Given, Indicator, Kind};
+use crate::input::{Code, Column, Given, Indicator, Kind};
 
 /// The row of an indicator under a panel of `columns`.
 pub(super) fn row(
@@ -34,8 +34,8 @@ pub(super) fn row(
 
 fn record(ind: &Indicator, cells: impl Iterator<Item = (Column, Cell)>) -> Row {
     Row {
-        code: ind.code.clone(),
-        priority: ind.priority.clone(),
+        code: ind.code.to_string(),
+        priority: ind.priority.key().to_string(),
         label: ind.label.clone(),
         kind: ind.kind,
         polarity: ind.polarity,
@@ -63,11 +63,14 @@ fn assessment_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
 /// Warns of each `Values` entry for a printed row whose panel has no such column.
 pub(super) fn warn_unused_values(inputs: &Inputs, diag: &mut Diagnostics, rows: &[Row]) {
     for v in &inputs.w.values {
-        let mut rows_of = rows.iter().filter(|r| code_key(&r.code) == v.indicator);
+        let mut rows_of = rows.iter().filter(|r| Code::new(&r.code) == v.indicator);
         let row_printed = rows_of.clone().next().is_some();
         let printed = rows_of.any(|r| r.cells.contains_key(&v.column));
         if row_printed && !printed {
-            diag.warn(&v.location, wording::unused_value(&v.indicator, v.column));
+            diag.warn(
+                &v.location,
+                wording::unused_value(v.indicator.as_str(), v.column),
+            );
         }
     }
 }

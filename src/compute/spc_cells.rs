@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::records::{Cell, ChartId, Class};
 use crate::compute::wording::{self, reading_text};
-use crate::input::{code_key, Indicator, Polarity};
+use crate::input::{Indicator, Polarity};
 use crate::methods::period::{FinancialYear, Month, Window, BASELINE_MONTHS};
 use crate::methods::spc::{self, Direction, Reading};
 
@@ -41,7 +41,7 @@ pub(super) type Xmr = Result<(Vec<(Month, f64)>, spc::Analysis), NoReading>;
 /// The XmR analysis of a count or proportion indicator, computed once.
 pub(super) fn xmr(inputs: &Inputs, memo: &mut Memo, source: &Indicator) -> Xmr {
     memo.xmr
-        .entry(code_key(&source.code))
+        .entry(source.code.clone())
         .or_insert_with(|| analyse(inputs, source))
         .clone()
 }
@@ -57,7 +57,7 @@ fn gaps(window: Window, values: &BTreeMap<Month, f64>) -> Vec<Month> {
 fn analyse(inputs: &Inputs, source: &Indicator) -> Xmr {
     let span = inputs.windows.spc_span();
     let values: BTreeMap<Month, f64> = inputs.monthly_values(source).into_iter().collect();
-    let code = || source.code.clone();
+    let code = || source.code.to_string();
     if values.is_empty() {
         return Err(NoReading::NoSeries { code: code() });
     }
@@ -121,7 +121,10 @@ pub(super) fn spc_cell(
             })
         }
         Err(why) => {
-            diag.warn(&ind.location, wording::no_spc_reading(&ind.code, &why));
+            diag.warn(
+                &ind.location,
+                wording::no_spc_reading(ind.code.as_str(), &why),
+            );
             None
         }
     }

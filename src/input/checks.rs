@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::input::contract::{code_key, Indicator, Kind, Layout, Peer, Priority, Report};
+use crate::input::contract::{Code, Indicator, Kind, Layout, Peer, Priority, Report};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, take, RowRef};
@@ -24,28 +24,26 @@ pub(super) struct Context<'a> {
 
 /// True when `code` is a priority's code (any case, trimmed).
 pub(super) fn is_priority(priorities: &[(Priority, Location)], code: &str) -> bool {
-    priorities
-        .iter()
-        .any(|(p, _)| code_key(&p.code) == code_key(code))
+    priorities.iter().any(|(p, _)| p.code == Code::new(code))
 }
 
 /// The indicators by code key, for looking up references.
 pub(super) struct Index<'a> {
     list: &'a [Indicator],
-    by_key: BTreeMap<String, &'a Indicator>,
+    by_code: BTreeMap<&'a Code, &'a Indicator>,
 }
 
 impl<'a> Index<'a> {
     pub(super) fn new(list: &'a [Indicator]) -> Index<'a> {
         Index {
             list,
-            by_key: list.iter().map(|i| (code_key(&i.code), i)).collect(),
+            by_code: list.iter().map(|i| (&i.code, i)).collect(),
         }
     }
 
     /// The indicator with this code (any case, trimmed).
     pub(super) fn get(&self, code: &str) -> Option<&'a Indicator> {
-        self.by_key.get(&code_key(code)).copied()
+        self.by_code.get(&Code::new(code)).copied()
     }
 
     /// True when some indicator is of this kind.
@@ -86,8 +84,8 @@ pub(super) fn check_ranks(
         // Name the source as the workbook spells it.
         let shown = indicators
             .iter()
-            .find(|i| code_key(&i.code) == *source)
-            .map(|i| i.code.as_str())
+            .find(|i| i.code == *source)
+            .map(|i| &i.code)
             .unwrap_or(source);
         let rows: Vec<&Peer> = peers.iter().filter(|p| &p.indicator == source).collect();
         if rows.is_empty() {
@@ -120,7 +118,7 @@ pub(super) fn check_unused(
     problems: &mut Vec<Problem>,
 ) {
     for (p, loc) in priorities {
-        let has_rows = indicators.iter().any(|i| i.priority == code_key(&p.code));
+        let has_rows = indicators.iter().any(|i| i.priority == p.code);
         if matches!(p.layout, Layout::Table | Layout::Assessment) && !has_rows {
             problems.push(Problem::warning(
                 loc.clone(),
@@ -136,7 +134,7 @@ pub(super) fn check_unused(
     for peer in peers {
         let used = indicators
             .iter()
-            .any(|i| i.kind == Kind::Rank && i.source.as_deref() == Some(peer.indicator.as_str()));
+            .any(|i| i.kind == Kind::Rank && i.source.as_ref() == Some(&peer.indicator));
         if !used && !warned.contains(&peer.indicator) {
             warned.push(peer.indicator.clone());
             problems.push(Problem::warning(

@@ -12,10 +12,72 @@ use crate::input::problem::Location;
 use crate::input::table::{month_of, norm};
 use crate::methods::period::{FinancialYear, Month};
 
-/// A priority or indicator code, compared without regard to case or spaces
-/// (`14A` and `14a` are the same code).
-pub fn code_key(code: &str) -> String {
-    code.trim().to_uppercase()
+/// A priority or indicator code: shown as the workbook writes it
+/// (`SP14a.outcome`), compared by its key, normalised once — trimmed and
+/// upper-cased — so that `14A` and `14a` are the same code.
+#[derive(Debug, Clone)]
+pub struct Code {
+    written: String,
+    key: String,
+}
+
+impl Code {
+    /// A code as written in a cell.
+    pub fn new(written: &str) -> Code {
+        let written = written.trim();
+        Code {
+            written: written.to_string(),
+            key: written.to_uppercase(),
+        }
+    }
+
+    /// The normalised key, as records and the layout match codes by.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The code as written.
+    pub fn as_str(&self) -> &str {
+        &self.written
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Code {}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Code) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Code) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key.hash(h)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.written)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.written)
+    }
 }
 
 /// A closed list of the contract's words, such as a `Kind` cell's.
@@ -148,9 +210,9 @@ pub struct Workbook {
 }
 
 impl Workbook {
-    /// The indicator with this code key.
-    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| code_key(&i.code) == key)
+    /// The indicator with this code.
+    pub fn indicator(&self, code: &Code) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == *code)
     }
 }
 
@@ -178,7 +240,7 @@ impl Report {
 /// Sheet `Priorities`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Priority {
-    pub code: String,
+    pub code: Code,
     pub title: String,
     /// Printed under the panel.
     pub note: Option<String>,
@@ -190,14 +252,14 @@ pub struct Priority {
 /// Sheet `Indicators`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    pub code: String,
-    /// The priority's code key.
-    pub priority: String,
+    pub code: Code,
+    /// The priority's code.
+    pub priority: Code,
     pub label: String,
     pub kind: Kind,
     pub polarity: Option<Polarity>,
-    /// The source indicator's code key (rank and spc rows).
-    pub source: Option<String>,
+    /// The source indicator's code (rank and spc rows).
+    pub source: Option<Code>,
     pub footnote: Option<String>,
     pub note: Option<String>,
     /// Where the row is, for messages raised later.
@@ -207,8 +269,8 @@ pub struct Indicator {
 /// Sheet `Monthly`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthlyValue {
-    /// The indicator's code key.
-    pub indicator: String,
+    /// The indicator's code.
+    pub indicator: Code,
     pub month: Month,
     /// A count, or a proportion's positive responses.
     pub value: f64,
@@ -219,8 +281,8 @@ pub struct MonthlyValue {
 /// Sheet `Values`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueEntry {
-    /// The indicator's code key.
-    pub indicator: String,
+    /// The indicator's code.
+    pub indicator: Code,
     pub column: Column,
     pub value: Given,
     /// Respondents behind a percent, for its significance test.
@@ -247,8 +309,8 @@ pub enum Given {
 /// Sheet `Peers`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peer {
-    /// The indicator's code key.
-    pub indicator: String,
+    /// The indicator's code.
+    pub indicator: Code,
     /// The force as the workbook names it.
     pub force: String,
     /// The force's count for the latest 12 months.
@@ -260,10 +322,17 @@ pub struct Peer {
 /// Sheet `Narrative`, one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NarrativeEntry {
-    /// A priority code key, or a free heading as typed.
-    pub section: String,
+    pub section: Section,
     pub kind: NarrativeKind,
     pub text: String,
+}
+
+/// Where a `Narrative` line goes: a priority's panel, or a box with a
+/// free heading (`Comments`, `Note`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Section {
+    Priority(Code),
+    Heading(String),
 }
 
 /// Sheet `Savings`, one row.

@@ -3,7 +3,7 @@
 //! `Priorities`; a rank or spc row's `Source` names a count indicator.
 
 use crate::input::checks::{is_priority, unknown_code, Index};
-use crate::input::contract::{code_key, Indicator, Kind, Priority};
+use crate::input::contract::{Code, Indicator, Kind, Priority};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{keyword, take, RowRef};
@@ -24,7 +24,7 @@ pub(super) fn parse_indicators(
                 found(&code)
             )
         };
-        if !seen.once(code_key(&code), row, "Code", again, problems) {
+        if !seen.once(Code::new(&code), row, "Code", again, problems) {
             return None;
         }
         read_indicator(row, code, priorities, &mut sources, problems)
@@ -61,7 +61,7 @@ fn read_indicator(
             if let Some(s) = &s {
                 sources.push((s.clone(), row.loc("Source")));
             }
-            s.map(|s| code_key(&s))
+            s.map(|s| Code::new(&s))
         }
         _ => None,
     };
@@ -72,8 +72,8 @@ fn read_indicator(
         return None;
     }
     Some(Indicator {
-        code,
-        priority: code_key(&priority),
+        code: Code::new(&code),
+        priority: Code::new(&priority),
         label,
         kind,
         polarity,

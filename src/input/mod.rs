@@ -28,8 +28,8 @@ pub mod table;
 mod values;
 
 pub use contract::{
-    code_key, Column, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry, NarrativeKind,
-    Peer, Polarity, Priority, Report, SavingsItem, ValueEntry, Word, Workbook,
+    Code, Column, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry, NarrativeKind,
+    Peer, Polarity, Priority, Report, SavingsItem, Section, ValueEntry, Word, Workbook,
 };
 pub use package::{NotAWorkbook, RawSheets};
 

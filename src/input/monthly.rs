@@ -3,7 +3,7 @@
 //! proportion's `Value` (positive responses) is at most its `Base`.
 
 use crate::input::checks::Context;
-use crate::input::contract::{code_key, Indicator, Kind, MonthlyValue};
+use crate::input::contract::{Code, Indicator, Kind, MonthlyValue};
 use crate::input::package::Sheet;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{fmt_number, take, RowRef, MONTH};
@@ -34,12 +34,12 @@ pub(super) fn parse_monthly(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Mo
                 month.long_label()
             )
         };
-        if !seen.once((code_key(&code), month), row, "Month", again, problems) {
+        if !seen.once((Code::new(&code), month), row, "Month", again, problems) {
             return None;
         }
         let value = value.filter(|_| i.kind.is_monthly())?;
         Some(MonthlyValue {
-            indicator: code_key(&i.code),
+            indicator: i.code.clone(),
             month,
             value,
             base,

@@ -1,9 +1,9 @@
 //! Sheet `Narrative` (optional): headings, paragraphs and bullets →
-//! [`NarrativeEntry`] values. A section that is a priority's code is stored
-//! as its code key (the text goes in that panel); any other is a free heading.
+//! [`NarrativeEntry`] values. A section that is a priority's code goes in
+//! that priority's panel; any other is a free heading.
 
 use crate::input::checks::{is_priority, Context};
-use crate::input::contract::{code_key, NarrativeEntry};
+use crate::input::contract::{Code, NarrativeEntry, Section};
 use crate::input::package::Sheet;
 use crate::input::problem::Problem;
 use crate::input::table::{keyword, take, RowRef, Seen};
@@ -18,8 +18,8 @@ pub(super) fn parse_narrative(cx: &Context, problems: &mut Vec<Problem>) -> Vec<
         let text = take(row.required_text("Text", "the text to print"), problems);
         let (section, kind, text) = (section?, kind?, text?);
         let section = match is_priority(cx.priorities, &section) {
-            true => code_key(&section),
-            false => section,
+            true => Section::Priority(Code::new(&section)),
+            false => Section::Heading(section),
         };
         Some(NarrativeEntry {
             section,

@@ -3,7 +3,7 @@
 //! the `Position v MSG` rows. Each force once per count indicator.
 
 use crate::input::checks::Context;
-use crate::input::contract::{code_key, Kind, Peer};
+use crate::input::contract::{Code, Kind, Peer};
 use crate::input::package::Sheet;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, take};
@@ -43,7 +43,7 @@ pub(super) fn parse_peers(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Peer
                 )
             };
             if !seen.once(
-                (code_key(&code), norm(&force)),
+                (Code::new(&code), norm(&force)),
                 row,
                 "Force",
                 again,
@@ -53,7 +53,7 @@ pub(super) fn parse_peers(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Peer
             }
             let (value, population) = (value?, population?);
             (i.kind == Kind::Count && population > 0.0).then(|| Peer {
-                indicator: code_key(&i.code),
+                indicator: i.code.clone(),
                 force,
                 value,
                 population,

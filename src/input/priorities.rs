@@ -2,7 +2,7 @@
 //! [`Priority`] values, each with the location of its row (for the
 //! cross-sheet checks). Codes are unique; a `table` lists its columns.
 
-use crate::input::contract::{code_key, Column, Layout, Priority, Word};
+use crate::input::contract::{Code, Column, Layout, Priority, Word};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{keyword, take, RowRef, Seen};
@@ -20,7 +20,7 @@ pub(super) fn parse_priorities(
 /// One row; codes are unique.
 fn read_priority(
     row: &RowRef,
-    seen: &mut Seen<String>,
+    seen: &mut Seen<Code>,
     problems: &mut Vec<Problem>,
 ) -> Option<(Priority, Location)> {
     let code = take(row.text("Code"), problems)?;
@@ -30,7 +30,7 @@ fn read_priority(
             found(&code)
         )
     };
-    if seen.repeated(&code_key(&code), row, "Code", again, problems) {
+    if seen.repeated(&Code::new(&code), row, "Code", again, problems) {
         return None;
     }
     let title = take(row.required_text("Title", "the priority's title"), problems);
@@ -41,9 +41,9 @@ fn read_priority(
         _ => Vec::new(),
     };
     let (title, layout) = (title?, layout?);
-    seen.insert(code_key(&code), row.loc("Code"));
+    seen.insert(Code::new(&code), row.loc("Code"));
     let priority = Priority {
-        code,
+        code: Code::new(&code),
         title,
         layout,
         columns,

@@ -5,7 +5,7 @@
 use calamine::Data;
 
 use crate::input::checks::Context;
-use crate::input::contract::{code_key, Column, Given, Indicator, Kind, ValueEntry};
+use crate::input::contract::{Code, Column, Given, Indicator, Kind, ValueEntry};
 use crate::input::package::Sheet;
 use crate::input::problem::{Location, Problem};
 use crate::input::table::{fmt_number, keyword, take, RowRef, Seen};
@@ -24,7 +24,7 @@ pub(super) fn parse_values(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Val
 fn read_value(
     cx: &Context,
     row: &RowRef,
-    seen: &mut Seen<(String, Column)>,
+    seen: &mut Seen<(Code, Column)>,
     problems: &mut Vec<Problem>,
 ) -> Option<ValueEntry> {
     let (_, indicator) = cx.indicators.reference(row, problems)?;
@@ -36,7 +36,7 @@ fn read_value(
     }
     let note = take(row.optional_text("Note"), problems).flatten();
     let (i, column) = (indicator?, column?);
-    let key = (code_key(&i.code), column);
+    let key = (i.code.clone(), column);
     let again = |first: &Location| {
         format!(
             "expected one entry per indicator and column, found {} {} again (first at {first})",
@@ -50,7 +50,7 @@ fn read_value(
     let value = value?;
     seen.insert(key, row.loc("Value"));
     Some(ValueEntry {
-        indicator: code_key(&i.code),
+        indicator: i.code.clone(),
         column,
         value,
         base,
