@@ -322,3 +322,39 @@ fn archive_list_marks_the_current_version_aligned_and_as_json() {
     assert_eq!(v[0]["current"], false);
     assert_eq!(v[1]["reason"], "correction 2");
 }
+
+#[test]
+fn verify_of_a_pack_with_a_huge_deflated_attachment_is_refused_with_bounded_memory() {
+    use std::io::Write;
+    let (dir, versions) = archive_of(1);
+    let pdf_path = versions[0].join("w.pdf");
+    let mut doc = lopdf::Document::load(&pdf_path).unwrap();
+    // 300 MiB of zeros deflate to about 300 KiB.
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![0u8; 1 << 20];
+    for _ in 0..300 {
+        z.write_all(&block).unwrap();
+    }
+    let bomb = z.finish().unwrap();
+    let mut replaced = 0;
+    for object in doc.objects.values_mut() {
+        if let Ok(stream) = object.as_stream_mut() {
+            if stream.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"EmbeddedFile") {
+                stream.set_content(bomb.clone());
+                stream
+                    .dict
+                    .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+                replaced += 1;
+            }
+        }
+    }
+    assert!(replaced > 0);
+    doc.save(&pdf_path).unwrap();
+    let out = boardpack(dir.path(), &["verify", "archive/2015-12/v1/w.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("inflates to more than"),
+        "{}",
+        stderr(&out)
+    );
+}

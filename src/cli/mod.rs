@@ -29,6 +29,12 @@ pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("boardpack: internal error (please report it with the workbook): {info}");
     }));
+    // Ctrl-C: remove any half-written output before exiting (130, as a
+    // shell reports an interrupted command).
+    let _ = ctrlc::set_handler(|| {
+        crate::pack::output::remove_staged();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
@@ -181,5 +187,16 @@ fn read_workbook(
     }
     crate::input::limits::check_file_size(meta.len(), limits)
         .with_context(|| format!("{} was refused", path.display()))?;
-    std::fs::read(path).with_context(context)
+    // Read at most one byte past the limit, whatever the file claims: a
+    // device or pipe (`/dev/zero`) has no size and never ends.
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .with_context(context)?
+        .take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(context)?;
+    crate::input::limits::check_file_size(bytes.len() as u64, limits)
+        .with_context(|| format!("{} was refused", path.display()))?;
+    Ok(bytes)
 }

@@ -187,6 +187,7 @@ pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathB
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
         let tmp = builder.tempdir_in(&period_dir).map_err(io(&period_dir))?;
+        let _guard = crate::pack::output::staged(tmp.path());
         write_synced(&tmp.path().join(&manifest.pdf), pdf)?;
         let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
         write_synced(&tmp.path().join("manifest.json"), &json)?;

@@ -83,15 +83,51 @@ fn normalise(path: &Path) -> PathBuf {
     }
 }
 
+/// Temporary files and folders staged and not yet renamed into place, so
+/// that an interrupted run ([`remove_staged`], called on Ctrl-C) leaves none.
+static STAGED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Notes a temporary path as staged until the returned guard is dropped.
+pub(crate) fn staged(path: &Path) -> StagedGuard {
+    STAGED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_path_buf());
+    StagedGuard(path.to_path_buf())
+}
+
+/// Forgets a staged path when the write it belongs to ends, either way.
+pub(crate) struct StagedGuard(PathBuf);
+
+impl Drop for StagedGuard {
+    fn drop(&mut self) {
+        let mut staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = staged.iter().position(|p| *p == self.0) {
+            staged.remove(i);
+        }
+    }
+}
+
+/// Removes every temporary file and folder still staged: for an
+/// interrupted run, before it exits.
+pub fn remove_staged() {
+    let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+    for path in staged.iter() {
+        let _ = std::fs::remove_file(path).or_else(|_| std::fs::remove_dir_all(path));
+    }
+}
+
 /// Writes several files as one: each is staged in a synced temporary file
 /// beside its target first, and only when all are staged are they renamed
 /// into place. A failure while staging leaves every target untouched.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
     let mut staged = Vec::new();
     for (path, bytes) in files {
-        staged.push((*path, stage(path, bytes)?));
+        let tmp = stage(path, bytes)?;
+        let guard = self::staged(tmp.path());
+        staged.push((*path, tmp, guard));
     }
-    for (path, tmp) in staged {
+    for (path, tmp, _guard) in staged {
         tmp.persist(path).map_err(|e| WriteError {
             path: path.to_path_buf(),
             source: e.error,
@@ -144,6 +180,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.pdf")]);
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = stage(&dir.path().join("out.pdf"), b"half").unwrap();
+        let _guard = staged(tmp.path());
+        let path = tmp.path().to_path_buf();
+        // What Ctrl-C does before exiting; the temporary file would
+        // otherwise outlive a process that exits without unwinding.
+        let _kept = tmp.into_temp_path().keep().unwrap();
+        assert!(path.exists());
+        remove_staged();
+        assert!(!path.exists());
     }
 
     #[test]

@@ -18,10 +18,24 @@ pub enum Verdict {
     Differs(Vec<String>),
 }
 
+/// The most an attachment may inflate to: far above any real workbook or
+/// records, low enough that a hostile pack cannot exhaust memory.
+pub const MAX_ATTACHMENT_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Why a PDF's attachments could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct AttachmentError(#[from] lopdf::Error);
+pub enum AttachmentError {
+    #[error("{0}")]
+    Pdf(#[from] lopdf::Error),
+    #[error("the attachment {name} inflates to more than {MAX_ATTACHMENT_BYTES} bytes")]
+    TooLarge { name: String },
+    #[error("the attachment {name} cannot be inflated: {source}")]
+    Inflate {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 /// Why the manifest beside a PDF could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -75,10 +89,41 @@ fn attachment(
         .and_then(|ef| ef.get(b"F"))
         .and_then(|f| f.as_reference())?;
     let stream = doc.get_object(stream_ref).and_then(|o| o.as_stream())?;
-    let bytes = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
+    let bytes = inflate(&name, stream)?;
     Ok((name, bytes))
+}
+
+/// An embedded file's bytes: inflated as a stream, counting, and refused
+/// past [`MAX_ATTACHMENT_BYTES`] whatever its dictionary declares.
+fn inflate(name: &str, stream: &lopdf::Stream) -> Result<Vec<u8>, AttachmentError> {
+    use std::io::Read;
+    let flate = stream.dict.get(b"Filter").ok().and_then(|f| match f {
+        lopdf::Object::Name(n) => Some(n.as_slice() == b"FlateDecode"),
+        lopdf::Object::Array(a) => {
+            Some(a.len() == 1 && a[0].as_name().ok() == Some(b"FlateDecode"))
+        }
+        _ => None,
+    });
+    let mut out = Vec::new();
+    let read = match flate {
+        Some(true) => flate2::read::ZlibDecoder::new(stream.content.as_slice())
+            .take(MAX_ATTACHMENT_BYTES + 1)
+            .read_to_end(&mut out),
+        _ => {
+            out.extend_from_slice(&stream.content);
+            Ok(out.len())
+        }
+    };
+    read.map_err(|source| AttachmentError::Inflate {
+        name: name.to_string(),
+        source,
+    })?;
+    if out.len() as u64 > MAX_ATTACHMENT_BYTES {
+        return Err(AttachmentError::TooLarge {
+            name: name.to_string(),
+        });
+    }
+    Ok(out)
 }
 
 /// Verifies a pack's bytes, and against its manifest when one is given.
