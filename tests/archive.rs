@@ -269,7 +269,7 @@ fn two_sign_offs_at_once_take_different_versions() {
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let (dir, m) = (dir.path().to_path_buf(), m.clone());
-            std::thread::spawn(move || archive::store(&dir, m, signed()).unwrap())
+            std::thread::spawn(move || archive::store(&dir, m, signed(), None).unwrap())
         })
         .collect();
     let mut paths: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();

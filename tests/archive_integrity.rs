@@ -358,3 +358,28 @@ fn verify_of_a_pack_with_a_huge_deflated_attachment_is_refused_with_bounded_memo
         stderr(&out)
     );
 }
+
+#[test]
+fn sign_off_archives_the_html_page_and_verify_checks_its_hash() {
+    let (dir, versions) = archive_of(1);
+    let html = versions[0].join("w.html");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Signed off by Jane Smith, Secretary, on 21 January 2016."));
+    assert!(!page.contains("class=\"draft\""));
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(versions[0].join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m.html.as_deref(), Some("w.html"));
+    assert_eq!(
+        m.html_sha256.as_deref(),
+        Some(boardpack::pack::signoff::sha256(page.as_bytes()).as_str())
+    );
+    std::fs::write(&html, page.replace("Jane Smith", "Someone Else")).unwrap();
+    let out = boardpack(dir.path(), &["verify", "archive/2015-12/v1/w.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the HTML page w.html was changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&archive_verify(dir.path())).contains("the HTML page w.html was changed"));
+}

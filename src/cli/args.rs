@@ -178,6 +178,11 @@ pub struct BuildArgs {
     #[arg(long, value_name = "JSON")]
     pub records: Option<PathBuf>,
 
+    /// Also write the pack as one self-contained, accessible HTML page to this
+    /// file (with several workbooks: to this folder, one page each).
+    #[arg(long, value_name = "HTML")]
+    pub html: Option<PathBuf>,
+
     /// Build with this Typst layout instead of the built-in one (start from
     /// one written by --emit-typst).
     #[arg(long, value_name = "FILE.typ")]

@@ -11,6 +11,7 @@ use crate::input::limits::InputLimits;
 use crate::pack::output::{check_outputs, write_all_atomic};
 use crate::pipeline::{self, Built};
 use crate::render::document::{self, RenderOptions};
+use crate::render::html;
 use crate::support::sample::SAMPLE_PATH;
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
@@ -60,25 +61,48 @@ pub(super) fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "dashboard".into())
 }
 
+/// Where one workbook's outputs go.
+pub(super) struct Outputs {
+    pub pdf: PathBuf,
+    pub records: Option<PathBuf>,
+    pub html: Option<PathBuf>,
+}
+
+impl Outputs {
+    fn paths(&self) -> Vec<&Path> {
+        let mut out = vec![self.pdf.as_path()];
+        out.extend(self.records.as_deref());
+        out.extend(self.html.as_deref());
+        out
+    }
+}
+
 /// Builds one workbook and writes its outputs.
 pub(super) fn build_one(
     workbook: &Path,
-    pdf: &Path,
-    records: Option<&Path>,
+    outputs: &Outputs,
     limits: &InputLimits,
     layout: &document::Layout,
 ) -> anyhow::Result<Built> {
     let bytes = read_workbook(workbook, limits)?;
-    let built = pipeline::build_within(&bytes, limits, |r| RenderOptions {
+    let options = |r: &crate::compute::records::Records| RenderOptions {
         layout: layout.clone(),
         ..RenderOptions::draft(r)
-    })
-    .map_err(|e| explain(workbook, e))?;
-    // Both files are written whole, or neither.
+    };
+    let built =
+        pipeline::build_within(&bytes, limits, options).map_err(|e| explain(workbook, e))?;
+    // Every file is written whole, or none.
     let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
-    let mut files: Vec<(&Path, &[u8])> = vec![(pdf, &built.pdf)];
-    if let Some(path) = records {
+    let html = outputs
+        .html
+        .as_ref()
+        .map(|_| html::render(&built.records, &built.charts, &options(&built.records)));
+    let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pdf, &built.pdf)];
+    if let Some(path) = &outputs.records {
         files.insert(0, (path, &json));
+    }
+    if let (Some(path), Some(html)) = (&outputs.html, &html) {
+        files.insert(0, (path, html.as_bytes()));
     }
     write_all_atomic(&files)?;
     Ok(built)
@@ -89,19 +113,16 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}.pdf", stem(workbook))));
-    let mut outputs = vec![output.as_path()];
-    outputs.extend(args.records.as_deref());
+    let outputs = Outputs {
+        pdf: output.clone(),
+        records: args.records.clone(),
+        html: args.html.clone(),
+    };
     let mut inputs = vec![workbook];
     inputs.extend(args.layout.as_deref());
-    check_outputs(&outputs, &inputs)?;
+    check_outputs(&outputs.paths(), &inputs)?;
     let layout = super::layout(args.layout.as_deref())?;
-    let built = build_one(
-        workbook,
-        &output,
-        args.records.as_deref(),
-        &args.limits.limits(),
-        &layout,
-    )?;
+    let built = build_one(workbook, &outputs, &args.limits.limits(), &layout)?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
     if args.verbose {
@@ -148,13 +169,16 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                     break;
                 };
                 let name = stem(workbook);
-                let pdf = out_dir.join(format!("{name}.pdf"));
-                let records = args
-                    .records
-                    .as_ref()
-                    .map(|d| d.join(format!("{name}.json")));
-                let result = build_one(workbook, &pdf, records.as_deref(), &limits, &layout)
-                    .map(|b| (pdf, b));
+                let outputs = Outputs {
+                    pdf: out_dir.join(format!("{name}.pdf")),
+                    records: args
+                        .records
+                        .as_ref()
+                        .map(|d| d.join(format!("{name}.json"))),
+                    html: args.html.as_ref().map(|d| d.join(format!("{name}.html"))),
+                };
+                let result =
+                    build_one(workbook, &outputs, &limits, &layout).map(|b| (outputs.pdf, b));
                 progress.step(workbook);
                 results
                     .lock()

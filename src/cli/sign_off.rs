@@ -2,7 +2,7 @@
 
 use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs, Usage};
 use crate::pack::archive::{self, Manifest};
-use crate::pack::signoff::{build_final_within, SignOff};
+use crate::pack::signoff::{build_final_within, final_html, SignOff};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
@@ -56,9 +56,12 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("dashboard-{period}"))
     );
-    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off);
+    let html = final_html(&built, &sign_off);
+    let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
+    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off)
+        .with_html(&html_name, html.as_bytes());
     let dir = archive::dir(args.archive.as_deref());
-    let path = archive::store(&dir, manifest, &built.pdf)?;
+    let path = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
     eprintln!(
         "signed off {period} by {} ({}) on {}",
         sign_off.by, sign_off.role, sign_off.date

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::build::{build_one, stem};
+use super::build::{build_one, stem, Outputs};
 use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
 use crate::input::limits::InputLimits;
 use crate::support::sample::SAMPLE_PATH;
@@ -44,7 +44,12 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
             std::thread::sleep(Duration::from_millis(100));
             last = watched.iter().map(|p| stamp(p)).collect();
             let result = super::layout(args.layout.as_deref()).and_then(|layout| {
-                build_one(&workbook, &output, None, &InputLimits::default(), &layout)
+                let outputs = Outputs {
+                    pdf: output.clone(),
+                    records: None,
+                    html: None,
+                };
+                build_one(&workbook, &outputs, &InputLimits::default(), &layout)
             });
             match result {
                 Ok(built) => {

@@ -101,6 +101,17 @@ pub fn slug(code: &str) -> String {
         .collect()
 }
 
+// ---- The pack's own words --------------------------------------------------
+
+/// Marks a pack that the board has not approved, in every output.
+pub const DRAFT_MARK: &str = "DRAFT — not signed off";
+
+/// The KEY's opening line, as published.
+pub const KEY_INTRO: &str = "Classification of \"Continuous Improvement\".";
+
+/// The appendix's heading.
+pub const APPENDIX_TITLE: &str = "Appendix: SPC charts";
+
 // ---- Months --------------------------------------------------------------
 
 /// `Jan 2015, Feb 2015` or `Apr 2012 to Mar 2013 (12 months)`.

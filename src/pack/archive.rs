@@ -38,6 +38,11 @@ pub struct Manifest {
     pub role: String,
     pub date: chrono::NaiveDate,
     pub reason: Option<String>,
+    /// The HTML companion's file name in the version folder, and its hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_sha256: Option<String>,
     /// sha256 of the previous version's `manifest.json` (absent for v1), so
     /// that a deleted, replaced or reordered version breaks the chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +50,13 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Records the HTML companion archived beside the PDF.
+    pub fn with_html(mut self, name: &str, html: &[u8]) -> Manifest {
+        self.html = Some(name.to_string());
+        self.html_sha256 = Some(sha256(html));
+        self
+    }
+
     /// The manifest of a pack about to be archived (version filled in later).
     pub fn new(period: &str, pdf_name: &str, pdf: &[u8], workbook: &[u8], s: &SignOff) -> Manifest {
         Manifest {
@@ -64,6 +76,8 @@ impl Manifest {
             role: s.role.clone(),
             date: s.date,
             reason: s.reason.clone(),
+            html: None,
+            html_sha256: None,
             previous_manifest_sha256: None,
         }
     }
@@ -154,7 +168,12 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ArchiveError> {
 
 /// Stores a signed-off pack as the period's next version and returns the
 /// archived PDF's path. Signing a period again needs a reason.
-pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathBuf, ArchiveError> {
+pub fn store(
+    archive: &Path,
+    mut manifest: Manifest,
+    pdf: &[u8],
+    html: Option<&[u8]>,
+) -> Result<PathBuf, ArchiveError> {
     let period_dir = archive.join(&manifest.period);
     std::fs::create_dir_all(&period_dir).map_err(io(&period_dir))?;
     loop {
@@ -189,6 +208,9 @@ pub fn store(archive: &Path, mut manifest: Manifest, pdf: &[u8]) -> Result<PathB
         let tmp = builder.tempdir_in(&period_dir).map_err(io(&period_dir))?;
         let _guard = crate::pack::output::staged(tmp.path());
         write_synced(&tmp.path().join(&manifest.pdf), pdf)?;
+        if let (Some(name), Some(html)) = (&manifest.html, html) {
+            write_synced(&tmp.path().join(name), html)?;
+        }
         let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
         write_synced(&tmp.path().join("manifest.json"), &json)?;
         sync_dir(tmp.path())?;

@@ -75,6 +75,27 @@ fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
+/// The sign-off as the pack prints it.
+fn sign_off_block(sign_off: &SignOff) -> SignOffBlock {
+    SignOffBlock {
+        by: sign_off.by.clone(),
+        role: sign_off.role.clone(),
+        date: long_date(sign_off.date),
+        reason: sign_off.reason.clone(),
+    }
+}
+
+/// The HTML companion of a final pack: the same records, marked signed off.
+pub fn final_html(built: &Built, sign_off: &SignOff) -> String {
+    let options = RenderOptions {
+        draft: false,
+        date: sign_off.date,
+        sign_off: Some(sign_off_block(sign_off)),
+        ..RenderOptions::draft(&built.records)
+    };
+    crate::render::html::render(&built.records, &built.charts, &options)
+}
+
 /// Builds the final pack of a workbook.
 pub fn build_final(workbook: &[u8], sign_off: &SignOff) -> Result<Built, BuildError> {
     build_final_within(workbook, sign_off, &InputLimits::default())
@@ -94,12 +115,7 @@ pub fn build_final_within(
             layout: Layout::default(),
             draft: false,
             date,
-            sign_off: Some(SignOffBlock {
-                by: sign_off.by.clone(),
-                role: sign_off.role.clone(),
-                date: long_date(date),
-                reason: sign_off.reason.clone(),
-            }),
+            sign_off: Some(sign_off_block(sign_off)),
             archival: true,
             attachments: vec![
                 Attachment {

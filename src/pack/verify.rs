@@ -359,7 +359,22 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
         }
         Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
     }
+    findings.extend(html_finding(dir, &m));
     findings
+}
+
+/// The HTML companion archived beside a PDF, against its manifest's hash.
+pub fn html_finding(dir: &Path, m: &Manifest) -> Option<String> {
+    let (name, expected) = (m.html.as_ref()?, m.html_sha256.as_ref()?);
+    match std::fs::read(dir.join(name)) {
+        Ok(bytes) if sha256(&bytes) == *expected => None,
+        Ok(bytes) => Some(format!(
+            "the HTML page {name} was changed: its sha256 is {}, the manifest recorded {}",
+            short(&sha256(&bytes)),
+            short(expected)
+        )),
+        Err(e) => Some(format!("cannot read the HTML page {name}: {e}")),
+    }
 }
 
 fn short(hash: &str) -> &str {

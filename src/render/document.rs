@@ -12,6 +12,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard};
 
 use crate::compute::records::Records;
+pub use crate::compute::wording::{APPENDIX_TITLE, DRAFT_MARK};
 use crate::render::charts::Charts;
 use crate::render::theme;
 pub use crate::render::world::LayoutError;
@@ -155,7 +156,7 @@ pub fn layout_files(
                 ""
             }
         ),
-        appendix_title: "Appendix: SPC charts",
+        appendix_title: APPENDIX_TITLE,
         draft: options.draft,
         date: options.date.to_string(),
         sign_off: options.sign_off.as_ref(),

@@ -8,5 +8,6 @@
 pub mod charts;
 pub mod document;
 pub mod fonts;
+pub mod html;
 pub mod theme;
 pub mod world;

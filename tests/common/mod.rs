@@ -233,3 +233,67 @@ pub fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .output()
         .expect("the binary runs")
 }
+
+/// Figures and phrases of the published dashboard, split as the fidelity
+/// tool splits them (`tests/fixtures/published-dashboard-2015-12.txt`).
+pub fn published() -> (Vec<String>, Vec<String>) {
+    let text = include_str!("../fixtures/published-dashboard-2015-12.txt");
+    let skip = ["", "£ millions", "KEY :", "Note :"];
+    let layout_words = [
+        "NA",
+        "Baseline 2012/13",
+        "Latest 12 months",
+        "% Var.",
+        "% Var",
+        "YTD",
+        "L.YTD",
+        "Projection 2016/17",
+        "Assessment",
+    ];
+    let (mut figures, mut phrases) = (Vec::new(), Vec::new());
+    for raw in text.lines() {
+        if skip.contains(&raw.trim()) {
+            continue;
+        }
+        for cell in raw.split('\t').map(str::trim).filter(|c| !c.is_empty()) {
+            let is_figure = {
+                let c = cell.trim_end_matches('%');
+                let c = c.strip_prefix('-').unwrap_or(c);
+                let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
+                    cell.strip_suffix(s)
+                        .is_some_and(|n| n.parse::<u32>().is_ok())
+                });
+                ordinal
+                    || (!c.is_empty()
+                        && c.chars()
+                            .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ','))
+            };
+            if is_figure {
+                figures.push(cell.replace(',', ""));
+            } else if !layout_words.contains(&cell) {
+                // Drop a footnote marker, a leading priority number, a bullet dash.
+                let mut c = cell.to_string();
+                if let Some((head, last)) = c.rsplit_once(' ') {
+                    if last.len() == 1 && last.chars().all(|ch| ch.is_ascii_digit()) {
+                        c = head.to_string();
+                    }
+                }
+                if let Some((first, rest)) = c.split_once(' ') {
+                    let code = first.trim_end_matches(['A', 'B']);
+                    if !code.is_empty()
+                        && code.len() <= 2
+                        && code.chars().all(|ch| ch.is_ascii_digit())
+                        && rest.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    {
+                        c = rest.to_string();
+                    }
+                }
+                let c = c.trim_start_matches(['-', ' ']).to_string();
+                if c.len() >= 4 {
+                    phrases.push(c);
+                }
+            }
+        }
+    }
+    (figures, phrases)
+}

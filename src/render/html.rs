@@ -1,0 +1,387 @@
+//! The HTML companion: [`Records`] + [`Charts`] → one self-contained,
+//! accessible HTML page of the same pack, for publishing where GOV.UK
+//! guidance prefers HTML to PDF. Real headings and tables (column and row
+//! headers), the KEY, the narratives, the charts as inline SVG with a text
+//! alternative from the records, every class in words as well as colour and
+//! symbol, the draft status in the title and the body, a print stylesheet,
+//! `lang="en-GB"` and no script.
+//!
+//! Enters: the records, the charts and the render options (draft or
+//! signed off). Leaves: the page as a string. Workbook text is escaped, so
+//! it prints literally.
+
+use std::fmt::Write;
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+
+use crate::compute::records::{
+    Cell, ChartId, Class, CommentBox, NarrativeItem, PriorityRecord, Records, Row, SpcChartRecord,
+};
+use crate::compute::wording::KEY_INTRO;
+use crate::input::{Layout, NarrativeKind};
+use crate::render::charts::Charts;
+use crate::render::document::{RenderOptions, APPENDIX_TITLE, DRAFT_MARK};
+use crate::render::theme;
+
+/// The page of a pack.
+pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> String {
+    let mut page = Page {
+        out: String::new(),
+        charts,
+    };
+    page.head(records, options);
+    page.masthead(records, options);
+    page.out.push_str("<main>\n");
+    page.h2_plain(&records.report.heading, "priorities");
+    for p in &records.priorities {
+        page.priority(records, p);
+    }
+    for b in &records.comments {
+        page.comment_box(b);
+    }
+    page.key(records);
+    if let Some(note) = &records.note {
+        page.comment_box(note);
+    }
+    page.appendix(records);
+    page.out.push_str("</main>\n</body>\n</html>\n");
+    page.out
+}
+
+struct Page<'c> {
+    out: String,
+    charts: &'c Charts,
+}
+
+/// The page's style: screen and print, colours from the theme.
+fn style() -> String {
+    format!(
+        "body{{font-family:\"Liberation Sans\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
+h1{{color:{heading};font-size:1.6rem;margin:.2rem 0}}\
+h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
+.priority>h2{{background:{heading};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
+.num{{background:{number};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
+.draft{{border:3px solid {draft};color:{draft};font-weight:bold;padding:.5rem;margin:.5rem 0}}\
+.signed{{border:2px solid {heading};padding:.5rem;margin:.5rem 0}}\
+.table-wrap{{overflow-x:auto}}\
+table{{border-collapse:collapse;width:100%;margin:.3rem 0}}\
+th,td{{border-bottom:1px solid {rule};padding:.3rem .4rem;text-align:center;vertical-align:middle}}\
+thead th{{background:{header};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
+tbody th{{text-align:left;font-weight:normal}}\
+.note,.muted{{color:{muted};font-size:.9rem}}\
+.class-words{{display:block;font-size:.8rem;font-weight:normal}}\
+.comment{{background:{comment};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
+.key{{border:1px solid {rule};padding:.2rem .8rem;margin:1rem 0}}\
+.key li{{margin:.3rem 0}}\
+.swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
+figure{{margin:1rem 0}}\
+.chart svg{{max-width:100%;height:auto}}\
+.charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}}\
+@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}",
+        text = theme::TEXT,
+        heading = theme::HEADING_FILL,
+        heading_text = theme::HEADING_TEXT,
+        number = theme::NUMBER_FILL,
+        number_text = theme::NUMBER_TEXT,
+        draft = theme::DRAFT_TEXT,
+        rule = theme::RULE,
+        header = theme::HEADER_FILL,
+        header_text = theme::HEADER_TEXT,
+        muted = theme::MUTED_TEXT,
+        comment = theme::COMMENT_FILL,
+    )
+}
+
+impl Page<'_> {
+    fn head(&mut self, records: &Records, options: &RenderOptions) {
+        let r = &records.report;
+        let status = if options.draft {
+            format!("{DRAFT_MARK}: ")
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            self.out,
+            "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<title>{}{} — {}</title>\n<meta name=\"description\" content=\"{} for {}\">\n\
+<style>{}</style>\n</head>\n<body>\n",
+            text(&status),
+            text(&r.title),
+            text(&r.period_label),
+            attr(&r.title),
+            attr(&r.force),
+            style()
+        );
+    }
+
+    fn masthead(&mut self, records: &Records, options: &RenderOptions) {
+        let r = &records.report;
+        let _ = write!(
+            self.out,
+            "<header>\n<h1>{}</h1>\n<p><strong>{}</strong> · {}{}</p>\n",
+            text(&r.title),
+            text(&r.period_label),
+            text(&r.force),
+            r.board
+                .as_ref()
+                .map(|b| format!(" · {}", text(b)))
+                .unwrap_or_default()
+        );
+        if options.draft {
+            let _ = write!(
+                self.out,
+                "<p class=\"draft\" role=\"note\">{DRAFT_MARK}: this pack has not been approved by the board.</p>\n"
+            );
+        }
+        if let Some(s) = &options.sign_off {
+            let _ = write!(
+                self.out,
+                "<p class=\"signed\">Signed off by {}, {}, on {}.{}</p>\n",
+                text(&s.by),
+                text(&s.role),
+                text(&s.date),
+                s.reason
+                    .as_ref()
+                    .map(|why| format!(" {}", text(why)))
+                    .unwrap_or_default()
+            );
+        }
+        self.out.push_str("</header>\n");
+    }
+
+    fn h2_plain(&mut self, heading: &str, id: &str) {
+        let _ = writeln!(self.out, "<h2 id=\"{id}\">{}</h2>", text(heading));
+    }
+
+    fn priority(&mut self, records: &Records, p: &PriorityRecord) {
+        let id = format!("p-{}", crate::compute::wording::slug(&p.key));
+        let _ = write!(
+            self.out,
+            "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\"><span class=\"num\">{}</span>{}</h2>\n",
+            text(&p.code),
+            text(&p.title)
+        );
+        let rows: Vec<&Row> = records
+            .rows
+            .iter()
+            .filter(|r| r.priority == p.key)
+            .collect();
+        if matches!(p.layout, Layout::Table | Layout::Assessment) && !rows.is_empty() {
+            self.table(p, &rows);
+        }
+        if let Some(s) = &p.savings {
+            self.chart(&s.chart, &s.alt);
+            self.out
+                .push_str("<table>\n<thead><tr><th scope=\"col\">Item</th>");
+            let _ = write!(
+                self.out,
+                "<th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+                text(&s.unit)
+            );
+            for item in &s.items {
+                let _ = writeln!(
+                    self.out,
+                    "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                    text(&item.label),
+                    text(&item.text)
+                );
+            }
+            self.out.push_str("</tbody>\n</table>\n");
+        }
+        self.narrative(&p.narrative);
+        if let Some(note) = &p.note {
+            let _ = writeln!(self.out, "<p class=\"note\">{}</p>", text(note));
+        }
+        self.out.push_str("</section>\n");
+    }
+
+    fn table(&mut self, p: &PriorityRecord, rows: &[&Row]) {
+        self.out.push_str(
+            "<div class=\"table-wrap\">\n<table>\n<thead><tr><th scope=\"col\">Indicator</th>",
+        );
+        for h in &p.columns {
+            let _ = write!(self.out, "<th scope=\"col\">{}</th>", text(&h.label));
+        }
+        self.out.push_str("</tr></thead>\n<tbody>\n");
+        for r in rows {
+            let _ = write!(self.out, "<tr><th scope=\"row\">{}", text(&r.label));
+            if let Some(f) = &r.footnote {
+                let _ = write!(self.out, "<sup>{}</sup>", text(f));
+            }
+            if let Some(n) = &r.note {
+                let _ = write!(self.out, " <span class=\"note\">{}</span>", text(n));
+            }
+            self.out.push_str("</th>");
+            if r.kind == crate::input::Kind::Spc {
+                let cell = r.cells.get(&crate::input::Column::Latest);
+                let _ = write!(self.out, "<td colspan=\"{}\">", p.columns.len());
+                if let Some(c) = cell {
+                    self.spc_cell(c);
+                }
+                self.out.push_str("</td>");
+            } else {
+                for h in &p.columns {
+                    self.cell(r.cells.get(&h.key));
+                }
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+
+    fn cell(&mut self, cell: Option<&Cell>) {
+        let Some(c) = cell else {
+            self.out.push_str("<td></td>");
+            return;
+        };
+        let style = c.class.and_then(|class| {
+            theme::theme()
+                .classes
+                .into_iter()
+                .find(|s| s.class == class)
+        });
+        match &style {
+            Some(s) => {
+                let _ = write!(
+                    self.out,
+                    "<td style=\"background:{};color:{}\"><span aria-hidden=\"true\">{} </span><strong>{}</strong><span class=\"class-words\">{}</span>",
+                    s.fill,
+                    s.text,
+                    s.symbol,
+                    text(&c.text),
+                    s.words
+                );
+            }
+            None => {
+                let _ = write!(self.out, "<td>{}", text(&c.text));
+            }
+        }
+        if let Some(n) = &c.note {
+            let _ = write!(
+                self.out,
+                "<span class=\"note class-words\">{}</span>",
+                text(n)
+            );
+        }
+        self.out.push_str("</td>");
+    }
+
+    fn spc_cell(&mut self, c: &Cell) {
+        let colour = match c.class {
+            Some(Class::Improvement) => theme::SPC_IMPROVEMENT_TEXT,
+            Some(Class::Concern) => theme::SPC_CONCERN_TEXT,
+            _ => theme::TEXT,
+        };
+        let _ = write!(
+            self.out,
+            "<span style=\"color:{colour}\">SPC: {}</span>",
+            text(&c.text)
+        );
+    }
+
+    fn narrative(&mut self, items: &[NarrativeItem]) {
+        let mut in_list = false;
+        for item in items {
+            let bullet = item.kind == NarrativeKind::Bullet;
+            if bullet && !in_list {
+                self.out.push_str("<ul>\n");
+            } else if !bullet && in_list {
+                self.out.push_str("</ul>\n");
+            }
+            in_list = bullet;
+            let _ = match item.kind {
+                NarrativeKind::Bullet => writeln!(self.out, "<li>{}</li>", text(&item.text)),
+                NarrativeKind::Heading => {
+                    writeln!(self.out, "<h3>{}</h3>", text(&item.text))
+                }
+                NarrativeKind::Paragraph => writeln!(self.out, "<p>{}</p>", text(&item.text)),
+            };
+        }
+        if in_list {
+            self.out.push_str("</ul>\n");
+        }
+    }
+
+    fn comment_box(&mut self, b: &CommentBox) {
+        let _ = writeln!(
+            self.out,
+            "<section class=\"comment\">\n<h2>{}</h2>",
+            text(&b.heading)
+        );
+        self.narrative(&b.items);
+        self.out.push_str("</section>\n");
+    }
+
+    fn key(&mut self, records: &Records) {
+        self.out
+            .push_str("<section class=\"key\" aria-labelledby=\"key\">\n<h2 id=\"key\">Key</h2>\n");
+        let _ = writeln!(self.out, "<p>{}</p>\n<ul>", text(KEY_INTRO));
+        let styles = theme::theme();
+        for k in &records.key {
+            if let Some(s) = styles.classes.iter().find(|s| s.class == k.class) {
+                let _ = writeln!(
+                    self.out,
+                    "<li><span class=\"swatch\" style=\"background:{};color:{}\" aria-hidden=\"true\">{}</span>{}</li>",
+                    s.fill,
+                    s.text,
+                    s.symbol,
+                    text(&k.label)
+                );
+            }
+        }
+        self.out.push_str("</ul>\n</section>\n");
+    }
+
+    fn appendix(&mut self, records: &Records) {
+        if records.appendix.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            self.out,
+            "<section aria-labelledby=\"appendix\">\n<h2 id=\"appendix\">{APPENDIX_TITLE}</h2>"
+        );
+        for para in &records.appendix_intro {
+            let _ = writeln!(self.out, "<p>{}</p>", text(para));
+        }
+        self.out.push_str("<div class=\"charts\">\n");
+        for c in &records.appendix {
+            self.spc_chart(c);
+        }
+        self.out.push_str("</div>\n</section>\n");
+    }
+
+    fn spc_chart(&mut self, c: &SpcChartRecord) {
+        let _ = writeln!(self.out, "<figure>\n<h3>{}</h3>", text(&c.title));
+        self.chart(&c.chart, &c.alt);
+        let _ = writeln!(
+            self.out,
+            "<figcaption><strong>SPC: {}.</strong> {}</figcaption>\n</figure>",
+            text(&c.reading_text),
+            text(&c.caption)
+        );
+    }
+
+    /// A chart inline: its SVG hidden from assistive technology, the text
+    /// alternative from the records on the element that holds it.
+    fn chart(&mut self, id: &ChartId, alt: &str) {
+        let svg = self
+            .charts
+            .get(id)
+            .map(|c| svg_body(&c.svg))
+            .unwrap_or_default();
+        let _ = writeln!(
+            self.out,
+            "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
+            attr(alt),
+            svg
+        );
+    }
+}
+
+/// An SVG document as an inline element: no XML declaration, hidden from
+/// assistive technology (the holder carries the text alternative).
+fn svg_body(svg: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    svg[start..].replacen("<svg", "<svg aria-hidden=\"true\" focusable=\"false\"", 1)
+}

@@ -1,0 +1,141 @@
+//! The HTML companion (issue 16): one self-contained, accessible page of
+//! the same pack, from the same records. The browser checks (axe-core in
+//! headless Chromium) run in `.ci/run`; these check the page's content and
+//! structure with Rust alone.
+
+mod common;
+
+use boardpack::render::document::RenderOptions;
+use boardpack::render::html;
+
+fn page() -> String {
+    let built = common::build(&common::sample());
+    html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    )
+}
+
+/// The page's text as a reader gets it: tags dropped, entities decoded.
+fn page_text(page: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let body = &page[page.find("<body").unwrap()..];
+    for ch in body.chars() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    common::normalise(&html_escape::decode_html_entities(&out))
+}
+
+#[test]
+fn the_sample_page_holds_every_published_figure_and_phrase() {
+    let text = page_text(&page());
+    let (figures, phrases) = common::published();
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || "()[],;:▲▼●".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let missing: Vec<&String> = figures
+        .iter()
+        .filter(|f| !tokens.contains(&f.to_lowercase().as_str()))
+        .chain(
+            phrases
+                .iter()
+                .filter(|p| !text.contains(&common::normalise(p))),
+        )
+        .collect();
+    assert!(missing.is_empty(), "missing from the page: {missing:?}");
+}
+
+#[test]
+fn the_page_is_self_contained_english_and_marked_draft() {
+    let page = page();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+    assert!(page.contains("<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard"));
+    assert!(page.contains("class=\"draft\" role=\"note\">DRAFT — not signed off"));
+    assert!(!page.contains("<script"), "no script is needed to read it");
+    assert!(!page.contains("src=\"http"), "nothing is fetched");
+    assert!(page.contains("@media print"));
+}
+
+#[test]
+fn tables_have_column_and_row_headers_and_classes_in_words() {
+    let page = page();
+    assert!(page.contains("<th scope=\"col\">Baseline 2012/13</th>"));
+    assert!(page.contains("<th scope=\"row\">Reduction in the number of 10-17 year olds entering"));
+    // The class is said in words beside its colour and symbol.
+    assert!(page.contains(
+        "<strong>271</strong><span class=\"class-words\">significant improvement</span>"
+    ));
+    assert!(page.contains(
+        "<strong>59653</strong><span class=\"class-words\">significant deterioration</span>"
+    ));
+}
+
+#[test]
+fn charts_are_inline_svg_with_their_text_alternative() {
+    let built = common::build(&common::sample());
+    let page = html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    );
+    let chart = &built.records.appendix[0];
+    let holder = format!(
+        "<div class=\"chart\" role=\"img\" aria-label=\"{}\"><svg aria-hidden=\"true\"",
+        html_escape::encode_double_quoted_attribute(&chart.alt)
+    );
+    assert!(page.contains(&holder), "{holder}");
+    assert_eq!(
+        page.matches("role=\"img\"").count(),
+        built.records.appendix.len() + 1,
+        "every SPC chart and the savings chart"
+    );
+    assert!(!page.contains("<?xml"));
+}
+
+#[test]
+fn workbook_text_is_escaped_not_markup() {
+    let mut w = common::minimal(|_| 10.0);
+    w.sheet_mut("Priorities").unwrap().set(
+        1,
+        1,
+        common::t("<script>alert(1)</script> & <b>bold</b>"),
+    );
+    let built = common::build(&w);
+    let page = html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    );
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"));
+}
+
+#[test]
+fn build_writes_the_page_beside_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(["build", "w.xlsx", "-o", "w.pdf", "--html", "w.html"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(dir.path().join("w.html")).unwrap();
+    assert!(page.contains("<h1>Police &amp; Crime Plan Dashboard</h1>"));
+    assert!(dir.path().join("w.pdf").exists());
+}
