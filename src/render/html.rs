@@ -129,15 +129,15 @@ impl Page<'_> {
                 .unwrap_or_default()
         );
         if options.draft {
-            let _ = write!(
+            let _ = writeln!(
                 self.out,
-                "<p class=\"draft\" role=\"note\">{DRAFT_MARK}: this pack has not been approved by the board.</p>\n"
+                "<p class=\"draft\" role=\"note\">{DRAFT_MARK}: this pack has not been approved by the board.</p>"
             );
         }
         if let Some(s) = &options.sign_off {
-            let _ = write!(
+            let _ = writeln!(
                 self.out,
-                "<p class=\"signed\">Signed off by {}, {}, on {}.{}</p>\n",
+                "<p class=\"signed\">Signed off by {}, {}, on {}.{}</p>",
                 text(&s.by),
                 text(&s.role),
                 text(&s.date),
