@@ -118,6 +118,14 @@ pub struct SignOffArgs {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
 
+    /// Sign off the pack in this layout (a folder with main.typ and its files, or a .typ); the pack carries it.
+    #[arg(long, value_name = "DIR|FILE.typ")]
+    pub layout: Option<PathBuf>,
+
+    /// Sign off although the workbook has warnings; they are attached to the pack and listed in its sign-off record.
+    #[arg(long)]
+    pub accept_warnings: bool,
+
     /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,

@@ -131,14 +131,9 @@ fn print_log(log: &[String]) {
 
 /// Reads a custom layout, or the built-in one.
 fn layout(path: Option<&Path>) -> anyhow::Result<crate::render::document::Layout> {
-    use anyhow::Context;
     match path {
         None => Ok(crate::render::document::Layout::default()),
-        Some(p) => Ok(crate::render::document::Layout {
-            name: p.display().to_string(),
-            source: std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the layout {}", p.display()))?,
-        }),
+        Some(p) => Ok(crate::render::layout::Layout::read(p)?),
     }
 }
 

@@ -36,9 +36,28 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "workbook.xlsx".into());
-    let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name);
-    let built =
-        build_final_within(&bytes, &sign_off, &limits).map_err(|e| explain(&args.workbook, e))?;
+    let layout = super::layout(args.layout.as_deref())?;
+    let warnings: Vec<String> = crate::pipeline::records_within(&bytes, &limits)
+        .map_err(|e| explain(&args.workbook, e.into()))?
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    if !warnings.is_empty() && !args.accept_warnings {
+        anyhow::bail!(
+            "{} has {} — a signed-off pack is final: fix {} or, if the board accepts {}, sign off with --accept-warnings (they are then recorded in the pack):\n  {}",
+            args.workbook.display(),
+            crate::compute::wording::plural(warnings.len(), "warning", "warnings"),
+            if warnings.len() == 1 { "it" } else { "them" },
+            if warnings.len() == 1 { "it" } else { "them" },
+            warnings.join("\n  ")
+        );
+    }
+    let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name)
+        .with_layout(&layout)
+        .accepting(warnings);
+    let built = build_final_within(&bytes, &sign_off, &layout, &limits)
+        .map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
     let period_end = built.records.report.period_end;

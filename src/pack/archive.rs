@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::pack::signoff::{sha256, SignOff};
-use crate::render::document::DASHBOARD_LAYOUT;
 use crate::render::fonts::FACES;
 
 /// The default archive folder.
@@ -66,7 +65,7 @@ impl Manifest {
             pdf_sha256: sha256(pdf),
             workbook: s.workbook.clone(),
             workbook_sha256: sha256(workbook),
-            layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
+            layout_sha256: s.layout_sha256.clone(),
             fonts: FACES
                 .iter()
                 .map(|(name, bytes)| (name.to_string(), sha256(bytes)))

@@ -30,8 +30,11 @@ pub struct SignOff {
     pub workbook: String,
     /// `boardpack 0.1.0`: only the same version reproduces the same bytes.
     pub tool: String,
-    /// sha256 of the layout's source.
+    /// sha256 of the layout's source (built-in) or bundle (a custom layout).
     pub layout_sha256: String,
+    /// The workbook's warnings, accepted at sign-off (`--accept-warnings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted_warnings: Vec<String>,
 }
 
 /// This build of boardpack, as sign-off records name it.
@@ -66,9 +69,31 @@ impl SignOff {
             workbook: workbook.to_string(),
             tool: tool_version(),
             layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
+            accepted_warnings: Vec::new(),
         }
     }
 }
+
+impl SignOff {
+    /// The same sign-off, accepting the workbook's warnings: they are
+    /// listed in the record, which the pack carries.
+    pub fn accepting(mut self, warnings: Vec<String>) -> SignOff {
+        self.accepted_warnings = warnings;
+        self
+    }
+
+    /// The same sign-off, of a pack built with `layout`: its hash is the
+    /// layout bundle's (the built-in layout keeps the source's hash).
+    pub fn with_layout(mut self, layout: &Layout) -> SignOff {
+        if !layout.is_builtin() {
+            self.layout_sha256 = sha256(&layout.bundle());
+        }
+        self
+    }
+}
+
+/// Name of the attached layout bundle (a custom layout only).
+pub const LAYOUT_ATTACHMENT: &str = "layout.zip";
 
 /// `28 January 2016`.
 fn long_date(d: NaiveDate) -> String {
@@ -96,52 +121,80 @@ pub fn final_html(built: &Built, sign_off: &SignOff) -> String {
     crate::render::html::render(&built.records, &built.charts, &options)
 }
 
-/// Builds the final pack of a workbook.
+/// Builds the final pack of a workbook with the built-in layout.
 pub fn build_final(workbook: &[u8], sign_off: &SignOff) -> Result<Built, BuildError> {
-    build_final_within(workbook, sign_off, &InputLimits::default())
+    build_final_within(
+        workbook,
+        sign_off,
+        &Layout::default(),
+        &InputLimits::default(),
+    )
 }
 
-/// As [`build_final`], refusing first a workbook over `limits`.
+/// As [`build_final`], with `layout`, refusing first a workbook over
+/// `limits`. A custom layout is carried in the pack as its bundle.
 pub fn build_final_within(
     workbook: &[u8],
     sign_off: &SignOff,
+    layout: &Layout,
     limits: &InputLimits,
 ) -> Result<Built, BuildError> {
-    let date = sign_off.date;
     let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
+    let layout_attachment = (!layout.is_builtin()).then(|| Attachment {
+        name: LAYOUT_ATTACHMENT.into(),
+        bytes: layout.bundle(),
+        relationship: "source".into(),
+        mime: "application/zip".into(),
+        description: "The layout this pack was built with (main.typ and its files)".into(),
+    });
     pipeline::build_within(workbook, limits, |records| {
         let records_json = serde_json::to_vec_pretty(records).expect("records serialise");
-        RenderOptions {
-            layout: Layout::default(),
-            draft: false,
-            date,
-            sign_off: Some(sign_off_block(sign_off)),
-            archival: true,
-            attachments: vec![
-                Attachment {
-                    name: sign_off.workbook.clone(),
-                    bytes: workbook.to_vec(),
-                    relationship: "source".into(),
-                    mime: XLSX_MIME.into(),
-                    description: "The workbook this pack was built from".into(),
-                },
-                Attachment {
-                    name: RECORDS_ATTACHMENT.into(),
-                    bytes: records_json,
-                    relationship: "data".into(),
-                    mime: "application/json".into(),
-                    description: "Every figure of the pack, as computed (boardpack records)".into(),
-                },
-                Attachment {
-                    name: SIGN_OFF_ATTACHMENT.into(),
-                    bytes: sign_off_json,
-                    relationship: "supplement".into(),
-                    mime: "application/json".into(),
-                    description: "Who signed the pack off, when, and with which boardpack".into(),
-                },
-            ],
-        }
+        let mut options = final_options(workbook, sign_off, layout, records_json, sign_off_json);
+        options.attachments.extend(layout_attachment);
+        options
     })
+}
+
+/// The render options of a final pack: archival, signed, its workbook,
+/// records and sign-off record attached.
+fn final_options(
+    workbook: &[u8],
+    sign_off: &SignOff,
+    layout: &Layout,
+    records_json: Vec<u8>,
+    sign_off_json: Vec<u8>,
+) -> RenderOptions {
+    let date = sign_off.date;
+    RenderOptions {
+        layout: layout.clone(),
+        draft: false,
+        date,
+        sign_off: Some(sign_off_block(sign_off)),
+        archival: true,
+        attachments: vec![
+            Attachment {
+                name: sign_off.workbook.clone(),
+                bytes: workbook.to_vec(),
+                relationship: "source".into(),
+                mime: XLSX_MIME.into(),
+                description: "The workbook this pack was built from".into(),
+            },
+            Attachment {
+                name: RECORDS_ATTACHMENT.into(),
+                bytes: records_json,
+                relationship: "data".into(),
+                mime: "application/json".into(),
+                description: "Every figure of the pack, as computed (boardpack records)".into(),
+            },
+            Attachment {
+                name: SIGN_OFF_ATTACHMENT.into(),
+                bytes: sign_off_json,
+                relationship: "supplement".into(),
+                mime: "application/json".into(),
+                description: "Who signed the pack off, when, and with which boardpack".into(),
+            },
+        ],
+    }
 }
 
 #[cfg(test)]

@@ -18,8 +18,7 @@ use crate::render::theme;
 pub use crate::render::world::LayoutError;
 use crate::render::world::{pdf_options, project_main, read_project, FontSet, PackWorld, EMBEDDED};
 
-/// The built-in layout.
-pub const DASHBOARD_LAYOUT: &str = include_str!("../../layouts/dashboard.typ");
+pub use crate::render::layout::{Layout, DASHBOARD_LAYOUT};
 
 /// How to render a pack.
 #[derive(Debug, Clone)]
@@ -36,23 +35,6 @@ pub struct RenderOptions {
     pub archival: bool,
     /// Files attached to the PDF (name, bytes, relationship, MIME type, description).
     pub attachments: Vec<Attachment>,
-}
-
-/// A layout to compile.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    /// Shown in diagnostics, e.g. `layouts/dashboard.typ`.
-    pub name: String,
-    pub source: String,
-}
-
-impl Default for Layout {
-    fn default() -> Self {
-        Layout {
-            name: "layouts/dashboard.typ".into(),
-            source: DASHBOARD_LAYOUT.into(),
-        }
-    }
 }
 
 /// Who signed the pack off.
@@ -122,6 +104,9 @@ struct AttachmentInfo<'a> {
     description: &'a str,
 }
 
+/// The palette's file in the layout's world.
+pub const THEME_FILE: &str = "/theme.json";
+
 /// Files the layout can read, by path: what `--emit-typst` writes out too.
 pub fn layout_files(
     records: &Records,
@@ -134,7 +119,7 @@ pub fn layout_files(
         serde_json::to_vec_pretty(records).expect("records serialise"),
     );
     files.insert(
-        "/theme.json".to_string(),
+        THEME_FILE.to_string(),
         serde_json::to_vec_pretty(&theme::theme()).expect("theme serialises"),
     );
     let info = RenderInfo {
@@ -249,10 +234,20 @@ pub fn compile(
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
-    let files = layout_files(records, charts, options)
-        .into_iter()
-        .map(|(k, v)| (k, Bytes::new(v)))
+    // The layout folder's files, then the pack's own data over them; only
+    // the palette may come from the folder (a branded theme.json).
+    let mut files: BTreeMap<String, Bytes> = options
+        .layout
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), Bytes::new(v.clone())))
         .collect();
+    for (path, bytes) in layout_files(records, charts, options) {
+        if path == THEME_FILE && files.contains_key(THEME_FILE) {
+            continue;
+        }
+        files.insert(path, Bytes::new(bytes));
+    }
     let world = PackWorld::new(
         &EMBEDDED,
         &options.layout.name,

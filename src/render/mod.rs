@@ -9,5 +9,6 @@ pub mod charts;
 pub mod document;
 pub mod fonts;
 pub mod html;
+pub mod layout;
 pub mod theme;
 pub mod world;

@@ -1,0 +1,199 @@
+//! Layouts: the built-in dashboard, a single `.typ` file, or a folder — a
+//! force's branded layout: `main.typ` with its assets (images, further
+//! `.typ` files, `theme.json`). A folder is read whole into memory and is
+//! the layout's only file system: Typst sees its files by their path from
+//! the folder (`image("/logo.svg")`) beside the pack's own data
+//! (`/records.json`, `/render.json`, `/charts/…`), and nothing else.
+//!
+//! A layout also travels as a *bundle*: a deterministic zip of its files,
+//! which a signed-off pack carries so that `verify` can rebuild it.
+//!
+//! Enters: a path, or a bundle's bytes. Leaves: a [`Layout`].
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::render::world::LayoutError;
+
+/// The built-in layout.
+pub const DASHBOARD_LAYOUT: &str = include_str!("../../layouts/dashboard.typ");
+
+/// The file a layout folder's Typst starts from.
+pub const MAIN: &str = "main.typ";
+
+/// The most files and bytes a layout folder may hold: far above a layout
+/// with a few logos, low enough that a wrong folder is refused quickly.
+pub const MAX_FILES: usize = 200;
+pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A layout to compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Shown in diagnostics, e.g. `layouts/dashboard.typ`.
+    pub name: String,
+    pub source: String,
+    /// The folder's other files, by their path from the folder
+    /// (`/logo.svg`, `/theme.json`); empty for a single file.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            name: "layouts/dashboard.typ".into(),
+            source: DASHBOARD_LAYOUT.into(),
+            files: BTreeMap::new(),
+        }
+    }
+}
+
+fn error(message: String) -> LayoutError {
+    LayoutError {
+        diagnostics: vec![message],
+    }
+}
+
+impl Layout {
+    /// Reads a layout: a `.typ` file, or a folder holding `main.typ`.
+    pub fn read(path: &Path) -> Result<Layout, LayoutError> {
+        let io =
+            |e: std::io::Error| error(format!("cannot read the layout {}: {e}", path.display()));
+        if !path.is_dir() {
+            let source = std::fs::read_to_string(path).map_err(io)?;
+            return Ok(Layout {
+                name: path.display().to_string(),
+                source,
+                files: BTreeMap::new(),
+            });
+        }
+        let mut files = BTreeMap::new();
+        let mut total = 0u64;
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).map_err(io)? {
+                let entry = entry.map_err(io)?;
+                let kind = entry.file_type().map_err(io)?;
+                let p = entry.path();
+                let rel = p.strip_prefix(path).expect("under the folder");
+                let rel = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+                if rel.split('/').any(|part| part.starts_with('.')) {
+                    continue; // .git, editor backups
+                }
+                if kind.is_dir() {
+                    stack.push(p);
+                } else if kind.is_file() {
+                    let bytes = std::fs::read(&p).map_err(io)?;
+                    total += bytes.len() as u64;
+                    files.insert(rel, bytes);
+                }
+                // Links are not followed: the folder is the sandbox.
+                if files.len() > MAX_FILES || total > MAX_BYTES {
+                    return Err(error(format!(
+                        "the layout folder {} holds more than {MAX_FILES} files or {MAX_BYTES} bytes: name the folder that holds main.typ",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        let main = files.remove(&format!("/{MAIN}")).ok_or_else(|| {
+            error(format!(
+                "the layout folder {} has no {MAIN}: a layout folder starts from its main.typ",
+                path.display()
+            ))
+        })?;
+        let source = String::from_utf8(main)
+            .map_err(|_| error(format!("{}/{MAIN} is not UTF-8 text", path.display())))?;
+        Ok(Layout {
+            name: path.join(MAIN).display().to_string(),
+            source,
+            files,
+        })
+    }
+
+    /// True for the built-in layout.
+    pub fn is_builtin(&self) -> bool {
+        self.source == DASHBOARD_LAYOUT && self.files.is_empty()
+    }
+
+    /// The layout as one deterministic zip: `main.typ` and every file, in
+    /// path order, with fixed timestamps. What a signed-off pack carries.
+    pub fn bundle(&self) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644);
+        let main = std::iter::once((MAIN.to_string(), self.source.as_bytes()));
+        let rest = self
+            .files
+            .iter()
+            .map(|(p, b)| (p.trim_start_matches('/').to_string(), b.as_slice()));
+        for (name, bytes) in main.chain(rest) {
+            zip.start_file(name, options).expect("writing to memory");
+            zip.write_all(bytes).expect("writing to memory");
+        }
+        zip.finish().expect("writing to memory").into_inner()
+    }
+
+    /// A layout from a bundle that a pack carries; `name` is shown in
+    /// diagnostics.
+    pub fn from_bundle(name: &str, bytes: &[u8]) -> Result<Layout, LayoutError> {
+        let bad = |e: String| error(format!("the attached layout {name} cannot be read: {e}"));
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+        let mut files = BTreeMap::new();
+        let mut total = 0u64;
+        for i in 0..zip.len().min(MAX_FILES + 1) {
+            let mut file = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+            let path = format!("/{}", file.name().map_err(|e| bad(e.to_string()))?);
+            let mut content = Vec::new();
+            (&mut file)
+                .take(MAX_BYTES + 1 - total.min(MAX_BYTES))
+                .read_to_end(&mut content)
+                .map_err(|e| bad(e.to_string()))?;
+            total += content.len() as u64;
+            if total > MAX_BYTES || i == MAX_FILES {
+                return Err(bad("it is larger than a layout may be".into()));
+            }
+            files.insert(path, content);
+        }
+        let main = files
+            .remove(&format!("/{MAIN}"))
+            .ok_or_else(|| bad(format!("it has no {MAIN}")))?;
+        Ok(Layout {
+            name: format!("{name}:{MAIN}"),
+            source: String::from_utf8(main).map_err(|_| bad(format!("{MAIN} is not UTF-8")))?,
+            files,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_reads_whole_and_round_trips_through_its_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.typ"), "= Hello").unwrap();
+        std::fs::create_dir(dir.path().join("img")).unwrap();
+        std::fs::write(dir.path().join("img/logo.svg"), "<svg/>").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "x").unwrap();
+        let layout = Layout::read(dir.path()).unwrap();
+        assert_eq!(layout.source, "= Hello");
+        assert_eq!(layout.files.keys().collect::<Vec<_>>(), ["/img/logo.svg"]);
+        let bundle = layout.bundle();
+        assert_eq!(bundle, layout.bundle(), "the bundle is deterministic");
+        let back = Layout::from_bundle("layout.zip", &bundle).unwrap();
+        assert_eq!(back.source, layout.source);
+        assert_eq!(back.files, layout.files);
+    }
+
+    #[test]
+    fn a_folder_without_main_typ_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Layout::read(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("has no main.typ"), "{e}");
+    }
+}
