@@ -518,6 +518,58 @@ impl fmt::Display for NoReading {
     }
 }
 
+// ---- Layout ----------------------------------------------------------
+
+/// The edge of a page's body that laid-out content crosses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+/// Names a section of the layout, from its marker: `priority 3 "Title"`,
+/// `the KEY`, `comment box "Heading"`, `appendix chart "Title"`.
+pub fn section_name(kind: &str, code: Option<&str>, title: Option<&str>) -> String {
+    let quoted = |t: Option<&str>| {
+        t.map(|t| {
+            let short: String = t.chars().take(60).collect();
+            let more = if short.len() < t.len() { "…" } else { "" };
+            format!(" \"{short}{more}\"")
+        })
+        .unwrap_or_default()
+    };
+    match kind {
+        "priority" => format!("priority {}{}", code.unwrap_or("?"), quoted(title)),
+        "key" => "the KEY".to_string(),
+        "comment" => format!("comment box{}", quoted(title)),
+        "appendix" => format!("appendix chart{}", quoted(title)),
+        "" => "the page's opening content".to_string(),
+        other => format!("{other}{}", quoted(title)),
+    }
+}
+
+/// A laid-out section with content outside the page's body:
+/// `page 2: priority 3 "Title" runs 12.3 mm past the bottom margin (over the
+/// footer), at "text"; ...`.
+pub fn overflow_text(page: usize, section: &str, sample: &str, edge: Edge, mm: f64) -> String {
+    let past = match edge {
+        Edge::Bottom => "past the bottom margin (over the footer)",
+        Edge::Top => "above the top margin",
+        Edge::Left => "past the left margin",
+        Edge::Right => "past the right margin",
+    };
+    let sample: String = sample.chars().take(40).collect();
+    format!(
+        "page {page}: {section} runs {mm:.1} mm {past}, at \"{sample}\": expected every line inside \
+         the page's body; shorten that text in the workbook (or split the priority), or fix the layout"
+    )
+}
+
+/// Marks a panel's title where it continues onto a further column or page.
+pub const CONTINUED: &str = "(continued)";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,5 +8,6 @@
 pub mod charts;
 pub mod document;
 pub mod fonts;
+pub mod overflow;
 pub mod theme;
 pub mod world;
