@@ -375,7 +375,7 @@ pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> 
             windows.month.long_label()
         ),
         format!(
-            "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue points are special cause improvement, orange special cause concern, grey common cause.",
+            "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue rings are special cause improvement, orange squares special cause concern, small grey dots common cause.",
             report.baseline, report.spc_run_length, report.spc_run_length
         ),
         "Where a projection is printed, the purple dashed line is the least-squares trend through the last 36 months (at least 24), carried through the projection year; the shaded band is its 95% prediction interval for an average month.".to_string(),

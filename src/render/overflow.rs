@@ -5,9 +5,13 @@
 //! with `metadata((kind: …, code: …, title: …)) <boardpack-section>` where
 //! it starts; content belongs to the last section started before it in the
 //! frames' order (the order Typst lays content out, column by column).
+//! The layout declares its margins with `metadata((top: …, right: …,
+//! bottom: …, left: …)) <boardpack-page>` and labels its header, footer and
+//! background `<boardpack-marginal>`; a layout that declares no margins is
+//! checked against the page's edges only.
 
 use typst::foundations::Value;
-use typst::introspection::{MetadataElem, Tag};
+use typst::introspection::{Location, MetadataElem, Tag};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;
 
@@ -15,6 +19,10 @@ use crate::compute::wording::{self, Edge};
 
 /// The label the layout puts on each section's marker.
 pub const SECTION_LABEL: &str = "boardpack-section";
+/// The label of the layout's declaration of its margins.
+pub const PAGE_LABEL: &str = "boardpack-page";
+/// The label of the header's, footer's and background's content.
+pub const MARGINAL_LABEL: &str = "boardpack-marginal";
 
 /// How far (in points) content may stray past the body before it counts:
 /// glyphs' side bearings and rules' half widths.
@@ -53,7 +61,9 @@ pub fn check(document: &PagedDocument) -> Vec<Overflow> {
         section: wording::section_name("", None, None),
         found: Vec::new(),
         page: 0,
-        body: Body::default(),
+        margins: Margins::default(),
+        marginal: Vec::new(),
+        page_size: Point::zero(),
     };
     for (i, page) in document.pages().iter().enumerate() {
         walker.page = i + 1;
@@ -71,50 +81,29 @@ pub fn check(document: &PagedDocument) -> Vec<Overflow> {
     found
 }
 
-/// The body's rectangle in the page's coordinates.
+/// The margins (top, right, bottom, left) the layout declares with
+/// `metadata((top: …, right: …, bottom: …, left: …)) <boardpack-page>`.
 #[derive(Debug, Clone, Copy, Default)]
-struct Body {
-    min: Point,
-    max: Point,
-}
+struct Margins([Abs; 4]);
 
 struct Walker {
     section: String,
     found: Vec<Overflow>,
     page: usize,
-    body: Body,
+    margins: Margins,
+    /// The marginals (header, footer, background) being walked, by the
+    /// locations of their `<boardpack-marginal>` elements: they lie in the
+    /// margins by design and are checked against the page's edges only.
+    marginal: Vec<Location>,
+    page_size: Point,
 }
 
-/// The page's body is the frame Typst places at the margins' corner: of the
-/// page's top-level groups, the tallest not at the page's top edge (the
-/// background and the header start there). Everything else on the page
-/// (background, header, footer) is checked only against the page's edges.
+/// Walks one page: the body is the page less the declared margins (the
+/// whole page if the layout declares none; Typst may inline the body's
+/// frame into the page's, so the margins cannot be read off the frames).
 fn walk_page(walker: &mut Walker, page: &Frame) {
-    let inner = page
-        .items()
-        .enumerate()
-        .filter_map(|(i, (pos, item))| match item {
-            FrameItem::Group(g) if pos.y > Abs::zero() => Some((i, g.frame.height())),
-            _ => None,
-        })
-        .max_by(|a, b| a.1.cmp(&b.1))
-        .map(|(i, _)| i);
-    let whole = Body {
-        min: Point::zero(),
-        max: Point::new(page.width(), page.height()),
-    };
-    for (i, (pos, item)) in page.items().enumerate() {
-        walker.body = whole;
-        if Some(i) == inner {
-            if let FrameItem::Group(g) = item {
-                walker.body = Body {
-                    min: *pos,
-                    max: *pos + Point::new(g.frame.width(), g.frame.height()),
-                };
-            }
-        }
-        walk_item(walker, Transform::translate(pos.x, pos.y), item);
-    }
+    walker.page_size = Point::new(page.width(), page.height());
+    walk_frame(walker, Transform::identity(), page);
 }
 
 fn walk_frame(walker: &mut Walker, ts: Transform, frame: &Frame) {
@@ -131,17 +120,23 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
     match item {
         FrameItem::Group(g) => walk_frame(walker, ts.pre_concat(g.transform), &g.frame),
         FrameItem::Tag(Tag::Start(content, _)) => {
-            let marked = content
-                .label()
-                .is_some_and(|l| l.resolve().as_str() == SECTION_LABEL);
-            if let (true, Some(meta)) = (marked, content.to_packed::<MetadataElem>()) {
-                walker.section = section_of(&meta.value);
+            let label = content.label().map(|l| l.resolve().as_str().to_string());
+            let meta = content.to_packed::<MetadataElem>();
+            match (label.as_deref(), meta) {
+                (Some(SECTION_LABEL), Some(meta)) => walker.section = section_of(&meta.value),
+                (Some(PAGE_LABEL), Some(meta)) => walker.margins = margins_of(&meta.value),
+                (Some(MARGINAL_LABEL), _) => walker.marginal.extend(content.location()),
+                _ => {}
             }
         }
+        FrameItem::Tag(Tag::End(location, ..)) => walker.marginal.retain(|l| l != location),
         FrameItem::Text(text) => {
+            // The line's box as Typst sets it by default: from the cap
+            // height to the baseline (descenders may hang into the margin,
+            // as they do below any block).
             let m = text.font.metrics();
-            let top = Point::new(Abs::zero(), -m.ascender.at(text.size));
-            let bottom = Point::new(text.width(), -m.descender.at(text.size));
+            let top = Point::new(Abs::zero(), -m.cap_height.at(text.size));
+            let bottom = Point::new(text.width(), Abs::zero());
             let sample = text.text.to_string();
             walker.test(ts, top, bottom, sample);
         }
@@ -161,12 +156,16 @@ impl Walker {
         let max_x = corners.iter().map(|p| p.x).fold(-Abs::inf(), Abs::max);
         let min_y = corners.iter().map(|p| p.y).fold(Abs::inf(), Abs::min);
         let max_y = corners.iter().map(|p| p.y).fold(-Abs::inf(), Abs::max);
-        let body = self.body;
+        let [top, right, bottom, left] = if self.marginal.is_empty() {
+            self.margins.0
+        } else {
+            [Abs::zero(); 4]
+        };
         let past = [
-            (Edge::Bottom, (max_y - body.max.y).to_pt()),
-            (Edge::Top, (body.min.y - min_y).to_pt()),
-            (Edge::Right, (max_x - body.max.x).to_pt()),
-            (Edge::Left, (body.min.x - min_x).to_pt()),
+            (Edge::Bottom, (max_y - (self.page_size.y - bottom)).to_pt()),
+            (Edge::Top, (top - min_y).to_pt()),
+            (Edge::Right, (max_x - (self.page_size.x - right)).to_pt()),
+            (Edge::Left, (left - min_x).to_pt()),
         ];
         if let Some((edge, by)) = past.into_iter().find(|(_, by)| *by > TOLERANCE) {
             self.found.push(Overflow {
@@ -193,4 +192,15 @@ fn section_of(value: &Value) -> String {
         field("code").as_deref(),
         field("title").as_deref(),
     )
+}
+
+fn margins_of(value: &Value) -> Margins {
+    let side = |k: &str| match value {
+        Value::Dict(d) => match d.get(k) {
+            Ok(Value::Length(l)) => l.abs,
+            _ => Abs::zero(),
+        },
+        _ => Abs::zero(),
+    };
+    Margins([side("top"), side("right"), side("bottom"), side("left")])
 }
