@@ -279,3 +279,74 @@ fn overflowing_layout_fails_the_build_naming_the_priority() {
     );
     assert!(message.contains("page "), "{message}");
 }
+
+/// The text of each page, whitespace folded.
+fn page_texts(pdf: &[u8]) -> Vec<String> {
+    let doc = Document::load_mem(pdf).expect("the PDF parses");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|p| common::normalise(&doc.extract_text(&[*p]).unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn footnotes_print_at_the_foot_of_the_page_where_their_marker_is_used() {
+    let built = common::build(&common::sample());
+    let pages = page_texts(&built.pdf);
+    let page_of = |needle: &str| {
+        let needle = common::normalise(needle);
+        pages
+            .iter()
+            .position(|p| p.contains(&needle))
+            .unwrap_or_else(|| panic!("{needle:?} is not printed"))
+    };
+    // SP2's rows carry markers 1 and 2 on page 1; the KEY's * is on page 2.
+    assert_eq!(
+        page_of("Data held by partner agencies"),
+        page_of("Reduction in offending by 18-24 year olds")
+    );
+    assert_eq!(
+        page_of("A measure being developed with partners"),
+        page_of("Reduction in offending by 18-24 year olds")
+    );
+    assert_eq!(
+        page_of("within what chance variation would give"),
+        page_of("KEY:")
+    );
+    // Marker 1 is used on four rows, its text printed once.
+    let all = pages.join(" ");
+    assert_eq!(all.matches("data held by partner agencies").count(), 1);
+}
+
+#[test]
+fn key_names_the_comparisons_the_pack_prints() {
+    let mut data = common::minimal(|i| 100.0 + i as f64);
+    data.sheet_mut("Priorities").unwrap().rows[1][3] = t("ytd, lytd, var");
+    let key = common::records(&data).records.key;
+    let labels: Vec<&str> = key.iter().map(|k| k.label.as_str()).collect();
+    // YTD figures are compared with the same period last year, never with the baseline.
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.ends_with("as compared to the same period last year")),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.contains("end of 2012/13")),
+        "{labels:?}"
+    );
+    // The SPC row's icons are explained.
+    assert_eq!(
+        labels.iter().filter(|l| l.starts_with("SPC: ")).count(),
+        3,
+        "{labels:?}"
+    );
+    // The sample prints latest figures against the baseline: its KEY says so.
+    let sample = common::records(&common::sample()).records.key;
+    assert_eq!(
+        sample[0].label,
+        "Statistically Significant Improvements as compared to end of 2012/13"
+    );
+    assert_eq!(sample[1].footnote.as_deref(), Some("*"));
+}

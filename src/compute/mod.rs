@@ -63,12 +63,20 @@ pub fn compute(w: &Workbook) -> Computed {
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
     let report = report_record(&inputs);
     let records = Records {
-        key: wording::key(&report.baseline),
+        key: wording::key(&report.baseline, &rows, !appendix.is_empty()),
         report,
         rows,
         priorities,
         comments,
         note,
+        footnotes: w
+            .footnotes
+            .iter()
+            .map(|f| records::FootnoteRecord {
+                marker: f.marker.clone(),
+                text: f.text.clone(),
+            })
+            .collect(),
         appendix,
         appendix_intro: wording::appendix_intro(&w.report, &inputs.windows),
     };

@@ -184,23 +184,55 @@ pub fn reading_text(class: Class) -> &'static str {
     }
 }
 
-/// The KEY: one line per significance class, against the baseline year.
-pub(super) fn key(baseline: &str) -> Vec<KeyEntry> {
-    let entry = |class, label: String| KeyEntry { class, label };
-    vec![
-        entry(
-            Class::Improvement,
-            format!("Statistically Significant Improvements as compared to end of {baseline}"),
+/// The KEY, from what the pack prints: for each comparison that appears (a
+/// classed `latest` cell is compared with the baseline year, a classed `ytd`
+/// cell with the same period last year), a line per class that appears; then
+/// the SPC icons when the pack prints SPC readings or charts.
+pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntry> {
+    let classes_in = |column: Column| {
+        [Class::Improvement, Class::NoChange, Class::Deterioration]
+            .into_iter()
+            .filter(|c| {
+                rows.iter()
+                    .any(|r| r.cells.get(&column).and_then(|cell| cell.class) == Some(*c))
+            })
+            .collect::<Vec<_>>()
+    };
+    let compared = [
+        (Column::Latest, format!("as compared to end of {baseline}")),
+        (
+            Column::Ytd,
+            "as compared to the same period last year".to_string(),
         ),
-        entry(
-            Class::NoChange,
-            format!("No Statistically Significant change as compared to end of {baseline} *"),
-        ),
-        entry(
-            Class::Deterioration,
-            format!("Statistically Significant deterioration as compared to end of {baseline}"),
-        ),
-    ]
+    ];
+    let mut key = Vec::new();
+    for (column, against) in compared {
+        for class in classes_in(column) {
+            let words = match class {
+                Class::Improvement => "Statistically Significant Improvements",
+                Class::NoChange => "No Statistically Significant change",
+                _ => "Statistically Significant deterioration",
+            };
+            key.push(KeyEntry {
+                class,
+                label: format!("{words} {against}"),
+                footnote: (class == Class::NoChange).then(|| crate::input::KEY_MARKER.to_string()),
+                icon: None,
+            });
+        }
+    }
+    let spc_rows = rows.iter().any(|r| r.kind == crate::input::Kind::Spc);
+    if spc_rows || spc_charts {
+        for class in [Class::CommonCause, Class::Improvement, Class::Concern] {
+            key.push(KeyEntry {
+                class,
+                label: format!("SPC: {}", reading_words(class)),
+                footnote: None,
+                icon: Some(crate::compute::records::ChartId::icon(class)),
+            });
+        }
+    }
+    key
 }
 
 // ---- Headings ------------------------------------------------------------

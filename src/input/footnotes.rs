@@ -9,6 +9,9 @@ use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::take;
 
+/// The marker the KEY prints after "no significant change".
+pub const KEY_MARKER: &str = "*";
+
 const SHEET: Sheet = Sheet::new("Footnotes", &["Marker", "Text"]);
 
 /// The sheet's rows, one per marker, in sheet order; empty when absent.
@@ -43,7 +46,8 @@ pub(super) fn check_footnotes(
     if !sheets.has(SHEET.name) {
         return;
     }
-    let mut used = Vec::new();
+    // The KEY's `*` (on "no significant change") is used by every pack.
+    let mut used = vec![KEY_MARKER.to_string()];
     let mut ignored = Vec::new();
     if let Some(table) = sheets.table("Indicators", &[], false, &mut ignored) {
         for row in table.rows() {

@@ -15,6 +15,7 @@
 mod checks;
 pub mod contract;
 mod footnotes;
+pub use footnotes::KEY_MARKER;
 mod indicators;
 pub mod limits;
 mod monthly;
