@@ -350,3 +350,28 @@ fn key_names_the_comparisons_the_pack_prints() {
     );
     assert_eq!(sample[1].footnote.as_deref(), Some("*"));
 }
+
+#[test]
+fn number_style_and_rank_style_print_as_the_report_asks() {
+    let plain = common::records(&common::minimal(|_| 1000.0)).records;
+    let latest = |r: &boardpack::compute::records::Records, code: &str| {
+        let row = r.rows.iter().find(|x| x.code == code).unwrap();
+        row.cells
+            .get(&boardpack::input::Column::Latest)
+            .unwrap()
+            .text
+            .clone()
+    };
+    assert_eq!(latest(&plain, "C"), "12000");
+    assert_eq!(latest(&plain, "R"), "2nd");
+    let mut data = common::minimal(|_| 1000.0);
+    data.sheet_mut("Report")
+        .unwrap()
+        .row(vec![t("number_style"), t("grouped")])
+        .row(vec![t("rank_style"), t("of")]);
+    let styled = common::records(&data).records;
+    assert_eq!(latest(&styled, "C"), "12,000");
+    assert_eq!(latest(&styled, "R"), "2nd of 3");
+    // Proportions are untouched.
+    assert_eq!(latest(&styled, "P"), latest(&plain, "P"));
+}

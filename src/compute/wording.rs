@@ -12,7 +12,7 @@ use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
 use crate::input::problem::Location;
-use crate::input::{Column, Layout, Report};
+use crate::input::{Column, Layout, NumberStyle, RankStyle, Report};
 use crate::methods::period::{ordinal, FinancialYear, Month, Window, BASELINE_MONTHS};
 use crate::methods::projection::MIN_MONTHS;
 use crate::methods::spc::{self, Analysis, Reading};
@@ -64,7 +64,16 @@ pub fn money_text(millions: f64) -> String {
 
 /// Thousands-separated whole number, for alt texts (`59,653`).
 pub(super) fn grouped(v: f64) -> String {
-    let s = format!("{}", v.round().abs() as u64);
+    let out = group_digits(&format!("{}", v.round().abs() as u64));
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `58805` → `58,805`.
+fn group_digits(s: &str) -> String {
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
         if i > 0 && (s.len() - i) % 3 == 0 {
@@ -72,11 +81,7 @@ pub(super) fn grouped(v: f64) -> String {
         }
         out.push(ch);
     }
-    if v < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    out
 }
 
 /// A Position v MSG: `3rd`, or `=3rd` when shared.
@@ -85,6 +90,30 @@ pub(super) fn position_text(position: u64, shared: bool) -> String {
         format!("={}", ordinal(position))
     } else {
         ordinal(position)
+    }
+}
+
+/// A position as `Report.rank_style` asks: `3rd`, or `3rd of 8`.
+pub(super) fn position_styled(text: String, peers: usize, style: RankStyle) -> String {
+    match style {
+        RankStyle::Ordinal => text,
+        RankStyle::Of => format!("{text} of {peers}"),
+    }
+}
+
+/// A count's printed text as `Report.number_style` asks: `58805` stays, or
+/// becomes `58,805` (`-1,234.5` keeps its sign and decimal).
+pub fn count_styled(plain: &str, style: NumberStyle) -> String {
+    match style {
+        NumberStyle::Plain => plain.to_string(),
+        NumberStyle::Grouped => {
+            let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain), |u| ("-", u));
+            let (whole, decimals) = unsigned
+                .split_once('.')
+                .map_or((unsigned, None), |(w, d)| (w, Some(d)));
+            let decimals = decimals.map(|d| format!(".{d}")).unwrap_or_default();
+            format!("{sign}{}{decimals}", group_digits(whole))
+        }
     }
 }
 
