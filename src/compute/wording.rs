@@ -76,7 +76,7 @@ pub(super) fn grouped(v: f64) -> String {
 fn group_digits(s: &str) -> String {
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
