@@ -375,3 +375,22 @@ fn number_style_and_rank_style_print_as_the_report_asks() {
     // Proportions are untouched.
     assert_eq!(latest(&styled, "P"), latest(&plain, "P"));
 }
+
+#[test]
+fn latest_window_with_its_last_month_missing_prints_n_a_with_a_footnote() {
+    let mut data = common::minimal(|i| 100.0 + i as f64);
+    let monthly = data.sheet_mut("Monthly").unwrap();
+    // Drop December 2015 of the count row C.
+    let dec = chrono::NaiveDate::from_ymd_opt(2015, 12, 1).unwrap();
+    monthly
+        .rows
+        .retain(|r| !(matches!(&r[0], Value::Text(c) if c == "C") && r[1] == Value::Date(dec)));
+    let built = common::build(&data);
+    let row = built.records.rows.iter().find(|r| r.code == "C").unwrap();
+    let cell = &row.cells[&boardpack::input::Column::Latest];
+    assert_eq!(cell.text, "n/a");
+    assert_eq!(cell.footnote.as_deref(), Some("No data for Dec 2015."));
+    let text = common::pdf_text(&built.pdf);
+    assert!(text.contains("n/a"), "{text}");
+    assert!(text.contains("no data for dec 2015."), "{text}");
+}

@@ -99,6 +99,10 @@ pub struct Cell {
     /// For an SPC reading: the variation icon's file in the layout's world.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<ChartId>,
+    /// A footnote's text for the cell (`n/a`: which months are missing),
+    /// printed at the foot of the page, linked from the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
 }
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its

@@ -17,6 +17,14 @@ use crate::methods::period::{ordinal, FinancialYear, Month, Window, BASELINE_MON
 use crate::methods::projection::MIN_MONTHS;
 use crate::methods::spc::{self, Analysis, Reading};
 
+/// What a window with months missing prints.
+pub(super) const GAP: &str = "n/a";
+
+/// The footnote of an `n/a` cell: `No data for Dec 2015.`
+pub(super) fn gap_footnote(missing: &[Month]) -> String {
+    format!("No data for {}.", months_phrase(missing))
+}
+
 /// What a figure given as `NA` prints.
 pub(super) const NA: &str = "NA";
 
@@ -472,8 +480,13 @@ pub(super) fn no_data(code: &str, columns: &[&str]) -> String {
 
 /// A window with months missing from the series.
 pub(super) fn window_gap(code: &str, column: Column, window: Window, missing: &[Month]) -> String {
+    let prints = if missing.len() < window.months().count() {
+        format!("the cell prints {GAP} with a footnote naming the months")
+    } else {
+        "the cell prints empty".to_string()
+    };
     format!(
-        "{code}: the {} window ({}) has no data for {}: the cell prints empty",
+        "{code}: the {} window ({}) has no data for {}: {prints}",
         column.name(),
         window.label(),
         months_phrase(missing)
