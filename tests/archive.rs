@@ -48,12 +48,13 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// appendix in rows; the KEY built from what the pack prints (with the SPC
 /// icons) and the sample's Footnotes printed at the foot of their pages
 /// (issue #14); the layout (attached to the pack) prints a cell's own
-/// footnote (an `n/a`'s missing months).
+/// footnote (an `n/a`'s missing months); label and Assessment columns share
+/// the width two to one (the published phrases stay unbroken).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "daa3be92c0d89593271e5e74eb03a7fa1fb1f2bd949a952c7f3ab6231a3c212c",
+        "531045fe49b8909ea87ee743426131acf9eea8d65ba9fb8139900e531f1f9c62",
         "the signed-off sample's bytes changed"
     );
 }
