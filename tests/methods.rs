@@ -41,13 +41,16 @@ fn zero_baseline_prints_no_var_but_is_still_tested() {
 }
 
 #[test]
-fn a_missing_month_empties_the_window_and_warns_naming_it() {
+fn a_missing_month_prints_n_a_naming_it_and_warns() {
     let mut w = minimal(|_| 10.0);
     // Drop March 2015 (month index 35) of C: rows are C, P alternating.
     let monthly = w.sheet_mut("Monthly").unwrap();
     monthly.rows.remove(1 + 35 * 2);
     let c = records(&w);
-    assert!(cell(&c, "C", Column::Latest).is_none(), "no partial sum");
+    // No partial sum: a visible gap, its footnote naming the month (issue #14).
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!((latest.text.as_str(), latest.value), ("n/a", None));
+    assert_eq!(latest.footnote.as_deref(), Some("No data for Mar 2015."));
     assert!(cell(&c, "C", Column::Var).is_none());
     assert_eq!(cell(&c, "C", Column::Baseline).unwrap().text, "120");
     let warning = c

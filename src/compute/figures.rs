@@ -22,6 +22,9 @@ pub(super) enum Fig {
     Count(f64),
     /// A proportion, with its respondents when known.
     Rate { p: f64, n: Option<f64> },
+    /// A window with some of its months missing: `n/a`, with a footnote
+    /// naming them.
+    Gap(Vec<Month>),
 }
 
 /// The cell of a figure given as `NA`.
@@ -56,6 +59,11 @@ impl Fig {
         match self {
             Fig::Missing => None,
             Fig::NotAvailable => Some(na_cell()),
+            Fig::Gap(missing) => Some(Cell {
+                text: wording::GAP.into(),
+                footnote: Some(wording::gap_footnote(missing)),
+                ..Cell::default()
+            }),
             Fig::Count(v) => Some(number(count_text(*v), *v)),
             Fig::Rate { p, .. } => Some(number(percent_text(*p), *p)),
         }
@@ -149,7 +157,14 @@ pub(super) fn figure(
                 let text = wording::window_gap(ind.code.as_str(), column, window, &missing);
                 diag.warn(&ind.location, text);
             }
-            (Fig::Missing, None)
+            // A window with no month at all prints empty (as published, for
+            // a series that began later); one with some months missing says
+            // so in the cell.
+            if missing.len() < window.months().count() {
+                (Fig::Gap(missing), None)
+            } else {
+                (Fig::Missing, None)
+            }
         }
     }
 }

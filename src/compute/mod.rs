@@ -57,18 +57,27 @@ pub fn compute(w: &Workbook) -> Computed {
     let mut memo = Memo::default();
     let mut diag = Diagnostics::default();
 
-    let (rows, priorities) = panels::panels(&inputs, &mut memo, &mut diag);
+    let (mut rows, priorities) = panels::panels(&inputs, &mut memo, &mut diag);
+    style_counts(&mut rows, w.report.number_style);
     rows::warn_unused_values(&inputs, &mut diag, &rows);
     let (comments, note) = panels::comment_boxes(w);
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
     let report = report_record(&inputs);
     let records = Records {
-        key: wording::key(&report.baseline),
+        key: wording::key(&report.baseline, &rows, !appendix.is_empty()),
         report,
         rows,
         priorities,
         comments,
         note,
+        footnotes: w
+            .footnotes
+            .iter()
+            .map(|f| records::FootnoteRecord {
+                marker: f.marker.clone(),
+                text: f.text.clone(),
+            })
+            .collect(),
         appendix,
         appendix_intro: wording::appendix_intro(&w.report, &inputs.windows),
     };
@@ -76,6 +85,23 @@ pub fn compute(w: &Workbook) -> Computed {
         records,
         warnings: diag.warnings,
         log: diag.log,
+    }
+}
+
+/// Prints the counts of count rows as `Report.number_style` asks: the
+/// figures are computed once, plain (`58805`), and grouped here if asked.
+fn style_counts(rows: &mut [records::Row], style: crate::input::NumberStyle) {
+    let plain = |t: &str| {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.kind == crate::input::Kind::Count)
+    {
+        for cell in row.cells.values_mut().filter(|c| plain(&c.text)) {
+            cell.text = wording::count_styled(&cell.text, style);
+        }
     }
 }
 

@@ -68,7 +68,7 @@ fn position_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
     let text = wording::position_text(position, peers.iter().any(|p| tied(p)));
     Some(Cell {
         alt: Some(wording::position_alt(&text, peers.len())),
-        text,
+        text: wording::position_styled(text, peers.len(), inputs.w.report.rank_style),
         value: Some(position as f64),
         ..Cell::default()
     })

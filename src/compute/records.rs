@@ -22,8 +22,13 @@ pub struct Records {
     pub comments: Vec<CommentBox>,
     /// The closing note box (`Narrative` section `Note`), if any.
     pub note: Option<CommentBox>,
-    /// The KEY: one entry per significance class.
+    /// The KEY, built from what the pack prints: one entry per class and
+    /// comparison that appears (baseline year; same period last year), and
+    /// the SPC icons when SPC rows or charts appear.
     pub key: Vec<KeyEntry>,
+    /// The footnotes' texts by marker (`Footnotes` sheet): each prints at
+    /// the foot of the page where its marker is first used.
+    pub footnotes: Vec<FootnoteRecord>,
     /// The SPC chart appendix, one entry per count indicator with a series.
     pub appendix: Vec<SpcChartRecord>,
     /// The appendix's opening paragraphs: how the charts are read.
@@ -94,6 +99,10 @@ pub struct Cell {
     /// For an SPC reading: the variation icon's file in the layout's world.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<ChartId>,
+    /// A footnote's text for the cell (`n/a`: which months are missing),
+    /// printed at the foot of the page, linked from the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
 }
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its
@@ -166,11 +175,27 @@ pub struct SavingsBar {
     pub text: String,
 }
 
-/// One line of the KEY.
+/// A footnote's text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FootnoteRecord {
+    /// As written and printed: `1`, `*`.
+    pub marker: String,
+    pub text: String,
+}
+
+/// One line of the KEY: a significance class against one comparison, or
+/// an SPC reading's icon.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct KeyEntry {
     pub class: Class,
     pub label: String,
+    /// The footnote marker printed after the label (`*`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
+    /// The SPC icon the entry explains (SPC entries only; class entries
+    /// show the class's fill and symbol).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<ChartId>,
 }
 
 /// One SPC chart of the appendix.

@@ -12,10 +12,18 @@ use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
 use crate::input::problem::Location;
-use crate::input::{Column, Layout, Report};
+use crate::input::{Column, Layout, NumberStyle, RankStyle, Report};
 use crate::methods::period::{ordinal, FinancialYear, Month, Window, BASELINE_MONTHS};
 use crate::methods::projection::MIN_MONTHS;
 use crate::methods::spc::{self, Analysis, Reading};
+
+/// What a window with months missing prints.
+pub(super) const GAP: &str = "n/a";
+
+/// The footnote of an `n/a` cell: `No data for Dec 2015.`
+pub(super) fn gap_footnote(missing: &[Month]) -> String {
+    format!("No data for {}.", months_phrase(missing))
+}
 
 /// What a figure given as `NA` prints.
 pub(super) const NA: &str = "NA";
@@ -64,19 +72,24 @@ pub fn money_text(millions: f64) -> String {
 
 /// Thousands-separated whole number, for alt texts (`59,653`).
 pub(super) fn grouped(v: f64) -> String {
-    let s = format!("{}", v.round().abs() as u64);
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    let out = group_digits(&format!("{}", v.round().abs() as u64));
     if v < 0.0 {
         format!("-{out}")
     } else {
         out
     }
+}
+
+/// `58805` → `58,805`.
+fn group_digits(s: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// A Position v MSG: `3rd`, or `=3rd` when shared.
@@ -85,6 +98,30 @@ pub(super) fn position_text(position: u64, shared: bool) -> String {
         format!("={}", ordinal(position))
     } else {
         ordinal(position)
+    }
+}
+
+/// A position as `Report.rank_style` asks: `3rd`, or `3rd of 8`.
+pub(super) fn position_styled(text: String, peers: usize, style: RankStyle) -> String {
+    match style {
+        RankStyle::Ordinal => text,
+        RankStyle::Of => format!("{text} of {peers}"),
+    }
+}
+
+/// A count's printed text as `Report.number_style` asks: `58805` stays, or
+/// becomes `58,805` (`-1,234.5` keeps its sign and decimal).
+pub fn count_styled(plain: &str, style: NumberStyle) -> String {
+    match style {
+        NumberStyle::Plain => plain.to_string(),
+        NumberStyle::Grouped => {
+            let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain), |u| ("-", u));
+            let (whole, decimals) = unsigned
+                .split_once('.')
+                .map_or((unsigned, None), |(w, d)| (w, Some(d)));
+            let decimals = decimals.map(|d| format!(".{d}")).unwrap_or_default();
+            format!("{sign}{}{decimals}", group_digits(whole))
+        }
     }
 }
 
@@ -200,23 +237,55 @@ pub fn reading_text(class: Class) -> &'static str {
     }
 }
 
-/// The KEY: one line per significance class, against the baseline year.
-pub(super) fn key(baseline: &str) -> Vec<KeyEntry> {
-    let entry = |class, label: String| KeyEntry { class, label };
-    vec![
-        entry(
-            Class::Improvement,
-            format!("Statistically Significant Improvements as compared to end of {baseline}"),
+/// The KEY, from what the pack prints: for each comparison that appears (a
+/// classed `latest` cell is compared with the baseline year, a classed `ytd`
+/// cell with the same period last year), a line per class that appears; then
+/// the SPC icons when the pack prints SPC readings or charts.
+pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntry> {
+    let classes_in = |column: Column| {
+        [Class::Improvement, Class::NoChange, Class::Deterioration]
+            .into_iter()
+            .filter(|c| {
+                rows.iter()
+                    .any(|r| r.cells.get(&column).and_then(|cell| cell.class) == Some(*c))
+            })
+            .collect::<Vec<_>>()
+    };
+    let compared = [
+        (Column::Latest, format!("as compared to end of {baseline}")),
+        (
+            Column::Ytd,
+            "as compared to the same period last year".to_string(),
         ),
-        entry(
-            Class::NoChange,
-            format!("No Statistically Significant change as compared to end of {baseline} *"),
-        ),
-        entry(
-            Class::Deterioration,
-            format!("Statistically Significant deterioration as compared to end of {baseline}"),
-        ),
-    ]
+    ];
+    let mut key = Vec::new();
+    for (column, against) in compared {
+        for class in classes_in(column) {
+            let words = match class {
+                Class::Improvement => "Statistically Significant Improvements",
+                Class::NoChange => "No Statistically Significant change",
+                _ => "Statistically Significant deterioration",
+            };
+            key.push(KeyEntry {
+                class,
+                label: format!("{words} {against}"),
+                footnote: (class == Class::NoChange).then(|| crate::input::KEY_MARKER.to_string()),
+                icon: None,
+            });
+        }
+    }
+    let spc_rows = rows.iter().any(|r| r.kind == crate::input::Kind::Spc);
+    if spc_rows || spc_charts {
+        for class in [Class::CommonCause, Class::Improvement, Class::Concern] {
+            key.push(KeyEntry {
+                class,
+                label: format!("SPC: {}", reading_words(class)),
+                footnote: None,
+                icon: Some(crate::compute::records::ChartId::icon(class)),
+            });
+        }
+    }
+    key
 }
 
 // ---- Headings ------------------------------------------------------------
@@ -391,7 +460,7 @@ pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> 
             windows.month.long_label()
         ),
         format!(
-            "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue points are special cause improvement, orange special cause concern, grey common cause.",
+            "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue rings are special cause improvement, orange squares special cause concern, small grey dots common cause.",
             report.baseline, report.spc_run_length, report.spc_run_length
         ),
         "Where a projection is printed, the purple dashed line is the least-squares trend through the last 36 months (at least 24), carried through the projection year; the shaded band is its 95% prediction interval for an average month.".to_string(),
@@ -427,8 +496,13 @@ pub(super) fn no_data(code: &str, columns: &[&str]) -> String {
 
 /// A window with months missing from the series.
 pub(super) fn window_gap(code: &str, column: Column, window: Window, missing: &[Month]) -> String {
+    let prints = if missing.len() < window.months().count() {
+        format!("the cell prints {GAP} with a footnote naming the months")
+    } else {
+        "the cell prints empty".to_string()
+    };
     format!(
-        "{code}: the {} window ({}) has no data for {}: the cell prints empty",
+        "{code}: the {} window ({}) has no data for {}: {prints}",
         column.name(),
         window.label(),
         months_phrase(missing)
@@ -533,6 +607,58 @@ impl fmt::Display for NoReading {
         }
     }
 }
+
+// ---- Layout ----------------------------------------------------------
+
+/// The edge of a page's body that laid-out content crosses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+/// Names a section of the layout, from its marker: `priority 3 "Title"`,
+/// `the KEY`, `comment box "Heading"`, `appendix chart "Title"`.
+pub fn section_name(kind: &str, code: Option<&str>, title: Option<&str>) -> String {
+    let quoted = |t: Option<&str>| {
+        t.map(|t| {
+            let short: String = t.chars().take(60).collect();
+            let more = if short.len() < t.len() { "…" } else { "" };
+            format!(" \"{short}{more}\"")
+        })
+        .unwrap_or_default()
+    };
+    match kind {
+        "priority" => format!("priority {}{}", code.unwrap_or("?"), quoted(title)),
+        "key" => "the KEY".to_string(),
+        "comment" => format!("comment box{}", quoted(title)),
+        "appendix" => format!("appendix chart{}", quoted(title)),
+        "" => "the page's opening content".to_string(),
+        other => format!("{other}{}", quoted(title)),
+    }
+}
+
+/// A laid-out section with content outside the page's body:
+/// `page 2: priority 3 "Title" runs 12.3 mm past the bottom margin (over the
+/// footer), at "text"; ...`.
+pub fn overflow_text(page: usize, section: &str, sample: &str, edge: Edge, mm: f64) -> String {
+    let past = match edge {
+        Edge::Bottom => "past the bottom margin (over the footer)",
+        Edge::Top => "above the top margin",
+        Edge::Left => "past the left margin",
+        Edge::Right => "past the right margin",
+    };
+    let sample: String = sample.chars().take(40).collect();
+    format!(
+        "page {page}: {section} runs {mm:.1} mm {past}, at \"{sample}\": expected every line inside \
+         the page's body; shorten that text in the workbook (or split the priority), or fix the layout"
+    )
+}
+
+/// Marks a panel's title where it continues onto a further column or page.
+pub const CONTINUED: &str = "(continued)";
 
 #[cfg(test)]
 mod tests {

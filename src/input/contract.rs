@@ -175,6 +175,18 @@ contract_words! {
     pub enum NarrativeKind {
         Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
     }
+
+    /// How counts are printed (`Report.number_style`).
+    pub enum NumberStyle {
+        #[doc = "58805, as published (the default for workbooks without the field)."] Plain = "plain",
+        #[doc = "58,805 (what `init` writes)."] Grouped = "grouped",
+    }
+
+    /// How a Position v MSG is printed (`Report.rank_style`).
+    pub enum RankStyle {
+        #[doc = "3rd, as published (the default)."] Ordinal = "ordinal",
+        #[doc = "3rd of 8."] Of = "of",
+    }
 }
 
 impl Column {
@@ -207,6 +219,8 @@ pub struct Workbook {
     pub peers: Vec<Peer>,
     pub narrative: Vec<NarrativeEntry>,
     pub savings: Vec<SavingsItem>,
+    /// Sheet `Footnotes`, in sheet order; empty when the sheet is absent.
+    pub footnotes: Vec<Footnote>,
 }
 
 impl Workbook {
@@ -228,6 +242,10 @@ pub struct Report {
     pub confidence: f64,
     pub board: Option<String>,
     pub spc_run_length: usize,
+    /// How counts are printed; `plain` when the field is absent.
+    pub number_style: NumberStyle,
+    /// How a Position v MSG is printed; `ordinal` when the field is absent.
+    pub rank_style: RankStyle,
 }
 
 impl Report {
@@ -333,6 +351,17 @@ pub struct NarrativeEntry {
 pub enum Section {
     Priority(Code),
     Heading(String),
+}
+
+/// Sheet `Footnotes`, one row: the text a marker in `Indicators.Footnote`
+/// stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// The marker as written (`1`, `2`, `*`).
+    pub marker: String,
+    pub text: String,
+    /// The `Marker` cell, for messages raised later.
+    pub location: Location,
 }
 
 /// Sheet `Savings`, one row.

@@ -14,6 +14,8 @@
 
 mod checks;
 pub mod contract;
+mod footnotes;
+pub use footnotes::KEY_MARKER;
 mod indicators;
 pub mod limits;
 mod monthly;
@@ -28,8 +30,9 @@ pub mod table;
 mod values;
 
 pub use contract::{
-    Code, Column, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry, NarrativeKind,
-    Peer, Polarity, Priority, Report, SavingsItem, Section, ValueEntry, Word, Workbook,
+    Code, Column, Footnote, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry,
+    NarrativeKind, NumberStyle, Peer, Polarity, Priority, RankStyle, Report, SavingsItem, Section,
+    ValueEntry, Word, Workbook,
 };
 pub use package::{NotAWorkbook, RawSheets};
 
@@ -87,6 +90,8 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     let peers = peers::parse_peers(&cx, &mut problems);
     let narrative = narrative::parse_narrative(&cx, &mut problems);
     let savings = savings::parse_savings(&cx, &mut problems);
+    let footnotes = footnotes::parse_footnotes(sheets, &mut problems);
+    footnotes::check_footnotes(sheets, &footnotes, &mut problems);
     checks::check_ranks(sheets, report.as_ref(), &indicators, &peers, &mut problems);
     checks::check_unused(&indicators, &priorities, &peers, &mut problems);
 
@@ -102,6 +107,7 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
                 peers,
                 narrative,
                 savings,
+                footnotes,
             },
             warnings,
         }),

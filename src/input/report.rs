@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::input::contract::Report;
+use crate::input::contract::{NumberStyle, RankStyle, Report, Word};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{fmt_number, month_of, norm, take, RowRef, Seen, Table};
+use crate::input::table::{fmt_number, keyword, month_of, norm, take, RowRef, Seen, Table};
 use crate::methods::period::FinancialYear;
 
 /// The fields the contract knows, in its order.
-const KNOWN: [&str; 9] = [
+const KNOWN: [&str; 11] = [
     "title",
     "period_end",
     "force",
@@ -23,6 +23,8 @@ const KNOWN: [&str; 9] = [
     "confidence",
     "board",
     "spc_run_length",
+    "number_style",
+    "rank_style",
 ];
 
 /// The default confidence level of significance tests.
@@ -53,6 +55,8 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
             .then_some(n as usize)
             .ok_or_else(|| format!("expected 6 or 7, found {}", fmt_number(n)))
     });
+    let number_style = fields.word("number_style", NumberStyle::Plain, problems);
+    let rank_style = fields.word("rank_style", RankStyle::Ordinal, problems);
     if let Some(pe) = period_end {
         fields.check_month_end(pe, problems);
     }
@@ -66,6 +70,8 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
         confidence: confidence?,
         board,
         spc_run_length: spc_run_length?,
+        number_style: number_style?,
+        rank_style: rank_style?,
     })
 }
 
@@ -190,6 +196,18 @@ impl<'t, 'a> Fields<'t, 'a> {
             Some(n) => accept(n)
                 .map_err(|m| problems.push(row.error("Value", m)))
                 .ok(),
+        }
+    }
+
+    /// A keyword field (`number_style`, `rank_style`) with a default for an
+    /// absent or empty cell.
+    fn word<T: Word>(&self, field: &str, default: T, problems: &mut Vec<Problem>) -> Option<T> {
+        let Some(row) = self.rows.get(field) else {
+            return Some(default);
+        };
+        match take(row.text("Value"), problems)?.is_empty() {
+            true => Some(default),
+            false => keyword(row, "Value", problems),
         }
     }
 

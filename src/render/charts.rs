@@ -139,7 +139,9 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             .fold(0.0, f64::max)
             .max(1.0);
         let x_max = nice_ceiling(max * 1.3);
+        // Room at both ends for the axis labels' half widths (the `0`).
         let mut chart = ChartBuilder::on(&root)
+            .margin_left(6)
             .margin_right(6)
             .x_label_area_size(SAVINGS_AXIS as u32)
             .build_cartesian_2d(0.0..x_max, 0.0..n as f64)
@@ -402,7 +404,7 @@ fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64
     }
 }
 
-/// The series as a line, and its points coloured by signal.
+/// The series as a line, and its points marked by signal.
 fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
     chart
         .draw_series(LineSeries::new(
@@ -413,12 +415,42 @@ fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
             rgb(theme::SERIES_LINE).stroke_width(1),
         ))
         .expect("line");
+    // Markers differ in shape and fill as well as colour, so that they read
+    // in grey print: common cause a small grey disc, improvement a ring
+    // (white inside a dark blue outline), concern an orange square with a
+    // dark outline.
+    let at = |class: Class| {
+        c.points
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| {
+                p.signal == class
+                    || (class == Class::CommonCause
+                        && !matches!(p.signal, Class::Improvement | Class::Concern))
+            })
+            .map(|(i, p)| (i as f64, p.value))
+    };
     chart
         .draw_series(
-            c.points.iter().enumerate().map(|(i, p)| {
-                Circle::new((i as f64, p.value), 2, signal_colour(p.signal).filled())
-            }),
+            at(Class::CommonCause)
+                .map(|xy| Circle::new(xy, 2, signal_colour(Class::CommonCause).filled())),
         )
+        .expect("points");
+    let ring = rgb(theme::SPC_IMPROVEMENT_TEXT);
+    chart
+        .draw_series(at(Class::Improvement).map(|xy| {
+            EmptyElement::at(xy)
+                + Circle::new((0, 0), 3, WHITE.filled())
+                + Circle::new((0, 0), 3, ring.stroke_width(2))
+        }))
+        .expect("points");
+    let (fill, edge) = (signal_colour(Class::Concern), rgb(theme::SPC_CONCERN_TEXT));
+    chart
+        .draw_series(at(Class::Concern).map(|xy| {
+            EmptyElement::at(xy)
+                + Rectangle::new([(-3, -3), (3, 3)], fill.filled())
+                + Rectangle::new([(-3, -3), (3, 3)], edge.stroke_width(1))
+        }))
         .expect("points");
 }
 
@@ -463,20 +495,22 @@ fn variation_icon(class: Class) -> Chart {
     }
 }
 
-/// The symbol beside a classed figure: ▲ improvement, ● no significant
-/// change, ▼ deterioration, in the class's text colour.
+/// The symbol beside a classed figure, in the class's text colour: a tick
+/// for an improvement, a disc for no significant change, a cross for a
+/// deterioration. None points up or down: a class is not a direction.
 fn class_symbol(class: Class) -> Chart {
     let (colour, shape) = match class {
         Class::Improvement => (
             theme::IMPROVEMENT_TEXT,
-            "<polygon points=\"5,0.5 9.5,9 0.5,9\"",
+            "<polyline points=\"1,5.2 4,8.4 9,1.6\" stroke-width=\"2.2\" stroke-linecap=\"round\" stroke-linejoin=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
         ),
         Class::Deterioration => (
             theme::DETERIORATION_TEXT,
-            "<polygon points=\"0.5,1 9.5,1 5,9.5\"",
+            "<path d=\"M1.8,1.8 L8.2,8.2 M8.2,1.8 L1.8,8.2\" stroke-width=\"2.2\" stroke-linecap=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
         ),
         _ => (theme::NO_CHANGE_TEXT, "<circle cx=\"5\" cy=\"5\" r=\"4.2\""),
     };
+    let shape = shape.replace("COLOUR", colour);
     Chart {
         id: ChartId::symbol(class),
         svg: format!(

@@ -12,11 +12,12 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard};
 
 use crate::compute::records::Records;
+use crate::compute::wording;
 pub use crate::compute::wording::{APPENDIX_TITLE, DRAFT_MARK};
 use crate::render::charts::Charts;
-use crate::render::theme;
 pub use crate::render::world::LayoutError;
 use crate::render::world::{pdf_options, project_main, read_project, FontSet, PackWorld, EMBEDDED};
+use crate::render::{overflow, theme};
 
 pub use crate::render::layout::{Layout, DASHBOARD_LAYOUT};
 
@@ -80,6 +81,8 @@ struct RenderInfo<'a> {
     title: String,
     description: String,
     appendix_title: &'static str,
+    /// Marks a panel's title where it continues onto a further column or page.
+    continued: &'static str,
     draft: bool,
     date: String,
     sign_off: Option<&'a SignOffBlock>,
@@ -142,6 +145,7 @@ pub fn layout_files(
             }
         ),
         appendix_title: APPENDIX_TITLE,
+        continued: wording::CONTINUED,
         draft: options.draft,
         date: options.date.to_string(),
         sign_off: options.sign_off.as_ref(),
@@ -256,6 +260,12 @@ pub fn compile(
         options.date,
     )?;
     let (document, warnings) = world.compile()?;
+    let overflows = overflow::check(&document);
+    if !overflows.is_empty() {
+        return Err(LayoutError {
+            diagnostics: overflows.iter().map(|o| o.message()).collect(),
+        });
+    }
     let mut standards = vec![PdfStandard::Ua_1];
     if options.archival {
         standards.push(PdfStandard::A_3b);

@@ -10,5 +10,6 @@ pub mod document;
 pub mod fonts;
 pub mod html;
 pub mod layout;
+pub mod overflow;
 pub mod theme;
 pub mod world;

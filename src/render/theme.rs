@@ -57,10 +57,11 @@ pub const PROJECTION_BAND: &str = "#E6DDF0";
 /// Page background.
 pub const PAGE: &str = "#FFFFFF";
 
-/// Class symbols, so the page reads in grey print.
-pub const IMPROVEMENT_SYMBOL: &str = "▲";
+/// Class symbols, so the page reads in grey print; none says a direction
+/// (a falling crime count that improves must not read as "up").
+pub const IMPROVEMENT_SYMBOL: &str = "✓";
 pub const NO_CHANGE_SYMBOL: &str = "●";
-pub const DETERIORATION_SYMBOL: &str = "▼";
+pub const DETERIORATION_SYMBOL: &str = "✕";
 
 /// What the layout receives (`/theme.json`).
 #[derive(Debug, Clone, Serialize)]
@@ -243,5 +244,9 @@ mod tests {
         assert_ne!(symbols[0], symbols[1]);
         assert_ne!(symbols[1], symbols[2]);
         assert_ne!(symbols[0], symbols[2]);
+        // No arrow or triangle: a class is not a direction.
+        for s in symbols {
+            assert!(!"▲▼△▽↑↓⬆⬇".contains(s), "{s} reads as a direction");
+        }
     }
 }

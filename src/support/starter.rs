@@ -110,7 +110,8 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         .row(vec![t("projection"), t(&projection.to_string())])
         .row(vec![t("confidence"), Value::Number(0.95)])
         .row(vec![t("board"), t("Strategic Partnership Board")])
-        .row(vec![t("spc_run_length"), Value::Number(7.0)]);
+        .row(vec![t("spc_run_length"), Value::Number(7.0)])
+        .row(vec![t("number_style"), t("grouped")]);
 
     let mut priorities = SheetData::new(
         "Priorities",

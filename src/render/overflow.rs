@@ -1,0 +1,206 @@
+//! The laid-out pages checked before export: any text or image outside a
+//! page's body (past a margin, over the footer, off the page) is an
+//! [`Overflow`], named by the section it belongs to. The layout marks each
+//! section (a priority's panel, a comment box, the KEY, an appendix chart)
+//! with `metadata((kind: …, code: …, title: …)) <boardpack-section>` where
+//! it starts; content belongs to the last section started before it in the
+//! frames' order (the order Typst lays content out, column by column).
+//! The layout declares its margins with `metadata((top: …, right: …,
+//! bottom: …, left: …)) <boardpack-page>` and labels its header, footer and
+//! background `<boardpack-marginal>`; a layout that declares no margins is
+//! checked against the page's edges only.
+
+use typst::foundations::Value;
+use typst::introspection::{Location, MetadataElem, Tag};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst_layout::PagedDocument;
+
+use crate::compute::wording::{self, Edge};
+
+/// The label the layout puts on each section's marker.
+pub const SECTION_LABEL: &str = "boardpack-section";
+/// The label of the layout's declaration of its margins.
+pub const PAGE_LABEL: &str = "boardpack-page";
+/// The label of the header's, footer's and background's content.
+pub const MARGINAL_LABEL: &str = "boardpack-marginal";
+
+/// How far (in points) content may stray past the body before it counts:
+/// glyphs' side bearings and rules' half widths.
+const TOLERANCE: f64 = 0.5;
+
+/// Content laid out outside a page's body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overflow {
+    /// 1-based page number.
+    pub page: usize,
+    /// Who the content belongs to, as [`wording::section_name`] words it.
+    pub section: String,
+    /// The first text that strays (or `image`).
+    pub sample: String,
+    /// Which edge, and by how many points.
+    pub edge: Edge,
+    pub by: f64,
+}
+
+impl Overflow {
+    /// The analyst's message.
+    pub fn message(&self) -> String {
+        wording::overflow_text(
+            self.page,
+            &self.section,
+            &self.sample,
+            self.edge,
+            self.by / 72.0 * 25.4,
+        )
+    }
+}
+
+/// Every section with content outside the body, once per section and page.
+pub fn check(document: &PagedDocument) -> Vec<Overflow> {
+    let mut walker = Walker {
+        section: wording::section_name("", None, None),
+        found: Vec::new(),
+        page: 0,
+        margins: Margins::default(),
+        marginal: Vec::new(),
+        page_size: Point::zero(),
+    };
+    for (i, page) in document.pages().iter().enumerate() {
+        walker.page = i + 1;
+        walk_page(&mut walker, &page.frame);
+    }
+    let mut found: Vec<Overflow> = Vec::new();
+    for o in walker.found {
+        if !found
+            .iter()
+            .any(|f| f.page == o.page && f.section == o.section)
+        {
+            found.push(o);
+        }
+    }
+    found
+}
+
+/// The margins (top, right, bottom, left) the layout declares with
+/// `metadata((top: …, right: …, bottom: …, left: …)) <boardpack-page>`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Margins([Abs; 4]);
+
+struct Walker {
+    section: String,
+    found: Vec<Overflow>,
+    page: usize,
+    margins: Margins,
+    /// The marginals (header, footer, background) being walked, by the
+    /// locations of their `<boardpack-marginal>` elements: they lie in the
+    /// margins by design and are checked against the page's edges only.
+    marginal: Vec<Location>,
+    page_size: Point,
+}
+
+/// Walks one page: the body is the page less the declared margins (the
+/// whole page if the layout declares none; Typst may inline the body's
+/// frame into the page's, so the margins cannot be read off the frames).
+fn walk_page(walker: &mut Walker, page: &Frame) {
+    walker.page_size = Point::new(page.width(), page.height());
+    walk_frame(walker, Transform::identity(), page);
+}
+
+fn walk_frame(walker: &mut Walker, ts: Transform, frame: &Frame) {
+    for (pos, item) in frame.items() {
+        walk_item(
+            walker,
+            ts.pre_concat(Transform::translate(pos.x, pos.y)),
+            item,
+        );
+    }
+}
+
+fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
+    match item {
+        FrameItem::Group(g) => walk_frame(walker, ts.pre_concat(g.transform), &g.frame),
+        FrameItem::Tag(Tag::Start(content, _)) => {
+            let label = content.label().map(|l| l.resolve().as_str().to_string());
+            let meta = content.to_packed::<MetadataElem>();
+            match (label.as_deref(), meta) {
+                (Some(SECTION_LABEL), Some(meta)) => walker.section = section_of(&meta.value),
+                (Some(PAGE_LABEL), Some(meta)) => walker.margins = margins_of(&meta.value),
+                (Some(MARGINAL_LABEL), _) => walker.marginal.extend(content.location()),
+                _ => {}
+            }
+        }
+        FrameItem::Tag(Tag::End(location, ..)) => walker.marginal.retain(|l| l != location),
+        FrameItem::Text(text) => {
+            // The line's box as Typst sets it by default: from the cap
+            // height to the baseline (descenders may hang into the margin,
+            // as they do below any block).
+            let m = text.font.metrics();
+            let top = Point::new(Abs::zero(), -m.cap_height.at(text.size));
+            let bottom = Point::new(text.width(), Abs::zero());
+            let sample = text.text.to_string();
+            walker.test(ts, top, bottom, sample);
+        }
+        FrameItem::Image(_, size, _) => {
+            walker.test(ts, Point::zero(), size.to_point(), "image".into());
+        }
+        _ => {}
+    }
+}
+
+impl Walker {
+    /// Records the rectangle `a`–`b` (in `ts`'s coordinates) if it leaves
+    /// the body.
+    fn test(&mut self, ts: Transform, a: Point, b: Point, sample: String) {
+        let corners = [a, b, Point::new(a.x, b.y), Point::new(b.x, a.y)].map(|p| p.transform(ts));
+        let min_x = corners.iter().map(|p| p.x).fold(Abs::inf(), Abs::min);
+        let max_x = corners.iter().map(|p| p.x).fold(-Abs::inf(), Abs::max);
+        let min_y = corners.iter().map(|p| p.y).fold(Abs::inf(), Abs::min);
+        let max_y = corners.iter().map(|p| p.y).fold(-Abs::inf(), Abs::max);
+        let [top, right, bottom, left] = if self.marginal.is_empty() {
+            self.margins.0
+        } else {
+            [Abs::zero(); 4]
+        };
+        let past = [
+            (Edge::Bottom, (max_y - (self.page_size.y - bottom)).to_pt()),
+            (Edge::Top, (top - min_y).to_pt()),
+            (Edge::Right, (max_x - (self.page_size.x - right)).to_pt()),
+            (Edge::Left, (left - min_x).to_pt()),
+        ];
+        if let Some((edge, by)) = past.into_iter().find(|(_, by)| *by > TOLERANCE) {
+            self.found.push(Overflow {
+                page: self.page,
+                section: self.section.clone(),
+                sample,
+                edge,
+                by,
+            });
+        }
+    }
+}
+
+fn section_of(value: &Value) -> String {
+    let field = |k: &str| match value {
+        Value::Dict(d) => d.get(k).ok().and_then(|v| match v {
+            Value::Str(s) => Some(s.to_string()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    wording::section_name(
+        &field("kind").unwrap_or_default(),
+        field("code").as_deref(),
+        field("title").as_deref(),
+    )
+}
+
+fn margins_of(value: &Value) -> Margins {
+    let side = |k: &str| match value {
+        Value::Dict(d) => match d.get(k) {
+            Ok(Value::Length(l)) => l.abs,
+            _ => Abs::zero(),
+        },
+        _ => Abs::zero(),
+    };
+    Margins([side("top"), side("right"), side("bottom"), side("left")])
+}
