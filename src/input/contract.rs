@@ -171,6 +171,14 @@ contract_words! {
         #[doc = "Higher is better."] Up = "up",
     }
 
+    /// Which test compares two counts (`Report.count_test`, methods v2).
+    pub enum CountTest {
+        #[doc = "The quasi-Poisson z test where the months are overdispersed (the default)."]
+        Overdispersed = "overdispersed",
+        #[doc = "Always the exact conditional Poisson test (as methods v1)."]
+        Exact = "exact",
+    }
+
     /// The kind of a narrative line.
     pub enum NarrativeKind {
         Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
@@ -228,6 +236,10 @@ pub struct Report {
     pub confidence: f64,
     pub board: Option<String>,
     pub spc_run_length: usize,
+    /// Which test compares two counts (default `overdispersed`).
+    pub count_test: CountTest,
+    /// Where the projection year was given (`Report!B7`), for warnings.
+    pub projection_at: Option<Location>,
 }
 
 impl Report {

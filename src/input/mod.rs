@@ -28,8 +28,9 @@ pub mod table;
 mod values;
 
 pub use contract::{
-    Code, Column, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry, NarrativeKind,
-    Peer, Polarity, Priority, Report, SavingsItem, Section, ValueEntry, Word, Workbook,
+    Code, Column, CountTest, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry,
+    NarrativeKind, Peer, Polarity, Priority, Report, SavingsItem, Section, ValueEntry, Word,
+    Workbook,
 };
 pub use package::{NotAWorkbook, RawSheets};
 

@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::input::contract::Report;
+use crate::input::contract::{CountTest, Report, Word};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{fmt_number, month_of, norm, take, RowRef, Seen, Table};
+use crate::input::table::{
+    fmt_number, is_blank, keyword, month_of, norm, take, RowRef, Seen, Table,
+};
 use crate::methods::period::FinancialYear;
 
 /// The fields the contract knows, in its order.
-const KNOWN: [&str; 9] = [
+const KNOWN: [&str; 10] = [
     "title",
     "period_end",
     "force",
@@ -23,6 +25,7 @@ const KNOWN: [&str; 9] = [
     "confidence",
     "board",
     "spc_run_length",
+    "count_test",
 ];
 
 /// The default confidence level of significance tests.
@@ -53,6 +56,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
             .then_some(n as usize)
             .ok_or_else(|| format!("expected 6 or 7, found {}", fmt_number(n)))
     });
+    let count_test = fields.word("count_test", CountTest::Overdispersed, problems);
     if let Some(pe) = period_end {
         fields.check_month_end(pe, problems);
     }
@@ -66,6 +70,8 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
         confidence: confidence?,
         board,
         spc_run_length: spc_run_length?,
+        count_test: count_test?,
+        projection_at: fields.rows.get("projection").map(|r| r.loc("Value")),
     })
 }
 
@@ -191,6 +197,18 @@ impl<'t, 'a> Fields<'t, 'a> {
                 .map_err(|m| problems.push(row.error("Value", m)))
                 .ok(),
         }
+    }
+
+    /// A field of contract words (`count_test`), with a default for an
+    /// absent or empty cell.
+    fn word<T: Word>(&self, field: &str, default: T, problems: &mut Vec<Problem>) -> Option<T> {
+        let Some(row) = self.rows.get(field) else {
+            return Some(default);
+        };
+        if is_blank(row.cell("Value")) {
+            return Some(default);
+        }
+        keyword(row, "Value", problems)
     }
 
     /// A `period_end` that is not a month's last day is read as its month.
