@@ -622,6 +622,25 @@ mod tests {
     }
 
     #[test]
+    fn exact_halves_and_no_minus_zero_in_printed_forms() {
+        // Methods v2: rounding on the exact fraction, half away from zero.
+        assert_eq!(percent_text(69.0 / 400.0), "17.3%");
+        assert_eq!(var_text((63.0 - 40.0) / 40.0), "+58%");
+        assert_eq!(var_text((40.0 - 63.0) / 63.0), "-37%");
+        assert_eq!(var_text(-0.005), "-1%");
+        let e = |v: f64| Exact::from_f64(v).unwrap();
+        assert_eq!(points_exact(&e(0.804).minus(&e(0.845))), "-4.1pp");
+        assert_eq!(points_exact(&e(0.006)), "+0.6pp");
+        assert_eq!(points_exact(&e(-0.0004)), "0.0pp");
+        // Never `-0`, in cells, alt texts and captions.
+        assert_eq!(grouped(-0.4), "0");
+        assert_eq!(grouped(-1146.0), "-1,146");
+        assert_eq!(count_text(-0.04), "0.0");
+        assert_eq!(count_text(-0.0), "0");
+        assert_eq!(figure_words(Kind::Proportion, 0.1725), "17.3%");
+    }
+
+    #[test]
     fn missing_month_phrases() {
         let m = |y, mo| Month::new(y, mo).unwrap();
         assert_eq!(months_phrase(&[m(2015, 3)]), "Mar 2015");
