@@ -138,7 +138,7 @@ fn chart_alt_text_is_generated_from_the_record() {
         chart.alt.starts_with(
             "SPC chart of SP11 Number of offences, monthly, April 2012 to December 2015: \
              59,653 in the latest 12 months, 1% above the 2012/13 baseline of 58,805; \
-             statistically significant deterioration; SPC: "
+             no statistically significant change; SPC: "
         ),
         "{}",
         chart.alt

@@ -42,19 +42,16 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 
 /// The signed-off sample's bytes are pinned: any change of output must be
 /// deliberate (update this hash in the same commit, saying why).
-/// Last changed: section markers and declared margins for the build's
-/// overflow check, table columns sized from their content, class symbols
-/// that say no direction (tick, disc, cross), SPC points by shape, the
-/// appendix in rows; the KEY built from what the pack prints (with the SPC
-/// icons) and the sample's Footnotes printed at the foot of their pages
-/// (issue #14); the layout (attached to the pack) prints a cell's own
-/// footnote (an `n/a`'s missing months); label and Assessment columns share
-/// the width two to one (the published phrases stay unbroken).
+/// Last changed: methods v2 (issue #13: SP11 all crime is no significant
+/// change under the overdispersed count test, proportions get SPC charts,
+/// exact rounding) and the layout of issue #14 (overflow check, columns
+/// from content, non-directional symbols, SPC points by shape, footnotes,
+/// the KEY from what the pack prints).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "531045fe49b8909ea87ee743426131acf9eea8d65ba9fb8139900e531f1f9c62",
+        "4d8e76e8678fba20ca64e30f5c09f20008b448dd173544514036ad8d23be638b",
         "the signed-off sample's bytes changed"
     );
 }

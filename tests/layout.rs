@@ -261,6 +261,7 @@ fn overflowing_layout_fails_the_build_naming_the_priority() {
 #block(breakable: false, height: 195mm)[Tall #v(1fr) Past the margin]
 "#
         .into(),
+        files: Default::default(),
     };
     let Err(err) = pipeline::build(&bytes, |r| RenderOptions {
         layout: layout.clone(),

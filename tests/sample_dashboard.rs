@@ -4,7 +4,7 @@
 
 mod common;
 
-use boardpack::compute::records::{Class, Records};
+use boardpack::compute::records::{Class, Records, Test};
 use boardpack::input::Column;
 use boardpack::pipeline;
 use boardpack::render::document::RenderOptions;
@@ -69,11 +69,17 @@ fn the_records_carry_the_published_classes_and_p_values() {
     assert_eq!(sp1.text, "271");
     assert_eq!(sp1.class, Some(Class::Improvement));
     assert!(sp1.p_value.unwrap() < 1e-30);
+    // Methods v2: the all-crime months are overdispersed (φ* ≈ 15.95), so
+    // +1.4 % is no significant change (the exact test's p ≈ 0.014 is in
+    // `the_exact_count_test_restores_every_v1_class`).
     let sp11 = cell(r, "SP11.offences", Column::Latest);
     assert_eq!(sp11.text, "59653");
-    assert_eq!(sp11.class, Some(Class::Deterioration));
+    assert_eq!(sp11.class, Some(Class::NoChange));
+    assert_eq!(sp11.test, Some(Test::OverdispersedPoisson));
+    let phi = sp11.dispersion.flatten().unwrap();
+    assert!((phi - 15.955).abs() < 0.001, "φ* = {phi}");
     assert!(
-        (sp11.p_value.unwrap() - 0.014).abs() < 0.001,
+        (sp11.p_value.unwrap() - 0.537).abs() < 0.001,
         "{:?}",
         sp11.p_value
     );
@@ -110,8 +116,17 @@ fn the_records_export_has_the_contract_shape() {
     let sp11 = rows.iter().find(|r| r["code"] == "SP11.offences").unwrap();
     assert_eq!(sp11["priority"], "11");
     assert_eq!(sp11["kind"], "count");
-    assert_eq!(sp11["cells"]["latest"]["class"], "deterioration");
+    assert_eq!(sp11["cells"]["latest"]["class"], "no-change");
     assert_eq!(sp11["cells"]["latest"]["value"], 59653.0);
+    // Records v2: the test's name and φ* beside the p-value.
+    assert_eq!(sp11["cells"]["latest"]["test"], "overdispersed-poisson");
+    assert!(sp11["cells"]["latest"]["dispersion"].as_f64().unwrap() > 15.0);
+    let sp9 = rows
+        .iter()
+        .find(|r| r["code"] == "SP9.satisfaction")
+        .unwrap();
+    assert_eq!(sp9["cells"]["latest"]["test"], "two-proportion-z");
+    assert!(sp9["cells"]["latest"]["dispersion"].is_null());
     let spc = rows.iter().find(|r| r["code"] == "SP11.spc").unwrap();
     assert!(spc["cells"]["latest"]["value"].is_null());
     let class = spc["cells"]["latest"]["class"].as_str().unwrap();

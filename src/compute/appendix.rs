@@ -1,5 +1,6 @@
-//! The SPC chart appendix: one XmR chart record per printed count row with a
-//! monthly series, with its projection where the table prints one.
+//! The SPC chart appendix: one XmR chart record per printed count or
+//! proportion row with a monthly series (a proportion charted as its monthly
+//! rates, methods v2), with its projection where the table prints one.
 //!
 //! Enters: the printed rows and the [`Inputs`]. Leaves: the
 //! [`SpcChartRecord`]s, in row order; a row without a chart is logged.
@@ -13,7 +14,7 @@ use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
 use crate::methods::spc::Analysis;
 
-/// One XmR chart per count indicator with a monthly series.
+/// One XmR chart per count or proportion indicator with a monthly series.
 pub(super) fn appendix(
     inputs: &Inputs,
     memo: &mut Memo,
@@ -21,7 +22,7 @@ pub(super) fn appendix(
     rows: &[Row],
 ) -> Vec<SpcChartRecord> {
     let mut out = Vec::new();
-    for row in rows.iter().filter(|r| r.kind == Kind::Count) {
+    for row in rows.iter().filter(|r| r.kind.is_monthly()) {
         let Some(ind) = inputs.indicator(&Code::new(&row.code)) else {
             continue;
         };
@@ -57,7 +58,7 @@ fn chart_projection(
     {
         return None;
     }
-    projection(inputs, memo, diag, ind).map(|p| projection_record(inputs, p))
+    projection(inputs, memo, diag, ind).map(|p| projection_record(inputs, ind.kind, p))
 }
 
 fn chart_record(
@@ -79,8 +80,10 @@ fn chart_record(
         })
         .collect();
     let month = inputs.windows.month;
+    let limits = drawn_limits(ind.kind, analysis);
     let alt = wording::spc_alt(&SpcAltFacts {
         row,
+        limits,
         series,
         analysis,
         reading,
@@ -90,6 +93,7 @@ fn chart_record(
     });
     SpcChartRecord {
         indicator: ind.code.to_string(),
+        kind: ind.kind,
         priority: row.priority.clone(),
         title: wording::spc_title(row),
         chart: ChartId::spc(ind.code.as_str()),
@@ -97,12 +101,24 @@ fn chart_record(
         mean: analysis.limits.mean,
         lower_limit: analysis.limits.lower,
         upper_limit: analysis.limits.upper,
+        drawn_limits: limits,
         baseline_label: inputs.windows.baseline.label(),
         reading,
         reading_text: reading_text(reading).to_string(),
         icon: ChartId::icon(reading),
-        caption: wording::spc_caption(month, reading, projection.as_ref()),
+        caption: wording::spc_caption(ind.kind, month, reading, projection.as_ref()),
         projection,
         alt,
+    }
+}
+
+/// The process limits as drawn and described (methods v2): a count's lower
+/// limit no lower than 0, a proportion's limits within 0–100 %. The rules
+/// use the limits unclipped.
+pub(super) fn drawn_limits(kind: Kind, analysis: &Analysis) -> (f64, f64) {
+    let (lo, hi) = (analysis.limits.lower, analysis.limits.upper);
+    match kind {
+        Kind::Proportion => (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0)),
+        _ => (lo.max(0.0), hi),
     }
 }

@@ -7,9 +7,10 @@
 
 use crate::compute::context::{Diagnostics, Inputs, Series};
 use crate::compute::records::Cell;
-use crate::compute::wording::{self, count_text, percent_text, NA};
+use crate::compute::wording::{self, count_text, percent_exact, percent_text, NA};
 use crate::input::{Column, Given, Indicator, Kind, ValueEntry};
 use crate::methods::period::{Month, Window};
+use crate::methods::rounding::Exact;
 
 /// A figure before it is printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +21,13 @@ pub(super) enum Fig {
     NotAvailable,
     /// A count (a window's sum).
     Count(f64),
-    /// A proportion, with its respondents when known.
-    Rate { p: f64, n: Option<f64> },
+    /// A proportion, with its respondents when known, and its positive
+    /// responses when summed from the series (so that it is exact, x/n).
+    Rate {
+        p: f64,
+        n: Option<f64>,
+        x: Option<f64>,
+    },
     /// A window with some of its months missing: `n/a`, with a footnote
     /// naming them.
     Gap(Vec<Month>),
@@ -43,6 +49,7 @@ impl Fig {
             (Given::Number(x) | Given::Percent(x), Kind::Proportion) => Fig::Rate {
                 p: *x,
                 n: entry.base,
+                x: None,
             },
             (Given::Number(x) | Given::Percent(x), _) => Fig::Count(*x),
             (Given::Text(_), _) => Fig::Missing,
@@ -65,7 +72,12 @@ impl Fig {
                 ..Cell::default()
             }),
             Fig::Count(v) => Some(number(count_text(*v), *v)),
-            Fig::Rate { p, .. } => Some(number(percent_text(*p), *p)),
+            Fig::Rate { p, .. } => {
+                let text = self
+                    .exact()
+                    .map_or_else(|| percent_text(*p), |e| percent_exact(&e));
+                Some(number(text, *p))
+            }
         }
     }
 
@@ -75,6 +87,19 @@ impl Fig {
             Fig::Count(v) => Some(*v),
             Fig::Rate { p, .. } => Some(*p),
             _ => None,
+        }
+    }
+
+    /// The number behind the figure as an exact fraction: a rate summed
+    /// from the series is x/n exactly; any other figure is the decimal it holds.
+    pub fn exact(&self) -> Option<Exact> {
+        match self {
+            Fig::Rate {
+                x: Some(x),
+                n: Some(n),
+                ..
+            } => Exact::from_f64(*x)?.ratio(&Exact::from_f64(*n)?),
+            _ => Exact::from_f64(self.number()?),
         }
     }
 
@@ -108,6 +133,7 @@ pub(super) fn window_figure(
         Kind::Proportion if n > 0.0 => Fig::Rate {
             p: x / n,
             n: Some(n),
+            x: Some(x),
         },
         Kind::Proportion => Fig::Missing,
         _ => Fig::Count(x),

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::figures::{figure, given_cell, na_cell, Fig};
 use crate::compute::projections::projection_cell;
-use crate::compute::records::{Cell, Class};
-use crate::compute::wording::{self, var_text};
-use crate::input::{Column, Given, Indicator, Kind, Polarity};
-use crate::methods::stats::{poisson_p_value, two_proportion_z};
+use crate::compute::records::{Cell, Class, Test};
+use crate::compute::wording::{self, points_exact, var_exact};
+use crate::input::{Column, CountTest, Given, Indicator, Kind, Polarity};
+use crate::methods::rounding::Exact;
+use crate::methods::stats::{dispersion, poisson_p_value, quasi_poisson_z, two_proportion_z};
 
 type Cells = BTreeMap<Column, Cell>;
 
@@ -103,11 +104,15 @@ fn window_cells<'a>(
 }
 
 /// Colours each printed later-window figure by its significance against the
-/// earlier window; logs why a figure stays uncoloured.
+/// earlier window; logs why a figure stays uncoloured, and where the class
+/// differs from the exact Poisson test's (methods v2).
 fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: &mut Cells) {
     let ind = figs.ind;
-    let polarity = ind.polarity.unwrap_or(Polarity::Down);
-    let confidence = inputs.w.report.confidence;
+    let how = How {
+        polarity: ind.polarity.unwrap_or(Polarity::Down),
+        confidence: inputs.w.report.confidence,
+        count_test: inputs.w.report.count_test,
+    };
     for (now_col, then_col) in COMPARED {
         if !cells.contains_key(&now_col) {
             continue;
@@ -117,20 +122,47 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
         if !(now.is_number() && then.is_number()) {
             continue;
         }
-        match significance(&now, &then, polarity, confidence) {
-            Ok((class, p)) => {
+        let phi = monthly_dispersion(inputs, ind, now_col, then_col);
+        match significance(&now, &then, how, phi) {
+            Ok(t) => {
                 let cell = cells.get_mut(&now_col).expect("checked above");
-                cell.class = Some(class);
-                cell.p_value = Some(p);
-                cell.alt = Some(wording::class_alt(&cell.text, class));
+                if t.class != t.exact_class {
+                    diag.log(wording::overdispersed_log(ind.code.as_str(), now_col, &t));
+                }
+                cell.class = Some(t.class);
+                cell.p_value = Some(t.p_value);
+                cell.dispersion = Some(t.dispersion);
+                cell.test = Some(t.test);
+                cell.alt = Some(wording::class_alt(&cell.text, t.class));
             }
             Err(why) => diag.log(wording::uncoloured_log(ind.code.as_str(), now_col, why)),
         }
     }
 }
 
+/// φ of methods v2 for a count whose two compared windows are both summed
+/// from sheet `Monthly` (neither given in `Values`), else `None`.
+fn monthly_dispersion(inputs: &Inputs, ind: &Indicator, now: Column, then: Column) -> Option<f64> {
+    if ind.kind != Kind::Count
+        || inputs.given(ind, now).is_some()
+        || inputs.given(ind, then).is_some()
+    {
+        return None;
+    }
+    let series = inputs.series(ind)?;
+    let months = |c: Column| -> Option<Vec<f64>> {
+        let window = inputs.windows.of(c)?;
+        window
+            .months()
+            .map(|m| series.get(&m).map(|(v, _)| *v))
+            .collect()
+    };
+    dispersion(&months(then)?, &months(now)?)
+}
+
 /// The `% Var.` cell: given in `Values` (logged), or the change between the
-/// pair printed before it, for a count.
+/// pair printed before it: a count's relative change, a proportion's
+/// change in percentage points (methods v2).
 fn var_cell(
     inputs: &Inputs,
     diag: &mut Diagnostics,
@@ -138,11 +170,16 @@ fn var_cell(
     columns: &[Column],
 ) -> Option<Cell> {
     let ind = figs.ind;
+    let proportion = ind.kind == Kind::Proportion;
     if let Some(v) = inputs.given(ind, Column::Var) {
         let cell = match v.value {
             Given::NotAvailable => Some(na_cell()),
-            Given::Number(x) | Given::Percent(x) => Some(Cell {
-                text: var_text(x),
+            Given::Number(x) | Given::Percent(x) => Exact::from_f64(x).map(|e| Cell {
+                text: if proportion {
+                    points_exact(&e)
+                } else {
+                    var_exact(&e)
+                },
                 value: Some(x),
                 ..Cell::default()
             }),
@@ -150,54 +187,114 @@ fn var_cell(
         };
         return given_cell(diag, ind, Column::Var, v, cell);
     }
-    if ind.kind != Kind::Count {
-        return None;
-    }
     let (now_col, then_col) = var_pair(columns);
     let now = figs.get(inputs, now_col);
     let then = figs.get(inputs, then_col);
-    match (now.number(), then.number()) {
-        (Some(a), Some(b)) if b != 0.0 => {
-            let change = (a - b) / b;
-            Some(Cell {
-                text: var_text(change),
-                value: Some(change),
-                ..Cell::default()
-            })
+    let change = match (now.exact(), then.exact()) {
+        (Some(a), Some(b)) if proportion => {
+            Some((a.minus(&b), points_exact as fn(&Exact) -> String))
         }
-        _ if now == Fig::NotAvailable || then == Fig::NotAvailable => Some(na_cell()),
+        (Some(a), Some(b)) => a
+            .minus(&b)
+            .ratio(&b)
+            .map(|c| (c, var_exact as fn(&Exact) -> String)),
         _ => None,
+    };
+    match change {
+        Some((c, text)) => Some(Cell {
+            text: text(&c),
+            value: Some(c.to_f64()),
+            ..Cell::default()
+        }),
+        None if now == Fig::NotAvailable || then == Fig::NotAvailable => Some(na_cell()),
+        None => None,
     }
 }
 
+/// How a row's figures are tested: the indicator's polarity and the
+/// report's confidence level and count test.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct How {
+    pub polarity: Polarity,
+    pub confidence: f64,
+    pub count_test: CountTest,
+}
+
+/// A test's outcome: the class and p-value printed, the test and φ*, and
+/// the class the exact Poisson test would give (the same for proportions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Tested {
+    pub class: Class,
+    pub p_value: f64,
+    pub test: Test,
+    pub dispersion: Option<f64>,
+    pub exact_class: Class,
+    pub exact_p: f64,
+}
+
 /// The significance class of `now` against `then`, with its p-value, or why
-/// no test ran.
+/// no test ran. `phi` is the counts' dispersion from the monthly values.
 pub(super) fn significance(
     now: &Fig,
     then: &Fig,
-    polarity: Polarity,
-    confidence: f64,
-) -> Result<(Class, f64), NoTest> {
-    let (p_value, higher) = match (now, then) {
-        (Fig::Count(a), Fig::Count(b)) => {
-            let (a, b) = (a.round().max(0.0) as u64, b.round().max(0.0) as u64);
-            (poisson_p_value(a, b), a > b)
+    how: How,
+    phi: Option<f64>,
+) -> Result<Tested, NoTest> {
+    let class = |p: f64, higher: bool| {
+        if p >= 1.0 - how.confidence {
+            Class::NoChange
+        } else if higher == (how.polarity == Polarity::Up) {
+            Class::Improvement
+        } else {
+            Class::Deterioration
         }
-        (Fig::Rate { p: p1, n: Some(n1) }, Fig::Rate { p: p2, n: Some(n2) }) => {
+    };
+    let (p_value, higher, test) = match (now, then) {
+        (Fig::Count(a), Fig::Count(b)) => {
+            let (a, b) = (a.round().max(0.0), b.round().max(0.0));
+            let exact_p = poisson_p_value(a as u64, b as u64);
+            let exact_class = class(exact_p, a > b);
+            let phi_star = phi.map(|f| f.max(1.0));
+            let tested = |class, p_value, test| Tested {
+                class,
+                p_value,
+                test,
+                dispersion: phi_star,
+                exact_class,
+                exact_p,
+            };
+            return Ok(match phi_star {
+                Some(f) if f > 1.0 && how.count_test == CountTest::Overdispersed => {
+                    let z = quasi_poisson_z(a, b, f);
+                    let c = class(z.p_value, z.z > 0.0);
+                    tested(c, z.p_value, Test::OverdispersedPoisson)
+                }
+                _ => tested(exact_class, exact_p, Test::ExactPoisson),
+            });
+        }
+        (
+            Fig::Rate {
+                p: p1, n: Some(n1), ..
+            },
+            Fig::Rate {
+                p: p2, n: Some(n2), ..
+            },
+        ) => {
             let t = two_proportion_z(p1 * n1, *n1, p2 * n2, *n2).ok_or(NoTest::NoVariance)?;
-            (t.p_value, t.z > 0.0)
+            (t.p_value, t.z > 0.0, Test::TwoProportionZ)
         }
         (Fig::Rate { .. }, Fig::Rate { .. }) => return Err(NoTest::NoBase),
         _ => return Err(NoTest::NeedsBoth),
     };
-    let class = if p_value >= 1.0 - confidence {
-        Class::NoChange
-    } else if higher == (polarity == Polarity::Up) {
-        Class::Improvement
-    } else {
-        Class::Deterioration
-    };
-    Ok((class, p_value))
+    let c = class(p_value, higher);
+    Ok(Tested {
+        class: c,
+        p_value,
+        test,
+        dispersion: None,
+        exact_class: c,
+        exact_p: p_value,
+    })
 }
 
 /// The comparison a `% Var.` column reports: the nearest pair printed
@@ -237,31 +334,62 @@ mod tests {
         );
     }
 
+    fn how(polarity: Polarity, count_test: CountTest) -> How {
+        How {
+            polarity,
+            confidence: 0.95,
+            count_test,
+        }
+    }
+
     #[test]
     fn significance_reads_through_polarity() {
-        let down = significance(&Fig::Count(271.0), &Fig::Count(667.0), Polarity::Down, 0.95);
-        assert_eq!(down.unwrap().0, Class::Improvement);
-        let up = significance(&Fig::Count(271.0), &Fig::Count(667.0), Polarity::Up, 0.95);
-        assert_eq!(up.unwrap().0, Class::Deterioration);
-        let same = significance(
-            &Fig::Count(4452.0),
-            &Fig::Count(4365.0),
-            Polarity::Down,
-            0.95,
+        let down = how(Polarity::Down, CountTest::Overdispersed);
+        let up = how(Polarity::Up, CountTest::Overdispersed);
+        let (c271, c667) = (Fig::Count(271.0), Fig::Count(667.0));
+        assert_eq!(
+            significance(&c271, &c667, down, None).unwrap().class,
+            Class::Improvement
         );
-        assert_eq!(same.unwrap().0, Class::NoChange);
+        assert_eq!(
+            significance(&c271, &c667, up, None).unwrap().class,
+            Class::Deterioration
+        );
+        let same = significance(&Fig::Count(4452.0), &Fig::Count(4365.0), down, None);
+        assert_eq!(same.unwrap().class, Class::NoChange);
         // A zero baseline is still testable.
-        let zero = significance(&Fig::Count(9.0), &Fig::Count(0.0), Polarity::Down, 0.95);
-        assert_eq!(zero.unwrap().0, Class::Deterioration);
-        let no_base = significance(
-            &Fig::Rate { p: 0.8, n: None },
-            &Fig::Rate {
-                p: 0.9,
-                n: Some(100.0),
-            },
-            Polarity::Up,
-            0.95,
-        );
+        let zero = significance(&Fig::Count(9.0), &Fig::Count(0.0), down, None);
+        assert_eq!(zero.unwrap().class, Class::Deterioration);
+        let rate = |p, n| Fig::Rate { p, n, x: None };
+        let no_base = significance(&rate(0.8, None), &rate(0.9, Some(100.0)), up, None);
         assert_eq!(no_base, Err(NoTest::NoBase));
+    }
+
+    #[test]
+    fn overdispersion_changes_the_class_only_in_overdispersed_mode() {
+        // Methods v2 worked example: 1200 → 1320 with φ ≈ 2.603.
+        let test = |count_test, phi| {
+            let (now, then) = (Fig::Count(1320.0), Fig::Count(1200.0));
+            significance(&now, &then, how(Polarity::Down, count_test), Some(phi)).unwrap()
+        };
+        let t = test(CountTest::Overdispersed, 2.603);
+        assert_eq!(
+            (t.class, t.test),
+            (Class::NoChange, Test::OverdispersedPoisson)
+        );
+        assert_eq!(
+            (t.exact_class, t.dispersion),
+            (Class::Deterioration, Some(2.603))
+        );
+        assert!((t.p_value - 0.138).abs() < 5e-4);
+        let t = test(CountTest::Exact, 2.603);
+        assert_eq!(
+            (t.class, t.test),
+            (Class::Deterioration, Test::ExactPoisson)
+        );
+        assert!((t.p_value - 0.0177).abs() < 5e-5);
+        // φ < 1 gives φ* = 1: the exact test.
+        let t = test(CountTest::Overdispersed, 0.4);
+        assert_eq!((t.test, t.dispersion), (Test::ExactPoisson, Some(1.0)));
     }
 }

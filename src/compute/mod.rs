@@ -34,7 +34,7 @@ pub mod wording;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::records::{Records, ReportRecord};
-use crate::input::problem::Problem;
+use crate::input::problem::{Location, Problem};
 use crate::input::Workbook;
 
 pub use windows::Windows;
@@ -57,6 +57,16 @@ pub fn compute(w: &Workbook) -> Computed {
     let mut memo = Memo::default();
     let mut diag = Diagnostics::default();
 
+    if projections::year_over(&inputs) {
+        if let Some(year) = w.report.projection {
+            let at = w.report.projection_at.clone();
+            let at = at.unwrap_or_else(|| Location::Sheet("Report".into()));
+            diag.warn(
+                &at,
+                wording::projection_year_over(year, inputs.windows.month),
+            );
+        }
+    }
     let (mut rows, priorities) = panels::panels(&inputs, &mut memo, &mut diag);
     style_counts(&mut rows, w.report.number_style);
     rows::warn_unused_values(&inputs, &mut diag, &rows);

@@ -3,7 +3,9 @@
 //!
 //! Enters: an indicator's monthly values and the projection year. Leaves:
 //! the table's projection cell (or the `Values` figure that replaces it)
-//! and the appendix chart's [`ProjectionRecord`].
+//! and the appendix chart's [`ProjectionRecord`]. A count is floored at 0;
+//! a proportion is fitted on the logit scale (methods v2); a projection year
+//! already over by the reporting month is not projected.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use crate::compute::records::{Cell, ProjectionRecord};
 use crate::compute::wording::{self, count_text, percent_text};
 use crate::input::{Column, Indicator, Kind};
 use crate::methods::period::{Month, Window};
-use crate::methods::projection::{Fit, Interval, MAX_MONTHS, MIN_MONTHS};
+use crate::methods::projection::{empirical_logit, expit, Fit, Interval, MAX_MONTHS, MIN_MONTHS};
 
 /// A projection: the projection year's total (mean for a proportion) with
 /// its 95% prediction interval, the first fitted month and the line.
@@ -47,14 +49,37 @@ fn fitted_run(values: &BTreeMap<Month, f64>, last: Month) -> Vec<f64> {
     fitted
 }
 
+/// Whether the projection year has ended by the reporting month (then
+/// nothing is projected; `compute` warns once).
+pub(super) fn year_over(inputs: &Inputs) -> bool {
+    inputs
+        .windows
+        .projection
+        .is_some_and(|year| year.last <= inputs.windows.month)
+}
+
+/// The values the line is fitted to, up to `m`: a count's months, or the
+/// logit of a proportion's monthly rates.
+fn fitted_values(inputs: &Inputs, ind: &Indicator, m: Month) -> BTreeMap<Month, f64> {
+    let Some(series) = inputs.series(ind) else {
+        return BTreeMap::new();
+    };
+    series
+        .range(..=m)
+        .filter_map(|(mo, (v, b))| match ind.kind {
+            Kind::Proportion => empirical_logit(*v, (*b)?).map(|y| (*mo, y)),
+            _ => Some((*mo, *v)),
+        })
+        .collect()
+}
+
 fn project(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<Projected> {
     let year = inputs.windows.projection?;
+    if year_over(inputs) {
+        return None;
+    }
     let m = inputs.windows.month;
-    let values: BTreeMap<Month, f64> = inputs
-        .monthly_values(ind)
-        .into_iter()
-        .filter(|(mo, _)| *mo <= m)
-        .collect();
+    let values = fitted_values(inputs, ind, m);
     let fitted = fitted_run(&values, m);
     if fitted.len() < MIN_MONTHS {
         diag.log(wording::projection_too_short(
@@ -71,8 +96,8 @@ fn project(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<P
         .map(|mo| first.months_until(mo) as f64)
         .collect();
     let interval = match ind.kind {
-        Kind::Proportion => fit.mean(&xs, 0.95).clamp(0.0, 1.0),
-        _ => fit.total(&xs, 0.95),
+        Kind::Proportion => fit.logit_mean(&xs, 0.95),
+        _ => fit.total(&xs, 0.95).floor(0.0),
     };
     Some((interval, first, fit))
 }
@@ -103,16 +128,25 @@ pub(super) fn projection_cell(
 }
 
 /// The appendix chart's projection: the line from the first fitted month to
-/// the end of the projection year, and the interval.
-pub(super) fn projection_record(inputs: &Inputs, projected: Projected) -> ProjectionRecord {
+/// the end of the projection year (back-transformed to rates for a
+/// proportion, floored at 0 for a count), and the interval.
+pub(super) fn projection_record(
+    inputs: &Inputs,
+    kind: Kind,
+    projected: Projected,
+) -> ProjectionRecord {
     let (p, first, fit) = projected;
     let year = inputs.windows.projection.expect("projected");
+    let proportion = kind == Kind::Proportion;
     let line = Window {
         first,
         last: year.last,
     }
     .months()
-    .map(|mo| (mo, fit.at(first.months_until(mo) as f64)))
+    .map(|mo| {
+        let y = fit.at(first.months_until(mo) as f64);
+        (mo, if proportion { expit(y) } else { y.max(0.0) })
+    })
     .collect();
     ProjectionRecord {
         line,

@@ -29,7 +29,8 @@ pub struct Records {
     /// The footnotes' texts by marker (`Footnotes` sheet): each prints at
     /// the foot of the page where its marker is first used.
     pub footnotes: Vec<FootnoteRecord>,
-    /// The SPC chart appendix, one entry per count indicator with a series.
+    /// The SPC chart appendix, one entry per count or proportion indicator
+    /// with a series.
     pub appendix: Vec<SpcChartRecord>,
     /// The appendix's opening paragraphs: how the charts are read.
     pub appendix_intro: Vec<String>,
@@ -84,6 +85,13 @@ pub struct Cell {
     pub class: Option<Class>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
+    /// On a tested cell (records v2): φ* of methods v2, or null when the
+    /// dispersion was not estimated (a `Values` figure, a proportion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispersion: Option<Option<f64>>,
+    /// On a tested cell (records v2): the test that gave `p_value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<Test>,
     /// Small text printed beside the figure (`To May 15`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -115,6 +123,18 @@ pub enum Class {
     Deterioration,
     CommonCause,
     Concern,
+}
+
+/// The significance test behind a class (records v2).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Test {
+    /// The exact conditional test for two Poisson counts.
+    ExactPoisson,
+    /// The quasi-Poisson z test with the dispersion φ* > 1.
+    OverdispersedPoisson,
+    /// The pooled two-proportion z-test.
+    TwoProportionZ,
 }
 
 /// A panel's column heading.
@@ -201,8 +221,10 @@ pub struct KeyEntry {
 /// One SPC chart of the appendix.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SpcChartRecord {
-    /// The count indicator charted.
+    /// The count or proportion indicator charted.
     pub indicator: String,
+    /// `count` (monthly counts) or `proportion` (monthly rates, 0–1).
+    pub kind: Kind,
     pub priority: String,
     pub title: String,
     /// The chart's file in the layout's world.
@@ -210,8 +232,12 @@ pub struct SpcChartRecord {
     /// Monthly points, oldest first, from the first baseline month to M.
     pub points: Vec<SpcPoint>,
     pub mean: f64,
+    /// The process limits the rules use (X̄ ± 2.66 · MR̄), unclipped.
     pub lower_limit: f64,
     pub upper_limit: f64,
+    /// The process limits as drawn (lower, upper): a count's lower limit
+    /// clipped at 0, a proportion's limits clipped to 0–1.
+    pub drawn_limits: (f64, f64),
     /// Months of the baseline period (the limits' source), e.g. `Apr 2012 to Mar 2013`.
     pub baseline_label: String,
     /// The reporting month's reading.
@@ -226,6 +252,13 @@ pub struct SpcChartRecord {
     pub projection: Option<ProjectionRecord>,
     /// Alt text generated from the record.
     pub alt: String,
+}
+
+impl SpcChartRecord {
+    /// Whether the chart is of monthly rates (0–1) rather than counts.
+    pub fn is_proportion(&self) -> bool {
+        self.kind == Kind::Proportion
+    }
 }
 
 /// One month of an SPC chart.

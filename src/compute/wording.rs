@@ -7,14 +7,15 @@
 
 use std::fmt;
 
-use crate::compute::measure::NoTest;
-use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar};
+use crate::compute::measure::{NoTest, Tested};
+use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar, Test};
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
 use crate::input::problem::Location;
-use crate::input::{Column, Layout, NumberStyle, RankStyle, Report};
+use crate::input::{Column, Kind, Layout, NumberStyle, RankStyle, Report};
 use crate::methods::period::{ordinal, FinancialYear, Month, Window, BASELINE_MONTHS};
 use crate::methods::projection::MIN_MONTHS;
+use crate::methods::rounding::{fixed, fixed_f64, Exact};
 use crate::methods::spc::{self, Analysis, Reading};
 
 /// What a window with months missing prints.
@@ -39,29 +40,49 @@ pub(super) const NOTE_HEADING: &str = "Note:";
 
 // ---- Numbers -------------------------------------------------------------
 
-/// Prints a count: whole numbers without separators (`58805`).
+/// Prints a count: whole numbers without separators (`58805`), never `-0`.
 pub fn count_text(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
+        fixed_f64(v.round(), 0, false)
     } else {
-        format!("{v:.1}")
+        fixed_f64(v, 1, false)
     }
 }
 
-/// Prints a proportion with one decimal (`84.5%`).
+/// Prints a proportion with one decimal (`84.5%`), rounded half away from
+/// zero on the decimal it holds (`0.1725` → `17.3%`).
 pub fn percent_text(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
+    Exact::from_f64(p).map_or_else(|| format!("{p}"), |x| percent_exact(&x))
+}
+
+/// Prints an exact proportion with one decimal (`69/400` → `17.3%`).
+pub(super) fn percent_exact(p: &Exact) -> String {
+    format!("{}%", fixed(&p.times_ten_pow(2), 1, false))
 }
 
 /// Prints a change as a whole percent with its sign (`-59%`, `+2%`, `0%`).
 pub fn var_text(change: f64) -> String {
-    let r = (change * 100.0).round();
-    if r == 0.0 {
-        "0%".to_string()
-    } else if r > 0.0 {
-        format!("+{r}%")
-    } else {
-        format!("{r}%")
+    Exact::from_f64(change).map_or_else(|| format!("{change}"), |x| var_exact(&x))
+}
+
+/// Prints an exact change as a whole percent with its sign (`+58%` for
+/// 23/40), never `-0%`.
+pub(super) fn var_exact(change: &Exact) -> String {
+    format!("{}%", fixed(&change.times_ten_pow(2), 0, true))
+}
+
+/// Prints a change between two proportions in percentage points, one
+/// decimal, with its sign (`-4.1pp`, `+0.6pp`, `0.0pp`).
+pub(super) fn points_exact(change: &Exact) -> String {
+    format!("{}pp", fixed(&change.times_ten_pow(2), 1, true))
+}
+
+/// A figure of an indicator of `kind` in alt texts and captions: a count
+/// grouped (`59,653`), a proportion as a percentage (`84.5%`).
+pub(super) fn figure_words(kind: Kind, v: f64) -> String {
+    match kind {
+        Kind::Proportion => percent_text(v),
+        _ => grouped(v),
     }
 }
 
@@ -70,9 +91,11 @@ pub fn money_text(millions: f64) -> String {
     format!("£{millions:.1}m")
 }
 
-/// Thousands-separated whole number, for alt texts (`59,653`).
+/// Thousands-separated whole number, for alt texts (`59,653`), never `-0`.
 pub(super) fn grouped(v: f64) -> String {
-    let out = group_digits(&format!("{}", v.round().abs() as u64));
+    let v = v.round();
+    let out = group_digits(&format!("{}", v.abs() as u64));
+    // A value that rounds to zero prints without a sign: never `-0`.
     if v < 0.0 {
         format!("-{out}")
     } else {
@@ -348,19 +371,22 @@ pub(super) fn savings_alt(items: &[SavingsBar]) -> String {
 
 /// Printed under an appendix chart: the reading and the projection in words.
 pub(super) fn spc_caption(
+    kind: Kind,
     month: Month,
     reading: Class,
     projection: Option<&ProjectionRecord>,
 ) -> String {
     let mut caption = format!("{}: {}.", month.long_label(), reading_text(reading));
     if let Some(p) = projection {
+        let w = |v| figure_words(kind, v);
         caption.push_str(&format!(
-            " Projection {}: {} (95% prediction interval {} to {}), from a straight line fitted to the last {} months.",
+            " Projection {}: {} (95% prediction interval {} to {}), from a straight line fitted to the last {} months{}.",
             p.year,
-            grouped(p.value),
-            grouped(p.low),
-            grouped(p.high),
-            p.months_fitted
+            w(p.value),
+            w(p.low),
+            w(p.high),
+            p.months_fitted,
+            if kind == Kind::Proportion { " on the logit scale" } else { "" }
         ));
     }
     caption
@@ -369,6 +395,8 @@ pub(super) fn spc_caption(
 /// What an appendix chart shows, for a screen reader.
 pub(super) struct SpcAltFacts<'a> {
     pub row: &'a Row,
+    /// The process limits as drawn (clipped to the measure's range).
+    pub limits: (f64, f64),
     pub series: &'a [(Month, f64)],
     pub analysis: &'a Analysis,
     pub reading: Class,
@@ -392,7 +420,7 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     let latest = f.row.cells.get(&Column::Latest);
     let baseline = f.row.cells.get(&Column::Baseline);
     if let (Some(lv), Some(bv)) = (latest.and_then(|c| c.value), baseline.and_then(|c| c.value)) {
-        clauses.push(against_baseline(lv, bv, f.baseline));
+        clauses.push(against_baseline(f.row.kind, lv, bv, f.baseline));
     }
     if let Some(c) = latest.and_then(|c| c.class) {
         clauses.push(c.words().to_string());
@@ -402,13 +430,13 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     s.push_str(": ");
     s.push_str(&clauses.join("; "));
     s.push('.');
-    let limits = &f.analysis.limits;
+    let w = |v| figure_words(f.row.kind, v);
     s.push_str(&format!(
         " Centre line (the {} mean) {}, process limits {} to {}.",
         f.baseline,
-        grouped(limits.mean),
-        grouped(limits.lower),
-        grouped(limits.upper)
+        w(f.analysis.limits.mean),
+        w(f.limits.0),
+        w(f.limits.1)
     ));
     let count = |r: Reading| f.analysis.readings.iter().filter(|x| **x == r).count();
     s.push_str(&format!(
@@ -421,33 +449,44 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
         s.push_str(&format!(
             " Projection for {}: {} (95% prediction interval {} to {}).",
             p.year,
-            grouped(p.value),
-            grouped(p.low),
-            grouped(p.high)
+            w(p.value),
+            w(p.low),
+            w(p.high)
         ));
     }
     s
 }
 
-/// `59,653 in the latest 12 months, 1% above the 2012/13 baseline of 58,805`.
-fn against_baseline(latest: f64, baseline: f64, year: FinancialYear) -> String {
-    let change = if baseline != 0.0 {
-        (latest - baseline) / baseline
-    } else {
-        0.0
+/// `59,653 in the latest 12 months, 1% above the 2012/13 baseline of
+/// 58,805`; for a proportion `80.4% …, 4.1 percentage points below … 84.5%`.
+/// The change is rounded half away from zero on the exact fraction.
+fn against_baseline(kind: Kind, latest: f64, baseline: f64, year: FinancialYear) -> String {
+    let (Some(l), Some(b)) = (Exact::from_f64(latest), Exact::from_f64(baseline)) else {
+        return String::new();
     };
-    let pct = (change.abs() * 100.0).round();
-    let relation = if pct == 0.0 {
+    let diff = l.minus(&b);
+    let (size, unit) = match kind {
+        Kind::Proportion => (
+            fixed(&diff.times_ten_pow(2), 1, false),
+            " percentage points",
+        ),
+        _ => match diff.ratio(&b) {
+            Some(c) => (fixed(&c.times_ten_pow(2), 0, false), "%"),
+            None => ("0".to_string(), "%"),
+        },
+    };
+    let size = size.trim_start_matches('-');
+    let relation = if size.trim_start_matches(['0', '.']).is_empty() {
         "level with".to_string()
     } else if latest > baseline {
-        format!("{pct}% above")
+        format!("{size}{unit} above")
     } else {
-        format!("{pct}% below")
+        format!("{size}{unit} below")
     };
     format!(
         "{} in the latest {LATEST_MONTHS} months, {relation} the {year} baseline of {}",
-        grouped(latest),
-        grouped(baseline)
+        figure_words(kind, latest),
+        figure_words(kind, baseline)
     )
 }
 
@@ -455,7 +494,7 @@ fn against_baseline(latest: f64, baseline: f64, year: FinancialYear) -> String {
 pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> {
     vec![
         format!(
-            "Statistical process control (XmR) charts of each count indicator, monthly from {} to {}, read by the NHS Making Data Count rules.",
+            "Statistical process control (XmR) charts of each count and proportion indicator (proportions as monthly rates), monthly from {} to {}, read by the NHS Making Data Count rules.",
             windows.baseline.first.long_label(),
             windows.month.long_label()
         ),
@@ -542,6 +581,51 @@ pub(super) fn uncoloured_log(code: &str, column: Column, why: NoTest) -> String 
     format!(
         "{code} {}: printed uncoloured, no significance test: {why}",
         column.name()
+    )
+}
+
+/// Log line of a count whose class differs from the exact Poisson test's
+/// (methods v2): `SP11.offences latest: no significant change by the
+/// overdispersed Poisson test (φ* = 12.31, p = 0.5312); the exact Poisson
+/// test gives significant deterioration (p = 0.0137)`.
+pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> String {
+    let phi = t.dispersion.map_or_else(String::new, |f| {
+        format!("φ* = {}, ", fixed_f64(f, 2, false))
+    });
+    format!(
+        "{code} {}: {} by the {} test ({phi}p = {}); the exact Poisson test gives {} (p = {})",
+        column.name(),
+        t.class.short_words(),
+        test_words(t.test),
+        p_text(t.p_value),
+        t.exact_class.short_words(),
+        p_text(t.exact_p),
+    )
+}
+
+/// A test's name in words: `overdispersed Poisson`.
+pub(super) fn test_words(test: Test) -> &'static str {
+    match test {
+        Test::ExactPoisson => "exact Poisson",
+        Test::OverdispersedPoisson => "overdispersed Poisson",
+        Test::TwoProportionZ => "two-proportion z",
+    }
+}
+
+/// A p-value in the log: four significant decimals, or `< 0.0001`.
+fn p_text(p: f64) -> String {
+    if p < 1e-4 {
+        "< 0.0001".into()
+    } else {
+        fixed_f64(p, 4, false)
+    }
+}
+
+/// A projection year already over by the reporting month: not projected.
+pub(super) fn projection_year_over(year: FinancialYear, month: Month) -> String {
+    format!(
+        "the projection year {year} ended by {}, the reporting month: nothing is projected and the projection cells print empty (name a later year)",
+        month.long_label()
     )
 }
 
@@ -678,6 +762,25 @@ mod tests {
         assert_eq!(grouped(59653.0), "59,653");
         assert_eq!(grouped(1_234_567.0), "1,234,567");
         assert_eq!(grouped(667.0), "667");
+    }
+
+    #[test]
+    fn exact_halves_and_no_minus_zero_in_printed_forms() {
+        // Methods v2: rounding on the exact fraction, half away from zero.
+        assert_eq!(percent_text(69.0 / 400.0), "17.3%");
+        assert_eq!(var_text((63.0 - 40.0) / 40.0), "+58%");
+        assert_eq!(var_text((40.0 - 63.0) / 63.0), "-37%");
+        assert_eq!(var_text(-0.005), "-1%");
+        let e = |v: f64| Exact::from_f64(v).unwrap();
+        assert_eq!(points_exact(&e(0.804).minus(&e(0.845))), "-4.1pp");
+        assert_eq!(points_exact(&e(0.006)), "+0.6pp");
+        assert_eq!(points_exact(&e(-0.0004)), "0.0pp");
+        // Never `-0`, in cells, alt texts and captions.
+        assert_eq!(grouped(-0.4), "0");
+        assert_eq!(grouped(-1146.0), "-1,146");
+        assert_eq!(count_text(-0.04), "0.0");
+        assert_eq!(count_text(-0.0), "0");
+        assert_eq!(figure_words(Kind::Proportion, 0.1725), "17.3%");
     }
 
     #[test]

@@ -171,6 +171,14 @@ contract_words! {
         #[doc = "Higher is better."] Up = "up",
     }
 
+    /// Which test compares two counts (`Report.count_test`, methods v2).
+    pub enum CountTest {
+        #[doc = "The quasi-Poisson z test where the months are overdispersed (the default)."]
+        Overdispersed = "overdispersed",
+        #[doc = "Always the exact conditional Poisson test (as methods v1)."]
+        Exact = "exact",
+    }
+
     /// The kind of a narrative line.
     pub enum NarrativeKind {
         Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
@@ -246,6 +254,10 @@ pub struct Report {
     pub number_style: NumberStyle,
     /// How a Position v MSG is printed; `ordinal` when the field is absent.
     pub rank_style: RankStyle,
+    /// Which test compares two counts (default `overdispersed`).
+    pub count_test: CountTest,
+    /// Where the projection year was given (`Report!B7`), for warnings.
+    pub projection_at: Option<Location>,
 }
 
 impl Report {

@@ -1,6 +1,7 @@
 //! Sheet `Indicators`: one row per printed row of a priority's panel →
 //! [`Indicator`] values. Codes are unique; each names a priority from sheet
-//! `Priorities`; a rank or spc row's `Source` names a count indicator.
+//! `Priorities`; a rank row's `Source` names a count indicator, an spc row's
+//! a count or a proportion.
 
 use crate::input::checks::{is_priority, unknown_code, Index};
 use crate::input::contract::{Code, Indicator, Kind, Priority};
@@ -39,7 +40,7 @@ fn read_indicator(
     row: &RowRef,
     code: String,
     priorities: &[(Priority, Location)],
-    sources: &mut Vec<(String, Location)>,
+    sources: &mut Vec<(String, Location, Kind)>,
     problems: &mut Vec<Problem>,
 ) -> Option<Indicator> {
     let priority = take(row.required_text("Priority", "a priority code"), problems);
@@ -55,11 +56,11 @@ fn read_indicator(
         _ => None,
     };
     let source = match kind {
-        Some(Kind::Rank | Kind::Spc) => {
+        Some(k @ (Kind::Rank | Kind::Spc)) => {
             let what = "the code of the count indicator this row is derived from";
             let s = take(row.required_text("Source", what), problems);
             if let Some(s) = &s {
-                sources.push((s.clone(), row.loc("Source")));
+                sources.push((s.clone(), row.loc("Source"), k));
             }
             s.map(|s| Code::new(&s))
         }
@@ -84,16 +85,18 @@ fn read_indicator(
     })
 }
 
-/// Each `Source` must name a count indicator.
+/// Each `Source` must name a count indicator; an `spc` row's may also name
+/// a proportion (methods v2: Making Data Count charts any measure).
 fn check_sources(
     indicators: &[Indicator],
-    sources: Vec<(String, Location)>,
+    sources: Vec<(String, Location, Kind)>,
     problems: &mut Vec<Problem>,
 ) {
     let index = Index::new(indicators);
-    for (source, loc) in sources {
+    for (source, loc, kind) in sources {
         let message = match index.get(&source) {
             Some(i) if i.kind == Kind::Count => continue,
+            Some(i) if i.kind == Kind::Proportion && kind == Kind::Spc => continue,
             Some(i) => format!(
                 "expected the code of a count indicator, found {} which is a {} indicator",
                 found(&source),

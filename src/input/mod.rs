@@ -30,9 +30,9 @@ pub mod table;
 mod values;
 
 pub use contract::{
-    Code, Column, Footnote, Given, Indicator, Kind, Layout, MonthlyValue, NarrativeEntry,
-    NarrativeKind, NumberStyle, Peer, Polarity, Priority, RankStyle, Report, SavingsItem, Section,
-    ValueEntry, Word, Workbook,
+    Code, Column, CountTest, Footnote, Given, Indicator, Kind, Layout, MonthlyValue,
+    NarrativeEntry, NarrativeKind, NumberStyle, Peer, Polarity, Priority, RankStyle, Report,
+    SavingsItem, Section, ValueEntry, Word, Workbook,
 };
 pub use package::{NotAWorkbook, RawSheets};
 

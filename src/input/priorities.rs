@@ -52,7 +52,15 @@ fn read_priority(
     Some((priority, row.loc("Code")))
 }
 
-/// A `table` priority's `Columns` cell: a comma list, each column once.
+/// Whether `before` holds a pair `var` can compare: baseline and latest, or
+/// ytd and lytd (methods v2: a `var` with no pair before it is refused).
+fn has_pair(before: &[Column]) -> bool {
+    let both = |a, b| before.contains(&a) && before.contains(&b);
+    both(Column::Baseline, Column::Latest) || both(Column::Ytd, Column::Lytd)
+}
+
+/// A `table` priority's `Columns` cell: a comma list, each column once,
+/// `var` only after a pair.
 fn table_columns(row: &RowRef, problems: &mut Vec<Problem>) -> Vec<Column> {
     let mut columns = Vec::new();
     let list = take(row.text("Columns"), problems).unwrap_or_default();
@@ -68,6 +76,13 @@ fn table_columns(row: &RowRef, problems: &mut Vec<Problem>) -> Vec<Column> {
             Some(c) if columns.contains(&c) => problems.push(row.error(
                 "Columns",
                 format!("expected each column once, found {} twice", found(word)),
+            )),
+            Some(Column::Var) if !has_pair(&columns) => problems.push(row.error(
+                "Columns",
+                format!(
+                    "expected var after the pair it compares (baseline, latest or ytd, lytd), found {}",
+                    found(&list)
+                ),
             )),
             Some(c) => columns.push(c),
             None => problems.push(row.error(

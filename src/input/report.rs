@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::input::contract::{NumberStyle, RankStyle, Report, Word};
+use crate::input::contract::{CountTest, NumberStyle, RankStyle, Report, Word};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, Location, Problem};
-use crate::input::table::{fmt_number, keyword, month_of, norm, take, RowRef, Seen, Table};
+use crate::input::table::{
+    fmt_number, is_blank, keyword, month_of, norm, take, RowRef, Seen, Table,
+};
 use crate::methods::period::FinancialYear;
 
 /// The fields the contract knows, in its order.
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 12] = [
     "title",
     "period_end",
     "force",
@@ -25,6 +27,7 @@ const KNOWN: [&str; 11] = [
     "spc_run_length",
     "number_style",
     "rank_style",
+    "count_test",
 ];
 
 /// The default confidence level of significance tests.
@@ -57,6 +60,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
     });
     let number_style = fields.word("number_style", NumberStyle::Plain, problems);
     let rank_style = fields.word("rank_style", RankStyle::Ordinal, problems);
+    let count_test = fields.word("count_test", CountTest::Overdispersed, problems);
     if let Some(pe) = period_end {
         fields.check_month_end(pe, problems);
     }
@@ -72,6 +76,8 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
         spc_run_length: spc_run_length?,
         number_style: number_style?,
         rank_style: rank_style?,
+        count_test: count_test?,
+        projection_at: fields.rows.get("projection").map(|r| r.loc("Value")),
     })
 }
 
@@ -199,16 +205,17 @@ impl<'t, 'a> Fields<'t, 'a> {
         }
     }
 
-    /// A keyword field (`number_style`, `rank_style`) with a default for an
+    /// A field of contract words (`count_test`, `number_style`,
+    /// `rank_style`), with a default for an
     /// absent or empty cell.
     fn word<T: Word>(&self, field: &str, default: T, problems: &mut Vec<Problem>) -> Option<T> {
         let Some(row) = self.rows.get(field) else {
             return Some(default);
         };
-        match take(row.text("Value"), problems)?.is_empty() {
-            true => Some(default),
-            false => keyword(row, "Value", problems),
+        if is_blank(row.cell("Value")) {
+            return Some(default);
         }
+        keyword(row, "Value", problems)
     }
 
     /// A `period_end` that is not a month's last day is read as its month.

@@ -6,5 +6,6 @@
 
 pub mod period;
 pub mod projection;
+pub mod rounding;
 pub mod spc;
 pub mod stats;

@@ -1,6 +1,10 @@
 //! Projections: an ordinary least-squares line through the last 36 monthly
 //! values (at least 24), carried over the projection year, with its 95%
-//! prediction interval.
+//! prediction interval. Methods v2 keeps them in range: a count's total and
+//! bounds are floored at 0 ([`Interval::floor`]); a proportion's line is
+//! fitted to the logit of the monthly rates ([`empirical_logit`]) and each
+//! month's prediction and bounds are back-transformed before they are
+//! averaged ([`Fit::logit_mean`]), so the interval never collapses at 0 or 100 %.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -77,6 +81,30 @@ impl Fit {
         }
     }
 
+    /// The line at month x with the prediction interval of one new
+    /// observation there: ± t · σ · √(1 + 1/n + (x − x̄)² / Sxx).
+    pub fn point(&self, x: f64, level: f64) -> Interval {
+        self.total(&[x], level)
+    }
+
+    /// For a line fitted on the logit scale: each month's prediction and its
+    /// interval back-transformed to a rate, then averaged over the months `xs`.
+    pub fn logit_mean(&self, xs: &[f64], level: f64) -> Interval {
+        let k = xs.len() as f64;
+        let (mut value, mut low, mut high) = (0.0, 0.0, 0.0);
+        for &x in xs {
+            let i = self.point(x, level);
+            value += expit(i.value);
+            low += expit(i.low);
+            high += expit(i.high);
+        }
+        Interval {
+            value: value / k,
+            low: low / k,
+            high: high / k,
+        }
+    }
+
     /// Mean of the line over the months `xs`, with a prediction interval for
     /// the mean of new observations there.
     pub fn mean(&self, xs: &[f64], level: f64) -> Interval {
@@ -99,14 +127,33 @@ pub struct Interval {
 }
 
 impl Interval {
-    /// Clamped to [lo, hi] (proportions stay within 0–100%).
-    pub fn clamp(self, lo: f64, hi: f64) -> Interval {
+    /// The value and both bounds floored at `floor` (a count at 0).
+    pub fn floor(self, floor: f64) -> Interval {
         Interval {
-            value: self.value.clamp(lo, hi),
-            low: self.low.clamp(lo, hi),
-            high: self.high.clamp(lo, hi),
+            value: self.value.max(floor),
+            low: self.low.max(floor),
+            high: self.high.max(floor),
         }
     }
+}
+
+/// The logit of a month's rate x/n; a month with none or all positive is
+/// taken as (x + 0.5)/(n + 1) so that its logit is finite. `None` for n ≤ 0.
+pub fn empirical_logit(x: f64, n: f64) -> Option<f64> {
+    if n <= 0.0 || !(0.0..=n).contains(&x) {
+        return None;
+    }
+    let r = if x == 0.0 || x == n {
+        (x + 0.5) / (n + 1.0)
+    } else {
+        x / n
+    };
+    Some((r / (1.0 - r)).ln())
+}
+
+/// The inverse of the logit: 1 / (1 + e^−y).
+pub fn expit(y: f64) -> f64 {
+    1.0 / (1.0 + (-y).exp())
 }
 
 #[cfg(test)]
@@ -124,6 +171,48 @@ mod tests {
         // 12 · 10 + 2 · (24 + … + 35) = 120 + 708 = 828.
         assert!((t.value - 828.0).abs() < 1e-9);
         assert!((t.high - t.low).abs() < 1e-9);
+    }
+
+    #[test]
+    fn counts_floor_at_zero() {
+        let i = Interval {
+            value: -1146.0,
+            low: -2000.0,
+            high: 12.0,
+        }
+        .floor(0.0);
+        assert_eq!((i.value, i.low, i.high), (0.0, 0.0, 12.0));
+    }
+
+    #[test]
+    fn empirical_logit_keeps_all_and_none_finite() {
+        assert!((empirical_logit(50.0, 100.0).unwrap()).abs() < 1e-12);
+        // 100 of 100: (100.5)/(101) → logit = ln(100.5 / 0.5) = ln 201.
+        assert!((empirical_logit(100.0, 100.0).unwrap() - 201f64.ln()).abs() < 1e-12);
+        assert!((empirical_logit(0.0, 100.0).unwrap() + 201f64.ln()).abs() < 1e-12);
+        assert_eq!(empirical_logit(5.0, 0.0), None);
+        assert!((expit(201f64.ln()) - 100.5 / 101.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logit_projection_stays_inside_and_does_not_collapse() {
+        // A rate climbing to 100 %: the straight line on the rates passes
+        // 100 %; on the logit scale the mean and both bounds stay inside.
+        let ys: Vec<f64> = (0..36)
+            .map(|i| {
+                let x = (90 + i / 4).min(100) as f64;
+                empirical_logit(x, 100.0).unwrap()
+            })
+            .collect();
+        let fit = Fit::new(&ys).unwrap();
+        let xs: Vec<f64> = (40..52).map(|x| x as f64).collect();
+        let p = fit.logit_mean(&xs, 0.95);
+        assert!(p.low < p.value && p.value < p.high && p.high < 1.0, "{p:?}");
+        assert!(p.low > 0.9, "{p:?}");
+        // A flat line projects its own rate with an interval around it.
+        let flat = Fit::new(&[0.0, 0.1, -0.1, 0.0, 0.1, -0.1]).unwrap();
+        let m = flat.logit_mean(&[6.0], 0.95);
+        assert!((m.value - 0.5).abs() < 0.01 && m.low < 0.5 && m.high > 0.5);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Significance tests behind the dashboard's colours: the exact conditional
-//! test for two Poisson counts, and the pooled two-proportion z-test. The
-//! distributions come from `statrs`.
+//! test for two Poisson counts, its overdispersion-aware (quasi-Poisson)
+//! form with the dispersion estimated from the monthly values (methods v2),
+//! and the pooled two-proportion z-test. The distributions come from `statrs`.
 
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 
@@ -19,7 +20,43 @@ pub fn poisson_p_value(a: u64, b: u64) -> f64 {
     (2.0 * lower.min(upper)).min(1.0)
 }
 
-/// Result of a two-proportion z-test.
+/// The dispersion φ of two windows of k monthly counts each (methods v2):
+/// the Pearson statistic Σ (cᵢ − m_w)² / m_w over both windows, m_w being
+/// the window's monthly mean, over 2k − 2 degrees of freedom. A window whose
+/// mean is 0 adds nothing. `None` when the windows differ in length or have
+/// fewer than 2 months (φ is not estimated).
+pub fn dispersion(then: &[f64], now: &[f64]) -> Option<f64> {
+    let k = then.len();
+    if k < 2 || now.len() != k {
+        return None;
+    }
+    let pearson = |w: &[f64]| {
+        let mean = w.iter().sum::<f64>() / w.len() as f64;
+        if mean <= 0.0 {
+            return 0.0;
+        }
+        w.iter().map(|c| (c - mean).powi(2) / mean).sum::<f64>()
+    };
+    Some((pearson(then) + pearson(now)) / (2 * k - 2) as f64)
+}
+
+/// Two-sided p-value of the quasi-Poisson z test of totals `a` against `b`
+/// over equal periods with dispersion `phi` (φ* ≥ 1):
+/// z = (a − b) / √(φ · (a + b)), p = 2 · (1 − Φ(|z|)).
+pub fn quasi_poisson_z(a: f64, b: f64, phi: f64) -> ZTest {
+    let var = phi * (a + b);
+    if var <= 0.0 || !var.is_finite() {
+        return ZTest {
+            z: 0.0,
+            p_value: 1.0,
+        };
+    }
+    let z = (a - b) / var.sqrt();
+    let p_value = (2.0 * Normal::standard().sf(z.abs())).min(1.0);
+    ZTest { z, p_value }
+}
+
+/// Result of a z test (two-proportion or quasi-Poisson).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ZTest {
     pub z: f64,
@@ -58,6 +95,44 @@ mod tests {
         // 4365 → 4452: p ≈ 0.35.
         let p = poisson_p_value(4452, 4365);
         assert!((p - 0.35).abs() < 0.01, "p = {p}");
+    }
+
+    /// The baseline months of the methods v2 worked example (B = 1200).
+    const V2_BASELINE: [f64; 12] = [
+        100.0, 120.0, 80.0, 110.0, 90.0, 100.0, 130.0, 70.0, 100.0, 110.0, 90.0, 100.0,
+    ];
+
+    #[test]
+    fn methods_v2_worked_examples_for_overdispersed_counts() {
+        // Each month 10 higher (L = 1320): φ ≈ 2.603, z ≈ 1.482, p ≈ 0.138,
+        // where the exact test gives p ≈ 0.0177; each month 15 higher
+        // (L = 1380): φ ≈ 2.549, z ≈ 2.219, p ≈ 0.0265.
+        for (d, want_phi, want_z, want_p) in
+            [(10.0, 2.603, 1.482, 0.138), (15.0, 2.549, 2.219, 0.0265)]
+        {
+            let now: Vec<f64> = V2_BASELINE.iter().map(|c| c + d).collect();
+            let phi = dispersion(&V2_BASELINE, &now).unwrap();
+            assert!((phi - want_phi).abs() < 5e-4, "φ = {phi}");
+            let t = quasi_poisson_z(now.iter().sum(), 1200.0, phi);
+            assert!((t.z - want_z).abs() < 5e-4, "z = {}", t.z);
+            assert!(
+                (t.p_value - want_p).abs() < 5e-3 * want_p,
+                "p = {}",
+                t.p_value
+            );
+        }
+        assert!((poisson_p_value(1320, 1200) - 0.0177).abs() < 5e-5);
+    }
+
+    #[test]
+    fn dispersion_needs_two_equal_windows_and_skips_zero_means() {
+        assert_eq!(dispersion(&[5.0], &[6.0]), None);
+        assert_eq!(dispersion(&[5.0, 6.0], &[6.0]), None);
+        // A zero window adds nothing: only (4−5)²/5 + (6−5)²/5 = 0.4 over 2.
+        let phi = dispersion(&[0.0, 0.0], &[4.0, 6.0]).unwrap();
+        assert!((phi - 0.4 / 2.0).abs() < 1e-12);
+        // Constant months: φ = 0 (φ* = 1 then, the exact test).
+        assert_eq!(dispersion(&[3.0; 12], &[4.0; 12]), Some(0.0));
     }
 
     #[test]

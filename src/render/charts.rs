@@ -256,20 +256,20 @@ fn spc_months(c: &SpcChartRecord) -> Vec<Month> {
     months
 }
 
-/// The y range: every point, limit and trend value, padded, and never below
-/// 0 when the limits are not.
+/// The y range: every point, drawn limit and trend value, padded, never
+/// below 0 (nor above 100 % for a proportion).
 fn spc_y_range(c: &SpcChartRecord) -> (f64, f64) {
     let trend = c
         .projection
         .iter()
         .flat_map(|p| p.line.iter().map(|(_, v)| *v));
     let values = c.points.iter().map(|p| p.value).chain(trend);
-    let (lo, hi) = values.fold((c.lower_limit, c.upper_limit), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lower, upper) = c.drawn_limits;
+    let (lo, hi) = values.fold((lower, upper), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let pad = ((hi - lo) * 0.08).max(1e-6);
-    let floor = if c.lower_limit >= 0.0 { 0.0 } else { f64::MIN };
-    ((lo - pad).max(floor), hi + pad)
+    // Counts and rates are never below 0 (nor rates above 100 %).
+    let ceiling = if c.is_proportion() { 1.0 } else { f64::MAX };
+    ((lo - pad).max(0.0), (hi + pad).min(ceiling))
 }
 
 fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
@@ -283,8 +283,11 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
         .y_label_area_size(38)
         .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
         .expect("chart");
-    let is_proportion = c.upper_limit <= 1.5 && hi <= 1.5;
-    draw_spc_mesh(&mut chart, &months, is_proportion);
+    let is_proportion = c.is_proportion();
+    // A proportion's axis in whole percent, or to one decimal when the
+    // chart spans under 5 points (so that no two labels read the same).
+    let percent_decimals = is_proportion.then_some(usize::from((hi - lo) * 100.0 < 5.0));
+    draw_spc_mesh(&mut chart, &months, percent_decimals);
     draw_spc_baseline(&mut chart, c, (lo, hi));
     if c.projection.is_some() {
         draw_spc_projection(&mut chart, c, &months, (lo, hi), is_proportion);
@@ -294,8 +297,8 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
 }
 
 /// Axes and grid: every sixth month labelled from the first; values as
-/// counts or percentages.
-fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], is_proportion: bool) {
+/// counts, or as percentages with `percent_decimals` decimals.
+fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], percent_decimals: Option<usize>) {
     let tick = |x: &f64| -> String {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
@@ -307,8 +310,8 @@ fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], is_proportion: bool) {
             .unwrap_or_default()
     };
     let y_fmt = |v: &f64| -> String {
-        if is_proportion {
-            format!("{:.0}%", v * 100.0)
+        if let Some(d) = percent_decimals {
+            format!("{:.d$}%", v * 100.0)
         } else {
             format!("{v:.0}")
         }
@@ -390,7 +393,8 @@ fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64
             rgb(theme::MEAN).stroke_width(1),
         ))
         .expect("mean");
-    for limit in [c.lower_limit, c.upper_limit] {
+    let (lower, upper) = c.drawn_limits;
+    for limit in [lower, upper] {
         if limit >= lo && limit <= hi {
             chart
                 .draw_series(DashedLineSeries::new(

@@ -1,0 +1,359 @@
+//! Methods contract v2 and records v2 (issue #13), through whole workbooks:
+//! the overdispersion-aware count test, exact rounding without `-0`,
+//! percentage-point % Var. for proportions, `var` refused without a pair,
+//! projections in range, and SPC charts of proportions.
+//!
+//! Reference values marked "statsmodels" were computed independently with
+//! Python 3, statsmodels 0.15.0 and scipy 1.17.1 (the script is quoted in
+//! each test's comment), and written here as constants.
+
+mod common;
+
+use boardpack::compute::records::{Class, Test};
+use boardpack::input::Column;
+use boardpack::support::xlsx::{SheetData, Value, WorkbookData};
+use common::{cell, errors, minimal, records, t};
+
+/// The baseline months of the methods v2 worked example (B = 1200).
+const V2_BASELINE: [f64; 12] = [
+    100.0, 120.0, 80.0, 110.0, 90.0, 100.0, 130.0, 70.0, 100.0, 110.0, 90.0, 100.0,
+];
+
+/// Count `C` with `baseline` in Apr 2012 – Mar 2013 (months 0–11), `latest`
+/// in Jan – Dec 2015 (months 33–44), 100 a month between.
+fn two_windows(baseline: [f64; 12], latest: [f64; 12]) -> WorkbookData {
+    minimal(move |i| match i {
+        0..=11 => baseline[i],
+        33..=44 => latest[i - 33],
+        _ => 100.0,
+    })
+}
+
+fn with_report_field(mut w: WorkbookData, field: &str, value: &str) -> WorkbookData {
+    w.sheet_mut("Report").unwrap().row(vec![t(field), t(value)]);
+    w
+}
+
+fn plus(months: [f64; 12], d: f64) -> [f64; 12] {
+    months.map(|c| c + d)
+}
+
+#[test]
+fn overdispersed_worked_example_is_no_significant_change_and_is_logged() {
+    // Methods v2: L = 1320 against B = 1200, φ ≈ 2.603, p ≈ 0.138.
+    // statsmodels: GLM(y, [1, window], Poisson()).fit(scale='X2').scale
+    // = 2.603305785123972; z = (L − B)/√(φ(L + B)) = 1.481557065343241,
+    // 2·norm.sf(|z|) = 0.13845819028319417.
+    let c = records(&two_windows(V2_BASELINE, plus(V2_BASELINE, 10.0)));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.text, "1320");
+    assert_eq!(latest.class, Some(Class::NoChange));
+    assert_eq!(latest.test, Some(Test::OverdispersedPoisson));
+    let phi = latest.dispersion.flatten().unwrap();
+    assert!((phi - 2.603305785123972).abs() < 1e-9, "φ* = {phi}");
+    let p = latest.p_value.unwrap();
+    assert!((p - 0.13845819028319417).abs() < 1e-9, "p = {p}");
+    let line = c
+        .log
+        .iter()
+        .find(|l| l.starts_with("C latest:"))
+        .expect("the differing class is logged");
+    assert!(
+        line.contains("no significant change by the overdispersed Poisson test")
+            && line.contains("exact Poisson test gives significant deterioration (p = 0.0177)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn overdispersed_worked_example_plus_fifteen_stays_significant() {
+    // Methods v2: L = 1380, φ ≈ 2.549, p ≈ 0.0265. statsmodels (as above):
+    // φ = 2.549407114624509, p = 0.026456927682345924.
+    let c = records(&two_windows(V2_BASELINE, plus(V2_BASELINE, 15.0)));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.class, Some(Class::Deterioration));
+    let phi = latest.dispersion.flatten().unwrap();
+    assert!((phi - 2.549407114624509).abs() < 1e-9, "φ* = {phi}");
+    assert!((latest.p_value.unwrap() - 0.026456927682345924).abs() < 1e-9);
+    assert!(
+        !c.log.iter().any(|l| l.starts_with("C latest:")),
+        "same class"
+    );
+}
+
+#[test]
+fn count_test_exact_gives_the_v1_test() {
+    // Report.count_test = exact: always the exact conditional test. scipy:
+    // binomtest(1320, 2520, 0.5).pvalue = 0.01774487311014298.
+    let w = with_report_field(
+        two_windows(V2_BASELINE, plus(V2_BASELINE, 10.0)),
+        "count_test",
+        "exact",
+    );
+    let c = records(&w);
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.class, Some(Class::Deterioration));
+    assert_eq!(latest.test, Some(Test::ExactPoisson));
+    assert!((latest.p_value.unwrap() - 0.01774487311014298).abs() < 1e-9);
+    assert!(!c.log.iter().any(|l| l.starts_with("C latest:")));
+}
+
+#[test]
+fn own_examples_agree_with_statsmodels() {
+    // Mildly overdispersed: statsmodels φ = 1.1166007905138349, z =
+    // 2.5245124682411446, p = 0.011585889498277427 (exact: 0.008232…).
+    let base = [
+        50.0, 62.0, 45.0, 71.0, 58.0, 49.0, 66.0, 53.0, 60.0, 47.0, 55.0, 64.0,
+    ];
+    let late = [
+        61.0, 70.0, 52.0, 80.0, 66.0, 59.0, 75.0, 58.0, 69.0, 57.0, 63.0, 72.0,
+    ];
+    let c = records(&two_windows(base, late));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.test, Some(Test::OverdispersedPoisson));
+    assert!((latest.dispersion.flatten().unwrap() - 1.1166007905138349).abs() < 1e-9);
+    assert!((latest.p_value.unwrap() - 0.011585889498277427).abs() < 1e-9);
+    assert_eq!(latest.class, Some(Class::Deterioration));
+    // Underdispersed small counts: φ = 0.4250505050505051 < 1, so φ* = 1
+    // and the exact test: binomtest(54, 104, 0.5).pvalue = 0.7687918101386724.
+    let base = [5.0, 3.0, 4.0, 6.0, 2.0, 5.0, 4.0, 3.0, 5.0, 4.0, 6.0, 3.0];
+    let late = [4.0, 5.0, 3.0, 6.0, 4.0, 2.0, 5.0, 7.0, 3.0, 4.0, 5.0, 6.0];
+    let c = records(&two_windows(base, late));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.test, Some(Test::ExactPoisson));
+    assert_eq!(latest.dispersion, Some(Some(1.0)));
+    assert!((latest.p_value.unwrap() - 0.7687918101386724).abs() < 1e-9);
+}
+
+#[test]
+fn a_window_from_values_is_not_estimated_and_gets_the_exact_test() {
+    let mut w = two_windows(V2_BASELINE, plus(V2_BASELINE, 10.0));
+    let mut values = SheetData::new("Values", &["Indicator", "Column", "Value", "Base", "Note"]);
+    values.row(vec![
+        t("C"),
+        t("latest"),
+        Value::Number(1320.0),
+        Value::Empty,
+        Value::Empty,
+    ]);
+    w.sheets.push(values);
+    let c = records(&w);
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.test, Some(Test::ExactPoisson));
+    assert_eq!(latest.dispersion, Some(None), "φ not estimated: null");
+    assert_eq!(latest.class, Some(Class::Deterioration));
+    let json = serde_json::to_value(&latest).unwrap();
+    assert!(json["dispersion"].is_null() && json.get("dispersion").is_some());
+}
+
+#[test]
+fn an_unknown_count_test_is_an_error_naming_the_cell() {
+    let w = with_report_field(minimal(|_| 10.0), "count_test", "negbin");
+    assert_eq!(
+        errors(&w),
+        ["Report!B7: expected one of overdispersed, exact, found \"negbin\""]
+    );
+}
+
+#[test]
+fn the_exact_count_test_restores_every_v1_class() {
+    // v1's classes of the sample's count cells (the exact test throughout).
+    let v1 = [
+        ("SP1.fte", Class::Improvement),
+        ("SP11.offences", Class::Deterioration),
+        ("SP12.offences", Class::NoChange),
+        ("SP13.offences", Class::NoChange),
+        ("SP14A.offences", Class::Deterioration),
+        ("SP14B.offences", Class::Deterioration),
+        ("SP17.storm", Class::Improvement),
+        ("SP17.compact", Class::Improvement),
+        ("SP17.locations", Class::Improvement),
+    ];
+    let exact = records(&with_report_field(common::sample(), "count_test", "exact"));
+    let v2 = records(&common::sample());
+    for (code, class) in v1 {
+        let e = cell(&exact, code, Column::Latest).unwrap();
+        assert_eq!(e.class, Some(class), "{code} exact");
+        assert_eq!(e.test, Some(Test::ExactPoisson), "{code}");
+        // The small counts keep their classes under v2; all crime does not.
+        let o = cell(&v2, code, Column::Latest).unwrap();
+        let want = if code == "SP11.offences" {
+            Class::NoChange
+        } else {
+            class
+        };
+        assert_eq!(o.class, Some(want), "{code} v2");
+    }
+    let sp11 = cell(&exact, "SP11.offences", Column::Latest).unwrap();
+    assert!((sp11.p_value.unwrap() - 0.0139).abs() < 0.0005);
+    // The build log names exactly the one cell whose class differs.
+    let differing: Vec<&String> = v2
+        .log
+        .iter()
+        .filter(|l| l.contains("exact Poisson test gives"))
+        .collect();
+    assert_eq!(differing.len(), 1, "{differing:?}");
+    assert!(differing[0].starts_with("SP11.offences latest: no significant change"));
+}
+
+/// The appendix chart of an indicator.
+fn spc_chart<'c>(
+    c: &'c boardpack::Computed,
+    code: &str,
+) -> &'c boardpack::compute::records::SpcChartRecord {
+    let found = c.records.appendix.iter().find(|a| a.indicator == code);
+    found.unwrap_or_else(|| panic!("an SPC chart of {code}"))
+}
+
+/// `P` (proportion) with `x(i)` positive responses of 100 in month i.
+fn with_proportion(mut w: WorkbookData, x: impl Fn(usize) -> f64) -> WorkbookData {
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    for i in 0..45 {
+        monthly.set(2 + 2 * i, 2, Value::Number(x(i)));
+    }
+    w
+}
+
+#[test]
+fn percentages_round_half_away_from_zero_on_the_exact_fraction() {
+    // P's latest 12 months: 207 of 1200 = 17.25 % exactly → 17.3% (v1: 17.2%).
+    // Baseline 80 %: the change is −62.75 points exactly → -62.8pp.
+    let w = with_proportion(minimal(|_| 10.0), |i| match i {
+        33 => 20.0,
+        34..=44 => 17.0,
+        _ => 80.0,
+    });
+    let c = records(&w);
+    assert_eq!(cell(&c, "P", Column::Latest).unwrap().text, "17.3%");
+    assert_eq!(cell(&c, "P", Column::Baseline).unwrap().text, "80.0%");
+    let var = cell(&c, "P", Column::Var).unwrap();
+    assert_eq!(var.text, "-62.8pp");
+    assert!((var.value.unwrap() + 0.6275).abs() < 1e-12);
+}
+
+#[test]
+fn a_count_change_of_exactly_a_half_percent_rounds_away_from_zero() {
+    // 40 → 63 is +57.5 %: +58% (v1 printed +57%).
+    let c = records(&minimal(|i| match i {
+        0..=3 => 4.0,
+        4..=11 => 3.0,
+        33..=41 => 5.0,
+        42..=44 => 6.0,
+        _ => 5.0,
+    }));
+    assert_eq!(cell(&c, "C", Column::Baseline).unwrap().text, "40");
+    assert_eq!(cell(&c, "C", Column::Latest).unwrap().text, "63");
+    assert_eq!(cell(&c, "C", Column::Var).unwrap().text, "+58%");
+}
+
+#[test]
+fn var_before_any_pair_is_refused_naming_the_columns_cell() {
+    let mut w = minimal(|_| 10.0);
+    let columns = |w: &mut WorkbookData, list: &str| {
+        w.sheet_mut("Priorities").unwrap().set(1, 3, t(list));
+    };
+    columns(&mut w, "var, baseline, latest");
+    assert_eq!(
+        errors(&w),
+        ["Priorities!D2: expected var after the pair it compares (baseline, latest or ytd, lytd), found \"var, baseline, latest\""]
+    );
+    // `latest, var` alone has no pair either.
+    w.sheet_mut("Priorities")
+        .unwrap()
+        .set(1, 3, t("latest, var"));
+    assert_eq!(errors(&w).len(), 1);
+}
+
+#[test]
+fn a_falling_count_projects_to_zero_not_below() {
+    // Falling by 14 a month to 0: the straight line's 2016/17 total is
+    // negative; the projection and both bounds are floored at 0.
+    let c = records(&minimal(|i| (600.0 - 14.0 * i as f64).max(0.0)));
+    let p = cell(&c, "C", Column::Projection).unwrap();
+    assert_eq!(p.text, "0");
+    assert_eq!((p.value, p.low), (Some(0.0), Some(0.0)));
+    assert!(p.high.unwrap() >= 0.0);
+    let chart = spc_chart(&c, "C");
+    let line = &chart.projection.as_ref().unwrap().line;
+    assert!(line.iter().all(|(_, v)| *v >= 0.0));
+    assert!(!chart.alt.contains("-0") && !chart.caption.contains("-0"));
+}
+
+#[test]
+fn a_proportion_near_100_percent_projects_on_the_logit_scale() {
+    // x = min(100, 70 + i) of 100. statsmodels: OLS of the empirical logits
+    // (all-positive months as 100.5/101) of the last 36 months on 0..35,
+    // get_prediction(2016/17 months).summary_frame(alpha=0.05), expit of
+    // mean, obs_ci_lower, obs_ci_upper, each averaged over the 12 months:
+    // 0.9993988409597899, 0.9981250072276389, 0.9998073768738553.
+    // (v1's straight line on the rates: 110.98 %, clamped to 100.0%.)
+    let c = records(&with_proportion(minimal(|_| 10.0), |i| {
+        (70.0 + i as f64).min(100.0)
+    }));
+    let p = cell(&c, "P", Column::Projection).unwrap();
+    assert!(
+        (p.value.unwrap() - 0.9993988409597899).abs() < 1e-9,
+        "{p:?}"
+    );
+    assert!((p.low.unwrap() - 0.9981250072276389).abs() < 1e-9, "{p:?}");
+    assert!((p.high.unwrap() - 0.9998073768738553).abs() < 1e-9, "{p:?}");
+    assert_eq!(p.text, "99.9%");
+}
+
+#[test]
+fn a_projection_year_already_over_is_not_projected_and_warned() {
+    let mut w = minimal(|i| 100.0 + i as f64);
+    w.sheet_mut("Report").unwrap().set(5, 1, t("2014/15"));
+    let c = records(&w);
+    assert!(cell(&c, "C", Column::Projection).is_none());
+    assert!(cell(&c, "P", Column::Projection).is_none());
+    let warnings: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
+    let over: Vec<&String> = warnings.iter().filter(|w| w.contains("2014/15")).collect();
+    assert_eq!(over.len(), 1, "{warnings:?}");
+    assert!(over[0].contains("Report!B6"), "{}", over[0]);
+    assert!(over[0].contains("ended by December 2015"), "{}", over[0]);
+}
+
+#[test]
+fn proportions_get_an_spc_chart_with_limits_drawn_inside_0_to_100_percent() {
+    // Rates swinging between 5 % and 95 %: the process limits run past
+    // 0 and 100 %, and are drawn (and described) clipped.
+    let w = with_proportion(minimal(|_| 10.0), |i| if i % 2 == 0 { 5.0 } else { 95.0 });
+    let c = records(&w);
+    let chart = spc_chart(&c, "P");
+    assert!(chart.is_proportion());
+    assert!(chart.lower_limit < 0.0 && chart.upper_limit > 1.0);
+    assert_eq!(chart.drawn_limits, (0.0, 1.0));
+    assert!(
+        chart.alt.contains("process limits 0.0% to 100.0%"),
+        "{}",
+        chart.alt
+    );
+    assert!(chart.points.iter().all(|p| (0.0..=1.0).contains(&p.value)));
+}
+
+#[test]
+fn a_counts_lower_process_limit_is_drawn_at_zero() {
+    // Counts alternating 1 and 9: X̄ = 5, MR̄ = 8, lower limit 5 − 21.28 < 0.
+    let c = records(&minimal(|i| if i % 2 == 0 { 1.0 } else { 9.0 }));
+    let chart = spc_chart(&c, "C");
+    assert!((chart.lower_limit - (5.0 - 2.66 * 8.0)).abs() < 1e-9);
+    assert_eq!(chart.drawn_limits.0, 0.0);
+    assert!(
+        chart.alt.contains("process limits 0 to 26"),
+        "{}",
+        chart.alt
+    );
+}
+
+#[test]
+fn an_spc_row_reads_a_proportion_series() {
+    // S's source set to P, rising 70 % → 100 % (polarity up): a run of
+    // rises, so special cause improvement in December 2015.
+    let mut w = with_proportion(minimal(|_| 10.0), |i| (70.0 + i as f64).min(100.0));
+    w.sheet_mut("Indicators").unwrap().set(4, 5, t("P"));
+    let c = records(&w);
+    let reading = cell(&c, "S", Column::Latest).unwrap();
+    assert_eq!(reading.class, Some(Class::Improvement));
+    assert_eq!(reading.text, "Special cause improvement");
+}
