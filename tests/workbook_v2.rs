@@ -161,3 +161,97 @@ fn init_writes_grouped_numbers() {
     let r = load(&w).unwrap().workbook.report;
     assert_eq!(r.number_style, NumberStyle::Grouped);
 }
+
+/// The minimal workbook with every `Monthly.Month` and `period_end` written
+/// as British text by `write`.
+fn with_text_dates(write: impl Fn(chrono::NaiveDate) -> String) -> WorkbookData {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    for sheet in ["Monthly", "Report"] {
+        for row in &mut w.sheet_mut(sheet).unwrap().rows {
+            for v in row.iter_mut() {
+                if let Value::Date(d) = v {
+                    *v = Value::Text(write(*d));
+                }
+            }
+        }
+    }
+    w
+}
+
+#[test]
+fn uk_text_dates_give_the_same_records() {
+    let long = common::records(&common::minimal(|i| 100.0 + i as f64)).records;
+    for format in ["%d/%m/%Y", "%d/%m/%y", "%b-%y", "%b %Y", "%B %Y", "%Y-%m"] {
+        let w = with_text_dates(|d| d.format(format).to_string());
+        let got = common::records(&w).records;
+        assert_eq!(
+            serde_json::to_value(&got).unwrap(),
+            serde_json::to_value(&long).unwrap(),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn a_text_date_valid_in_neither_reading_names_its_cell() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    set(&mut w, "Monthly", 1, "Month", t("13/13/2015"));
+    set(&mut w, "Report", 2, "Value", t("Smarch 2015"));
+    let e = errors(&w);
+    has(
+        &e,
+        "Monthly!B2: expected a date (an Excel date, 2015-12-31, 31/12/2015, 2015-12 or Dec 2015), found \"13/13/2015\"",
+    );
+    has(
+        &e,
+        "Report!B3: expected a date (an Excel date, 2015-12-31, 31/12/2015, 2015-12 or Dec 2015), found \"Smarch 2015\"",
+    );
+}
+
+#[test]
+fn init_period_end_accepts_what_the_workbook_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, given) in [
+        "2016-09",
+        "2016-09-30",
+        "30/09/2016",
+        "Sep-16",
+        "September 2016",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("w{i}.xlsx");
+        let out = common::run(dir.path(), &["init", &name, "--period-end", given]);
+        assert!(
+            out.status.success(),
+            "{given}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(dir.path().join(&name)).unwrap();
+        let r = Workbook::from_bytes(&bytes).unwrap().workbook.report;
+        assert_eq!(r.period_end.to_string(), "2016-09-30", "{given}");
+    }
+    let out = common::run(dir.path(), &["init", "x.xlsx", "--period-end", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "--period-end \"soon\" is not a date; give the reporting month's last day, or the month (2015-12-31, 31/12/2015, 2015-12 or Dec 2015)"
+    ));
+}
+
+#[test]
+fn init_refuses_a_name_that_is_not_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["x.csv", "x", "x.xls"] {
+        let out = common::run(dir.path(), &["init", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "{name} is not an .xlsx name; init writes an Excel workbook: give a name ending in .xlsx"
+            )),
+            "{err}"
+        );
+        assert!(!dir.path().join(name).exists());
+    }
+}

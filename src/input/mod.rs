@@ -14,6 +14,7 @@
 
 mod checks;
 pub mod contract;
+pub mod dates;
 mod footnotes;
 mod indicators;
 pub mod limits;
