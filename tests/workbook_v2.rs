@@ -255,3 +255,36 @@ fn init_refuses_a_name_that_is_not_xlsx() {
         assert!(!dir.path().join(name).exists());
     }
 }
+
+#[test]
+fn the_sample_builds_with_nothing_on_stderr() {
+    let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
+    let out = common::run(dir.path(), &["build", "dashboard-2015-12.xlsx"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_blank_values_entry_leaves_the_cell_empty_without_a_warning() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    // No monthly rows for P: its cells print empty, with a warning ...
+    w.sheet_mut("Monthly")
+        .unwrap()
+        .rows
+        .retain(|r| r.first() != Some(&t("P")));
+    let c = common::records(&w);
+    assert!(c
+        .warnings
+        .iter()
+        .any(|p| p.message.starts_with("P has no rows in sheet Monthly")));
+    // ... unless Values says they are empty on purpose.
+    let mut values = SheetData::new("Values", &["Indicator", "Column", "Value"]);
+    for col in ["baseline", "latest"] {
+        values.row(vec![t("P"), t(col), Value::Empty]);
+    }
+    w.sheets.push(values);
+    let c = common::records(&w);
+    assert_eq!(c.warnings, vec![], "{:?}", c.warnings);
+    let p = c.records.rows.iter().find(|r| r.code == "P").unwrap();
+    assert!(p.cells.is_empty(), "{:?}", p.cells);
+}

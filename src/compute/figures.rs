@@ -42,7 +42,7 @@ impl Fig {
                 n: entry.base,
             },
             (Given::Number(x) | Given::Percent(x), _) => Fig::Count(*x),
-            (Given::Text(_), _) => Fig::Missing,
+            (Given::Text(_) | Given::Blank, _) => Fig::Missing,
         }
     }
 

@@ -96,8 +96,7 @@ fn given(
         return Some(Given::NotAvailable);
     }
     if text.is_empty() {
-        problems.push(row.empty("Value", "a number, a percent, NA or words"));
-        return None;
+        return Some(Given::Blank);
     }
     if column == Some(Column::Assessment) {
         return Some(Given::Text(text));

@@ -423,6 +423,23 @@ pub fn sample() -> WorkbookData {
     for p in ["12", "13", "14A", "14B"] {
         val(&format!("SP{p}.outcome"), "baseline", t("NA"), "");
     }
+    // Left empty on purpose, as published: an empty Value says so, and
+    // nothing warns that these cells have no data.
+    for (code, col) in [
+        ("SP2.offending", "baseline"),
+        ("SP2.offending", "latest"),
+        ("SP2.reoffending", "baseline"),
+        ("SP2.reoffending", "latest"),
+        ("SP6.satisfaction", "latest"),
+        ("SP7.awareness", "baseline"),
+        ("SP12.outcome", "latest"),
+        ("SP13.outcome", "latest"),
+        ("SP14A.outcome", "latest"),
+        ("SP14B.outcome", "latest"),
+        ("SP17.absent", "baseline"),
+    ] {
+        val(code, col, Value::Empty, "");
+    }
 
     let mut peer_sheet = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
     peers(&mut peer_sheet, "SP11.offences", 59653, 3);
