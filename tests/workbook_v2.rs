@@ -288,3 +288,240 @@ fn a_blank_values_entry_leaves_the_cell_empty_without_a_warning() {
     let p = c.records.rows.iter().find(|r| r.code == "P").unwrap();
     assert!(p.cells.is_empty(), "{:?}", p.cells);
 }
+
+/// The sample's long `Monthly` sheet rewritten month-across: one row per
+/// count, a `value` and a `base` row per proportion, the months headed by
+/// `header` (a real date, or text).
+fn month_across(w: &WorkbookData, header: impl Fn(chrono::NaiveDate) -> Value) -> WorkbookData {
+    use std::collections::BTreeMap;
+    let long = w.sheet("Monthly").unwrap();
+    let mut months = std::collections::BTreeSet::new();
+    type ByMonth = BTreeMap<chrono::NaiveDate, (Value, Value)>;
+    let mut series: Vec<(String, ByMonth)> = Vec::new();
+    for r in &long.rows[1..] {
+        let (Value::Text(code), Value::Date(d)) = (&r[0], &r[1]) else {
+            panic!("a long row: {r:?}")
+        };
+        months.insert(*d);
+        if series.last().is_none_or(|(c, _)| c != code) {
+            series.push((code.clone(), BTreeMap::new()));
+        }
+        let base = r.get(3).cloned().unwrap_or(Value::Empty);
+        series
+            .last_mut()
+            .unwrap()
+            .1
+            .insert(*d, (r[2].clone(), base));
+    }
+    let mut sheet = SheetData::new("Monthly", &["Indicator", "Measure"]);
+    for d in &months {
+        sheet.rows[0].push(header(*d));
+    }
+    for (code, by_month) in &series {
+        let has_base = by_month.values().any(|(_, b)| *b != Value::Empty);
+        let measures: &[(&str, bool)] = match has_base {
+            true => &[("value", false), ("base", true)],
+            false => &[("", false)],
+        };
+        for (measure, base) in measures {
+            let mut row = vec![t(code), t(measure)];
+            for d in &months {
+                row.push(match by_month.get(d) {
+                    Some((v, b)) => {
+                        if *base {
+                            b.clone()
+                        } else {
+                            v.clone()
+                        }
+                    }
+                    None => Value::Empty,
+                });
+            }
+            sheet.row(row);
+        }
+    }
+    let mut out = w.clone();
+    *out.sheet_mut("Monthly").unwrap() = sheet;
+    out
+}
+
+fn records_json(w: &WorkbookData) -> serde_json::Value {
+    let c = common::records(w);
+    assert_eq!(c.warnings, vec![], "{:?}", c.warnings);
+    serde_json::to_value(&c.records).unwrap()
+}
+
+#[test]
+fn the_sample_month_across_gives_the_records_of_the_long_form() {
+    let sample = common::sample();
+    let long = records_json(&sample);
+    let dated = month_across(&sample, Value::Date);
+    assert_eq!(records_json(&dated), long);
+    for format in ["%b-%y", "%b %Y", "%B %Y", "%Y-%m"] {
+        let texts = month_across(&sample, |d| t(&d.format(format).to_string()));
+        assert_eq!(records_json(&texts), long, "{format}");
+    }
+}
+
+#[test]
+fn month_across_problems_name_their_cells() {
+    let sample = common::sample();
+    let mut w = month_across(&sample, Value::Date);
+    let s = w.sheet_mut("Monthly").unwrap();
+    // Row 2 is SP1.fte (a count), H is its 6th month; a survey's value row
+    // without its base row; a repeated month header; a column not a month.
+    s.set(1, 7, Value::Number(-3.0));
+    s.set(1, 8, t("twelve"));
+    let total = s.rows[0].len();
+    s.set(0, total, t("Total"));
+    let base_row = s.rows.iter().position(|r| r[1] == t("base")).unwrap();
+    s.rows[base_row][1] = t("bse");
+    s.set(
+        0,
+        3,
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2012, 4, 30).unwrap()),
+    );
+    let e = load(&w).unwrap_err();
+    has(&e, "Monthly!H2: expected a count (zero or more), found -3");
+    has(&e, "Monthly!I2: expected a number, found \"twelve\"");
+    has(
+        &e,
+        &format!(
+            "Monthly!B{}: expected value or base for a proportion's row, found \"bse\"",
+            base_row + 1
+        ),
+    );
+    has(
+        &e,
+        "Monthly!D1: expected each month once in row 1, found April 2012 again (first at Monthly!C1)",
+    );
+    let letter = boardpack::input::problem::column_letters(total as u32);
+    has(
+        &e,
+        &format!("Monthly!{letter}1: the column headed \"Total\" is not a month (e.g. Sep-16 or 2016-09), so it is ignored"),
+    );
+}
+
+#[test]
+fn month_across_proportion_without_a_base_row() {
+    let mut w = month_across(&common::sample(), Value::Date);
+    let s = w.sheet_mut("Monthly").unwrap();
+    let base_row = s.rows.iter().position(|r| r[1] == t("base")).unwrap();
+    let code = s.rows[base_row][0].clone();
+    s.rows.remove(base_row);
+    let value_row = s.rows.iter().position(|r| r[0] == code).unwrap();
+    let e = errors(&w);
+    has(
+        &e,
+        &format!("Monthly!C{}: expected the number of respondents for April 2012 in its base row, found none", value_row + 1),
+    );
+}
+
+#[test]
+fn a_pasted_decimal_count_is_an_error() {
+    // 6.012, a European export's six thousand and twelve.
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    set(&mut w, "Monthly", 3, "Value", Value::Number(6.012));
+    let e = errors(&w);
+    has(
+        &e,
+        "Monthly!C4: expected a whole count, found 6.012 (if it means 6 thousand and more, type it without the point)",
+    );
+}
+
+#[test]
+fn a_rate_typed_into_a_proportions_value_is_an_error() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    // Row 2 is P's first month: Value 80 of Base 100; typed as 84%.
+    set(&mut w, "Monthly", 2, "Value", Value::Percent(0.84));
+    set(&mut w, "Monthly", 4, "Value", t("84%"));
+    set(&mut w, "Monthly", 6, "Value", Value::Number(0.845));
+    let e = errors(&w);
+    for (cell, v, typed) in [
+        ("C3", "0.84", "84"),
+        ("C5", "0.84", "84"),
+        ("C7", "0.845", "85"),
+    ] {
+        has(
+            &e,
+            &format!("Monthly!{cell}: expected the number of positive responses (Value is a count, not a rate), found {v}; for a rate of {}% of 100 respondents type {typed}", if v == "0.845" { "84.5" } else { "84" }),
+        );
+    }
+}
+
+#[test]
+fn a_month_far_off_its_median_is_warned_of() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    set(&mut w, "Monthly", 1, "Value", Value::Number(6012.0));
+    set(&mut w, "Monthly", 9, "Value", Value::Number(12.0));
+    let warn = warnings(&w);
+    has(
+        &warn,
+        "Monthly!C2: C for April 2012 is 6012, more than 5 times the median of its months (123): check it is not a slip",
+    );
+    has(
+        &warn,
+        "Monthly!C10: C for August 2012 is 12, less than a fifth of the median of its months (123): check it is not a slip",
+    );
+    // A zero median warns of nothing.
+    let zeros = common::minimal(|i| if i == 3 { 4.0 } else { 0.0 });
+    assert!(!warnings(&zeros).iter().any(|w| w.contains("median")));
+}
+
+/// Regression (issue #12): one `Indicators` row with no polarity gave 46
+/// errors, 42 of them `expected a code from sheet Indicators` on every row
+/// that refers to it.
+#[test]
+fn one_broken_indicator_row_gives_one_message_for_its_dependents() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    set(&mut w, "Indicators", 1, "Polarity", Value::Empty);
+    let e = load(&w).unwrap_err();
+    assert_eq!(
+        e,
+        [
+            "Indicators!E2: expected one of down, up, found an empty cell",
+            "Indicators!A2: 50 rows of sheets Indicators, Monthly, Peers refer to C: not checked until this row is fixed",
+        ],
+        "{}",
+        e.join("\n")
+    );
+    let run = common::run(
+        &{
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
+            dir.keep()
+        },
+        &["check", "w.xlsx"],
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr.lines().count() <= 4, "{stderr}");
+    assert!(
+        stderr.contains("caused by: 1 error in the workbook:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn messages_are_grouped_by_sheet() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    set(&mut w, "Monthly", 2, "Value", t("twelve"));
+    set(&mut w, "Indicators", 3, "Source", t("nothing"));
+    set(&mut w, "Report", 3, "Value", Value::Empty);
+    let e = load(&w).unwrap_err();
+    let order = ["Report", "Indicators", "Monthly", "Peers"];
+    let sheets: Vec<usize> = e
+        .iter()
+        .map(|l| {
+            let sheet = l
+                .trim_start_matches("sheet ")
+                .split(['!', ':'])
+                .next()
+                .unwrap();
+            order.iter().position(|s| *s == sheet).unwrap()
+        })
+        .collect();
+    let mut sorted = sheets.clone();
+    sorted.sort();
+    assert_eq!(sheets, sorted, "{}", e.join("\n"));
+}

@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 
 use super::{explain, print_layout_warnings, print_log, print_warnings, read_workbook, BuildArgs};
 use crate::input::limits::InputLimits;
+use crate::input::problem::plural;
 use crate::pack::output::{check_outputs, write_all_atomic};
 use crate::pipeline::{self, Built};
 use crate::render::document::{self, RenderOptions};
@@ -186,9 +187,12 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         }
     }
     if failed > 0 {
-        bail!("{failed} of {} workbooks were not built", workbooks.len());
+        bail!(
+            "{failed} of {} were not built",
+            plural(workbooks.len(), "workbook")
+        );
     }
-    eprintln!("built {} workbooks", workbooks.len());
+    eprintln!("built {}", plural(workbooks.len(), "workbook"));
     Ok(())
 }
 

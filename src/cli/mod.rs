@@ -103,10 +103,14 @@ fn explain(path: &Path, e: crate::pipeline::BuildError) -> anyhow::Error {
     }
 }
 
-/// Prints warnings to stderr.
+/// Prints warnings to stderr, each once.
 fn print_warnings(warnings: &[Problem]) {
+    let mut printed = std::collections::BTreeSet::new();
     for w in warnings {
-        eprintln!("warning: {w}");
+        let line = format!("warning: {w}");
+        if printed.insert(line.clone()) {
+            eprintln!("{line}");
+        }
     }
 }
 

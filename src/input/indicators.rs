@@ -2,7 +2,7 @@
 //! [`Indicator`] values. Codes are unique; each names a priority from sheet
 //! `Priorities`; a rank or spc row's `Source` names a count indicator.
 
-use crate::input::checks::{is_priority, unknown_code, Index};
+use crate::input::checks::{is_priority, unknown_code, Dependents, Index};
 use crate::input::contract::{Code, Indicator, Kind, Priority};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
@@ -10,12 +10,16 @@ use crate::input::table::{keyword, take, RowRef};
 
 const SHEET: Sheet = Sheet::new("Indicators", &["Code", "Priority", "Label", "Kind"]);
 
+/// The rows read, and those with a code that could not be read (each
+/// with its `Code` cell), so that rows referring to them are not reported
+/// again one by one.
 pub(super) fn parse_indicators(
     sheets: &RawSheets,
     priorities: &[(Priority, Location)],
     problems: &mut Vec<Problem>,
-) -> Vec<Indicator> {
+) -> (Vec<Indicator>, Vec<(Code, Location)>, Dependents) {
     let mut sources = Vec::new();
+    let mut broken = Vec::new();
     let out = sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
         let code = take(row.text("Code"), problems)?;
         let again = |first: &Location| {
@@ -27,10 +31,16 @@ pub(super) fn parse_indicators(
         if !seen.once(Code::new(&code), row, "Code", again, problems) {
             return None;
         }
-        read_indicator(row, code, priorities, &mut sources, problems)
+        let read = read_indicator(row, code.clone(), priorities, &mut sources, problems);
+        if read.is_none() {
+            broken.push((Code::new(&code), row.loc("Code")));
+        }
+        read
     });
-    check_sources(&out, sources, problems);
-    out
+    let index = Index::new(&out, &broken);
+    check_sources(&index, sources, problems);
+    let dependents = index.take_dependents();
+    (out, broken, dependents)
 }
 
 /// One row after its code; each `Source` read is noted in `sources`, with
@@ -85,15 +95,11 @@ fn read_indicator(
 }
 
 /// Each `Source` must name a count indicator.
-fn check_sources(
-    indicators: &[Indicator],
-    sources: Vec<(String, Location)>,
-    problems: &mut Vec<Problem>,
-) {
-    let index = Index::new(indicators);
+fn check_sources(index: &Index, sources: Vec<(String, Location)>, problems: &mut Vec<Problem>) {
     for (source, loc) in sources {
         let message = match index.get(&source) {
             Some(i) if i.kind == Kind::Count => continue,
+            None if index.depends_on_broken(&source, &loc) => continue,
             Some(i) => format!(
                 "expected the code of a count indicator, found {} which is a {} indicator",
                 found(&source),

@@ -151,6 +151,60 @@ impl<'a> Table<'a> {
         out
     }
 
+    /// The header cells that name a month (real dates, or text dates such
+    /// as `2016-09`, `Sep-16`, `September 2016`), in sheet order, each
+    /// made readable by [`RowRef`] under the key returned. A month headed
+    /// twice is an error at the second header; another header that is not
+    /// one of `known` is a warning (its column is ignored).
+    pub fn month_columns(
+        &mut self,
+        known: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Vec<(Month, String)> {
+        let mut out: Vec<(Month, String)> = Vec::new();
+        let (Some((r0, c0)), Some((_, c1))) = (self.range.start(), self.range.end()) else {
+            return out;
+        };
+        if r0 != 0 {
+            return out;
+        }
+        for c in c0..=c1 {
+            let cell = self.range.get_value((0, c)).unwrap_or(&EMPTY);
+            let at = Location::cell(&self.name, 0, c);
+            let month = match cell {
+                Data::DateTime(d) => d.as_datetime().map(|dt| month_of(dt.date())),
+                Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.month()),
+                _ => None,
+            };
+            let Some(month) = month else {
+                let named =
+                    matches!(cell, Data::String(s) if known.iter().any(|k| norm(k) == norm(s)));
+                if !is_blank(cell) && !named {
+                    problems.push(Problem::warning(at, format!(
+                        "the column headed {} is not a month (e.g. Sep-16 or 2016-09), so it is ignored",
+                        describe(cell)
+                    )));
+                }
+                continue;
+            };
+            if let Some((_, first)) = out.iter().find(|(m, _)| *m == month) {
+                let first = Location::cell(&self.name, 0, self.columns[first]);
+                problems.push(Problem::error(
+                    at,
+                    format!(
+                        "expected each month once in row 1, found {} again (first at {first})",
+                        month.long_label()
+                    ),
+                ));
+                continue;
+            }
+            let key = format!("\u{1}{month}");
+            self.columns.insert(key.clone(), c);
+            out.push((month, key));
+        }
+        out
+    }
+
     fn col(&self, header: &str) -> Option<u32> {
         self.columns.get(&norm(header)).copied()
     }
