@@ -525,3 +525,47 @@ fn messages_are_grouped_by_sheet() {
     sorted.sort();
     assert_eq!(sheets, sorted, "{}", e.join("\n"));
 }
+
+#[test]
+fn with_no_workbook_and_no_sample_build_says_how_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["build"][..], &["watch"][..]] {
+        let out = common::run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no workbook named, and no sample workbook here; to start one, run: boardpack init my-dashboard.xlsx"),
+            "{err}"
+        );
+        assert!(!err.contains("inputs/dashboard-2015-12.xlsx"), "{err}");
+    }
+}
+
+#[test]
+fn a_csv_is_told_to_be_saved_as_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("monthly.csv"),
+        "Indicator,Month,Value\nSP11.offences,2015-12,4900\n",
+    )
+    .unwrap();
+    let out = common::run(dir.path(), &["check", "monthly.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("monthly.csv: this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_batch_of_one_says_built_1_workbook() {
+    let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
+    let out = common::run(dir.path(), &["build", ".", "-o", "out"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "built 1 workbook\n");
+}

@@ -172,6 +172,19 @@ impl Progress {
     }
 }
 
+/// The workbook to use when none is named: the sample, when it is here;
+/// else a usage error that says how to start.
+fn default_workbook() -> anyhow::Result<std::path::PathBuf> {
+    let sample = std::path::PathBuf::from(crate::support::sample::SAMPLE_PATH);
+    if sample.is_file() {
+        return Ok(sample);
+    }
+    Err(Usage(
+        "no workbook named, and no sample workbook here; to start one, run: boardpack init my-dashboard.xlsx (then: boardpack build my-dashboard.xlsx)".into(),
+    )
+    .into())
+}
+
 /// Reads a workbook file, refusing one over the size limit before reading it.
 fn read_workbook(
     path: &Path,
