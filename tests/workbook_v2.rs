@@ -569,3 +569,47 @@ fn a_batch_of_one_says_built_1_workbook() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "built 1 workbook\n");
 }
+
+/// The sample saved as `.ods` by LibreOffice (`scripts/make-ods-fixture.sh`)
+/// gives the records, warnings and log of the `.xlsx`.
+#[test]
+fn the_sample_as_ods_gives_the_records_of_the_xlsx() {
+    let ods = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/dashboard-2015-12.ods"
+    ))
+    .unwrap();
+    let from_ods = boardpack::pipeline::records(&ods).unwrap_or_else(|e| panic!("{e}"));
+    let from_xlsx = boardpack::pipeline::records(&common::sample_bytes()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&from_ods.records).unwrap(),
+        serde_json::to_value(&from_xlsx.records).unwrap()
+    );
+    assert_eq!(from_ods.warnings, from_xlsx.warnings);
+    assert_eq!(from_ods.log, from_xlsx.log);
+    // And the command line builds it, with nothing to warn of.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("force.ods"), &ods).unwrap();
+    let out = common::run(dir.path(), &["build", "force.ods"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(dir.path().join("out/force.pdf").exists());
+}
+
+/// A damaged `.ods` is said in one line, as a damaged `.xlsx` is.
+#[test]
+fn a_truncated_ods_is_damaged() {
+    let mut ods = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/dashboard-2015-12.ods"
+    ))
+    .unwrap();
+    // Not a zip any more past its head: damaged, said in one line.
+    ods.truncate(ods.len() / 2);
+    let e = Workbook::from_bytes(&ods).unwrap_err().to_string();
+    assert!(e.starts_with("the file is damaged or truncated"), "{e}");
+}
