@@ -100,18 +100,21 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         instructions.row(vec![t(line)]);
     }
 
-    let mut report = SheetData::new("Report", &["Field", "Value"]);
-    report
-        .row(vec![t("title"), t("Police & Crime Plan Dashboard")])
-        .row(vec![t("period_end"), Value::Date(period_end)])
-        .row(vec![t("force"), t("Home Force")])
-        .row(vec![t("area"), t("The force area")])
-        .row(vec![t("baseline"), t(&baseline.to_string())])
-        .row(vec![t("projection"), t(&projection.to_string())])
-        .row(vec![t("confidence"), Value::Number(0.95)])
-        .row(vec![t("board"), t("Strategic Partnership Board")])
-        .row(vec![t("spc_run_length"), Value::Number(7.0)])
-        .row(vec![t("number_style"), t("grouped")]);
+    let report = SheetData::fields(
+        "Report",
+        [
+            ("title", t("Police & Crime Plan Dashboard")),
+            ("period_end", Value::Date(period_end)),
+            ("force", t("Home Force")),
+            ("area", t("The force area")),
+            ("baseline", t(&baseline.to_string())),
+            ("projection", t(&projection.to_string())),
+            ("confidence", Value::Number(0.95)),
+            ("board", t("Strategic Partnership Board")),
+            ("spc_run_length", Value::Number(7.0)),
+            ("number_style", t("grouped")),
+        ],
+    );
 
     let mut priorities = SheetData::new(
         "Priorities",

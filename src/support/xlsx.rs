@@ -91,6 +91,15 @@ impl SheetData {
         }
     }
 
+    /// A sheet of `Field`, `Value` rows, such as `Report`.
+    pub fn fields<'a>(name: &str, rows: impl IntoIterator<Item = (&'a str, Value)>) -> SheetData {
+        let mut sheet = SheetData::new(name, &["Field", "Value"]);
+        for (field, value) in rows {
+            sheet.row(vec![Value::from(field), value]);
+        }
+        sheet
+    }
+
     /// Appends a row.
     pub fn row(&mut self, cells: Vec<Value>) -> &mut Self {
         self.rows.push(cells);
