@@ -613,3 +613,86 @@ fn a_truncated_ods_is_damaged() {
     let e = Workbook::from_bytes(&ods).unwrap_err().to_string();
     assert!(e.starts_with("the file is damaged or truncated"), "{e}");
 }
+
+/// A part of an `.xlsx` package, as text.
+fn part(xlsx: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// Regression (issue #12): the Priorities `Columns` drop-down was a "stop"
+/// list that Excel refuses typed comma lists with; the Instructions were a
+/// narrow unwrapped column pointing at docs an installed user lacks.
+#[test]
+fn init_drop_downs_suggest_and_the_instructions_read_alone() {
+    let w =
+        boardpack::support::starter::starter(chrono::NaiveDate::from_ymd_opt(2016, 9, 30).unwrap());
+    let bytes = w.to_bytes().unwrap();
+    let priorities = part(&bytes, "xl/worksheets/sheet3.xml");
+    let columns_list = priorities
+        .split("<dataValidation ")
+        .find(|v| v.contains("sqref=\"D2:D1000\""))
+        .expect("a drop-down on Priorities.Columns");
+    // No error alert: Excel keeps a value typed that is not in the list.
+    assert!(
+        !columns_list.contains("showErrorMessage=\"1\""),
+        "{columns_list}"
+    );
+    for sheet in &w.sheets {
+        for v in &sheet.validations {
+            assert!(v.suggest_only, "{} column {}", sheet.name, v.column);
+        }
+    }
+    // The Instructions: a wide, wrapped column, every sheet explained, and
+    // nothing that points at the project's own docs.
+    let instructions = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        instructions.contains("<col min=\"1\" max=\"1\" width=\"110.7109375\""),
+        "{instructions}"
+    );
+    assert!(part(&bytes, "xl/styles.xml").contains("wrapText=\"1\""));
+    let text: String = w.sheets[0]
+        .rows
+        .iter()
+        .flatten()
+        .filter_map(|v| match v {
+            Value::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!text.contains("docs/"), "{text}");
+    for sheet in [
+        "REPORT",
+        "PRIORITIES",
+        "INDICATORS",
+        "MONTHLY",
+        "VALUES",
+        "PEERS",
+        "NARRATIVE",
+        "SAVINGS",
+    ] {
+        assert!(text.contains(&format!("{sheet} —")), "{sheet}");
+    }
+    for column in [
+        "Polarity",
+        "Source",
+        "Footnote",
+        "Base",
+        "Measure",
+        "Population",
+        "Amount",
+        "number_style",
+        "rank_style",
+    ] {
+        assert!(text.contains(column), "{column}");
+    }
+    // It checks, with nothing to warn of.
+    assert_eq!(warnings(&w), Vec::<String>::new());
+}
