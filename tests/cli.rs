@@ -185,7 +185,7 @@ fn a_batch_builds_every_workbook_and_reports_failures_per_workbook() {
     assert_eq!(out.status.code(), Some(1), "one workbook failed");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("west.xlsx: the file is not an .xlsx workbook"),
+        stderr.contains("west.xlsx: this looks like a CSV or text file, not a workbook"),
         "{stderr}"
     );
     assert!(
