@@ -696,3 +696,133 @@ fn init_drop_downs_suggest_and_the_instructions_read_alone() {
     // It checks, with nothing to warn of.
     assert_eq!(warnings(&w), Vec::<String>::new());
 }
+
+/// A workbook as another force keeps it: Northshire, quarter to September
+/// 2016, `period_end` typed `30/09/2016`, `Monthly` month-across with text
+/// headers (`Apr-13` …) and a survey's value and base rows.
+fn northshire() -> WorkbookData {
+    use boardpack::methods::period::Month;
+    let report = SheetData::fields(
+        "Report",
+        [
+            ("title", t("Police & Crime Plan Dashboard")),
+            ("period_end", t("30/09/2016")),
+            ("force", t("Northshire")),
+            ("baseline", t("2013/14")),
+            ("projection", t("2017/18")),
+        ],
+    );
+    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns"]);
+    pri.row(vec![
+        t("1"),
+        t("To reduce all crime"),
+        t("table"),
+        t("baseline, latest, var"),
+    ]);
+    let mut ind = SheetData::new(
+        "Indicators",
+        &["Code", "Priority", "Label", "Kind", "Polarity"],
+    );
+    ind.row(vec![
+        t("crime"),
+        t("1"),
+        t("Number of offences"),
+        t("count"),
+        t("down"),
+    ]);
+    ind.row(vec![
+        t("sat"),
+        t("1"),
+        t("Satisfaction"),
+        t("proportion"),
+        t("up"),
+    ]);
+    let mut monthly = SheetData::new("Monthly", &["Indicator", "Measure"]);
+    let first = Month::new(2013, 4).unwrap();
+    let mut rows = [
+        vec![t("crime"), Value::Empty],
+        vec![t("sat"), t("value")],
+        vec![t("sat"), t("Base")],
+    ];
+    for i in 0..42 {
+        let m = first.plus(i);
+        let d = chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap();
+        monthly.rows[0].push(t(&d.format("%b-%y").to_string()));
+        rows[0].push(Value::Number(1000.0 + 10.0 * i as f64));
+        rows[1].push(Value::Number(if i < 12 { 80.0 } else { 90.0 }));
+        rows[2].push(Value::Number(100.0));
+    }
+    for r in rows {
+        monthly.row(r);
+    }
+    WorkbookData {
+        sheets: vec![report, pri, ind, monthly],
+        date_1904: false,
+    }
+}
+
+#[test]
+fn another_force_and_quarter_month_across_with_uk_dates() {
+    let w = northshire();
+    let c = common::records(&w);
+    assert_eq!(c.warnings, vec![], "{:?}", c.warnings);
+    use boardpack::input::Column;
+    let value = |code, col| common::cell(&c, code, col).and_then(|c| c.value);
+    // Baseline 2013/14: months 0–11; latest: the 12 months to September
+    // 2016, months 30–41.
+    assert_eq!(
+        value("crime", Column::Baseline),
+        Some(12_000.0 + 10.0 * 66.0)
+    );
+    assert_eq!(
+        value("crime", Column::Latest),
+        Some(12_000.0 + 10.0 * 426.0)
+    );
+    assert_eq!(value("sat", Column::Baseline), Some(0.8));
+    assert_eq!(value("sat", Column::Latest), Some(0.9));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("northshire-2016-09.xlsx"),
+        w.to_bytes().unwrap(),
+    )
+    .unwrap();
+    let out = common::run(dir.path(), &["build", "northshire-2016-09.xlsx"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let text =
+        common::pdf_text(&std::fs::read(dir.path().join("out/northshire-2016-09.pdf")).unwrap());
+    assert!(text.contains("16260"), "{text}");
+}
+
+/// Regression (issue #12), on the sample: one `Indicators` row with no
+/// polarity, referred to by its 45 Monthly rows, 8 Peers rows and its rank and
+/// SPC rows, gives at most three lines of errors.
+#[test]
+fn the_sample_with_one_broken_indicator_row_says_it_in_three_lines_at_most() {
+    let mut w = common::sample();
+    let row = row_of(&w, "Indicators", "SP11.offences");
+    set(&mut w, "Indicators", row, "Polarity", Value::Empty);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
+    let out = common::run(dir.path(), &["check", "w.xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("  error:") || l.starts_with("  warning:"))
+        .collect();
+    assert!(problems.len() <= 3, "{stderr}");
+    let n = row + 1;
+    assert_eq!(
+        problems,
+        [
+            format!("  error: Indicators!E{n}: expected one of down, up, found an empty cell"),
+            format!("  warning: Indicators!A{n}: 55 rows of sheets Indicators, Monthly, Peers refer to SP11.offences: not checked until this row is fixed"),
+        ],
+        "{stderr}"
+    );
+}
