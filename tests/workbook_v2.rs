@@ -826,3 +826,17 @@ fn the_sample_with_one_broken_indicator_row_says_it_in_three_lines_at_most() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_pasted_decimal_count_in_values_is_an_error() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut values = SheetData::new("Values", &["Indicator", "Column", "Value"]);
+    values.row(vec![t("C"), t("baseline"), Value::Number(58.805)]);
+    values.row(vec![t("C"), t("projection"), Value::Number(1234.5)]);
+    w.sheets.push(values);
+    let e = errors(&w);
+    assert_eq!(
+        e,
+        ["Values!C2: expected a whole count, found 58.805 (if it means 58 thousand and more, type it without the point)"]
+    );
+}

@@ -133,11 +133,7 @@ pub(super) fn plausible(
 ) -> Option<f64> {
     let v = fmt_number(value);
     let message = match (kind, base) {
-        (Kind::Count, _) if value.fract() != 0.0 && value > 1.0 => format!(
-            "expected a whole count, found {v} (if it means {} thousand and more, type it without the point)",
-            value.trunc()
-        ),
-        (Kind::Count, _) if value.fract() != 0.0 => format!("expected a whole count, found {v}"),
+        (Kind::Count, _) if value.fract() != 0.0 => not_whole(value),
         (Kind::Proportion, Some(b)) if b > 1.0 && value > 0.0 && value < 1.0 => format!(
             "expected the number of positive responses (Value is a count, not a rate), found {v}; for a rate of {} of {} respondents type {}",
             percent(value),
@@ -152,6 +148,19 @@ pub(super) fn plausible(
     };
     problems.push(Problem::error(at.clone(), message));
     None
+}
+
+/// The error for a count that is not whole: a pasted `6.012` is most often
+/// six thousand and twelve from an export that groups thousands with points.
+pub(super) fn not_whole(value: f64) -> String {
+    let v = fmt_number(value);
+    match value > 1.0 {
+        true => format!(
+            "expected a whole count, found {v} (if it means {} thousand and more, type it without the point)",
+            value.trunc()
+        ),
+        false => format!("expected a whole count, found {v}"),
+    }
 }
 
 /// A proportion as a percent, for a message (`0.84` → `84%`).

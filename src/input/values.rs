@@ -110,6 +110,10 @@ fn given(
             "a percent for a proportion (84.5% or 0.845)"
         }
         Some(Kind::Count) if n < 0.0 => "a count (zero or more)",
+        Some(Kind::Count) if n > 1.0 && n.fract() != 0.0 && column != Some(Column::Projection) => {
+            problems.push(row.error("Value", super::monthly::not_whole(n)));
+            return None;
+        }
         Some(Kind::Rank) if n < 1.0 || n.fract() != 0.0 => "a position (1, 2, 3 …)",
         _ => {
             let percent =
