@@ -39,6 +39,33 @@ fn has(lines: &[String], expected: &str) {
     );
 }
 
+/// Asserts a run's exit code and a line of its stderr.
+fn says(out: &std::process::Output, code: i32, expected: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+}
+
+/// The minimal test workbook, its count rising by one a month from 100.
+fn rising() -> WorkbookData {
+    common::minimal(|i| 100.0 + i as f64)
+}
+
+/// Builds a workbook file named `name` with `boardpack build` in a new
+/// folder, which it gives back: it must succeed with nothing on stderr.
+fn builds_quietly(name: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    let out = common::run(dir.path(), &["build", name]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    dir
+}
+
 fn set(w: &mut WorkbookData, sheet: &str, row: usize, col: &str, v: Value) {
     let s = w.sheet_mut(sheet).unwrap();
     let c = s.col(col).unwrap_or_else(|| panic!("{sheet} has {col}"));
@@ -51,7 +78,7 @@ fn report_field(w: &mut WorkbookData, field: &str, value: Value) {
 
 #[test]
 fn footnotes_are_read_and_markers_checked() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Indicators", 1, "Footnote", t("1"));
     set(&mut w, "Indicators", 2, "Footnote", t("2"));
     let mut notes = SheetData::new("Footnotes", &["Marker", "Text"]);
@@ -94,7 +121,7 @@ fn footnotes_are_read_and_markers_checked() {
 
 #[test]
 fn footnotes_repeated_or_without_text() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Indicators", 1, "Footnote", t("1"));
     let mut notes = SheetData::new("Footnotes", &["Marker", "Text"]);
     notes
@@ -115,7 +142,7 @@ fn footnotes_repeated_or_without_text() {
 
 #[test]
 fn a_workbook_without_footnotes_keeps_bare_markers() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Indicators", 1, "Footnote", t("1"));
     let loaded = load(&w).unwrap();
     assert!(loaded.workbook.footnotes.is_empty());
@@ -124,17 +151,16 @@ fn a_workbook_without_footnotes_keeps_bare_markers() {
 
 #[test]
 fn number_and_rank_styles() {
-    let w = common::minimal(|i| 100.0 + i as f64);
-    let r = load(&w).unwrap().workbook.report;
-    assert_eq!(r.number_style, NumberStyle::Plain);
-    assert_eq!(r.rank_style, RankStyle::Ordinal);
-
+    let w = rising();
+    let styles = |w: &WorkbookData| {
+        let r = load(w).unwrap().workbook.report;
+        (r.number_style, r.rank_style)
+    };
+    assert_eq!(styles(&w), (NumberStyle::Plain, RankStyle::Ordinal));
     let mut w2 = w.clone();
     report_field(&mut w2, "number_style", t("Grouped"));
     report_field(&mut w2, "rank_style", t("of"));
-    let r = load(&w2).unwrap().workbook.report;
-    assert_eq!(r.number_style, NumberStyle::Grouped);
-    assert_eq!(r.rank_style, RankStyle::Of);
+    assert_eq!(styles(&w2), (NumberStyle::Grouped, RankStyle::Of));
 
     let mut w3 = w.clone();
     report_field(&mut w3, "number_style", t("commas"));
@@ -165,7 +191,7 @@ fn init_writes_grouped_numbers() {
 /// The minimal workbook with every `Monthly.Month` and `period_end` written
 /// as British text by `write`.
 fn with_text_dates(write: impl Fn(chrono::NaiveDate) -> String) -> WorkbookData {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     for sheet in ["Monthly", "Report"] {
         for row in &mut w.sheet_mut(sheet).unwrap().rows {
             for v in row.iter_mut() {
@@ -180,7 +206,7 @@ fn with_text_dates(write: impl Fn(chrono::NaiveDate) -> String) -> WorkbookData 
 
 #[test]
 fn uk_text_dates_give_the_same_records() {
-    let long = common::records(&common::minimal(|i| 100.0 + i as f64)).records;
+    let long = common::records(&rising()).records;
     for format in ["%d/%m/%Y", "%d/%m/%y", "%b-%y", "%b %Y", "%B %Y", "%Y-%m"] {
         let w = with_text_dates(|d| d.format(format).to_string());
         let got = common::records(&w).records;
@@ -194,7 +220,7 @@ fn uk_text_dates_give_the_same_records() {
 
 #[test]
 fn a_text_date_valid_in_neither_reading_names_its_cell() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Monthly", 1, "Month", t("13/13/2015"));
     set(&mut w, "Report", 2, "Value", t("Smarch 2015"));
     let e = errors(&w);
@@ -233,10 +259,7 @@ fn init_period_end_accepts_what_the_workbook_accepts() {
         assert_eq!(r.period_end.to_string(), "2016-09-30", "{given}");
     }
     let out = common::run(dir.path(), &["init", "x.xlsx", "--period-end", "soon"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(
-        "--period-end \"soon\" is not a date; give the reporting month's last day, or the month (2015-12-31, 31/12/2015, 2015-12 or Dec 2015)"
-    ));
+    says(&out, 2, "--period-end \"soon\" is not a date; give the reporting month's last day, or the month (2015-12-31, 31/12/2015, 2015-12 or Dec 2015)");
 }
 
 #[test]
@@ -244,29 +267,22 @@ fn init_refuses_a_name_that_is_not_xlsx() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["x.csv", "x", "x.xls"] {
         let out = common::run(dir.path(), &["init", name]);
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains(&format!(
-                "{name} is not an .xlsx name; init writes an Excel workbook: give a name ending in .xlsx"
-            )),
-            "{err}"
+        let expected = format!(
+            "{name} is not an .xlsx name; init writes an Excel workbook: give a name ending in .xlsx"
         );
+        says(&out, 2, &expected);
         assert!(!dir.path().join(name).exists());
     }
 }
 
 #[test]
 fn the_sample_builds_with_nothing_on_stderr() {
-    let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
-    let out = common::run(dir.path(), &["build", "dashboard-2015-12.xlsx"]);
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    builds_quietly("dashboard-2015-12.xlsx", &common::sample_bytes());
 }
 
 #[test]
 fn a_blank_values_entry_leaves_the_cell_empty_without_a_warning() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     // No monthly rows for P: its cells print empty, with a warning ...
     w.sheet_mut("Monthly")
         .unwrap()
@@ -420,7 +436,7 @@ fn month_across_proportion_without_a_base_row() {
 #[test]
 fn a_pasted_decimal_count_is_an_error() {
     // 6.012, a European export's six thousand and twelve.
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Monthly", 3, "Value", Value::Number(6.012));
     let e = errors(&w);
     has(
@@ -431,7 +447,7 @@ fn a_pasted_decimal_count_is_an_error() {
 
 #[test]
 fn a_rate_typed_into_a_proportions_value_is_an_error() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     // Row 2 is P's first month: Value 80 of Base 100; typed as 84%.
     set(&mut w, "Monthly", 2, "Value", Value::Percent(0.84));
     set(&mut w, "Monthly", 4, "Value", t("84%"));
@@ -451,7 +467,7 @@ fn a_rate_typed_into_a_proportions_value_is_an_error() {
 
 #[test]
 fn a_month_far_off_its_median_is_warned_of() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Monthly", 1, "Value", Value::Number(6012.0));
     set(&mut w, "Monthly", 9, "Value", Value::Number(12.0));
     let warn = warnings(&w);
@@ -473,7 +489,7 @@ fn a_month_far_off_its_median_is_warned_of() {
 /// that refers to it.
 #[test]
 fn one_broken_indicator_row_gives_one_message_for_its_dependents() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Indicators", 1, "Polarity", Value::Empty);
     let e = load(&w).unwrap_err();
     assert_eq!(
@@ -493,18 +509,14 @@ fn one_broken_indicator_row_gives_one_message_for_its_dependents() {
         },
         &["check", "w.xlsx"],
     );
+    says(&run, 1, "caused by: 1 error in the workbook:");
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1));
     assert!(stderr.lines().count() <= 4, "{stderr}");
-    assert!(
-        stderr.contains("caused by: 1 error in the workbook:"),
-        "{stderr}"
-    );
 }
 
 #[test]
 fn messages_are_grouped_by_sheet() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     set(&mut w, "Monthly", 2, "Value", t("twelve"));
     set(&mut w, "Indicators", 3, "Source", t("nothing"));
     set(&mut w, "Report", 3, "Value", Value::Empty);
@@ -531,12 +543,8 @@ fn with_no_workbook_and_no_sample_build_says_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
     for args in [&["build"][..], &["watch"][..]] {
         let out = common::run(dir.path(), args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        says(&out, 2, "no workbook named, and no sample workbook here; to start one, run: boardpack init my-dashboard.xlsx");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("no workbook named, and no sample workbook here; to start one, run: boardpack init my-dashboard.xlsx"),
-            "{err}"
-        );
         assert!(!err.contains("inputs/dashboard-2015-12.xlsx"), "{err}");
     }
 }
@@ -550,12 +558,7 @@ fn a_csv_is_told_to_be_saved_as_xlsx() {
     )
     .unwrap();
     let out = common::run(dir.path(), &["check", "monthly.csv"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("monthly.csv: this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)"),
-        "{err}"
-    );
+    says(&out, 1, "monthly.csv: this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)");
 }
 
 #[test]
@@ -588,15 +591,7 @@ fn the_sample_as_ods_gives_the_records_of_the_xlsx() {
     assert_eq!(from_ods.warnings, from_xlsx.warnings);
     assert_eq!(from_ods.log, from_xlsx.log);
     // And the command line builds it, with nothing to warn of.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("force.ods"), &ods).unwrap();
-    let out = common::run(dir.path(), &["build", "force.ods"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let dir = builds_quietly("force.ods", &ods);
     assert!(dir.path().join("out/force.pdf").exists());
 }
 
@@ -712,31 +707,28 @@ fn northshire() -> WorkbookData {
             ("projection", t("2017/18")),
         ],
     );
-    let mut pri = SheetData::new("Priorities", &["Code", "Title", "Layout", "Columns"]);
-    pri.row(vec![
-        t("1"),
-        t("To reduce all crime"),
-        t("table"),
-        t("baseline, latest, var"),
-    ]);
-    let mut ind = SheetData::new(
-        "Indicators",
-        &["Code", "Priority", "Label", "Kind", "Polarity"],
+    let text_sheet = |name: &str, rows: &[&[&str]]| {
+        let mut sheet = SheetData::new(name, rows[0]);
+        for r in &rows[1..] {
+            sheet.row(r.iter().map(|c| t(c)).collect());
+        }
+        sheet
+    };
+    let pri = text_sheet(
+        "Priorities",
+        &[
+            &["Code", "Title", "Layout", "Columns"],
+            &["1", "To reduce all crime", "table", "baseline, latest, var"],
+        ],
     );
-    ind.row(vec![
-        t("crime"),
-        t("1"),
-        t("Number of offences"),
-        t("count"),
-        t("down"),
-    ]);
-    ind.row(vec![
-        t("sat"),
-        t("1"),
-        t("Satisfaction"),
-        t("proportion"),
-        t("up"),
-    ]);
+    let ind = text_sheet(
+        "Indicators",
+        &[
+            &["Code", "Priority", "Label", "Kind", "Polarity"],
+            &["crime", "1", "Number of offences", "count", "down"],
+            &["sat", "1", "Satisfaction", "proportion", "up"],
+        ],
+    );
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Measure"]);
     let first = Month::new(2013, 4).unwrap();
     let mut rows = [
@@ -780,19 +772,7 @@ fn another_force_and_quarter_month_across_with_uk_dates() {
     );
     assert_eq!(value("sat", Column::Baseline), Some(0.8));
     assert_eq!(value("sat", Column::Latest), Some(0.9));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("northshire-2016-09.xlsx"),
-        w.to_bytes().unwrap(),
-    )
-    .unwrap();
-    let out = common::run(dir.path(), &["build", "northshire-2016-09.xlsx"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let dir = builds_quietly("northshire-2016-09.xlsx", &w.to_bytes().unwrap());
     let text =
         common::pdf_text(&std::fs::read(dir.path().join("out/northshire-2016-09.pdf")).unwrap());
     assert!(text.contains("16260"), "{text}");
@@ -829,7 +809,7 @@ fn the_sample_with_one_broken_indicator_row_says_it_in_three_lines_at_most() {
 
 #[test]
 fn a_pasted_decimal_count_in_values_is_an_error() {
-    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let mut w = rising();
     let mut values = SheetData::new("Values", &["Indicator", "Column", "Value"]);
     values.row(vec![t("C"), t("baseline"), Value::Number(58.805)]);
     values.row(vec![t("C"), t("projection"), Value::Number(1234.5)]);

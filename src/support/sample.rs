@@ -203,6 +203,19 @@ const INDICATORS: &[[&str; 8]] = &[
     ["SP17.absent", "17", "Reduction in no. of \"Absent\" reports (COMPACT)", "count", "down", "", "", ""],
 ];
 
+/// Each monthly series of the sample: code, whether a survey, the baseline
+/// year's and the latest 12 months' totals (a survey's: positive responses
+/// per 1000 respondents).
+#[rustfmt::skip]
+const SERIES: [(&str, bool, Option<u64>, u64); 18] = [
+    ("SP1.fte", false, Some(667), 271), ("SP11.offences", false, Some(58805), 59653), ("SP12.offences", false, Some(3935), 4014),
+    ("SP13.offences", false, Some(4365), 4452), ("SP14A.offences", false, Some(5236), 6691), ("SP14B.offences", false, Some(1051), 1428),
+    ("SP17.storm", false, Some(5929), 4494), ("SP17.compact", false, Some(5417), 2827), ("SP17.locations", false, Some(1162), 397),
+    ("SP17.absent", false, None, 604), ("SP7.satisfaction", true, Some(842), 909), ("SP8.satisfaction", true, Some(829), 736),
+    ("SP9.satisfaction", true, Some(845), 804), ("SP10.confidence", true, Some(753), 855), ("SP12.satisfaction", true, Some(897), 891),
+    ("SP13.satisfaction", true, Some(781), 773), ("SP14A.satisfaction", true, Some(859), 748), ("SP14B.satisfaction", true, Some(755), 748),
+];
+
 /// The Narrative sheet of the sample: section, kind, text.
 const COMMENTS: &str = "SP5/6/7/12/14A/14B/15 Comments";
 #[rustfmt::skip]
@@ -369,29 +382,7 @@ pub fn sample() -> WorkbookData {
 
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     let start = Month::new(2012, 4).expect("valid");
-    // Each series: code, whether a survey, the baseline year's and the
-    // latest 12 months' totals (a survey's: positive responses per 1000).
-    let series: [(&str, bool, Option<u64>, u64); 18] = [
-        ("SP1.fte", false, Some(667), 271),
-        ("SP11.offences", false, Some(58805), 59653),
-        ("SP12.offences", false, Some(3935), 4014),
-        ("SP13.offences", false, Some(4365), 4452),
-        ("SP14A.offences", false, Some(5236), 6691),
-        ("SP14B.offences", false, Some(1051), 1428),
-        ("SP17.storm", false, Some(5929), 4494),
-        ("SP17.compact", false, Some(5417), 2827),
-        ("SP17.locations", false, Some(1162), 397),
-        ("SP17.absent", false, None, 604),
-        ("SP7.satisfaction", true, Some(842), 909),
-        ("SP8.satisfaction", true, Some(829), 736),
-        ("SP9.satisfaction", true, Some(845), 804),
-        ("SP10.confidence", true, Some(753), 855),
-        ("SP12.satisfaction", true, Some(897), 891),
-        ("SP13.satisfaction", true, Some(781), 773),
-        ("SP14A.satisfaction", true, Some(859), 748),
-        ("SP14B.satisfaction", true, Some(755), 748),
-    ];
-    for (code, survey, baseline, latest) in series {
+    for (code, survey, baseline, latest) in SERIES {
         let rows: Vec<(Month, Vec<Value>)> = match (survey, baseline) {
             (true, _) => survey_series(baseline, latest)
                 .into_iter()
