@@ -392,6 +392,12 @@ fn month_across_problems_name_their_cells() {
     s.set(0, total, t("Total"));
     let base_row = s.rows.iter().position(|r| r[1] == t("base")).unwrap();
     s.rows[base_row][1] = t("bse");
+    // SP11.offences (row 3) again at the foot, and a count with a base row.
+    let mut again = s.rows[2].clone();
+    again[2] = Value::Number(1.0);
+    s.rows.push(again);
+    let foot = s.rows.len();
+    s.rows.push(vec![t("SP1.fte"), t("base")]);
     s.set(
         0,
         3,
@@ -410,6 +416,17 @@ fn month_across_problems_name_their_cells() {
     has(
         &e,
         "Monthly!D1: expected each month once in row 1, found April 2012 again (first at Monthly!C1)",
+    );
+    has(
+        &e,
+        &format!("Monthly!A{foot}: expected one row per indicator and measure, found \"SP11.offences\" again (first at Monthly!A3)"),
+    );
+    has(
+        &e,
+        &format!(
+            "Monthly!B{}: expected value (or an empty cell) for a count's row, found \"base\"",
+            foot + 1
+        ),
     );
     let letter = boardpack::input::problem::column_letters(total as u32);
     has(
