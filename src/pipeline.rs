@@ -40,7 +40,12 @@ pub fn records_within(bytes: &[u8], limits: &InputLimits) -> Result<Computed, Lo
     let loaded = Workbook::from_bytes_within(bytes, limits)?;
     let mut computed = compute::compute(&loaded.workbook);
     let mut warnings = loaded.warnings;
-    warnings.append(&mut computed.warnings);
+    // Each warning once, however many ways it was reached.
+    for w in computed.warnings.drain(..) {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
     computed.warnings = warnings;
     Ok(computed)
 }

@@ -34,7 +34,7 @@ fn init_then_check_then_build() {
     ));
     let check = ok(&boardpack(dir.path(), &["check", "mine.xlsx"]));
     assert!(
-        check.contains("mine.xlsx: ok (1 priorities, 3 rows, 0 warnings)"),
+        check.contains("mine.xlsx: ok (1 priority, 3 rows, 0 warnings)"),
         "{check}"
     );
     let built = ok(&boardpack(dir.path(), &["build", "mine.xlsx"]));

@@ -34,7 +34,8 @@ fn fixed() -> boardpack::Records {
             + if i < 12 {
                 (i % 3) as f64 * 4.0
             } else {
-                i as f64 * 0.8
+                // Whole counts: a count with a fraction is an error (#12).
+                (i as f64 * 0.8).round()
             }
     });
     let mut p = boardpack::support::xlsx::SheetData::new(

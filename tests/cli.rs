@@ -73,11 +73,30 @@ fn check_accepts_the_sample_and_reports_its_warnings() {
     let out = boardpack(dir.path(), &["check", "inputs/dashboard-2015-12.xlsx"]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("ok (19 priorities"), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: Indicators!A49: SP17.absent"),
+        stdout.contains("ok (19 priorities, 48 rows, 0 warnings)"),
+        "{stdout}"
+    );
+    // The sample says what it leaves empty: nothing warns (issue #12).
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // A warning is reported once, also with -v; counts are singular or plural.
+    let mut w = common::sample();
+    let row = common::row_of(&w, "Values", "SP17.absent");
+    w.sheet_mut("Values").unwrap().rows.remove(row);
+    std::fs::write(dir.path().join("one.xlsx"), w.to_bytes().unwrap()).unwrap();
+    let out = boardpack(dir.path(), &["check", "one.xlsx", "-v"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("warning: Indicators!A49: SP17.absent")
+            .count(),
+        1,
         "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ok (19 priorities, 48 rows, 1 warning)"),
+        "{stdout}"
     );
 }
 
@@ -166,7 +185,7 @@ fn a_batch_builds_every_workbook_and_reports_failures_per_workbook() {
     assert_eq!(out.status.code(), Some(1), "one workbook failed");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("west.xlsx: the file is not an .xlsx workbook"),
+        stderr.contains("west.xlsx: this looks like a CSV or text file, not a workbook"),
         "{stderr}"
     );
     assert!(

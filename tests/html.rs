@@ -77,7 +77,7 @@ fn tables_have_column_and_row_headers_and_classes_in_words() {
         "<strong>271</strong><span class=\"class-words\">significant improvement</span>"
     ));
     assert!(page.contains(
-        "<strong>59653</strong><span class=\"class-words\">significant deterioration</span>"
+        "<strong>59653</strong><span class=\"class-words\">no significant change</span>"
     ));
 }
 

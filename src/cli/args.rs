@@ -60,8 +60,9 @@ pub struct InitArgs {
     /// The workbook to create (.xlsx); an existing file is never overwritten.
     pub workbook: PathBuf,
 
-    /// The reporting month's last day, YYYY-MM-DD. Default: the end of last month.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// The reporting month's last day, or the month, as the workbook accepts
+    /// it: 2016-09-30, 2016-09, 30/09/2016 or Sep 2016. Default: the end of last month.
+    #[arg(long, value_name = "DATE")]
     pub period_end: Option<String>,
 }
 

@@ -8,11 +8,11 @@ use anyhow::{bail, Context};
 
 use super::{explain, print_layout_warnings, print_log, print_warnings, read_workbook, BuildArgs};
 use crate::input::limits::InputLimits;
+use crate::input::problem::plural;
 use crate::pack::output::{check_outputs, write_all_atomic};
 use crate::pipeline::{self, Built};
 use crate::render::document::{self, RenderOptions};
 use crate::render::html;
-use crate::support::sample::SAMPLE_PATH;
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     let workbooks = collect(&args.workbooks)?;
@@ -23,10 +23,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
 }
 
 /// The workbooks named: files as given, folders expanded to their `.xlsx`
-/// files in name order; none means the sample.
+/// and `.ods` files in name order; none means the sample, when it is here.
 fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if given.is_empty() {
-        return Ok(vec![PathBuf::from(SAMPLE_PATH)]);
+        return Ok(vec![super::default_workbook()?]);
     }
     let mut out = Vec::new();
     for p in given {
@@ -40,12 +40,17 @@ fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
                     // Excel's lock files (~$name.xlsx) are not workbooks.
-                    f.is_file() && name.to_lowercase().ends_with(".xlsx") && !name.starts_with("~$")
+                    let name_lc = name.to_lowercase();
+                    let workbook = name_lc.ends_with(".xlsx") || name_lc.ends_with(".ods");
+                    f.is_file() && workbook && !name.starts_with("~$")
                 })
                 .collect();
             found.sort();
             if found.is_empty() {
-                bail!("the folder {} holds no .xlsx workbooks", p.display());
+                bail!(
+                    "the folder {} holds no .xlsx or .ods workbooks",
+                    p.display()
+                );
             }
             out.extend(found);
         } else {
@@ -210,9 +215,12 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         }
     }
     if failed > 0 {
-        bail!("{failed} of {} workbooks were not built", workbooks.len());
+        bail!(
+            "{failed} of {} were not built",
+            plural(workbooks.len(), "workbook")
+        );
     }
-    eprintln!("built {} workbooks", workbooks.len());
+    eprintln!("built {}", plural(workbooks.len(), "workbook"));
     Ok(())
 }
 

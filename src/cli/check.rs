@@ -1,6 +1,7 @@
 //! `boardpack check`: validate a workbook and print every problem.
 
 use super::{explain, print_log, print_warnings, read_workbook, CheckArgs};
+use crate::input::problem::plural;
 use crate::pipeline;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
@@ -13,11 +14,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         print_log(&computed.log);
     }
     println!(
-        "{}: ok ({} priorities, {} rows, {} warnings)",
+        "{}: ok ({}, {}, {})",
         args.workbook.display(),
-        computed.records.priorities.len(),
-        computed.records.rows.len(),
-        computed.warnings.len()
+        plural(computed.records.priorities.len(), "priority"),
+        plural(computed.records.rows.len(), "row"),
+        plural(computed.warnings.len(), "warning")
     );
     Ok(())
 }

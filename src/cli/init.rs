@@ -3,9 +3,21 @@
 use anyhow::{bail, Context};
 
 use super::InitArgs;
+use crate::input::dates::{parse_text_date, DATE_FORMS};
 use crate::support::starter::{default_period_end, starter};
 
 pub fn run(args: &InitArgs) -> anyhow::Result<()> {
+    let is_xlsx = args
+        .workbook
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        return Err(super::Usage(format!(
+            "{} is not an .xlsx name; init writes an Excel workbook: give a name ending in .xlsx",
+            args.workbook.display()
+        ))
+        .into());
+    }
     if args.workbook.exists() {
         bail!(
             "{} exists already; init never overwrites a file",
@@ -13,8 +25,15 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         );
     }
     let period_end = match &args.period_end {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .with_context(|| format!("--period-end {d:?} is not a date in the form YYYY-MM-DD"))?,
+        Some(d) => match parse_text_date(d) {
+            Some(date) => date.last_day(),
+            None => {
+                return Err(super::Usage(format!(
+                    "--period-end {d:?} is not a date; give the reporting month's last day, or the month ({DATE_FORMS})"
+                ))
+                .into())
+            }
+        },
         None => default_period_end(
             chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive(),
         ),

@@ -109,10 +109,14 @@ fn explain(path: &Path, e: crate::pipeline::BuildError) -> anyhow::Error {
     }
 }
 
-/// Prints warnings to stderr.
+/// Prints warnings to stderr, each once.
 fn print_warnings(warnings: &[Problem]) {
+    let mut printed = std::collections::BTreeSet::new();
     for w in warnings {
-        eprintln!("warning: {w}");
+        let line = format!("warning: {w}");
+        if printed.insert(line.clone()) {
+            eprintln!("{line}");
+        }
     }
 }
 
@@ -167,6 +171,19 @@ impl Progress {
             eprint!("\r\x1b[2K");
         }
     }
+}
+
+/// The workbook to use when none is named: the sample, when it is here;
+/// else a usage error that says how to start.
+fn default_workbook() -> anyhow::Result<std::path::PathBuf> {
+    let sample = std::path::PathBuf::from(crate::support::sample::SAMPLE_PATH);
+    if sample.is_file() {
+        return Ok(sample);
+    }
+    Err(Usage(
+        "no workbook named, and no sample workbook here; to start one, run: boardpack init my-dashboard.xlsx (then: boardpack build my-dashboard.xlsx)".into(),
+    )
+    .into())
 }
 
 /// Reads a workbook file, refusing one over the size limit before reading it.

@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 use super::build::{build_one, stem, Outputs};
 use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
 use crate::input::limits::InputLimits;
-use crate::support::sample::SAMPLE_PATH;
 
 /// What identifies a file's version: its modification time and size
 /// (Excel saves by replacing the file, which changes both).
@@ -20,7 +19,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
     let workbook = args
         .workbook
         .clone()
-        .unwrap_or_else(|| PathBuf::from(SAMPLE_PATH));
+        .map_or_else(super::default_workbook, Ok)?;
     let output = args
         .output
         .clone()

@@ -52,7 +52,7 @@ impl Fig {
                 x: None,
             },
             (Given::Number(x) | Given::Percent(x), _) => Fig::Count(*x),
-            (Given::Text(_), _) => Fig::Missing,
+            (Given::Text(_) | Given::Blank, _) => Fig::Missing,
         }
     }
 

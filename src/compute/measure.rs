@@ -183,7 +183,7 @@ fn var_cell(
                 value: Some(x),
                 ..Cell::default()
             }),
-            Given::Text(_) => None,
+            Given::Text(_) | Given::Blank => None,
         };
         return given_cell(diag, ind, Column::Var, v, cell);
     }

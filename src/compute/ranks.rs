@@ -23,7 +23,7 @@ pub(super) fn rank_cell(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator
                     value: Some(x),
                     ..Cell::default()
                 },
-                Given::Text(_) => return None,
+                Given::Text(_) | Given::Blank => return None,
             };
             diag.log(wording::given_log(
                 ind.code.as_str(),

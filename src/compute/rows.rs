@@ -52,6 +52,7 @@ fn assessment_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
         Given::Text(t) => t.clone(),
         Given::NotAvailable => NA.into(),
         Given::Number(x) | Given::Percent(x) => count_text(*x),
+        Given::Blank => return None,
     };
     Some(Cell {
         text,
@@ -62,7 +63,8 @@ fn assessment_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
 
 /// Warns of each `Values` entry for a printed row whose panel has no such column.
 pub(super) fn warn_unused_values(inputs: &Inputs, diag: &mut Diagnostics, rows: &[Row]) {
-    for v in &inputs.w.values {
+    // A blank entry prints nothing wherever it is: nothing to warn of.
+    for v in inputs.w.values.iter().filter(|v| v.value != Given::Blank) {
         let mut rows_of = rows.iter().filter(|r| Code::new(&r.code) == v.indicator);
         let row_printed = rows_of.clone().next().is_some();
         let printed = rows_of.any(|r| r.cells.contains_key(&v.column));

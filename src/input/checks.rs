@@ -3,11 +3,12 @@
 //! [`unknown_code`]: one wording for a code that names nothing), and the checks that need
 //! every sheet read first ([`check_ranks`], [`check_unused`]).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::input::contract::{Code, Indicator, Kind, Layout, Peer, Priority, Report};
 use crate::input::package::RawSheets;
-use crate::input::problem::{found, Location, Problem};
+use crate::input::problem::{found, plural, Location, Problem};
 use crate::input::table::{norm, take, RowRef};
 
 /// The message for a code that is not in the sheet it must come from.
@@ -27,17 +28,92 @@ pub(super) fn is_priority(priorities: &[(Priority, Location)], code: &str) -> bo
     priorities.iter().any(|(p, _)| p.code == Code::new(code))
 }
 
-/// The indicators by code key, for looking up references.
+/// Per broken indicator code, the sheets of the rows referring to it.
+pub(super) type Dependents = BTreeMap<Code, Vec<String>>;
+
+/// The indicators by code key, for looking up references; and the rows of
+/// `Indicators` that could not be read, with the rows elsewhere that refer
+/// to them (one cause, one message: those rows are counted, not reported).
 pub(super) struct Index<'a> {
     list: &'a [Indicator],
     by_code: BTreeMap<&'a Code, &'a Indicator>,
+    broken: &'a [(Code, Location)],
+    dependents: RefCell<Dependents>,
 }
 
 impl<'a> Index<'a> {
-    pub(super) fn new(list: &'a [Indicator]) -> Index<'a> {
+    pub(super) fn new(list: &'a [Indicator], broken: &'a [(Code, Location)]) -> Index<'a> {
+        Index::counting(list, broken, Dependents::new())
+    }
+
+    /// An index that goes on counting the references to broken rows
+    /// counted before (by `Indicators` itself).
+    pub(super) fn counting(
+        list: &'a [Indicator],
+        broken: &'a [(Code, Location)],
+        dependents: Dependents,
+    ) -> Index<'a> {
         Index {
             list,
             by_code: list.iter().map(|i| (&i.code, i)).collect(),
+            broken,
+            dependents: RefCell::new(dependents),
+        }
+    }
+
+    /// The references to broken rows counted so far.
+    pub(super) fn take_dependents(&self) -> Dependents {
+        std::mem::take(&mut *self.dependents.borrow_mut())
+    }
+
+    /// True when `code` names an `Indicators` row that could not be read.
+    pub(super) fn is_broken(&self, code: &Code) -> bool {
+        self.broken.iter().any(|(c, _)| c == code)
+    }
+
+    /// True when `code` names an `Indicators` row that could not be read:
+    /// the reference at `at` is counted against it.
+    pub(super) fn depends_on_broken(&self, code: &str, at: &Location) -> bool {
+        let code = Code::new(code);
+        if !self.is_broken(&code) {
+            return false;
+        }
+        let sheet = match at {
+            Location::Cell { sheet, .. } | Location::Sheet(sheet) | Location::Header(sheet) => {
+                sheet.clone()
+            }
+            Location::Workbook => "the workbook".into(),
+        };
+        self.dependents
+            .borrow_mut()
+            .entry(code)
+            .or_default()
+            .push(sheet);
+        true
+    }
+
+    /// One line per broken `Indicators` row that other rows refer to, at
+    /// its `Code` cell, saying how many.
+    pub(super) fn report_dependents(&self, problems: &mut Vec<Problem>) {
+        for (code, sheets) in self.take_dependents() {
+            let at = self
+                .broken
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, l)| l.clone());
+            let mut names: Vec<&str> = sheets.iter().map(String::as_str).collect();
+            names.dedup();
+            let n = sheets.len();
+            problems.push(Problem::warning(
+                at.unwrap_or(Location::Workbook),
+                format!(
+                    "{} of sheet{} {} refer{} to {code}: not checked until this row is fixed",
+                    plural(n, "row"),
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", "),
+                    if n == 1 { "s" } else { "" },
+                ),
+            ));
         }
     }
 
@@ -61,7 +137,7 @@ impl<'a> Index<'a> {
     ) -> Option<(String, Option<&'a Indicator>)> {
         let code = take(row.text("Indicator"), problems)?;
         let indicator = self.get(&code);
-        if indicator.is_none() {
+        if indicator.is_none() && !self.depends_on_broken(&code, &row.loc("Indicator")) {
             problems.push(row.error("Indicator", unknown_code("Indicators", &code)));
         }
         Some((code, indicator))
@@ -70,17 +146,20 @@ impl<'a> Index<'a> {
 
 /// A rank row needs peers for its source, including the home force.
 pub(super) fn check_ranks(
-    sheets: &RawSheets,
+    cx: &Context,
     report: Option<&Report>,
     indicators: &[Indicator],
     peers: &[Peer],
     problems: &mut Vec<Problem>,
 ) {
-    if !sheets.has("Peers") {
+    if !cx.sheets.has("Peers") {
         return;
     }
     for rank in indicators.iter().filter(|i| i.kind == Kind::Rank) {
         let Some(source) = &rank.source else { continue };
+        if cx.indicators.is_broken(source) {
+            continue;
+        }
         // Name the source as the workbook spells it.
         let shown = indicators
             .iter()

@@ -334,6 +334,9 @@ pub enum Given {
     NotAvailable,
     /// Words, for an `assessment` cell.
     Text(String),
+    /// An empty `Value`: the cell is left empty on purpose (it prints
+    /// empty, and nothing warns that it has no data).
+    Blank,
 }
 
 /// Sheet `Peers`, one row.

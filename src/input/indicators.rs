@@ -3,7 +3,7 @@
 //! `Priorities`; a rank row's `Source` names a count indicator, an spc row's
 //! a count or a proportion.
 
-use crate::input::checks::{is_priority, unknown_code, Index};
+use crate::input::checks::{is_priority, unknown_code, Dependents, Index};
 use crate::input::contract::{Code, Indicator, Kind, Priority};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
@@ -11,12 +11,16 @@ use crate::input::table::{keyword, take, RowRef};
 
 const SHEET: Sheet = Sheet::new("Indicators", &["Code", "Priority", "Label", "Kind"]);
 
+/// The rows read, and those with a code that could not be read (each
+/// with its `Code` cell), so that rows referring to them are not reported
+/// again one by one.
 pub(super) fn parse_indicators(
     sheets: &RawSheets,
     priorities: &[(Priority, Location)],
     problems: &mut Vec<Problem>,
-) -> Vec<Indicator> {
+) -> (Vec<Indicator>, Vec<(Code, Location)>, Dependents) {
     let mut sources = Vec::new();
+    let mut broken = Vec::new();
     let out = sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
         let code = take(row.text("Code"), problems)?;
         let again = |first: &Location| {
@@ -28,10 +32,16 @@ pub(super) fn parse_indicators(
         if !seen.once(Code::new(&code), row, "Code", again, problems) {
             return None;
         }
-        read_indicator(row, code, priorities, &mut sources, problems)
+        let read = read_indicator(row, code.clone(), priorities, &mut sources, problems);
+        if read.is_none() {
+            broken.push((Code::new(&code), row.loc("Code")));
+        }
+        read
     });
-    check_sources(&out, sources, problems);
-    out
+    let index = Index::new(&out, &broken);
+    check_sources(&index, sources, problems);
+    let dependents = index.take_dependents();
+    (out, broken, dependents)
 }
 
 /// One row after its code; each `Source` read is noted in `sources`, with
@@ -88,15 +98,15 @@ fn read_indicator(
 /// Each `Source` must name a count indicator; an `spc` row's may also name
 /// a proportion (methods v2: Making Data Count charts any measure).
 fn check_sources(
-    indicators: &[Indicator],
+    index: &Index,
     sources: Vec<(String, Location, Kind)>,
     problems: &mut Vec<Problem>,
 ) {
-    let index = Index::new(indicators);
     for (source, loc, kind) in sources {
         let message = match index.get(&source) {
             Some(i) if i.kind == Kind::Count => continue,
             Some(i) if i.kind == Kind::Proportion && kind == Kind::Spc => continue,
+            None if index.depends_on_broken(&source, &loc) => continue,
             Some(i) => format!(
                 "expected the code of a count indicator, found {} which is a {} indicator",
                 found(&source),

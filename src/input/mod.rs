@@ -14,6 +14,7 @@
 
 mod checks;
 pub mod contract;
+pub mod dates;
 mod footnotes;
 pub use footnotes::KEY_MARKER;
 mod indicators;
@@ -79,22 +80,25 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     let mut problems = Vec::new();
     let report = report::parse_report(sheets, &mut problems);
     let priorities = priorities::parse_priorities(sheets, &mut problems);
-    let indicators = indicators::parse_indicators(sheets, &priorities, &mut problems);
+    let (indicators, broken, dependents) =
+        indicators::parse_indicators(sheets, &priorities, &mut problems);
     let cx = checks::Context {
         sheets,
         priorities: &priorities,
-        indicators: checks::Index::new(&indicators),
+        indicators: checks::Index::counting(&indicators, &broken, dependents),
     };
     let monthly = monthly::parse_monthly(&cx, &mut problems);
     let values = values::parse_values(&cx, &mut problems);
     let peers = peers::parse_peers(&cx, &mut problems);
     let narrative = narrative::parse_narrative(&cx, &mut problems);
     let savings = savings::parse_savings(&cx, &mut problems);
+    cx.indicators.report_dependents(&mut problems);
     let footnotes = footnotes::parse_footnotes(sheets, &mut problems);
     footnotes::check_footnotes(sheets, &footnotes, &mut problems);
-    checks::check_ranks(sheets, report.as_ref(), &indicators, &peers, &mut problems);
+    checks::check_ranks(&cx, report.as_ref(), &indicators, &peers, &mut problems);
     checks::check_unused(&indicators, &priorities, &peers, &mut problems);
 
+    problems.sort_by_key(|p| (p.location.sheet_order(), !p.is_error()));
     let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|p| p.is_error());
     match report {
         Some(report) if errors.is_empty() => Ok(Loaded {
@@ -114,6 +118,7 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
         _ => {
             let mut all = errors;
             all.extend(warnings);
+            all.sort_by_key(|p| p.location.sheet_order());
             Err(WorkbookErrors { problems: all }.into())
         }
     }

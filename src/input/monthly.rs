@@ -1,6 +1,11 @@
-//! Sheet `Monthly`: long format, one row per count or proportion indicator
-//! and month → [`MonthlyValue`] values, sorted by indicator and month. A
-//! proportion's `Value` (positive responses) is at most its `Base`.
+//! Sheet `Monthly` → [`MonthlyValue`] values, sorted by indicator and month,
+//! from either form of the sheet: long (one row per indicator and month,
+//! columns `Indicator`, `Month`, `Value`, `Base`) or month-across (one row
+//! per indicator, a column per month; [`across`]). Both give the same
+//! values. The plausibility checks of contract v2 are made here, for both:
+//! a count is whole, a proportion's `Value` is a number of responses (not a
+//! rate) and at most its `Base`, and a month far off its series' median is
+//! warned of.
 
 use crate::input::checks::Context;
 use crate::input::contract::{Code, Indicator, Kind, MonthlyValue};
@@ -9,22 +14,38 @@ use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{fmt_number, take, RowRef, MONTH};
 use crate::methods::period::Month;
 
+#[path = "monthly_across.rs"]
+mod across;
+
 const SHEET: Sheet = Sheet::new("Monthly", &["Indicator", "Month", "Value"]);
+
+/// How far off its series' median a month may be before it is warned of.
+const OFF_MEDIAN: f64 = 5.0;
+
+/// A value read, with its `Value` cell for the checks made once all are read.
+pub(super) struct Read {
+    pub(super) value: MonthlyValue,
+    pub(super) at: Location,
+}
 
 /// The sheet's values, one per indicator and month.
 pub(super) fn parse_monthly(cx: &Context, problems: &mut Vec<Problem>) -> Vec<MonthlyValue> {
-    let mut out = cx.sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
+    let mut read = match across::is_across(cx.sheets) {
+        true => across::parse(cx, problems),
+        false => parse_long(cx, problems),
+    };
+    read.sort_by(|a, b| {
+        (&a.value.indicator, a.value.month).cmp(&(&b.value.indicator, b.value.month))
+    });
+    warn_off_median(&read, problems);
+    read.into_iter().map(|r| r.value).collect()
+}
+
+/// The long form: one row per indicator and month.
+fn parse_long(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
+    cx.sheets.read_rows(&SHEET, true, problems, |row, seen, problems| {
         let (code, indicator) = cx.indicators.reference(row, problems)?;
-        if let Some(i) = indicator.filter(|i| !i.kind.is_monthly()) {
-            problems.push(row.error(
-                "Indicator",
-                format!(
-                    "expected a count or proportion indicator (only they have monthly values), found {} which is a {} row",
-                    found(&code),
-                    i.kind
-                ),
-            ));
-        }
+        let indicator = monthly_indicator(row, &code, indicator, problems);
         let (month, value, base) = read_figures(row, indicator, problems);
         let (month, i) = (month?, indicator?);
         let again = |first: &Location| {
@@ -37,19 +58,41 @@ pub(super) fn parse_monthly(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Mo
         if !seen.once((Code::new(&code), month), row, "Month", again, problems) {
             return None;
         }
-        let value = value.filter(|_| i.kind.is_monthly())?;
-        Some(MonthlyValue {
-            indicator: i.code.clone(),
-            month,
-            value,
-            base,
+        Some(Read {
+            value: MonthlyValue {
+                indicator: i.code.clone(),
+                month,
+                value: value?,
+                base,
+            },
+            at: row.loc("Value"),
         })
-    });
-    out.sort_by(|a, b| (&a.indicator, a.month).cmp(&(&b.indicator, b.month)));
-    out
+    })
 }
 
-/// A row's month, value and (for a proportion) base.
+/// The indicator a row names, if it has monthly values: a rank, spc or
+/// assessment row is an error at the `Indicator` cell.
+pub(super) fn monthly_indicator<'a>(
+    row: &RowRef,
+    code: &str,
+    indicator: Option<&'a Indicator>,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a Indicator> {
+    if let Some(i) = indicator.filter(|i| !i.kind.is_monthly()) {
+        problems.push(row.error(
+            "Indicator",
+            format!(
+                "expected a count or proportion indicator (only they have monthly values), found {} which is a {} row",
+                found(code),
+                i.kind
+            ),
+        ));
+        return None;
+    }
+    indicator
+}
+
+/// A long row's month, value and (for a proportion) base.
 fn read_figures(
     row: &RowRef,
     indicator: Option<&Indicator>,
@@ -70,17 +113,98 @@ fn read_figures(
     } else {
         take(row.number("Base"), problems).flatten()
     };
-    if let (Some(v), Some(b), true) = (value, base, is_prop) {
-        if v > b {
-            problems.push(row.error(
-                "Value",
-                format!(
-                    "expected at most the Base ({}) positive responses, found {}",
-                    fmt_number(b),
-                    fmt_number(v)
-                ),
-            ));
+    let value = match (value, indicator) {
+        (Some(v), Some(i)) => plausible(i.kind, v, base, &row.loc("Value"), problems),
+        _ => value,
+    };
+    (month, value, base.filter(|_| is_prop))
+}
+
+/// The plausibility checks of one month's figures, each an error at the
+/// `Value` cell: a count is whole (`6.012` pasted for six thousand and
+/// twelve); a proportion's value is a number of responses, not a rate
+/// (`84%` of a Base over 1), and at most its Base. The value when it passes.
+pub(super) fn plausible(
+    kind: Kind,
+    value: f64,
+    base: Option<f64>,
+    at: &Location,
+    problems: &mut Vec<Problem>,
+) -> Option<f64> {
+    let v = fmt_number(value);
+    let message = match (kind, base) {
+        (Kind::Count, _) if value.fract() != 0.0 => not_whole(value),
+        (Kind::Proportion, Some(b)) if b > 1.0 && value > 0.0 && value < 1.0 => format!(
+            "expected the number of positive responses (Value is a count, not a rate), found {v}; for a rate of {} of {} respondents type {}",
+            percent(value),
+            fmt_number(b),
+            fmt_number((value * b).round())
+        ),
+        (Kind::Proportion, Some(b)) if value > b => format!(
+            "expected at most the Base ({}) positive responses, found {v}",
+            fmt_number(b)
+        ),
+        _ => return Some(value),
+    };
+    problems.push(Problem::error(at.clone(), message));
+    None
+}
+
+/// The error for a count that is not whole: a pasted `6.012` is most often
+/// six thousand and twelve from an export that groups thousands with points.
+pub(super) fn not_whole(value: f64) -> String {
+    let v = fmt_number(value);
+    match value > 1.0 {
+        true => format!(
+            "expected a whole count, found {v} (if it means {} thousand and more, type it without the point)",
+            value.trunc()
+        ),
+        false => format!("expected a whole count, found {v}"),
+    }
+}
+
+/// A proportion as a percent, for a message (`0.84` → `84%`).
+fn percent(p: f64) -> String {
+    format!("{}%", fmt_number((p * 1000.0).round() / 10.0))
+}
+
+/// Warns of each month more than [`OFF_MEDIAN`] times, or less than a
+/// [`OFF_MEDIAN`]th of, its series' median (a zero median aside): a slip
+/// such as a pasted thousand separator, or a month keyed twice. `read` is
+/// sorted by indicator.
+fn warn_off_median(read: &[Read], problems: &mut Vec<Problem>) {
+    for series in read.chunk_by(|a, b| a.value.indicator == b.value.indicator) {
+        let mut values: Vec<f64> = series.iter().map(|r| r.value.value).collect();
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        if n < 3 {
+            continue;
+        }
+        let median = match n % 2 {
+            1 => values[n / 2],
+            _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        };
+        if median == 0.0 {
+            continue;
+        }
+        for r in series {
+            let v = r.value.value;
+            let (how, off) = match v > median {
+                true => ("more than 5 times", v > median * OFF_MEDIAN),
+                false => ("less than a fifth of", v * OFF_MEDIAN < median),
+            };
+            if off {
+                problems.push(Problem::warning(
+                    r.at.clone(),
+                    format!(
+                        "{} for {} is {}, {how} the median of its months ({}): check it is not a slip",
+                        r.value.indicator,
+                        r.value.month.long_label(),
+                        fmt_number(v),
+                        fmt_number(median)
+                    ),
+                ));
+            }
         }
     }
-    (month, value, base.filter(|_| is_prop))
 }

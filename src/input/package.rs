@@ -1,4 +1,4 @@
-//! The calamine adapter: an `.xlsx` file's bytes → [`RawSheets`], every sheet
+//! The calamine adapter: an `.xlsx` (or `.ods`) file's bytes → [`RawSheets`], every sheet
 //! as calamine read it (values, and formula texts to tell an unsaved formula
 //! from an empty cell). A file that is not a workbook at all leaves as a
 //! [`NotAWorkbook`]; finding a sheet by name and resolving its header row
@@ -6,26 +6,27 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, Xlsx, XlsxError};
+use calamine::{Data, Ods, Range, Reader, Xlsx};
 
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
 
-/// Why a file is not an `.xlsx` workbook that can be read: one line for the user.
+/// Why a file is not a workbook that can be read (`.xlsx`, or `.ods`): one
+/// line for the user, in plain words.
 #[derive(Debug, thiserror::Error)]
 pub enum NotAWorkbook {
     #[error("the file is empty, not an .xlsx workbook")]
     Empty,
     #[error("this is an old-style .xls file or a password-protected workbook; save it from Excel as an .xlsx workbook without a password")]
     OldOrProtected,
-    #[error("the file is not an .xlsx workbook (it is not a zip package)")]
+    #[error("this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)")]
+    Text,
+    #[error("the file is not an .xlsx workbook (it is not a zip package): open it in Excel and save it as an Excel Workbook (.xlsx)")]
     NotAZip,
-    #[error("this is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (.xlsx)")]
-    OpenDocument,
     #[error("the file is damaged or truncated, or not an .xlsx workbook ({0})")]
-    Damaged(XlsxError),
+    Damaged(String),
     #[error("sheet {} could not be read: {why}", found(.name))]
-    SheetUnreadable { name: String, why: XlsxError },
+    SheetUnreadable { name: String, why: String },
 }
 
 /// A sheet of the contract as read row by row: its name, and the columns it
@@ -66,27 +67,18 @@ impl RawSheets {
             return Err(NotAWorkbook::OldOrProtected);
         }
         if !bytes.starts_with(b"PK\x03\x04") {
-            return Err(NotAWorkbook::NotAZip);
-        }
-        if is_opendocument(bytes) {
-            return Err(NotAWorkbook::OpenDocument);
-        }
-        let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(NotAWorkbook::Damaged)?;
-        let names = xlsx.sheet_names().to_vec();
-        let mut sheets = Vec::new();
-        for name in names {
-            let values = match xlsx.worksheet_range(&name) {
-                Ok(values) => values,
-                Err(why) => return Err(NotAWorkbook::SheetUnreadable { name, why }),
-            };
-            let formulas = xlsx.worksheet_formula(&name).ok();
-            sheets.push(RawSheet {
-                name,
-                values,
-                formulas,
+            return Err(match is_text(bytes) {
+                true => NotAWorkbook::Text,
+                false => NotAWorkbook::NotAZip,
             });
         }
-        Ok(RawSheets { sheets })
+        let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::Damaged(e.to_string());
+        if is_opendocument(bytes) {
+            let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+            return read_sheets(ods);
+        }
+        let xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+        read_sheets(xlsx)
     }
 
     /// True when the workbook has a sheet of this name (any case, trimmed).
@@ -156,6 +148,51 @@ impl RawSheets {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Every sheet of a workbook calamine opened (`.xlsx` or `.ods`), in order.
+fn read_sheets<RS, R>(mut book: R) -> Result<RawSheets, NotAWorkbook>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let names = book.sheet_names().to_vec();
+    let mut sheets = Vec::new();
+    for name in names {
+        let values = match book.worksheet_range(&name) {
+            Ok(values) => values,
+            Err(why) => {
+                let why = why.to_string();
+                return Err(NotAWorkbook::SheetUnreadable { name, why });
+            }
+        };
+        let formulas = book.worksheet_formula(&name).ok();
+        sheets.push(RawSheet {
+            name,
+            values,
+            formulas,
+        });
+    }
+    Ok(RawSheets { sheets })
+}
+
+/// Text a person could read (a CSV export, a text file): UTF-8 with no
+/// control characters but line ends and tabs, in its first kilobytes.
+fn is_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // A multi-byte character cut at the end of the window.
+        Err(e) if e.valid_up_to() + 4 >= head.len() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+        }
+        Err(_) => return false,
+    };
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// An OpenDocument package names its type in a `mimetype` part.

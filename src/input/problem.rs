@@ -29,6 +29,35 @@ impl Location {
     }
 }
 
+/// The contract's sheets in their order, for grouping messages by sheet.
+const SHEET_ORDER: [&str; 9] = [
+    "report",
+    "priorities",
+    "indicators",
+    "monthly",
+    "values",
+    "peers",
+    "narrative",
+    "savings",
+    "footnotes",
+];
+
+impl Location {
+    /// Where the location's sheet comes in the contract's order: the
+    /// workbook first, then the sheets in order, then any other sheet.
+    pub fn sheet_order(&self) -> usize {
+        let sheet = match self {
+            Location::Workbook => return 0,
+            Location::Sheet(s) | Location::Header(s) | Location::Cell { sheet: s, .. } => s,
+        };
+        let key = sheet.trim().to_lowercase();
+        1 + SHEET_ORDER
+            .iter()
+            .position(|s| *s == key)
+            .unwrap_or(SHEET_ORDER.len())
+    }
+}
+
 /// Quotes a sheet name the way Excel does in a reference, when it must.
 fn sheet_ref(name: &str) -> String {
     if !name.is_empty()
@@ -121,6 +150,15 @@ impl fmt::Display for Problem {
     }
 }
 
+/// `1 row`, `2 rows`, `1 priority`, `2 priorities`: a count and its noun, singular or plural.
+pub fn plural(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 /// Shows a found cell value inside a message: text quoted, nothing as `an empty cell`.
 pub fn found(text: &str) -> String {
     if text.is_empty() {
@@ -134,17 +172,13 @@ pub fn found(text: &str) -> String {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{} in the workbook:\n{}", count_errors(.problems), list(.problems))]
 pub struct WorkbookErrors {
-    /// Errors first, then warnings, each group in the order found.
+    /// Grouped by sheet (the workbook, then the contract's sheets in
+    /// order); within a sheet, errors first, then warnings, in the order found.
     pub problems: Vec<Problem>,
 }
 
 fn count_errors(problems: &[Problem]) -> String {
-    let n = problems.iter().filter(|p| p.is_error()).count();
-    if n == 1 {
-        "1 error".to_string()
-    } else {
-        format!("{n} errors")
-    }
+    plural(problems.iter().filter(|p| p.is_error()).count(), "error")
 }
 
 fn list(problems: &[Problem]) -> String {

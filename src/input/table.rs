@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use calamine::{Data, Range};
 
 use crate::input::contract::Word;
+use crate::input::dates::parse_text_date;
 use crate::input::problem::{found, Location, Problem};
 use crate::methods::period::Month;
 
@@ -146,6 +147,60 @@ impl<'a> Table<'a> {
                 Ok(_) => out.push(row),
                 Err(p) => problems.push(p),
             }
+        }
+        out
+    }
+
+    /// The header cells that name a month (real dates, or text dates such
+    /// as `2016-09`, `Sep-16`, `September 2016`), in sheet order, each
+    /// made readable by [`RowRef`] under the key returned. A month headed
+    /// twice is an error at the second header; another header that is not
+    /// one of `known` is a warning (its column is ignored).
+    pub fn month_columns(
+        &mut self,
+        known: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Vec<(Month, String)> {
+        let mut out: Vec<(Month, String)> = Vec::new();
+        let (Some((r0, c0)), Some((_, c1))) = (self.range.start(), self.range.end()) else {
+            return out;
+        };
+        if r0 != 0 {
+            return out;
+        }
+        for c in c0..=c1 {
+            let cell = self.range.get_value((0, c)).unwrap_or(&EMPTY);
+            let at = Location::cell(&self.name, 0, c);
+            let month = match cell {
+                Data::DateTime(d) => d.as_datetime().map(|dt| month_of(dt.date())),
+                Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.month()),
+                _ => None,
+            };
+            let Some(month) = month else {
+                let named =
+                    matches!(cell, Data::String(s) if known.iter().any(|k| norm(k) == norm(s)));
+                if !is_blank(cell) && !named {
+                    problems.push(Problem::warning(at, format!(
+                        "the column headed {} is not a month (e.g. Sep-16 or 2016-09), so it is ignored",
+                        describe(cell)
+                    )));
+                }
+                continue;
+            };
+            if let Some((_, first)) = out.iter().find(|(m, _)| *m == month) {
+                let first = Location::cell(&self.name, 0, self.columns[first]);
+                problems.push(Problem::error(
+                    at,
+                    format!(
+                        "expected each month once in row 1, found {} again (first at {first})",
+                        month.long_label()
+                    ),
+                ));
+                continue;
+            }
+            let key = format!("\u{1}{month}");
+            self.columns.insert(key.clone(), c);
+            out.push((month, key));
         }
         out
     }
@@ -291,8 +346,8 @@ impl<'t, 'a> RowRef<'t, 'a> {
         }
     }
 
-    /// A month: an Excel date (1900 or 1904 system), or ISO text
-    /// `2015-12` / `2015-12-31`. `None` when empty.
+    /// A month: an Excel date (1900 or 1904 system), or a text date
+    /// ([`parse_text_date`]: ISO or British, day first). `None` when empty.
     pub fn month(&self, header: &str) -> Result<Option<Month>, Problem> {
         let cell = self.cell(header);
         let bad = || self.not_a(header, MONTH);
@@ -303,7 +358,9 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 let dt = d.as_datetime().ok_or_else(bad)?;
                 Ok(Some(month_of(dt.date())))
             }
-            Data::DateTimeIso(s) | Data::String(s) => Month::parse_iso(s).map(Some).ok_or_else(bad),
+            Data::DateTimeIso(s) | Data::String(s) => {
+                parse_text_date(s).map(|d| Some(d.month())).ok_or_else(bad)
+            }
             Data::Int(_) | Data::Float(_) => {
                 // A date serial typed without a date format (1900 system).
                 let v = match cell {
@@ -324,33 +381,27 @@ impl<'t, 'a> RowRef<'t, 'a> {
     }
 
     /// A full date (`period_end`): as [`RowRef::month`] but keeping the day.
-    /// Text `2015-12` means the month's last day.
+    /// Text `2015-12` or `Dec 2015` means the month's last day.
     pub fn date(&self, header: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
         let cell = self.cell(header);
-        let bad = || self.not_a(header, "a date (an Excel date or 2015-12-31)");
+        let bad = || self.not_a(header, DATE);
         match cell {
             Data::Empty => Ok(None),
             Data::String(s) if s.trim().is_empty() => Ok(None),
             Data::DateTime(d) => Ok(Some(d.as_datetime().ok_or_else(bad)?.date())),
-            Data::DateTimeIso(s) | Data::String(s) => {
-                let s = s.trim();
-                if let Ok(d) =
-                    chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
-                {
-                    return Ok(Some(d));
-                }
-                let m = Month::parse_iso(s).ok_or_else(bad)?;
-                chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.days())
-                    .map(Some)
-                    .ok_or_else(bad)
-            }
+            Data::DateTimeIso(s) | Data::String(s) => parse_text_date(s)
+                .map(|d| Some(d.last_day()))
+                .ok_or_else(bad),
             _ => Err(bad()),
         }
     }
 }
 
 /// What a `Month` cell holds: any date in the month.
-pub const MONTH: &str = "a date (an Excel date, 2015-12-31 or 2015-12)";
+pub const MONTH: &str = "a date (an Excel date, 2015-12-31, 31/12/2015, 2015-12 or Dec 2015)";
+
+/// What a date cell (`period_end`) holds: the same forms.
+pub const DATE: &str = MONTH;
 
 /// The month a date falls in.
 pub fn month_of(d: chrono::NaiveDate) -> Month {

@@ -96,8 +96,7 @@ fn given(
         return Some(Given::NotAvailable);
     }
     if text.is_empty() {
-        problems.push(row.empty("Value", "a number, a percent, NA or words"));
-        return None;
+        return Some(Given::Blank);
     }
     if column == Some(Column::Assessment) {
         return Some(Given::Text(text));
@@ -111,6 +110,10 @@ fn given(
             "a percent for a proportion (84.5% or 0.845)"
         }
         Some(Kind::Count) if n < 0.0 => "a count (zero or more)",
+        Some(Kind::Count) if n > 1.0 && n.fract() != 0.0 && column != Some(Column::Projection) => {
+            problems.push(row.error("Value", super::monthly::not_whole(n)));
+            return None;
+        }
         Some(Kind::Rank) if n < 1.0 || n.fract() != 0.0 => "a position (1, 2, 3 …)",
         _ => {
             let percent =

@@ -43,6 +43,7 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
     if let Some(note) = &records.note {
         page.comment_box(note);
     }
+    page.footnotes(records);
     page.appendix(records);
     page.out.push_str("</main>\n</body>\n</html>\n");
     page.out
@@ -72,7 +73,7 @@ tbody th{{text-align:left;font-weight:normal}}\
 .class-words{{display:block;font-size:.8rem;font-weight:normal}}\
 .comment{{background:{comment};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
 .key{{border:1px solid {rule};padding:.2rem .8rem;margin:1rem 0}}\
-.key li{{margin:.3rem 0}}\
+.key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt{{float:left;margin-right:.5rem;font-weight:bold}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
 .swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
 figure{{margin:1rem 0}}\
 .chart svg{{max-width:100%;height:auto}}\
@@ -257,7 +258,8 @@ impl Page<'_> {
                 let _ = write!(self.out, "<td>{}", text(&c.text));
             }
         }
-        if let Some(n) = &c.note {
+        // A cell's own note (an `n/a`'s missing months) prints in the cell.
+        for n in c.note.iter().chain(&c.footnote) {
             let _ = write!(
                 self.out,
                 "<span class=\"note class-words\">{}</span>",
@@ -319,18 +321,54 @@ impl Page<'_> {
         let _ = writeln!(self.out, "<p>{}</p>\n<ul>", text(KEY_INTRO));
         let styles = theme::theme();
         for k in &records.key {
-            if let Some(s) = styles.classes.iter().find(|s| s.class == k.class) {
-                let _ = writeln!(
-                    self.out,
-                    "<li><span class=\"swatch\" style=\"background:{};color:{}\" aria-hidden=\"true\">{}</span>{}</li>",
-                    s.fill,
-                    s.text,
-                    s.symbol,
-                    text(&k.label)
-                );
+            let marker = k
+                .footnote
+                .as_ref()
+                .map(|f| format!(" <sup>{}</sup>", text(f)))
+                .unwrap_or_default();
+            self.out.push_str("<li>");
+            match (&k.icon, styles.classes.iter().find(|s| s.class == k.class)) {
+                (Some(icon), _) => {
+                    let svg = self
+                        .charts
+                        .get(icon)
+                        .map(|c| svg_body(&c.svg))
+                        .unwrap_or_default();
+                    let _ = write!(self.out, "<span class=\"icon\">{svg}</span>");
+                }
+                (None, Some(s)) => {
+                    let _ = write!(
+                        self.out,
+                        "<span class=\"swatch\" style=\"background:{};color:{}\" aria-hidden=\"true\">{}</span>",
+                        s.fill, s.text, s.symbol
+                    );
+                }
+                (None, None) => {}
             }
+            let _ = writeln!(self.out, "{}{marker}</li>", text(&k.label));
         }
         self.out.push_str("</ul>\n</section>\n");
+    }
+
+    /// The footnotes' texts, by marker, where the page ends a printed page's
+    /// notes would be.
+    fn footnotes(&mut self, records: &Records) {
+        if records.footnotes.is_empty() {
+            return;
+        }
+        self.out.push_str(
+            "<section aria-labelledby=\"notes\">\n<h2 id=\"notes\">Notes</h2>\n<dl class=\"notes\">\n",
+        );
+        for f in &records.footnotes {
+            let _ = writeln!(
+                self.out,
+                "<dt id=\"note-{}\">{}</dt><dd>{}</dd>",
+                attr(&crate::compute::wording::slug(&f.marker)),
+                text(&f.marker),
+                text(&f.text)
+            );
+        }
+        self.out.push_str("</dl>\n</section>\n");
     }
 
     fn appendix(&mut self, records: &Records) {

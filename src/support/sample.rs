@@ -73,20 +73,12 @@ fn count_series(first: Month, baseline: Option<u64>, latest: u64) -> Vec<(Month,
     if let Some(b) = baseline {
         out.extend(base_win.months().zip(spread(b, &weights(base_win))));
     }
-    let between = Window {
-        first: if baseline.is_some() {
-            base_win.last.plus(1)
-        } else {
-            first
-        },
-        last: latest_win.first.plus(-1),
+    let from = if baseline.is_some() {
+        base_win.last.plus(1)
+    } else {
+        first
     };
-    let span = base_win
-        .first
-        .plus(6)
-        .months_until(latest_win.first.plus(6)) as f64;
-    for (i, m) in between.months().enumerate() {
-        let pos = base_win.first.plus(6).months_until(m) as f64 / span;
+    for (i, m, pos) in between(from) {
         let level = b_level + (latest as f64 - b_level) * pos;
         let v = (level / 12.0 * season(m) * wobble(i + 5)).round() as u64;
         out.push((m, v));
@@ -98,6 +90,25 @@ fn count_series(first: Month, baseline: Option<u64>, latest: u64) -> Vec<(Month,
     );
     out.retain(|(m, _)| *m >= first);
     out
+}
+
+/// The months from `first` to the one before the latest 12, each with its
+/// index and its position on the straight line from the baseline year's
+/// middle (0) to the latest 12 months' middle (1).
+fn between(first: Month) -> Vec<(usize, Month, f64)> {
+    let base_win = FinancialYear { start_year: 2012 }.window();
+    let latest_win = Window::ending(Month::new(2015, 12).expect("valid"), 12);
+    let middle = base_win.first.plus(6);
+    let span = middle.months_until(latest_win.first.plus(6)) as f64;
+    let months = Window {
+        first,
+        last: latest_win.first.plus(-1),
+    };
+    months
+        .months()
+        .enumerate()
+        .map(|(i, m)| (i, m, middle.months_until(m) as f64 / span))
+        .collect()
 }
 
 /// Monthly (positives, respondents) for a survey: 1000 respondents in each
@@ -127,16 +138,7 @@ fn survey_series(baseline: Option<u64>, latest: u64) -> Vec<(Month, u64, u64)> {
     };
     let b_rate = baseline.unwrap_or(latest) as f64 / 1000.0;
     let l_rate = latest as f64 / 1000.0;
-    let between = Window {
-        first: start,
-        last: latest_win.first.plus(-1),
-    };
-    let span = base_win
-        .first
-        .plus(6)
-        .months_until(latest_win.first.plus(6)) as f64;
-    for (i, m) in between.months().enumerate() {
-        let pos = base_win.first.plus(6).months_until(m) as f64 / span;
+    for (i, m, pos) in between(start) {
         let rate = b_rate + (l_rate - b_rate) * pos;
         let base = (83.0 * wobble(i + 7)).round() as u64;
         out.push((m, (rate * base as f64).round() as u64, base));
@@ -201,22 +203,57 @@ const INDICATORS: &[[&str; 8]] = &[
     ["SP17.absent", "17", "Reduction in no. of \"Absent\" reports (COMPACT)", "count", "down", "", "", ""],
 ];
 
+/// Each monthly series of the sample: code, whether a survey, the baseline
+/// year's and the latest 12 months' totals (a survey's: positive responses
+/// per 1000 respondents).
+#[rustfmt::skip]
+const SERIES: [(&str, bool, Option<u64>, u64); 18] = [
+    ("SP1.fte", false, Some(667), 271), ("SP11.offences", false, Some(58805), 59653), ("SP12.offences", false, Some(3935), 4014),
+    ("SP13.offences", false, Some(4365), 4452), ("SP14A.offences", false, Some(5236), 6691), ("SP14B.offences", false, Some(1051), 1428),
+    ("SP17.storm", false, Some(5929), 4494), ("SP17.compact", false, Some(5417), 2827), ("SP17.locations", false, Some(1162), 397),
+    ("SP17.absent", false, None, 604), ("SP7.satisfaction", true, Some(842), 909), ("SP8.satisfaction", true, Some(829), 736),
+    ("SP9.satisfaction", true, Some(845), 804), ("SP10.confidence", true, Some(753), 855), ("SP12.satisfaction", true, Some(897), 891),
+    ("SP13.satisfaction", true, Some(781), 773), ("SP14A.satisfaction", true, Some(859), 748), ("SP14B.satisfaction", true, Some(755), 748),
+];
+
+/// The Narrative sheet of the sample: section, kind, text.
+const COMMENTS: &str = "SP5/6/7/12/14A/14B/15 Comments";
+#[rustfmt::skip]
+const NARRATIVE: [(&str, &str, &str); 13] = [
+    (COMMENTS, "bullet", "\"Victim focused crime outcomes\" metrics being developed by Leicestershire Police (OCC and OPCC)"),
+    (COMMENTS, "bullet", "The service awareness measures require further consultation with partners and specialists and a meeting took place on the 3rd September with performance leads and subject specialists to take this work forward."),
+    ("15", "paragraph", "Q3 data is showing evidence of the following trends:"),
+    ("15", "bullet", "Reduction in the number of children reported missing, reduction in repeat incidences of children going missing and a reduction of children going missing more than once"),
+    ("15", "bullet", "Increase in the number of CSE referrals (highlighting improved and heightened awareness amongst professionals)"),
+    ("15", "bullet", "Reported increase in awareness of CSE amongst professionals, children and young people"),
+    ("15", "bullet", "Increase in the number of CSE related investigations and prosecutions"),
+    ("16", "bullet", "Review and streamline conveyancing of patients across partner agencies leading to better use of resources."),
+    ("16", "bullet", "Deliver mental health training to front line operation staff including police officers, probation and housing officers."),
+    ("16", "bullet", "Review key policies and procedures relating to mental health issues across the agencies ensuring they are consistent, efficient and effective."),
+    ("16", "paragraph", "A written update will be provided to SPB Executive Group."),
+    ("SP18 Comments", "paragraph", "Covers period 1st April 2013 to 31st March 2017 (i.e. period covered by Police and Crime Plan). Indicates the latest estimate as at February 2016 and is under continual review."),
+    ("Note", "paragraph", "Continuous Improvement in service is measured by monitored by surveys of levels of confidence and satisfaction."),
+];
+
 /// The sample workbook's sheets.
 pub fn sample() -> WorkbookData {
-    let mut report = SheetData::new("Report", &["Field", "Value"]);
-    report
-        .row(vec![t("title"), t("Police & Crime Plan Dashboard")])
-        .row(vec![
-            t("period_end"),
-            Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).expect("valid")),
-        ])
-        .row(vec![t("force"), t("Leicestershire")])
-        .row(vec![t("area"), t("Leicester, Leicestershire and Rutland")])
-        .row(vec![t("baseline"), t("2012/13")])
-        .row(vec![t("projection"), t("2016/17")])
-        .row(vec![t("confidence"), Value::Number(0.95)])
-        .row(vec![t("board"), t("Strategic Partnership Board")])
-        .row(vec![t("spc_run_length"), Value::Number(7.0)]);
+    let report = SheetData::fields(
+        "Report",
+        [
+            ("title", t("Police & Crime Plan Dashboard")),
+            (
+                "period_end",
+                Value::Date(NaiveDate::from_ymd_opt(2015, 12, 31).expect("valid")),
+            ),
+            ("force", t("Leicestershire")),
+            ("area", t("Leicester, Leicestershire and Rutland")),
+            ("baseline", t("2012/13")),
+            ("projection", t("2016/17")),
+            ("confidence", Value::Number(0.95)),
+            ("board", t("Strategic Partnership Board")),
+            ("spc_run_length", Value::Number(7.0)),
+        ],
+    );
 
     let mut pri = SheetData::new(
         "Priorities",
@@ -345,45 +382,26 @@ pub fn sample() -> WorkbookData {
 
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     let start = Month::new(2012, 4).expect("valid");
-    let counts: [(&str, Option<u64>, u64); 10] = [
-        ("SP1.fte", Some(667), 271),
-        ("SP11.offences", Some(58805), 59653),
-        ("SP12.offences", Some(3935), 4014),
-        ("SP13.offences", Some(4365), 4452),
-        ("SP14A.offences", Some(5236), 6691),
-        ("SP14B.offences", Some(1051), 1428),
-        ("SP17.storm", Some(5929), 4494),
-        ("SP17.compact", Some(5417), 2827),
-        ("SP17.locations", Some(1162), 397),
-        ("SP17.absent", None, 604),
-    ];
-    for (code, baseline, latest) in counts {
-        let first = if baseline.is_some() {
-            start
-        } else {
-            Month::new(2014, 9).expect("valid")
+    for (code, survey, baseline, latest) in SERIES {
+        let rows: Vec<(Month, Vec<Value>)> = match (survey, baseline) {
+            (true, _) => survey_series(baseline, latest)
+                .into_iter()
+                .map(|(m, v, b)| (m, vec![v.into(), b.into()]))
+                .collect(),
+            // A series with no baseline year starts in September 2014.
+            (false, None) => count_series(Month::new(2014, 9).expect("valid"), None, latest)
+                .into_iter()
+                .map(|(m, v)| (m, vec![v.into()]))
+                .collect(),
+            (false, Some(_)) => count_series(start, baseline, latest)
+                .into_iter()
+                .map(|(m, v)| (m, vec![v.into()]))
+                .collect(),
         };
-        for (m, v) in count_series(first, baseline, latest) {
-            monthly.row(vec![t(code), Value::Date(last_day(m)), v.into()]);
-        }
-    }
-    let surveys: [(&str, Option<u64>, u64); 9] = [
-        ("SP7.satisfaction", Some(842), 909),
-        ("SP8.satisfaction", Some(829), 736),
-        ("SP9.satisfaction", Some(845), 804),
-        ("SP10.confidence", Some(753), 855),
-        ("SP12.satisfaction", Some(897), 891),
-        ("SP13.satisfaction", Some(781), 773),
-        ("SP14A.satisfaction", Some(859), 748),
-        ("SP14B.satisfaction", Some(755), 748),
-        ("SP6.satisfaction", None, 0),
-    ];
-    for (code, baseline, latest) in surveys {
-        if latest == 0 {
-            continue;
-        }
-        for (m, v, b) in survey_series(baseline, latest) {
-            monthly.row(vec![t(code), Value::Date(last_day(m)), v.into(), b.into()]);
+        for (m, figures) in rows {
+            let mut row = vec![t(code), Value::Date(last_day(m))];
+            row.extend(figures);
+            monthly.row(row);
         }
     }
 
@@ -423,6 +441,23 @@ pub fn sample() -> WorkbookData {
     for p in ["12", "13", "14A", "14B"] {
         val(&format!("SP{p}.outcome"), "baseline", t("NA"), "");
     }
+    // Left empty on purpose, as published: an empty Value says so, and
+    // nothing warns that these cells have no data.
+    for (code, col) in [
+        ("SP2.offending", "baseline"),
+        ("SP2.offending", "latest"),
+        ("SP2.reoffending", "baseline"),
+        ("SP2.reoffending", "latest"),
+        ("SP6.satisfaction", "latest"),
+        ("SP7.awareness", "baseline"),
+        ("SP12.outcome", "latest"),
+        ("SP13.outcome", "latest"),
+        ("SP14A.outcome", "latest"),
+        ("SP14B.outcome", "latest"),
+        ("SP17.absent", "baseline"),
+    ] {
+        val(code, col, Value::Empty, "");
+    }
 
     let mut peer_sheet = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
     peers(&mut peer_sheet, "SP11.offences", 59653, 3);
@@ -432,39 +467,9 @@ pub fn sample() -> WorkbookData {
     peers(&mut peer_sheet, "SP14B.offences", 1428, 5);
 
     let mut narrative = SheetData::new("Narrative", &["Section", "Kind", "Text"]);
-    let mut say = |section: &str, kind: &str, text: &str| {
+    for (section, kind, text) in NARRATIVE {
         narrative.row(vec![t(section), t(kind), t(text)]);
-    };
-    let comments = "SP5/6/7/12/14A/14B/15 Comments";
-    say(comments, "bullet", "\"Victim focused crime outcomes\" metrics being developed by Leicestershire Police (OCC and OPCC)");
-    say(comments, "bullet", "The service awareness measures require further consultation with partners and specialists and a meeting took place on the 3rd September with performance leads and subject specialists to take this work forward.");
-    say(
-        "15",
-        "paragraph",
-        "Q3 data is showing evidence of the following trends:",
-    );
-    say("15", "bullet", "Reduction in the number of children reported missing, reduction in repeat incidences of children going missing and a reduction of children going missing more than once");
-    say("15", "bullet", "Increase in the number of CSE referrals (highlighting improved and heightened awareness amongst professionals)");
-    say(
-        "15",
-        "bullet",
-        "Reported increase in awareness of CSE amongst professionals, children and young people",
-    );
-    say(
-        "15",
-        "bullet",
-        "Increase in the number of CSE related investigations and prosecutions",
-    );
-    say("16", "bullet", "Review and streamline conveyancing of patients across partner agencies leading to better use of resources.");
-    say("16", "bullet", "Deliver mental health training to front line operation staff including police officers, probation and housing officers.");
-    say("16", "bullet", "Review key policies and procedures relating to mental health issues across the agencies ensuring they are consistent, efficient and effective.");
-    say(
-        "16",
-        "paragraph",
-        "A written update will be provided to SPB Executive Group.",
-    );
-    say("SP18 Comments", "paragraph", "Covers period 1st April 2013 to 31st March 2017 (i.e. period covered by Police and Crime Plan). Indicates the latest estimate as at February 2016 and is under continual review.");
-    say("Note", "paragraph", "Continuous Improvement in service is measured by monitored by surveys of levels of confidence and satisfaction.");
+    }
 
     let mut savings = SheetData::new("Savings", &["Item", "Amount"]);
     savings

@@ -55,32 +55,33 @@ fn list_source(name: &str) -> String {
     format!("=Lists!${letter}$2:${letter}${}", items.len() + 1)
 }
 
+/// A drop-down that suggests the list's words; any value may be typed
+/// (`boardpack check` says which cell holds a word it does not know).
 fn drop_down(column: usize, list: &str, prompt: &str) -> Validation {
     Validation {
         column,
         source: list_source(list),
         prompt: prompt.to_string(),
+        suggest_only: true,
     }
 }
 
+/// The Instructions sheet: one paragraph a row, wrapped in a wide column;
+/// everything an analyst needs, with no other document to hand.
 const INSTRUCTIONS: &[&str] = &[
     "How to fill in this workbook",
-    "",
-    "boardpack turns this workbook into the Police & Crime Plan Dashboard PDF. Fill the sheets, then run:",
-    "    boardpack check THIS-FILE.xlsx     (lists every problem, with its cell)",
-    "    boardpack build THIS-FILE.xlsx     (writes the PDF to out/)",
-    "",
-    "Report — one row per field: title, period_end (last day of the reporting month), force (the home force, as named in Peers), baseline (financial year, e.g. 2012/13), projection, confidence, board, area, spc_run_length.",
-    "Priorities — one row per strategic priority, in print order. Layout: table, assessment, narrative or savings (drop-down). Columns (tables only): which figures to print, in order (drop-down, or type your own comma list from baseline, latest, var, ytd, lytd, projection).",
-    "Indicators — one row per printed row of a panel, in print order. Kind: count, proportion (surveys), rank (Position v MSG), spc (SPC variance) or assessment. Polarity (count and proportion): down when lower is better, up when higher is better. Source (rank and spc rows): the count indicator they are derived from.",
-    "Monthly — one row per indicator per month: the month (any date in it), the count or number of positive responses (Value) and, for surveys, the respondents (Base).",
-    "Values — figures that do not come from Monthly: a number, a percent, NA, or words for an assessment. They replace the computed figure.",
-    "Peers — each force's count for the latest 12 months and its population, for Position v MSG.",
-    "Narrative — text for narrative panels (Section = the priority's code), comment boxes (Section = a heading of your own) and the closing Note (Section = Note).",
-    "Savings — one row per bar of the savings chart, in £ millions.",
-    "",
-    "Every figure is computed as docs/methods.md describes. The example rows (priority 1) can be deleted or overwritten.",
-    "The Lists sheet (hidden) holds the drop-down choices.",
+    "boardpack turns this workbook into the Police & Crime Plan Dashboard PDF. Fill in the sheets below, then run: boardpack check THIS-FILE.xlsx (lists every problem, naming its sheet and cell, e.g. Monthly!C37) and boardpack build THIS-FILE.xlsx (writes the PDF to the out folder). Row 1 of each sheet holds the column headers: keep them (their order does not matter). Blank rows are skipped. The example rows (priority 1) can be overwritten or deleted.",
+    "Dates may be real Excel dates, 2016-09-30, 30/09/2016 (day first), 2016-09 or Sep 2016. Numbers may have thousands separators (58,805). Codes are text: 14A and 14a are the same code.",
+    "REPORT — one row per field (column Field, column Value). title: printed at the top. period_end: the last day of the reporting month. force: the home force, spelled as in Peers. area and board: printed in the PDF's details. baseline: the financial year compared against (2012/13 = April 2012 to March 2013). projection: the financial year projected to. confidence: the level of the significance tests (0.95). spc_run_length: points in an SPC shift or trend (6 or 7). number_style: grouped (58,805) or plain (58805). rank_style: ordinal (3rd) or of (3rd of 8).",
+    "PRIORITIES — one row per strategic priority, in print order. Code: 1, 2, 14A …, each once. Title: the priority's full title. Layout: table (rows of figures), assessment (rows of words), narrative (text from the Narrative sheet) or savings (the savings chart). Columns (tables only): the figures to print, in order — pick a set from the drop-down or type your own comma list of baseline, latest, var, ytd, lytd, projection. Note: printed small under the panel.",
+    "The columns: baseline = the baseline financial year's total; latest = the latest 12 months to period_end; var = the % change between the pair printed before it (latest against baseline, or ytd against lytd; counts only); ytd = this financial year to date; lytd = the same months a year earlier; projection = the straight-line trend of the last 36 months (at least 24) carried through the projection year. A latest or ytd figure is coloured and marked when it differs significantly from the one it is compared with.",
+    "INDICATORS — one row per printed row of a panel, in print order. Code: your name for the row, e.g. SP1.offences, each once. Priority: the priority's code. Label: the row's text. Kind: count (monthly counts), proportion (surveys: positive responses of respondents), rank (Position v MSG: where the home force stands among its most similar group), spc (SPC variance: the statistical process control reading of a series) or assessment (words). Polarity (count and proportion): down when lower is better, up when higher is better. Source (rank and spc rows): the code of the count row they are derived from. Footnote: a marker printed after the label (its text goes in a Footnotes sheet, if you add one: columns Marker, Text). Note: printed small beside the label.",
+    "MONTHLY — the monthly figures of count and proportion rows. Either one row per indicator and month (Indicator, Month: any date in the month, Value: the count or the number of positive responses, Base: for surveys, the number of respondents), or one row per indicator with the months across (Indicator, Measure, then a column per month headed Sep-16, Oct-16 …; a survey takes two rows, Measure = value and Measure = base). A blank is a missing month: a figure that needs it prints empty, and the build says so.",
+    "VALUES — figures that do not come from Monthly, each replacing the computed one. Indicator: the row's code. Column: baseline, latest, var, ytd, lytd, projection or assessment. Value: a number, a percent (84.5%), NA (prints NA), words (for assessment), or empty to leave the cell empty on purpose. Base: the respondents behind a percent, so it can be tested. Note: printed small beside the figure, e.g. To May 15.",
+    "PEERS — for Position v MSG rows: each force of the most similar group. Indicator: the count row compared. Force: the force's name (the home force included). Value: its count for the latest 12 months. Population: its area's resident population.",
+    "NARRATIVE — text. Section: a priority's code (the text goes in its panel), a heading of your own (a comment box, e.g. SP18 Comments) or Note (the closing note). Kind: heading, paragraph or bullet. Text: printed exactly as typed.",
+    "SAVINGS — for a savings priority: one row per bar of the chart. Item: the bar's label. Amount: £ millions.",
+    "The drop-downs suggest the words boardpack knows; you may type others (boardpack check names any cell it cannot read). The Lists sheet (hidden) holds the drop-down choices.",
 ];
 
 /// A starter workbook whose reporting month ends on `period_end`: baseline
@@ -95,23 +96,27 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         start_year: fy.start_year + 1,
     };
 
-    let mut instructions = SheetData::new("Instructions", &["boardpack workbook"]);
-    for line in INSTRUCTIONS {
+    let mut instructions = SheetData::new("Instructions", &[INSTRUCTIONS[0]]);
+    for line in &INSTRUCTIONS[1..] {
         instructions.row(vec![t(line)]);
     }
+    instructions.text_width = Some(110.0);
 
-    let mut report = SheetData::new("Report", &["Field", "Value"]);
-    report
-        .row(vec![t("title"), t("Police & Crime Plan Dashboard")])
-        .row(vec![t("period_end"), Value::Date(period_end)])
-        .row(vec![t("force"), t("Home Force")])
-        .row(vec![t("area"), t("The force area")])
-        .row(vec![t("baseline"), t(&baseline.to_string())])
-        .row(vec![t("projection"), t(&projection.to_string())])
-        .row(vec![t("confidence"), Value::Number(0.95)])
-        .row(vec![t("board"), t("Strategic Partnership Board")])
-        .row(vec![t("spc_run_length"), Value::Number(7.0)])
-        .row(vec![t("number_style"), t("grouped")]);
+    let report = SheetData::fields(
+        "Report",
+        [
+            ("title", t("Police & Crime Plan Dashboard")),
+            ("period_end", Value::Date(period_end)),
+            ("force", t("Home Force")),
+            ("area", t("The force area")),
+            ("baseline", t(&baseline.to_string())),
+            ("projection", t(&projection.to_string())),
+            ("confidence", Value::Number(0.95)),
+            ("board", t("Strategic Partnership Board")),
+            ("spc_run_length", Value::Number(7.0)),
+            ("number_style", t("grouped")),
+        ],
+    );
 
     let mut priorities = SheetData::new(
         "Priorities",

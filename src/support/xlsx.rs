@@ -70,6 +70,9 @@ pub struct SheetData {
     pub date_columns: Vec<usize>,
     /// Hidden from the analyst (lists behind drop-downs).
     pub hidden: bool,
+    /// A page of text (the Instructions): column A this wide, in
+    /// characters, its cells wrapped.
+    pub text_width: Option<f64>,
 }
 
 /// A drop-down on a column: the allowed values come from a range
@@ -79,6 +82,9 @@ pub struct Validation {
     pub column: usize,
     pub source: String,
     pub prompt: String,
+    /// The list only suggests: a value typed that is not in it is kept,
+    /// with no error dialog (`boardpack check` judges it).
+    pub suggest_only: bool,
 }
 
 impl SheetData {
@@ -89,6 +95,15 @@ impl SheetData {
             rows: vec![header.iter().map(|h| Value::from(*h)).collect()],
             ..SheetData::default()
         }
+    }
+
+    /// A sheet of `Field`, `Value` rows, such as `Report`.
+    pub fn fields<'a>(name: &str, rows: impl IntoIterator<Item = (&'a str, Value)>) -> SheetData {
+        let mut sheet = SheetData::new(name, &["Field", "Value"]);
+        for (field, value) in rows {
+            sheet.row(vec![Value::from(field), value]);
+        }
+        sheet
     }
 
     /// Appends a row.
@@ -210,13 +225,36 @@ impl WorkbookData {
             ws.set_column_width(0, 18)?;
             ws.set_column_width(1, 24)?;
             ws.set_column_width(2, 40)?;
+            if let Some(width) = sheet.text_width {
+                let wrap = Format::new()
+                    .set_text_wrap()
+                    .set_align(rust_xlsxwriter::FormatAlign::Top);
+                ws.set_column_width(0, width)?;
+                ws.set_column_format(0, &wrap)?;
+                for (r, row) in sheet.rows.iter().enumerate() {
+                    if let Some(Value::Text(t)) = row.first() {
+                        let format = if r == 0 {
+                            head_fmt.clone().set_text_wrap()
+                        } else {
+                            wrap.clone()
+                        };
+                        ws.write_string_with_format(r as u32, 0, t, &format)?;
+                        // Row heights set, as not every program fits them
+                        // to wrapped text: 15 points a line of about
+                        // `width` characters.
+                        let lines = (t.chars().count() as f64 / (width * 0.95)).ceil().max(1.0);
+                        ws.set_row_height(r as u32, 15.0 * lines + 3.0)?;
+                    }
+                }
+            }
             for &c in &sheet.date_columns {
                 ws.set_column_format(c as u16, &date_fmt)?;
             }
             for v in &sheet.validations {
                 let dv = rust_xlsxwriter::DataValidation::new()
                     .allow_list_formula(rust_xlsxwriter::Formula::new(&v.source))
-                    .set_input_message(&v.prompt)?;
+                    .set_input_message(&v.prompt)?
+                    .show_error_message(!v.suggest_only);
                 ws.add_data_validation(1, v.column as u16, 999, v.column as u16, &dv)?;
             }
             if sheet.hidden {

@@ -1,0 +1,170 @@
+//! Dates typed as text (contract v2): ISO (`2015-12-31`, `2015-12`) and the
+//! British forms (`31/12/2015`, `31/12/15`, `Dec-15`, `Dec 2015`,
+//! `December 2015`), read day first. Enters: a cell's text; leaves: a
+//! [`TextDate`], or `None` when the text is no date. Used for every date the
+//! contract reads (`Monthly.Month`, month headers, `Report.period_end`) and
+//! for `boardpack init --period-end`.
+
+use chrono::NaiveDate;
+
+use crate::methods::period::Month;
+
+/// A date typed as text: a whole date, or only its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextDate {
+    Day(NaiveDate),
+    Month(Month),
+}
+
+impl TextDate {
+    /// The month the date falls in.
+    pub fn month(self) -> Month {
+        match self {
+            TextDate::Day(d) => crate::input::table::month_of(d),
+            TextDate::Month(m) => m,
+        }
+    }
+
+    /// The date; a month alone means its last day.
+    pub fn last_day(self) -> NaiveDate {
+        match self {
+            TextDate::Day(d) => d,
+            TextDate::Month(m) => {
+                NaiveDate::from_ymd_opt(m.year, m.month, m.days()).expect("a month's last day")
+            }
+        }
+    }
+}
+
+/// What a date cell may hold, for messages.
+pub const DATE_FORMS: &str = "2015-12-31, 31/12/2015, 2015-12 or Dec 2015";
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads a text date: ISO, day-first numeric, or a month name and year.
+pub fn parse_text_date(text: &str) -> Option<TextDate> {
+    let t = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d") {
+        if t.len() == 10 || t[10..].starts_with(['T', ' ']) {
+            return Some(TextDate::Day(d));
+        }
+    }
+    if let Some(m) = Month::parse_iso(t) {
+        return Some(TextDate::Month(m));
+    }
+    day_first(t)
+        .map(TextDate::Day)
+        .or_else(|| month_name(t).map(TextDate::Month))
+}
+
+/// `31/12/2015`, `31/12/15`, `31-12-2015`, `31.12.2015`: day, month, year.
+fn day_first(t: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    let [d, m, y] = parts[..] else {
+        return None;
+    };
+    if !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) {
+        return None;
+    }
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(d) && all_digits(m) && all_digits(y)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year(y)?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `Dec-15`, `Dec 2015`, `December 2015`, `Sept 2016`: a month and year.
+fn month_name(t: &str) -> Option<Month> {
+    let (name, y) = t.split_once(['-', ' ', '/'])?;
+    let name = name.trim().to_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    let month = MONTHS
+        .iter()
+        .position(|m| *m == name || (m.starts_with(&name) && name.len() <= 4 && name.len() >= 3))?;
+    let y = y.trim();
+    if !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Month::new(year(y)?, month as u32 + 1)
+}
+
+/// A year of four digits, or two (`15` is 2015).
+fn year(y: &str) -> Option<i32> {
+    let n: i32 = y.parse().ok()?;
+    match y.len() {
+        4 => Some(n),
+        2 => Some(2000 + n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> Option<TextDate> {
+        Some(TextDate::Day(NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    }
+
+    fn month(y: i32, m: u32) -> Option<TextDate> {
+        Some(TextDate::Month(Month::new(y, m).unwrap()))
+    }
+
+    #[test]
+    fn uk_and_iso_text_dates() {
+        assert_eq!(parse_text_date("2015-12-31"), day(2015, 12, 31));
+        assert_eq!(parse_text_date("2015-12-31T00:00:00"), day(2015, 12, 31));
+        assert_eq!(parse_text_date("2016-09"), month(2016, 9));
+        assert_eq!(parse_text_date("31/12/2015"), day(2015, 12, 31));
+        assert_eq!(parse_text_date("31/12/15"), day(2015, 12, 31));
+        assert_eq!(parse_text_date(" 01/09/2016 "), day(2016, 9, 1));
+        assert_eq!(parse_text_date("1.9.2016"), day(2016, 9, 1));
+        assert_eq!(parse_text_date("Dec-15"), month(2015, 12));
+        assert_eq!(parse_text_date("Sep-16"), month(2016, 9));
+        assert_eq!(parse_text_date("Sept 2016"), month(2016, 9));
+        assert_eq!(parse_text_date("Dec 2015"), month(2015, 12));
+        assert_eq!(parse_text_date("December 2015"), month(2015, 12));
+        assert_eq!(parse_text_date("december-2015"), month(2015, 12));
+    }
+
+    #[test]
+    fn a_date_valid_both_ways_is_read_day_first() {
+        // 01/09/2016 is 1 September (British), never 9 January.
+        assert_eq!(parse_text_date("01/09/2016"), day(2016, 9, 1));
+        assert_eq!(parse_text_date("05/04/2015"), day(2015, 4, 5));
+    }
+
+    #[test]
+    fn not_dates() {
+        for t in [
+            "31/31/2015",
+            "12/31/2015",
+            "2015-13",
+            "30/02/2016",
+            "Decc 2015",
+            "De 2015",
+            "Dec",
+            "December 215",
+            "1/2/3/4",
+            "twelve",
+            "",
+        ] {
+            assert_eq!(parse_text_date(t), None, "{t}");
+        }
+    }
+}
