@@ -118,16 +118,13 @@ impl Page<'_> {
 
     fn masthead(&mut self, records: &Records, options: &RenderOptions) {
         let r = &records.report;
+        let board = after(" · ", r.board.as_deref());
         let _ = write!(
             self.out,
-            "<header>\n<h1>{}</h1>\n<p><strong>{}</strong> · {}{}</p>\n",
+            "<header>\n<h1>{}</h1>\n<p><strong>{}</strong> · {}{board}</p>\n",
             text(&r.title),
             text(&r.period_label),
             text(&r.force),
-            r.board
-                .as_ref()
-                .map(|b| format!(" · {}", text(b)))
-                .unwrap_or_default()
         );
         if options.draft {
             let _ = writeln!(
@@ -136,16 +133,11 @@ impl Page<'_> {
             );
         }
         if let Some(s) = &options.sign_off {
+            let (by, role, date) = (text(&s.by), text(&s.role), text(&s.date));
+            let reason = after(" ", s.reason.as_deref());
             let _ = writeln!(
                 self.out,
-                "<p class=\"signed\">Signed off by {}, {}, on {}.{}</p>",
-                text(&s.by),
-                text(&s.role),
-                text(&s.date),
-                s.reason
-                    .as_ref()
-                    .map(|why| format!(" {}", text(why)))
-                    .unwrap_or_default()
+                "<p class=\"signed\">Signed off by {by}, {role}, on {date}.{reason}</p>"
             );
         }
         self.out.push_str("</header>\n");
@@ -415,6 +407,13 @@ impl Page<'_> {
             svg
         );
     }
+}
+
+/// Escaped text after a separator, or nothing.
+fn after(separator: &str, value: Option<&str>) -> String {
+    value
+        .map(|v| format!("{separator}{}", text(v)))
+        .unwrap_or_default()
 }
 
 /// An SVG document as an inline element: no XML declaration, hidden from
