@@ -23,6 +23,11 @@ pub enum Command {
     /// Validate a workbook without rendering; print every problem.
     #[command(after_help = "Example:\n  boardpack check inputs/dashboard-2015-12.xlsx")]
     Check(CheckArgs),
+    /// What changed between two packs, by priority: classes, SPC readings, positions, projections, revisions, rows, unchanged narratives.
+    #[command(
+        after_help = "Examples:\n  boardpack diff archive/2015-12/v1/dashboard-2015-12.pdf dashboard-2016-03.xlsx\n  boardpack diff old-records.json new-records.json --json"
+    )]
+    Diff(DiffArgs),
     /// Build the final, signed-off pack (PDF/A-3b + PDF/UA-1) and archive it.
     #[command(
         name = "sign-off",
@@ -163,6 +168,22 @@ pub struct ArchiveVerifyArgs {
     /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older pack: a signed-off PDF (its attached records), a records JSON or a workbook.
+    pub old: PathBuf,
+
+    /// The newer pack, as OLD.
+    pub new: PathBuf,
+
+    /// Print the comparison as JSON, for scripts.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod archive;
 mod args;
 mod build;
 mod check;
+mod diff;
 mod init;
 mod sign_off;
 mod verify;
@@ -17,7 +18,7 @@ use clap::Parser;
 
 pub use args::{
     ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, BuildArgs, CheckArgs, Cli, Command,
-    CompletionsArgs, InitArgs, LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
+    CompletionsArgs, DiffArgs, InitArgs, LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
 };
 
 use crate::input::problem::Problem;
@@ -39,6 +40,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::SignOff(a) => sign_off::run(&a),
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
         Command::Archive(ArchiveCommand::Verify(a)) => archive::verify(&a),

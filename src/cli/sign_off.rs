@@ -47,7 +47,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         anyhow::bail!(
             "{} has {} — a signed-off pack is final: fix {} or, if the board accepts {}, sign off with --accept-warnings (they are then recorded in the pack):\n  {}",
             args.workbook.display(),
-            crate::compute::wording::plural(warnings.len(), "warning", "warnings"),
+            crate::input::problem::plural(warnings.len(), "warning"),
             if warnings.len() == 1 { "it" } else { "them" },
             if warnings.len() == 1 { "it" } else { "them" },
             warnings.join("\n  ")

@@ -161,11 +161,6 @@ pub fn slug(code: &str) -> String {
         .collect()
 }
 
-/// `1 warning`, `2 warnings`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 // ---- The pack's own words --------------------------------------------------
 
 /// Marks a pack that the board has not approved, in every output.

@@ -1,0 +1,396 @@
+//! What changed between two packs: the board's first question. Both sides
+//! are records as `--records` exports them (`docs/records.md`), whether
+//! computed from a workbook, read from a records file or taken from a
+//! signed-off pack's attachment; the comparison reads the export contract,
+//! so packs of older boardpack versions compare too.
+//!
+//! Enters: two records documents (JSON values). Leaves: a [`Diff`], by
+//! priority: classes, SPC readings and new special causes, positions,
+//! projections, revised figures for the same window (a restated baseline is
+//! a revision, not a change), rows added or removed, narratives unchanged.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The comparison of an older pack with a newer one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Diff {
+    /// `2015-12`, `2016-03`: the periods compared.
+    pub old_period: String,
+    pub new_period: String,
+    /// One entry per priority with anything to say, in the newer pack's order.
+    pub priorities: Vec<PriorityChanges>,
+}
+
+/// What changed in one priority.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PriorityChanges {
+    pub code: String,
+    pub title: String,
+    pub changes: Vec<Change>,
+}
+
+/// One change, with the row it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// A figure's class moved (`no-change` → `deterioration`).
+    Class {
+        row: String,
+        column: String,
+        old: String,
+        new: String,
+    },
+    /// An SPC reading moved (`common-cause` → `concern`).
+    Reading {
+        row: String,
+        old: String,
+        new: String,
+    },
+    /// Months newly read as special causes in an SPC chart.
+    NewSpecialCause {
+        row: String,
+        months: Vec<String>,
+        signal: String,
+    },
+    /// A Position v MSG moved.
+    Position {
+        row: String,
+        old: String,
+        new: String,
+    },
+    /// A projection changed.
+    Projection {
+        row: String,
+        old: String,
+        new: String,
+    },
+    /// A figure for the same window printed differently: the data were revised.
+    Revised {
+        row: String,
+        column: String,
+        old: String,
+        new: String,
+    },
+    /// A figure whose window moved on changed.
+    Figure {
+        row: String,
+        column: String,
+        old: String,
+        new: String,
+    },
+    RowAdded {
+        row: String,
+    },
+    RowRemoved {
+        row: String,
+    },
+    /// The narrative is word for word the last pack's: is it still true?
+    NarrativeUnchanged {
+        items: usize,
+    },
+}
+
+impl Change {
+    /// The change in words, for the terminal and the pack.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Class {
+                row,
+                column,
+                old,
+                new,
+            } => {
+                format!("{row} ({column}): {} → {}", words(old), words(new))
+            }
+            Change::Reading { row, old, new } => {
+                format!("{row}: SPC {} → {}", words(old), words(new))
+            }
+            Change::NewSpecialCause {
+                row,
+                months,
+                signal,
+            } => format!(
+                "{row}: new special cause ({}) in {}",
+                words(signal),
+                months.join(", ")
+            ),
+            Change::Position { row, old, new } => format!("{row}: position {old} → {new}"),
+            Change::Projection { row, old, new } => format!("{row}: projection {old} → {new}"),
+            Change::Revised {
+                row,
+                column,
+                old,
+                new,
+            } => {
+                format!("{row} ({column}): revised {old} → {new} (same window, data restated)")
+            }
+            Change::Figure {
+                row,
+                column,
+                old,
+                new,
+            } => format!("{row} ({column}): {old} → {new}"),
+            Change::RowAdded { row } => format!("{row}: row added"),
+            Change::RowRemoved { row } => format!("{row}: row removed"),
+            Change::NarrativeUnchanged { items } => format!(
+                "narrative unchanged ({items} {}): check it still holds",
+                if *items == 1 { "item" } else { "items" }
+            ),
+        }
+    }
+}
+
+/// A class name in words.
+fn words(class: &str) -> String {
+    match class {
+        "no-change" => "no significant change".into(),
+        "improvement" => "improvement".into(),
+        "deterioration" => "deterioration".into(),
+        "common-cause" => "common cause".into(),
+        "concern" => "special cause concern".into(),
+        "" => "no class".into(),
+        other => other.into(),
+    }
+}
+
+fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn period(records: &Value) -> String {
+    str_of(&records["report"], "period_end")
+        .chars()
+        .take(7)
+        .collect()
+}
+
+/// Rows by code key (upper case), in print order.
+fn rows(records: &Value) -> Vec<(String, &Value)> {
+    records["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| (str_of(r, "code").trim().to_uppercase(), r))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Compares an older pack's records with a newer one's.
+pub fn diff(old: &Value, new: &Value) -> Diff {
+    let same_period = period(old) == period(new);
+    let same_baseline = str_of(&old["report"], "baseline") == str_of(&new["report"], "baseline");
+    let old_rows: BTreeMap<String, &Value> = rows(old).into_iter().collect();
+    let new_rows = rows(new);
+    let mut by_priority: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    for (key, n) in &new_rows {
+        let priority = str_of(n, "priority").to_string();
+        let label = row_name(n);
+        let changes = match old_rows.get(key) {
+            None => vec![Change::RowAdded { row: label }],
+            Some(o) => row_changes(o, n, &label, same_period, same_baseline),
+        };
+        by_priority.entry(priority).or_default().extend(changes);
+    }
+    for (key, o) in &old_rows {
+        if !new_rows.iter().any(|(k, _)| k == key) {
+            by_priority
+                .entry(str_of(o, "priority").to_string())
+                .or_default()
+                .push(Change::RowRemoved { row: row_name(o) });
+        }
+    }
+    spc_changes(old, new, &mut by_priority);
+    narrative_changes(old, new, &mut by_priority);
+    Diff {
+        old_period: period(old),
+        new_period: period(new),
+        priorities: priorities_in_order(new, old, by_priority),
+    }
+}
+
+fn row_name(row: &Value) -> String {
+    format!("{} {}", str_of(row, "code"), str_of(row, "label"))
+}
+
+/// One row's changes, cell by cell.
+fn row_changes(
+    o: &Value,
+    n: &Value,
+    row: &str,
+    same_period: bool,
+    same_baseline: bool,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    let kind = str_of(n, "kind");
+    let empty = Value::Null;
+    let cells = n["cells"].as_object().into_iter().flatten();
+    for (column, nc) in cells {
+        let oc = o["cells"].get(column).unwrap_or(&empty);
+        let (ot, nt) = (str_of(oc, "text"), str_of(nc, "text"));
+        let (ocl, ncl) = (str_of(oc, "class"), str_of(nc, "class"));
+        let (row, column) = (row.to_string(), column.clone());
+        match kind {
+            "spc" if ocl != ncl => out.push(Change::Reading {
+                row,
+                old: ocl.into(),
+                new: ncl.into(),
+            }),
+            "rank" if ot != nt => out.push(Change::Position {
+                row,
+                old: ot.into(),
+                new: nt.into(),
+            }),
+            "spc" | "rank" => {}
+            _ if column == "projection" && ot != nt => out.push(Change::Projection {
+                row,
+                old: ot.into(),
+                new: nt.into(),
+            }),
+            _ => {
+                let same_window = match column.as_str() {
+                    "baseline" => same_baseline,
+                    "projection" => true,
+                    _ => same_period,
+                };
+                if ot != nt && !ot.is_empty() && same_window {
+                    out.push(Change::Revised {
+                        row: row.clone(),
+                        column: column.clone(),
+                        old: ot.into(),
+                        new: nt.into(),
+                    });
+                } else if ot != nt && !same_window && column != "var" {
+                    out.push(Change::Figure {
+                        row: row.clone(),
+                        column: column.clone(),
+                        old: ot.into(),
+                        new: nt.into(),
+                    });
+                }
+                if ocl != ncl && (!ocl.is_empty() || !ncl.is_empty()) {
+                    out.push(Change::Class {
+                        row,
+                        column,
+                        old: ocl.into(),
+                        new: ncl.into(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Months newly flagged as special causes in the appendix's charts.
+fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<Change>>) {
+    let charts = |r: &Value| -> BTreeMap<String, Value> {
+        r["appendix"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (str_of(c, "indicator").to_uppercase(), c.clone()))
+            .collect()
+    };
+    let old_charts = charts(old);
+    for (key, chart) in charts(new) {
+        let flagged = |c: &Value| -> BTreeMap<String, String> {
+            c["points"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| str_of(p, "signal") != "common-cause")
+                .map(|p| {
+                    (
+                        str_of(p, "month").to_string(),
+                        str_of(p, "signal").to_string(),
+                    )
+                })
+                .collect()
+        };
+        let before = old_charts.get(&key).map(flagged).unwrap_or_default();
+        let mut fresh: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (month, signal) in flagged(&chart) {
+            if !before.contains_key(&month) {
+                fresh.entry(signal).or_default().push(month);
+            }
+        }
+        for (signal, months) in fresh {
+            by_priority
+                .entry(str_of(&chart, "priority").to_string())
+                .or_default()
+                .push(Change::NewSpecialCause {
+                    row: format!(
+                        "{} {}",
+                        str_of(&chart, "indicator"),
+                        str_of(&chart, "title")
+                    ),
+                    months,
+                    signal,
+                });
+        }
+    }
+}
+
+/// Priorities whose narrative is word for word the older pack's.
+fn narrative_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<Change>>) {
+    let old_narratives: BTreeMap<&str, &Value> = old["priorities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (str_of(p, "key"), &p["narrative"]))
+        .collect();
+    for p in new["priorities"].as_array().into_iter().flatten() {
+        let items = p["narrative"].as_array().map_or(0, Vec::len);
+        if items > 0 && old_narratives.get(str_of(p, "key")) == Some(&&p["narrative"]) {
+            by_priority
+                .entry(str_of(p, "key").to_string())
+                .or_default()
+                .push(Change::NarrativeUnchanged { items });
+        }
+    }
+}
+
+/// The priorities with changes, in the newer pack's order (then any only
+/// the older one had).
+fn priorities_in_order(
+    new: &Value,
+    old: &Value,
+    mut by_priority: BTreeMap<String, Vec<Change>>,
+) -> Vec<PriorityChanges> {
+    let mut out = Vec::new();
+    let all = new["priorities"].as_array().into_iter().flatten();
+    let all = all.chain(old["priorities"].as_array().into_iter().flatten());
+    for p in all {
+        if let Some(changes) = by_priority.remove(str_of(p, "key")) {
+            if !changes.is_empty() {
+                out.push(PriorityChanges {
+                    code: str_of(p, "code").to_string(),
+                    title: str_of(p, "title").to_string(),
+                    changes,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Diff {
+    /// The comparison as lines, by priority.
+    pub fn text(&self) -> String {
+        let mut out = format!("changes from {} to {}:\n", self.old_period, self.new_period);
+        if self.priorities.is_empty() {
+            out.push_str("  nothing changed\n");
+        }
+        for p in &self.priorities {
+            out.push_str(&format!("{} {}\n", p.code, p.title));
+            for c in &p.changes {
+                out.push_str(&format!("  {}\n", c.describe()));
+            }
+        }
+        out
+    }
+}
