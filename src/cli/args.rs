@@ -28,6 +28,11 @@ pub enum Command {
         after_help = "Examples:\n  boardpack diff archive/2015-12/v1/dashboard-2015-12.pdf dashboard-2016-03.xlsx\n  boardpack diff old-records.json new-records.json --json"
     )]
     Diff(DiffArgs),
+    /// Write next quarter's workbook: the period moved on, every sheet kept, a Review sheet of what to look at.
+    #[command(
+        after_help = "Example:\n  boardpack next dashboard-2015-12.xlsx --period-end 2016-03  (writes dashboard-2016-03.xlsx)"
+    )]
+    Next(NextArgs),
     /// Build the final, signed-off pack (PDF/A-3b + PDF/UA-1) and archive it.
     #[command(
         name = "sign-off",
@@ -181,6 +186,23 @@ pub struct DiffArgs {
     /// Print the comparison as JSON, for scripts.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// This quarter's workbook (never modified).
+    pub workbook: PathBuf,
+
+    /// The new reporting month's last day, or the month: 2016-03-31, 2016-03, 31/03/2016 or Mar 2016.
+    #[arg(long, value_name = "DATE")]
+    pub period_end: String,
+
+    /// Where to write the new workbook. Default: beside it, named for the new month.
+    #[arg(short, long, value_name = "NEW.xlsx")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub limits: LimitArgs,

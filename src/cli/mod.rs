@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diff;
 mod init;
+mod next;
 mod sign_off;
 mod verify;
 mod watch;
@@ -18,7 +19,7 @@ use clap::Parser;
 
 pub use args::{
     ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, BuildArgs, CheckArgs, Cli, Command,
-    CompletionsArgs, DiffArgs, InitArgs, LimitArgs, SignOffArgs, VerifyArgs, WatchArgs,
+    CompletionsArgs, DiffArgs, InitArgs, LimitArgs, NextArgs, SignOffArgs, VerifyArgs, WatchArgs,
 };
 
 use crate::input::problem::Problem;
@@ -41,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Build(a) => build::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Next(a) => next::run(&a),
         Command::SignOff(a) => sign_off::run(&a),
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
         Command::Archive(ArchiveCommand::Verify(a)) => archive::verify(&a),

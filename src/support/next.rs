@@ -1,0 +1,292 @@
+//! `boardpack next`: next quarter's workbook from this quarter's. Every sheet
+//! is kept as it is, the `Report` period moves on, and a `Review` sheet
+//! lists what the analyst must look at before the new pack can be trusted:
+//! notes with dates in them, narratives, `Values` entries that the new period
+//! makes stale, and months now missing from each series. The source
+//! workbook is never modified.
+//!
+//! Enters: the workbook's bytes (already checked) and the new period end.
+//! Leaves: the new workbook as [`WorkbookData`].
+
+use std::io::Cursor;
+
+use calamine::{Data, DataType, Reader};
+use chrono::NaiveDate;
+
+use crate::input::{Column, Kind, Workbook};
+use crate::methods::period::{Month, Window};
+use crate::support::xlsx::{SheetData, Value, WorkbookData};
+
+/// Why the next workbook could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum NextError {
+    #[error("the workbook cannot be read again: {0}")]
+    Read(String),
+    #[error("--period-end {new} is not after the workbook's period end {old}: the next workbook moves the period on")]
+    NotLater { old: NaiveDate, new: NaiveDate },
+}
+
+/// The next period's workbook.
+pub fn next(bytes: &[u8], w: &Workbook, period_end: NaiveDate) -> Result<WorkbookData, NextError> {
+    if period_end <= w.report.period_end {
+        return Err(NextError::NotLater {
+            old: w.report.period_end,
+            new: period_end,
+        });
+    }
+    let mut book = read_sheets(bytes)?;
+    if let Some(report) = book.sheet_mut("Report") {
+        move_period(report, period_end);
+    }
+    let review = review(&book, w, period_end);
+    book.remove_sheet("Review");
+    book.sheets.push(review);
+    Ok(book)
+}
+
+/// Every sheet's cells as values, in workbook order.
+fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
+    let read = |e: calamine::Error| NextError::Read(e.to_string());
+    let mut sheets =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(read)?;
+    let mut book = WorkbookData::default();
+    for name in sheets.sheet_names() {
+        let range = sheets.worksheet_range(&name).map_err(read)?;
+        let mut sheet = SheetData::new(&name, &[]);
+        sheet.rows.clear();
+        if let Some((r0, c0)) = range.start() {
+            for (r, row) in range.rows().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let value = value_of(cell);
+                    if value != Value::Empty {
+                        sheet.set(r0 as usize + r, c0 as usize + c, value);
+                    }
+                }
+            }
+        }
+        book.sheets.push(sheet);
+    }
+    Ok(book)
+}
+
+fn value_of(cell: &Data) -> Value {
+    match cell {
+        Data::Empty => Value::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Float(f) => Value::Number(*f),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Bool(b) => Value::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(_) => cell.as_date().map(Value::Date).unwrap_or(Value::Empty),
+        Data::Error(e) => Value::Error(format!("{e}")),
+    }
+}
+
+/// Sets `Report.period_end` to the new date.
+fn move_period(report: &mut SheetData, period_end: NaiveDate) {
+    let (Some(field), Some(value)) = (report.col("Field"), report.col("Value")) else {
+        return;
+    };
+    let at = report.rows.iter().position(|row| {
+        matches!(row.get(field), Some(Value::Text(t)) if t.trim().eq_ignore_ascii_case("period_end"))
+    });
+    if let Some(r) = at {
+        report.set(r, value, Value::Date(period_end));
+    }
+}
+
+/// The cell `A1` name of a 0-based row and column.
+fn cell(sheet: &str, row: usize, col: usize) -> String {
+    let mut letters = String::new();
+    let mut c = col + 1;
+    while c > 0 {
+        letters.insert(0, (b'A' + ((c - 1) % 26) as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{sheet}!{letters}{}", row + 1)
+}
+
+/// True when a text names a date, month, quarter or year (`year to Jun 16`,
+/// `Q2 2016/17`, `31/12/2015`, `2015`), which a new period may make stale.
+pub fn mentions_a_date(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| {
+        let year = w.len() == 4
+            && (w.starts_with("19") || w.starts_with("20"))
+            && w.chars().all(|c| c.is_ascii_digit());
+        let quarter =
+            w.len() == 2 && w.starts_with('q') && matches!(&w[1..], "1" | "2" | "3" | "4");
+        let month = months.iter().any(|m| w.starts_with(m) && w.len() <= 9);
+        let slashed = w.contains('/') && w.chars().any(|c| c.is_ascii_digit());
+        year || quarter || month || slashed
+    })
+}
+
+/// The `Review` sheet: what to look at, cell by cell.
+fn review(book: &WorkbookData, w: &Workbook, period_end: NaiveDate) -> SheetData {
+    let mut out = SheetData::new("Review", &["Cell", "What to look at", "Why"]);
+    let mut add = |place: String, what: String, why: &str| {
+        out.row(vec![
+            Value::Text(place),
+            Value::Text(what),
+            Value::Text(why.into()),
+        ]);
+    };
+    for (sheet, column) in [
+        ("Values", "Note"),
+        ("Indicators", "Note"),
+        ("Priorities", "Note"),
+        ("Footnotes", "Text"),
+    ] {
+        for (place, text) in texts(book, sheet, column) {
+            if mentions_a_date(&text) {
+                add(
+                    place,
+                    text,
+                    "a note with a date in it: is it still the right period?",
+                );
+            }
+        }
+    }
+    for (place, text) in texts(book, "Narrative", "Text") {
+        add(place, text, "narrative: still true for the new period?");
+    }
+    for (place, what) in stale_values(book) {
+        add(
+            place,
+            what,
+            "a figure for the old period: update it or delete the row",
+        );
+    }
+    let month = Month::new(
+        chrono::Datelike::year(&period_end),
+        chrono::Datelike::month(&period_end),
+    )
+    .expect("a date's month");
+    for (code, missing) in missing_months(w, month) {
+        add(
+            "Monthly".into(),
+            format!("{code}: {missing}"),
+            "months the new period needs: add them",
+        );
+    }
+    out
+}
+
+/// The non-empty cells of one column of a sheet, with their places.
+fn texts(book: &WorkbookData, sheet: &str, column: &str) -> Vec<(String, String)> {
+    let Some(s) = book.sheet(sheet) else {
+        return Vec::new();
+    };
+    let Some(c) = s.col(column) else {
+        return Vec::new();
+    };
+    s.rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(r, row)| match row.get(c) {
+            Some(Value::Text(t)) if !t.trim().is_empty() => Some((cell(&s.name, r, c), t.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `Values` rows for a window that moves with the period.
+fn stale_values(book: &WorkbookData) -> Vec<(String, String)> {
+    let Some(s) = book.sheet("Values") else {
+        return Vec::new();
+    };
+    let (Some(ic), Some(cc), Some(vc)) = (s.col("Indicator"), s.col("Column"), s.col("Value"))
+    else {
+        return Vec::new();
+    };
+    let moving = [Column::Latest, Column::Ytd, Column::Lytd, Column::Var];
+    s.rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(r, row)| {
+            let Some(Value::Text(column)) = row.get(cc) else {
+                return None;
+            };
+            let moves = moving
+                .iter()
+                .any(|m| m.name().eq_ignore_ascii_case(column.trim()));
+            let code = match row.get(ic) {
+                Some(Value::Text(t)) => t.clone(),
+                _ => String::new(),
+            };
+            moves.then(|| (cell(&s.name, r, vc), format!("{code} {}", column.trim())))
+        })
+        .collect()
+}
+
+/// Each monthly indicator's months of the new latest year that the
+/// workbook does not have yet.
+fn missing_months(w: &Workbook, month: Month) -> Vec<(String, String)> {
+    let window = Window {
+        first: month.plus(-11),
+        last: month,
+    };
+    let mut out = Vec::new();
+    for ind in w
+        .indicators
+        .iter()
+        .filter(|i| matches!(i.kind, Kind::Count | Kind::Proportion))
+    {
+        let have: Vec<Month> = w
+            .monthly
+            .iter()
+            .filter(|m| m.indicator == ind.code)
+            .map(|m| m.month)
+            .collect();
+        if have.is_empty() {
+            continue;
+        }
+        let missing: Vec<Month> = window.months().filter(|m| !have.contains(m)).collect();
+        if let (Some(first), Some(last)) = (missing.first(), missing.last()) {
+            let span = if first == last {
+                first.short_label()
+            } else {
+                format!(
+                    "{} to {} ({} months)",
+                    first.short_label(),
+                    last.short_label(),
+                    missing.len()
+                )
+            };
+            out.push((ind.code.to_string(), span));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dated_notes_are_recognised() {
+        for t in [
+            "CSEW year to Jun 16",
+            "Q2 2016/17",
+            "as at 31/12/2015",
+            "December 2015",
+            "since 2014",
+        ] {
+            assert!(mentions_a_date(t), "{t}");
+        }
+        assert!(!mentions_a_date(
+            "Please see performance report for SP2 details."
+        ));
+        assert!(!mentions_a_date("all violent crime"));
+        assert_eq!(cell("Values", 0, 27), "Values!AB1");
+    }
+}

@@ -1,0 +1,111 @@
+//! `boardpack next` (issue 18): next quarter's workbook from the sample —
+//! the period moved on, every sheet kept, a Review sheet listing every dated
+//! note, the narratives, stale `Values` entries and missing months; the
+//! source never modified.
+
+mod common;
+
+use boardpack::input::Workbook;
+use boardpack::support::next::{mentions_a_date, next};
+use boardpack::support::xlsx::Value;
+use chrono::NaiveDate;
+
+fn march() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 3, 31).unwrap()
+}
+
+#[test]
+fn next_on_the_sample_reads_back_with_every_dated_note_to_review() {
+    let bytes = common::sample_bytes();
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let book = next(&bytes, &old, march()).unwrap();
+    // Every sheet kept, and a Review sheet added.
+    let sample = common::sample();
+    for s in &sample.sheets {
+        assert!(book.sheet(&s.name).is_some(), "{} kept", s.name);
+    }
+    let new_bytes = book.to_bytes().unwrap();
+    let new = Workbook::from_bytes(&new_bytes).expect("check reads the new workbook");
+    assert_eq!(new.workbook.report.period_end, march());
+    assert_eq!(
+        new.workbook.indicators, old.indicators,
+        "the indicators are kept"
+    );
+    let review = book.sheet("Review").unwrap();
+    let listed: Vec<String> = review
+        .rows
+        .iter()
+        .skip(1)
+        .map(|r| match &r[1] {
+            Value::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let dated: Vec<&String> = old
+        .values
+        .iter()
+        .filter_map(|v| v.note.as_ref())
+        .chain(old.indicators.iter().filter_map(|i| i.note.as_ref()))
+        .filter(|n| mentions_a_date(n))
+        .collect();
+    assert!(!dated.is_empty(), "the sample has dated notes");
+    for note in dated {
+        assert!(listed.contains(note), "{note:?} not listed for review");
+    }
+    for n in &old.narrative {
+        assert!(
+            listed.contains(&n.text),
+            "narrative {:?} not listed",
+            n.text
+        );
+    }
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.starts_with("SP11.offences: Jan 2016 to Mar 2016 (3 months)")),
+        "missing months listed: {listed:?}"
+    );
+}
+
+#[test]
+fn next_never_modifies_the_source_and_moves_forward_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("dashboard-2015-12.xlsx");
+    std::fs::write(&source, common::sample_bytes()).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["next", "dashboard-2015-12.xlsx", "--period-end", "Mar 2016"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("dashboard-2016-03.xlsx").exists());
+    assert_eq!(std::fs::read(&source).unwrap(), common::sample_bytes());
+    let check = run(&["check", "dashboard-2016-03.xlsx"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Again: the new file exists, and is never overwritten.
+    let again = run(&["next", "dashboard-2015-12.xlsx", "--period-end", "2016-03"]);
+    assert_eq!(again.status.code(), Some(1));
+    let back = run(&[
+        "next",
+        "dashboard-2015-12.xlsx",
+        "--period-end",
+        "2015-09",
+        "-o",
+        "x.xlsx",
+    ]);
+    assert_eq!(back.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&back.stderr).contains("is not after the workbook's period end")
+    );
+}
