@@ -1,6 +1,7 @@
 //! The stages strung together: workbook bytes → PDF bytes, with the
 //! warnings and build log an analyst sees.
 
+use crate::compute::changes::{self, Previous};
 use crate::compute::records::Records;
 use crate::compute::{self, Computed};
 use crate::input::limits::InputLimits;
@@ -37,9 +38,24 @@ pub fn records(bytes: &[u8]) -> Result<Computed, LoadError> {
 
 /// As [`records`], refusing first a workbook over `limits`.
 pub fn records_within(bytes: &[u8], limits: &InputLimits) -> Result<Computed, LoadError> {
+    records_since(bytes, limits, None)
+}
+
+/// As [`records_within`], with the last signed-off pack of an earlier
+/// period: the records get its changes section, and text carried over word
+/// for word is warned of.
+pub fn records_since(
+    bytes: &[u8],
+    limits: &InputLimits,
+    previous: Option<&Previous>,
+) -> Result<Computed, LoadError> {
     let loaded = Workbook::from_bytes_within(bytes, limits)?;
     let mut computed = compute::compute(&loaded.workbook);
     let mut warnings = loaded.warnings;
+    if let Some(previous) = previous {
+        computed.records.changes = Some(changes::section(previous, &computed.records));
+        warnings.extend(changes::stale_text(&loaded.workbook, previous));
+    }
     // Each warning once, however many ways it was reached.
     for w in computed.warnings.drain(..) {
         if !warnings.contains(&w) {
@@ -65,7 +81,18 @@ pub fn build_within(
     limits: &InputLimits,
     options: impl FnOnce(&Records) -> RenderOptions,
 ) -> Result<Built, BuildError> {
-    let computed = records_within(bytes, limits)?;
+    build_since(bytes, limits, None, options)
+}
+
+/// As [`build_within`], with the changes since `previous` (see
+/// [`records_since`]).
+pub fn build_since(
+    bytes: &[u8],
+    limits: &InputLimits,
+    previous: Option<&Previous>,
+    options: impl FnOnce(&Records) -> RenderOptions,
+) -> Result<Built, BuildError> {
+    let computed = records_since(bytes, limits, previous)?;
     let charts = charts::render(&computed.records);
     let options = options(&computed.records);
     let compiled = document::compile(&computed.records, &charts, &options)?;

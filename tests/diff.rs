@@ -3,7 +3,7 @@
 
 mod common;
 
-use boardpack::pack::diff::{diff, Change};
+use boardpack::compute::changes::{diff, Change};
 use boardpack::support::xlsx::{Value, WorkbookData};
 
 fn records(w: &WorkbookData) -> serde_json::Value {
@@ -34,7 +34,7 @@ fn restate(w: &mut WorkbookData, code: &str, month: (i32, u32), f: impl Fn(f64) 
 
 use chrono::Datelike;
 
-fn changes_of<'d>(d: &'d boardpack::pack::diff::Diff, priority: &str) -> &'d [Change] {
+fn changes_of<'d>(d: &'d boardpack::compute::changes::Diff, priority: &str) -> &'d [Change] {
     d.priorities
         .iter()
         .find(|p| p.code == priority)

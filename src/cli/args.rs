@@ -235,6 +235,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "HTML")]
     pub html: Option<PathBuf>,
 
+    /// The archive of signed-off packs: when it holds a pack of an earlier
+    /// period, the new pack gets a "Changes since …" section, and text carried
+    /// over from it word for word is warned of.
+    #[arg(long, value_name = "DIR", env = "BOARDPACK_ARCHIVE")]
+    pub archive: Option<PathBuf>,
+
     /// Build with this Typst layout instead of the built-in one (start from
     /// one written by --emit-typst).
     #[arg(long, value_name = "FILE.typ")]

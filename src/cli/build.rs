@@ -88,14 +88,19 @@ pub(super) fn build_one(
     outputs: &Outputs,
     limits: &InputLimits,
     layout: &document::Layout,
+    archive: Option<&Path>,
 ) -> anyhow::Result<Built> {
     let bytes = read_workbook(workbook, limits)?;
+    let previous = match archive {
+        Some(dir) => previous_pack(dir, &bytes, limits)?,
+        None => None,
+    };
     let options = |r: &crate::compute::records::Records| RenderOptions {
         layout: layout.clone(),
         ..RenderOptions::draft(r)
     };
-    let built =
-        pipeline::build_within(&bytes, limits, options).map_err(|e| explain(workbook, e))?;
+    let built = pipeline::build_since(&bytes, limits, previous.as_ref(), options)
+        .map_err(|e| explain(workbook, e))?;
     // Every file is written whole, or none.
     let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
     let html = outputs
@@ -113,6 +118,25 @@ pub(super) fn build_one(
     Ok(built)
 }
 
+/// The last signed-off pack of an earlier period in the archive, if any
+/// (a workbook that cannot be read is left for the build to report).
+fn previous_pack(
+    archive: &Path,
+    bytes: &[u8],
+    limits: &InputLimits,
+) -> anyhow::Result<Option<crate::compute::changes::Previous>> {
+    let Ok(loaded) = crate::input::Workbook::from_bytes_within(bytes, limits) else {
+        return Ok(None);
+    };
+    let period = loaded
+        .workbook
+        .report
+        .period_end
+        .format("%Y-%m")
+        .to_string();
+    Ok(crate::pack::archive::previous(archive, &period)?)
+}
+
 fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     let output = args
         .output
@@ -127,7 +151,13 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     inputs.extend(args.layout.as_deref());
     check_outputs(&outputs.paths(), &inputs)?;
     let layout = super::layout(args.layout.as_deref())?;
-    let built = build_one(workbook, &outputs, &args.limits.limits(), &layout)?;
+    let built = build_one(
+        workbook,
+        &outputs,
+        &args.limits.limits(),
+        &layout,
+        args.archive.as_deref(),
+    )?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
     if args.verbose {
@@ -182,8 +212,14 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                         .map(|d| d.join(format!("{name}.json"))),
                     html: args.html.as_ref().map(|d| d.join(format!("{name}.html"))),
                 };
-                let result =
-                    build_one(workbook, &outputs, &limits, &layout).map(|b| (outputs.pdf, b));
+                let result = build_one(
+                    workbook,
+                    &outputs,
+                    &limits,
+                    &layout,
+                    args.archive.as_deref(),
+                )
+                .map(|b| (outputs.pdf, b));
                 progress.step(workbook);
                 results
                     .lock()

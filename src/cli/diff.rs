@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::{explain, read_workbook, DiffArgs};
-use crate::pack::diff::diff;
+use crate::compute::changes::diff;
 use crate::pack::signoff::RECORDS_ATTACHMENT;
 use crate::pack::verify::attachments;
 

@@ -48,7 +48,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                     records: None,
                     html: None,
                 };
-                build_one(&workbook, &outputs, &InputLimits::default(), &layout)
+                build_one(&workbook, &outputs, &InputLimits::default(), &layout, None)
             });
             match result {
                 Ok(built) => {

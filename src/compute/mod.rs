@@ -20,6 +20,7 @@
 //! - `records.rs`: the records types (`docs/records.md`).
 
 mod appendix;
+pub mod changes;
 mod context;
 mod figures;
 mod measure;
@@ -90,6 +91,7 @@ pub fn compute(w: &Workbook) -> Computed {
             .collect(),
         appendix,
         appendix_intro: wording::appendix_intro(&w.report, &inputs.windows),
+        changes: None,
     };
     Computed {
         records,

@@ -34,6 +34,26 @@ pub struct Records {
     pub appendix: Vec<SpcChartRecord>,
     /// The appendix's opening paragraphs: how the charts are read.
     pub appendix_intro: Vec<String>,
+    /// What changed since the last signed-off pack of an earlier period,
+    /// when the build was given the archive (`build --archive`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesRecord>,
+}
+
+/// The changes section: since which pack, and one line per change.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChangesRecord {
+    /// `Changes since the Strategic Partnership Board pack for December 2015 (version 1)`.
+    pub heading: String,
+    pub lines: Vec<ChangeLine>,
+}
+
+/// One change, under its priority.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChangeLine {
+    /// `11 To reduce all crime`.
+    pub priority: String,
+    pub change: String,
 }
 
 /// The report's heading facts.

@@ -161,6 +161,26 @@ pub fn slug(code: &str) -> String {
         .collect()
 }
 
+// ---- Quarter to quarter ---------------------------------------------------
+
+/// `Changes since the Strategic Partnership Board pack for December 2015 (version 1)`.
+pub fn changes_heading(board: &str, since: &str, version: u32) -> String {
+    let board = if board.is_empty() { "board" } else { board };
+    format!("Changes since the {board} pack for {since} (version {version})")
+}
+
+/// A `Values` note word for word the last signed-off pack's.
+pub(super) fn stale_note(note: &str, period: &str) -> String {
+    format!(
+        "the note {note:?} is unchanged from the pack signed off for {period}: is it still the right period?"
+    )
+}
+
+/// A `Narrative` line word for word the last signed-off pack's.
+pub(super) fn stale_narrative(period: &str) -> String {
+    format!("this narrative is unchanged from the pack signed off for {period}: is it still true?")
+}
+
 // ---- The pack's own words --------------------------------------------------
 
 /// Marks a pack that the board has not approved, in every output.

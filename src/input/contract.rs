@@ -319,6 +319,8 @@ pub struct ValueEntry {
     pub base: Option<f64>,
     /// Printed small beside the figure.
     pub note: Option<String>,
+    /// The `Note` cell, for messages raised later.
+    pub note_location: Location,
     /// The `Value` cell, for messages raised later.
     pub location: Location,
 }
@@ -358,6 +360,8 @@ pub struct NarrativeEntry {
     pub section: Section,
     pub kind: NarrativeKind,
     pub text: String,
+    /// The `Text` cell, for messages raised later.
+    pub location: Location,
 }
 
 /// Where a `Narrative` line goes: a priority's panel, or a box with a

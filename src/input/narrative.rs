@@ -25,6 +25,7 @@ pub(super) fn parse_narrative(cx: &Context, problems: &mut Vec<Problem>) -> Vec<
             section,
             kind,
             text,
+            location: row.loc("Text"),
         })
     };
     cx.sheets.read_rows(&SHEET, false, problems, read)

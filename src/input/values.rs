@@ -55,6 +55,7 @@ fn read_value(
         value,
         base,
         note,
+        note_location: row.loc("Note"),
         location: row.loc("Value"),
     })
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::compute::changes::Previous;
 use crate::pack::signoff::{sha256, SignOff};
 use crate::render::fonts::FACES;
 
@@ -273,4 +274,31 @@ pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
         }
     }
     Ok(out)
+}
+
+/// The last signed-off pack of a period before `period` (`2016-03`): the
+/// latest period's current version, with the records it carries.
+pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, ArchiveError> {
+    let entries = list(archive)?;
+    let Some(last) = entries
+        .iter()
+        .filter(|e| e.manifest.period.as_str() < period)
+        .max_by_key(|e| (e.manifest.period.clone(), e.manifest.version))
+    else {
+        return Ok(None);
+    };
+    let pdf = std::fs::read(&last.path).map_err(io(&last.path))?;
+    let records = crate::pack::verify::attachments(&pdf)
+        .ok()
+        .and_then(|files| {
+            files
+                .into_iter()
+                .find(|(name, _)| name == crate::pack::signoff::RECORDS_ATTACHMENT)
+        })
+        .and_then(|(_, bytes)| serde_json::from_slice(&bytes).ok());
+    Ok(records.map(|records| Previous {
+        period: last.manifest.period.clone(),
+        version: last.manifest.version,
+        records,
+    }))
 }

@@ -6,7 +6,6 @@
 //! Leaves: files on disk — PDFs, records, archive versions.
 
 pub mod archive;
-pub mod diff;
 pub mod output;
 pub mod signoff;
 pub mod verify;

@@ -44,6 +44,7 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
         page.comment_box(note);
     }
     page.footnotes(records);
+    page.changes(records);
     page.appendix(records);
     page.out.push_str("</main>\n</body>\n</html>\n");
     page.out
@@ -361,6 +362,28 @@ impl Page<'_> {
             );
         }
         self.out.push_str("</dl>\n</section>\n");
+    }
+
+    /// What changed since the last signed-off pack, as a table.
+    fn changes(&mut self, records: &Records) {
+        let Some(c) = &records.changes else { return };
+        let _ = writeln!(
+            self.out,
+            "<section aria-labelledby=\"changes\">\n<h2 id=\"changes\">{}</h2>",
+            text(&c.heading)
+        );
+        self.out.push_str(
+            "<table>\n<thead><tr><th scope=\"col\">Priority</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n",
+        );
+        for l in &c.lines {
+            let _ = writeln!(
+                self.out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                text(&l.priority),
+                text(&l.change)
+            );
+        }
+        self.out.push_str("</tbody>\n</table>\n</section>\n");
     }
 
     fn appendix(&mut self, records: &Records) {

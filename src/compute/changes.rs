@@ -14,6 +14,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::compute::records::{ChangeLine, ChangesRecord, Records};
+use crate::compute::wording;
+use crate::input::problem::Problem;
+use crate::input::Workbook;
+
 /// The comparison of an older pack with a newer one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diff {
@@ -393,4 +398,85 @@ impl Diff {
         }
         out
     }
+}
+
+/// The last signed-off pack of an earlier period, as the archive holds it.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// `2015-12`.
+    pub period: String,
+    pub version: u32,
+    /// Its records, as attached to the pack.
+    pub records: Value,
+}
+
+/// The changes section of a pack built after `previous` was signed off.
+pub fn section(previous: &Previous, records: &Records) -> ChangesRecord {
+    let new = serde_json::to_value(records).expect("records serialise");
+    let d = diff(&previous.records, &new);
+    let since = str_of(&previous.records["report"], "period_label")
+        .strip_prefix("Period ended ")
+        .unwrap_or(&previous.period)
+        .to_string();
+    let board = str_of(&previous.records["report"], "board");
+    let lines = d
+        .priorities
+        .iter()
+        .flat_map(|p| {
+            p.changes.iter().map(move |c| ChangeLine {
+                priority: format!("{} {}", p.code, p.title),
+                change: c.describe(),
+            })
+        })
+        .collect();
+    ChangesRecord {
+        heading: wording::changes_heading(board, &since, previous.version),
+        lines,
+    }
+}
+
+/// Warnings for text carried over unchanged from the last signed-off pack:
+/// a `Values` note or a `Narrative` line word for word the same is often
+/// last quarter's (`year to Jun 16`) — each names its cell.
+pub fn stale_text(w: &Workbook, previous: &Previous) -> Vec<Problem> {
+    let old = &previous.records;
+    let old_notes: Vec<&str> = old["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["cells"].as_object().into_iter().flatten())
+        .filter_map(|(_, c)| c.get("note").and_then(Value::as_str))
+        .collect();
+    let old_narrative: Vec<&str> = old["priorities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(old["comments"].as_array().into_iter().flatten())
+        .chain(old.get("note"))
+        .flat_map(|p| {
+            let items = p.get("narrative").or_else(|| p.get("items"));
+            items.and_then(Value::as_array).into_iter().flatten()
+        })
+        .filter_map(|i| i.get("text").and_then(Value::as_str))
+        .collect();
+    let notes = w.values.iter().filter_map(|v| {
+        let note = v.note.as_deref()?;
+        old_notes.contains(&note).then(|| {
+            Problem::warning(
+                v.note_location.clone(),
+                wording::stale_note(note, &previous.period),
+            )
+        })
+    });
+    let narrative = w
+        .narrative
+        .iter()
+        .filter(|n| old_narrative.contains(&n.text.as_str()))
+        .map(|n| {
+            Problem::warning(
+                n.location.clone(),
+                wording::stale_narrative(&previous.period),
+            )
+        });
+    notes.chain(narrative).collect()
 }

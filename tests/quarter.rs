@@ -1,0 +1,168 @@
+//! Quarter to quarter (issue 18): signing off the sample (2015-12), then
+//! building a March 2016 workbook with the same archive gives a changes
+//! section whose rows match `diff`'s; a revised baseline shows as a
+//! revision; text carried over unchanged is warned of, naming its cell.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn boardpack(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BOARDPACK_ARCHIVE")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A folder with the sample signed off, and the March 2016 workbook that
+/// `next` writes, its April 2012 all-crime count restated (+100).
+fn quarter() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dashboard-2015-12.xlsx"),
+        common::sample_bytes(),
+    )
+    .unwrap();
+    ok(&boardpack(
+        dir.path(),
+        &[
+            "sign-off",
+            "dashboard-2015-12.xlsx",
+            "--by",
+            "J",
+            "--role",
+            "S",
+            "--date",
+            "2016-01-28",
+            "--archive",
+            "arch",
+        ],
+    ));
+    // The March workbook as `next` writes it (tests/next.rs tests the
+    // command itself), with one baseline month restated.
+    let december = boardpack::input::Workbook::from_bytes(&common::sample_bytes()).unwrap();
+    let march = chrono::NaiveDate::from_ymd_opt(2016, 3, 31).unwrap();
+    let book =
+        boardpack::support::next::next(&common::sample_bytes(), &december.workbook, march).unwrap();
+    let mut book = book;
+    let monthly = book.sheet_mut("Monthly").unwrap();
+    let row = monthly
+        .rows
+        .iter()
+        .position(|r| {
+            matches!(&r[0], boardpack::support::xlsx::Value::Text(t) if t == "SP11.offences")
+                && matches!(&r[1], boardpack::support::xlsx::Value::Date(d) if d.to_string() == "2012-04-30")
+        })
+        .expect("SP11 April 2012");
+    if let boardpack::support::xlsx::Value::Number(v) = monthly.rows[row][2] {
+        monthly.rows[row][2] = boardpack::support::xlsx::Value::Number(v + 100.0);
+    }
+    std::fs::write(dir.path().join("m.xlsx"), book.to_bytes().unwrap()).unwrap();
+    dir
+}
+
+#[test]
+fn a_march_pack_built_with_the_archive_says_what_changed_since_december() {
+    let dir = quarter();
+    let stderr = ok(&boardpack(
+        dir.path(),
+        &[
+            "build",
+            "m.xlsx",
+            "--archive",
+            "arch",
+            "-o",
+            "m.pdf",
+            "--records",
+            "m.json",
+        ],
+    ));
+    let records: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("m.json")).unwrap()).unwrap();
+    let changes = &records["changes"];
+    assert_eq!(
+        changes["heading"],
+        "Changes since the Strategic Partnership Board pack for December 2015 (version 1)"
+    );
+    // The section's rows are diff's.
+    let d = boardpack::compute::changes::diff(
+        &serde_json::from_slice(
+            &boardpack::pack::verify::attachments(
+                &std::fs::read(dir.path().join("arch/2015-12/v1/dashboard-2015-12.pdf")).unwrap(),
+            )
+            .unwrap()
+            .into_iter()
+            .find(|(n, _)| n == "records.json")
+            .unwrap()
+            .1,
+        )
+        .unwrap(),
+        &{
+            let mut r = records.clone();
+            r.as_object_mut().unwrap().remove("changes");
+            r
+        },
+    );
+    let from_diff: Vec<String> = d
+        .priorities
+        .iter()
+        .flat_map(|p| p.changes.iter().map(|c| c.describe()))
+        .collect();
+    let in_pack: Vec<String> = changes["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["change"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(in_pack, from_diff);
+    assert!(
+        in_pack.iter().any(|l| l.contains("SP11.offences") && l.contains("(baseline): revised 58805 → 58905")),
+        "{in_pack:?}"
+    );
+    // The section is in the PDF, as a real table.
+    let text = common::pdf_text(&std::fs::read(dir.path().join("m.pdf")).unwrap());
+    assert!(text.contains(&common::normalise(
+        "Changes since the Strategic Partnership Board pack for December 2015 (version 1)"
+    )));
+    // Narratives carried over are warned of, naming their cells.
+    assert!(
+        stderr.contains("Narrative!C")
+            && stderr.contains("unchanged from the pack signed off for 2015-12"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_an_earlier_pack_nothing_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    let stderr = ok(&boardpack(
+        dir.path(),
+        &[
+            "build",
+            "w.xlsx",
+            "--archive",
+            "empty",
+            "-o",
+            "w.pdf",
+            "--records",
+            "w.json",
+        ],
+    ));
+    assert!(stderr.is_empty(), "{stderr}");
+    let records: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("w.json")).unwrap()).unwrap();
+    assert!(records.get("changes").is_none());
+}
