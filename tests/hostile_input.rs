@@ -1,0 +1,273 @@
+//! Hostile and unusual workbooks (issue #15): `check` is the build without
+//! rendering, so anything that would make `build` fail, hang, abort or lose
+//! text is a located error when the workbook is read. Each test builds its
+//! hostile workbook here, from the sample, and is named after the case.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{Cursor, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use boardpack::support::xlsx::WorkbookData;
+use common::{errors, sample};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Rewrites the XML parts of an `.xlsx` package with `edit(name, text)`.
+fn edit_xml(xlsx: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut input = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..input.len() {
+        let mut f = input.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            data = edit(&name, String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The part path of the sheet named `sheet` in a workbook written by
+/// `support::xlsx` (sheets are numbered in order).
+fn sheet_part(data: &WorkbookData, sheet: &str) -> String {
+    let i = data.sheets.iter().position(|s| s.name == sheet).unwrap();
+    format!("xl/worksheets/sheet{}.xml", i + 1)
+}
+
+/// The error lines of a workbook's bytes (or the one refusal).
+fn errors_of(bytes: &[u8]) -> Vec<String> {
+    match boardpack::pipeline::records(bytes) {
+        Ok(_) => Vec::new(),
+        Err(boardpack::input::LoadError::Invalid(e)) => e
+            .problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.to_string())
+            .collect(),
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+fn has(lines: &[String], at: &str, words: &str) -> bool {
+    lines.iter().any(|l| l.starts_with(at) && l.contains(words))
+}
+
+/// Inserts one numeric cell at `reference` in the last row of a sheet's XML.
+fn add_cell(text: String, reference: &str) -> String {
+    let row = reference.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    text.replacen(
+        "</sheetData>",
+        &format!("<row r=\"{row}\"><c r=\"{reference}\"><v>1</v></c></row></sheetData>"),
+        1,
+    )
+}
+
+#[test]
+fn a_value_at_xfd1048576_is_a_located_error_without_allocating_the_grid() {
+    let data = sample();
+    let part = sheet_part(&data, "Monthly");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == part {
+            add_cell(text, "XFD1048576")
+        } else {
+            text
+        }
+    });
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let lines = errors_of(&bytes);
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    assert!(
+        has(&lines, "Monthly!XFD1048576", "far outside the table"),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(peak < 64 << 20, "peak extra memory {peak} bytes");
+}
+
+#[test]
+fn a_value_at_cv1048576_is_a_located_error() {
+    let data = sample();
+    let part = sheet_part(&data, "Savings");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == part {
+            add_cell(text, "CV1048576")
+        } else {
+            text
+        }
+    });
+    let lines = errors_of(&bytes);
+    assert!(has(&lines, "Savings!CV1048576", "delete it"), "{lines:#?}");
+}
+
+#[test]
+fn a_cell_written_twice_in_the_sheet_file_is_an_error_not_the_later_copy() {
+    let data = sample();
+    let part = sheet_part(&data, "Savings");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == part {
+            // A second B2, after the first, holding another amount.
+            text.replacen("</row>", "<c r=\"B2\"><v>999</v></c></row>", 2)
+                .replacen("<c r=\"B2\"><v>999</v></c></row>", "</row>", 1)
+        } else {
+            text
+        }
+    });
+    let lines = errors_of(&bytes);
+    assert!(has(&lines, "Savings!B2", "written twice"), "{lines:#?}");
+}
+
+#[test]
+fn a_shared_string_index_of_minus_one_is_an_error_not_another_string() {
+    let data = sample();
+    let part = sheet_part(&data, "Report");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name != part {
+            return text;
+        }
+        // The first text cell of row 2 (B2, the title's value) points at -1.
+        let at = text.find("<c r=\"B2\"").unwrap();
+        let v = at + text[at..].find("<v>").unwrap() + 3;
+        let end = v + text[v..].find("</v>").unwrap();
+        format!("{}-1{}", &text[..v], &text[end..])
+    });
+    let lines = errors_of(&bytes);
+    assert!(
+        has(
+            &lines,
+            "Report!B2",
+            "shared strings, found an index that names none"
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_shared_string_index_out_of_range_is_a_located_error() {
+    let data = sample();
+    let part = sheet_part(&data, "Savings");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name != part {
+            return text;
+        }
+        let at = text.find("<c r=\"A2\"").unwrap();
+        let v = at + text[at..].find("<v>").unwrap() + 3;
+        let end = v + text[v..].find("</v>").unwrap();
+        format!("{}99999{}", &text[..v], &text[end..])
+    });
+    let lines = errors_of(&bytes);
+    assert!(has(&lines, "Savings!A2", "names none"), "{lines:#?}");
+}
+
+#[test]
+fn a_very_hidden_sheet_named_monthly_with_spaces_before_monthly_is_not_read() {
+    let mut data = sample();
+    let mut decoy = data.sheet("Monthly").unwrap().clone();
+    decoy.name = " monthly ".into();
+    decoy.rows.truncate(1);
+    decoy.hidden = true;
+    data.sheets.insert(0, decoy);
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == "xl/workbook.xml" {
+            text.replace("state=\"hidden\"", "state=\"veryHidden\"")
+        } else {
+            text
+        }
+    });
+    let lines = errors_of(&bytes);
+    assert!(lines.is_empty(), "the exact name is read: {lines:#?}");
+    let computed = boardpack::pipeline::records(&bytes).unwrap();
+    let plain = boardpack::pipeline::records(&sample().to_bytes().unwrap()).unwrap();
+    assert_eq!(
+        serde_json::to_string(&computed.records).unwrap(),
+        serde_json::to_string(&plain.records).unwrap()
+    );
+}
+
+#[test]
+fn two_sheets_matching_monthly_neither_exactly_are_an_error_naming_both() {
+    let mut data = sample();
+    let mut decoy = data.sheet("Monthly").unwrap().clone();
+    decoy.name = " monthly ".into();
+    data.sheets.insert(0, decoy);
+    data.sheet_mut("Monthly").unwrap().name = "MONTHLY".into();
+    let lines = errors(&data);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("expected one sheet named \"Monthly\"")
+                && l.contains("\" monthly \"")
+                && l.contains("\"MONTHLY\"")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_duplicate_zip_entry_is_refused_not_the_later_copy() {
+    let data = sample();
+    let bytes = data.to_bytes().unwrap();
+    let part = sheet_part(&data, "Savings");
+    let mut input = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut savings = String::new();
+    for i in 0..input.len() {
+        let mut f = input.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut body = Vec::new();
+        f.read_to_end(&mut body).unwrap();
+        if name == part {
+            savings = String::from_utf8(body.clone()).unwrap();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&body).unwrap();
+    }
+    // A second copy under a name of the same length, renamed in the bytes.
+    let decoy = part.replace("sheet", "sheeT");
+    out.start_file(decoy.clone(), opts).unwrap();
+    out.write_all(savings.replace("<v>16.1</v>", "<v>9999</v>").as_bytes())
+        .unwrap();
+    let mut zipped = out.finish().unwrap().into_inner();
+    let (from, to) = (decoy.as_bytes(), part.as_bytes());
+    let mut i = 0;
+    while i + from.len() <= zipped.len() {
+        if &zipped[i..i + from.len()] == from {
+            zipped[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    let lines = errors_of(&zipped);
+    assert!(
+        lines.len() == 1 && lines[0].contains("two parts named the same"),
+        "{lines:#?}"
+    );
+}
