@@ -9,8 +9,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Cursor, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use boardpack::support::xlsx::WorkbookData;
-use common::{errors, sample};
+use boardpack::support::xlsx::{Value, WorkbookData};
+use common::{errors, row_of, sample, t};
 
 struct Counting;
 
@@ -78,6 +78,14 @@ fn errors_of(bytes: &[u8]) -> Vec<String> {
 
 fn has(lines: &[String], at: &str, words: &str) -> bool {
     lines.iter().any(|l| l.starts_with(at) && l.contains(words))
+}
+
+/// Replaces the saved value (`<v>`) of the cell `reference` in a sheet's XML.
+fn set_v(text: String, reference: &str, value: &str) -> String {
+    let at = text.find(&format!("<c r=\"{reference}\"")).unwrap();
+    let v = at + text[at..].find("<v>").unwrap() + 3;
+    let end = v + text[v..].find("</v>").unwrap();
+    format!("{}{value}{}", &text[..v], &text[end..])
 }
 
 /// Inserts one numeric cell at `reference` in the last row of a sheet's XML.
@@ -153,11 +161,8 @@ fn a_shared_string_index_of_minus_one_is_an_error_not_another_string() {
         if name != part {
             return text;
         }
-        // The first text cell of row 2 (B2, the title's value) points at -1.
-        let at = text.find("<c r=\"B2\"").unwrap();
-        let v = at + text[at..].find("<v>").unwrap() + 3;
-        let end = v + text[v..].find("</v>").unwrap();
-        format!("{}-1{}", &text[..v], &text[end..])
+        // B2, the title's value, points at -1.
+        set_v(text, "B2", "-1")
     });
     let lines = errors_of(&bytes);
     assert!(
@@ -178,10 +183,7 @@ fn a_shared_string_index_out_of_range_is_a_located_error() {
         if name != part {
             return text;
         }
-        let at = text.find("<c r=\"A2\"").unwrap();
-        let v = at + text[at..].find("<v>").unwrap() + 3;
-        let end = v + text[v..].find("</v>").unwrap();
-        format!("{}99999{}", &text[..v], &text[end..])
+        set_v(text, "A2", "99999")
     });
     let lines = errors_of(&bytes);
     assert!(has(&lines, "Savings!A2", "names none"), "{lines:#?}");
@@ -268,6 +270,131 @@ fn a_duplicate_zip_entry_is_refused_not_the_later_copy() {
     let lines = errors_of(&zipped);
     assert!(
         lines.len() == 1 && lines[0].contains("two parts named the same"),
+        "{lines:#?}"
+    );
+}
+
+/// Sets the `Value` of a `Report` field.
+fn set_report(data: &mut WorkbookData, field: &str, value: Value) {
+    let row = row_of(data, "Report", field);
+    data.sheet_mut("Report").unwrap().set(row, 1, value);
+}
+
+#[test]
+fn savings_of_1_7e308_is_a_located_error_not_a_build_that_never_ends() {
+    let mut data = sample();
+    let row = row_of(&data, "Savings", "Savings realised to date");
+    data.sheet_mut("Savings")
+        .unwrap()
+        .set(row, 1, Value::Number(1.7e308));
+    let lines = errors(&data);
+    assert!(
+        lines.iter().any(|l| l
+            == &format!("Savings!B{}: expected a number between -1,000,000,000,000 and 1,000,000,000,000 (what the charts and sums can hold), found the number 1.7e308", row + 1)),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn twelve_monthly_values_near_1_8e308_are_located_errors() {
+    let mut data = sample();
+    let monthly = data.sheet_mut("Monthly").unwrap();
+    let col = monthly.col("Value").unwrap();
+    for r in 1..=12 {
+        monthly.set(r, col, Value::Number(1.79e308));
+    }
+    let lines = errors(&data);
+    let located = lines
+        .iter()
+        .filter(|l| l.starts_with("Monthly!C") && l.contains("found the number 1.79e308"))
+        .count();
+    assert_eq!(located, 12, "{lines:#?}");
+}
+
+#[test]
+fn a_number_as_text_past_the_bound_is_a_located_error() {
+    let mut data = sample();
+    let row = row_of(&data, "Savings", "Savings realised to date");
+    data.sheet_mut("Savings")
+        .unwrap()
+        .set(row, 1, t("2,000,000,000,000"));
+    let lines = errors(&data);
+    assert!(
+        has(
+            &lines,
+            &format!("Savings!B{}", row + 1),
+            "found \"2,000,000,000,000\""
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_period_end_serial_past_year_9999_is_a_located_error_not_a_panic() {
+    let mut data = sample();
+    let row = row_of(&data, "Report", "period_end");
+    let part = sheet_part(&data, "Report");
+    // A date-formatted serial for 10000-01-01 (rust_xlsxwriter will not write it).
+    data.sheet_mut("Report").unwrap().set(
+        row,
+        1,
+        Value::Date(chrono::NaiveDate::from_ymd_opt(9999, 1, 1).unwrap()),
+    );
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == part {
+            set_v(text, &format!("B{}", row + 1), "2958466")
+        } else {
+            text
+        }
+    });
+    let lines = errors_of(&bytes);
+    assert!(
+        has(
+            &lines,
+            &format!("Report!B{}", row + 1),
+            "expected a date from 1900 to 9999, found the date +10000-01-01"
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_serial_of_minus_5_is_a_located_error_not_1899_12_26() {
+    let mut data = sample();
+    let row = row_of(&data, "Report", "period_end");
+    let part = sheet_part(&data, "Report");
+    data.sheet_mut("Report").unwrap().set(
+        row,
+        1,
+        Value::Date(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()),
+    );
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        if name == part {
+            set_v(text, &format!("B{}", row + 1), "-5")
+        } else {
+            text
+        }
+    });
+    let lines = errors_of(&bytes);
+    assert!(
+        has(
+            &lines,
+            &format!("Report!B{}", row + 1),
+            "expected a date from 1900 to 9999"
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_month_header_before_1900_is_a_located_error() {
+    let mut data = sample();
+    let monthly = data.sheet_mut("Monthly").unwrap();
+    let col = monthly.col("Month").unwrap();
+    monthly.set(1, col, t("1899-12"));
+    let lines = errors(&data);
+    assert!(
+        has(&lines, "Monthly!B2", "expected a date from 1900 to 9999"),
         "{lines:#?}"
     );
 }
