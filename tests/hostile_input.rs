@@ -398,3 +398,147 @@ fn a_month_header_before_1900_is_a_located_error() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_32767_character_title_is_a_located_error_not_141_characters_printed() {
+    let mut data = sample();
+    set_report(
+        &mut data,
+        "title",
+        t(&"Police and crime plan ".repeat(1490)[..32_767]),
+    );
+    let row = row_of(&data, "Report", "title");
+    let lines = errors(&data);
+    assert_eq!(
+        lines,
+        [format!("Report!B{}: expected a report title of at most 100 characters (what the layout can show), found 32767 characters; shorten it", row + 1)]
+    );
+}
+
+#[test]
+fn texts_at_their_limits_print_whole() {
+    use boardpack::input::text;
+    let mut data = sample();
+    let title: String = "Dashboard of the plan for Wrexham, Łódź and Ελλάδα ".repeat(3);
+    let title = title[..text::REPORT_TITLE.max].trim_end().to_string();
+    set_report(&mut data, "title", t(&title));
+    let label = "A label at the limit: crimes recorded in the force area, by the month recorded, with partner data ".repeat(2);
+    let label: String = label
+        .chars()
+        .take(text::LABEL.max)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    let ind = data.sheet_mut("Indicators").unwrap();
+    let col = ind.col("Label").unwrap();
+    ind.set(1, col, t(&label));
+    let at_most = |limit: text::Limit, words: &str| -> String {
+        let long = words.repeat(limit.max / words.len() + 1);
+        long.chars()
+            .take(limit.max)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    };
+    let note = at_most(
+        text::NOTE,
+        "figures are provisional until the year end audit is complete; ",
+    );
+    let pri = data.sheet_mut("Priorities").unwrap();
+    let col = pri.col("Note").unwrap();
+    pri.set(1, col, t(&note));
+    let bullet = at_most(
+        text::NARRATIVE,
+        "the partnership has continued to deliver the plan, ",
+    );
+    let nar = data.sheet_mut("Narrative").unwrap();
+    let col = nar.col("Text").unwrap();
+    nar.set(2, col, t(&bullet));
+    assert!(errors(&data).is_empty(), "{:?}", errors(&data));
+    let text = common::pdf_text(&common::build(&data).pdf);
+    assert!(
+        text.contains(&common::normalise(&note)),
+        "the note is not whole in the PDF"
+    );
+    assert!(
+        text.contains(&common::normalise(&bullet)),
+        "the bullet is not whole in the PDF"
+    );
+    assert!(
+        text.contains(&common::normalise(&title)),
+        "{title:?} is not whole in the PDF"
+    );
+    assert!(
+        text.contains(&common::normalise(&label)),
+        "{label:?} is not whole in the PDF"
+    );
+}
+
+#[test]
+fn an_emoji_in_a_narrative_bullet_is_a_located_error() {
+    let mut data = sample();
+    let nar = data.sheet_mut("Narrative").unwrap();
+    let col = nar.col("Text").unwrap();
+    nar.set(2, col, t("Great progress 👍 this quarter"));
+    let lines = errors(&data);
+    assert!(
+        has(
+            &lines,
+            "Narrative!C3",
+            "found the character U+1F44D (👍), character 16 of the text"
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_control_character_in_a_label_is_a_located_error() {
+    let mut data = sample();
+    let ind = data.sheet_mut("Indicators").unwrap();
+    let col = ind.col("Label").unwrap();
+    ind.set(1, col, t("Crime\u{7}recorded"));
+    let lines = errors(&data);
+    let at = format!("Indicators!{}2", (b'A' + col as u8) as char);
+    assert!(
+        has(&lines, &at, "found the character U+0007, character 6"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn cjk_in_a_priority_title_and_a_bidi_override_in_a_note_are_located_errors() {
+    let mut data = sample();
+    let pri = data.sheet_mut("Priorities").unwrap();
+    let title = pri.col("Title").unwrap();
+    let note = pri.col("Note").unwrap();
+    pri.set(1, title, t("社区 safety"));
+    pri.set(2, note, t("abc\u{202E}def"));
+    let lines = errors(&data);
+    let cell = |c: usize, r: usize| format!("Priorities!{}{r}", (b'A' + c as u8) as char);
+    assert!(has(&lines, &cell(title, 2), "U+793E (社)"), "{lines:#?}");
+    assert!(
+        has(&lines, &cell(note, 3), "U+202E, character 4"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn every_accepted_character_is_covered_by_an_embedded_face() {
+    let fonts: Vec<typst::text::Font> = boardpack::render::fonts::FACES
+        .iter()
+        .flat_map(|(_, b)| typst::text::Font::iter(typst::foundations::Bytes::new(b.to_vec())))
+        .collect();
+    assert_eq!(fonts.len(), boardpack::render::fonts::FACES.len());
+    let mut checked = 0;
+    for &(lo, hi) in boardpack::input::text::ACCEPTED {
+        for c in lo..=hi {
+            assert!(
+                fonts.iter().any(|f| f.info().coverage.contains(c as u32)),
+                "U+{:04X} is accepted but no embedded face has it",
+                c as u32
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1500, "{checked} characters");
+}

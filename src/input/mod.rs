@@ -29,6 +29,7 @@ pub mod problem;
 mod report;
 mod savings;
 pub mod table;
+pub mod text;
 mod values;
 
 pub use contract::{

@@ -12,6 +12,7 @@ use calamine::{Data, Range};
 use crate::input::contract::Word;
 use crate::input::dates::parse_text_date;
 use crate::input::problem::{found, Location, Problem};
+use crate::input::text::{self, Limit};
 use crate::methods::period::Month;
 
 /// One sheet of the workbook, with its header row resolved.
@@ -293,10 +294,15 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// Text of the cell: numbers as written (`1`, not `1.0`), trimmed; an
     /// error cell or an unsaved formula is a problem.
     pub fn text(&self, header: &str) -> Result<String, Problem> {
+        self.text_within(header, text::ANY)
+    }
+
+    /// [`RowRef::text`], a text cell within `limit`.
+    fn text_within(&self, header: &str, limit: Limit) -> Result<String, Problem> {
         self.saved(header, "a value")?;
         match self.cell(header) {
             Data::Empty => Ok(String::new()),
-            Data::String(s) => Ok(s.trim().to_string()),
+            Data::String(s) => self.printable(header, s.trim(), limit),
             Data::Int(i) => Ok(i.to_string()),
             Data::Float(f) => Ok(fmt_number(*f)),
             Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
@@ -308,6 +314,51 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Error(e) => {
                 Err(self.error(header, format!("expected text, found the error {e}")))
             }
+        }
+    }
+
+    /// `text` when every character prints and it is within `limit`; else
+    /// an error at the cell under `header`.
+    fn printable(&self, header: &str, text: &str, limit: Limit) -> Result<String, Problem> {
+        if let Some(what) = text::unprintable(text) {
+            return Err(self.error(header, format!("expected text the dashboard's fonts print (Latin, Greek, Cyrillic, Arabic, Devanagari, Bengali, Gurmukhi or Gujarati script, punctuation and common symbols), found {what}; delete or replace it (emoji and control characters cannot be printed)")));
+        }
+        let n = text.chars().count();
+        if n > limit.max {
+            return Err(self.error(
+                header,
+                format!(
+                    "expected {} of at most {} characters (what the layout can show), found {n} characters; shorten it",
+                    limit.what, limit.max
+                ),
+            ));
+        }
+        Ok(text.to_string())
+    }
+
+    /// Text of the cell ([`RowRef::text`]) within `limit`.
+    pub fn limited(&self, header: &str, limit: Limit) -> Result<String, Problem> {
+        self.text_within(header, limit)
+    }
+
+    /// Optional text within `limit`: `None` for an empty cell.
+    pub fn optional_limited(&self, header: &str, limit: Limit) -> Result<Option<String>, Problem> {
+        let t = self.limited(header, limit)?;
+        Ok((!t.is_empty()).then_some(t))
+    }
+
+    /// Required text within `limit`: an empty cell is a problem.
+    pub fn required_limited(
+        &self,
+        header: &str,
+        what: &str,
+        limit: Limit,
+    ) -> Result<String, Problem> {
+        let t = self.limited(header, limit)?;
+        if t.is_empty() {
+            Err(self.empty(header, what))
+        } else {
+            Ok(t)
         }
     }
 
