@@ -441,3 +441,40 @@ fn every_accepted_character_is_covered_by_an_embedded_face() {
     }
     assert!(checked > 1500, "{checked} characters");
 }
+
+#[test]
+fn check_reports_what_would_break_build_in_one_run_and_exits_1() {
+    let mut data = sample();
+    let (_, savings) = savings_amount(Value::Number(1.7e308));
+    let row = row_of(&data, "Savings", "Savings realised to date");
+    data.sheet_mut("Savings")
+        .unwrap()
+        .set(row, 1, Value::Number(1.7e308));
+    let emoji = set_text(&mut data, "Narrative", "Text", 2, "ok 😀");
+    let bytes = edit_xml(&data.to_bytes().unwrap(), |name, text| {
+        match name == sheet_part(&data, "Monthly") {
+            true => add_cell(text, "XFD1048576"),
+            false => text,
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), bytes).unwrap();
+    for command in ["check", "build"] {
+        let out = common::run(dir.path(), &[command, "w.xlsx"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        for at in [&savings, &emoji, &"Monthly!XFD1048576".to_string()] {
+            assert!(
+                stderr.contains(at.as_str()),
+                "{command}: {at} not in {stderr}"
+            );
+        }
+    }
+    assert!(
+        !dir.path().join("out").exists()
+            || std::fs::read_dir(dir.path().join("out"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
