@@ -8,6 +8,7 @@ use crate::input::contract::Footnote;
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::take;
+use crate::input::text;
 
 /// The marker the KEY prints after "no significant change".
 pub const KEY_MARKER: &str = "*";
@@ -18,7 +19,10 @@ const SHEET: Sheet = Sheet::new("Footnotes", &["Marker", "Text"]);
 pub(super) fn parse_footnotes(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Vec<Footnote> {
     sheets.read_rows(&SHEET, false, problems, |row, seen, problems| {
         let marker = take(row.text("Marker"), problems)?;
-        let text = take(row.required_text("Text", "the footnote's text"), problems);
+        let text = take(
+            row.required_limited("Text", "the footnote's text", text::FOOTNOTE),
+            problems,
+        );
         let again = |first: &Location| {
             format!(
                 "expected each marker once, found {} again (first at {first})",

@@ -8,6 +8,7 @@ use crate::input::contract::{Code, Indicator, Kind, Priority};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{keyword, take, RowRef};
+use crate::input::text;
 
 const SHEET: Sheet = Sheet::new("Indicators", &["Code", "Priority", "Label", "Kind"]);
 
@@ -59,7 +60,10 @@ fn read_indicator(
             problems.push(row.error("Priority", unknown_code("Priorities", p)));
         }
     }
-    let label = take(row.required_text("Label", "the row's label"), problems);
+    let label = take(
+        row.required_limited("Label", "the row's label", text::LABEL),
+        problems,
+    );
     let kind = keyword::<Kind>(row, "Kind", problems);
     let polarity = match kind {
         Some(k) if k.is_monthly() => keyword(row, "Polarity", problems),
@@ -68,7 +72,7 @@ fn read_indicator(
     let source = match kind {
         Some(k @ (Kind::Rank | Kind::Spc)) => {
             let what = "the code of the count indicator this row is derived from";
-            let s = take(row.required_text("Source", what), problems);
+            let s = take(row.required_limited("Source", what, text::SOURCE), problems);
             if let Some(s) = &s {
                 sources.push((s.clone(), row.loc("Source"), k));
             }
@@ -77,7 +81,7 @@ fn read_indicator(
         _ => None,
     };
     let footnote = take(row.optional_text("Footnote"), problems).flatten();
-    let note = take(row.optional_text("Note"), problems).flatten();
+    let note = take(row.optional_limited("Note", text::NOTE), problems).flatten();
     let (priority, label, kind) = (priority?, label?, kind?);
     if kind.is_monthly() && polarity.is_none() {
         return None;

@@ -37,6 +37,8 @@ pub enum Refused {
     InflatesTooMuch { limit: u64 },
     #[error("the workbook has {count} parts, over the limit of {limit}")]
     TooManyParts { count: usize, limit: usize },
+    #[error("the workbook's package holds two parts named the same (a damaged or altered file, where a reader could take either copy): open it in Excel and save it again")]
+    DuplicatePart,
     #[error("part {part} of the workbook is corrupt: {why}")]
     Corrupt { part: String, why: std::io::Error },
 }
@@ -65,6 +67,9 @@ pub fn check_package(bytes: &[u8], limits: &InputLimits) -> Result<(), Refused> 
             count: zip.len(),
             limit: limits.max_parts,
         });
+    }
+    if zip.has_duplicate_names() {
+        return Err(Refused::DuplicatePart);
     }
     let mut total: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];

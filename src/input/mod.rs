@@ -12,6 +12,7 @@
 //! [`contract`]; [`checks`] holds the references and checks across sheets.
 //! This stage knows nothing of the stages after it.
 
+mod cells;
 mod checks;
 pub mod contract;
 pub mod dates;
@@ -28,6 +29,7 @@ pub mod problem;
 mod report;
 mod savings;
 pub mod table;
+pub mod text;
 mod values;
 
 pub use contract::{
@@ -77,7 +79,7 @@ impl Workbook {
 /// Every sheet in the contract's order, then the cross-sheet checks; the
 /// workbook when no problem is an error.
 fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
-    let mut problems = Vec::new();
+    let mut problems = sheets.problems.clone();
     let report = report::parse_report(sheets, &mut problems);
     let priorities = priorities::parse_priorities(sheets, &mut problems);
     let (indicators, broken, dependents) =

@@ -7,6 +7,7 @@ use crate::input::contract::{Code, NarrativeEntry, Section};
 use crate::input::package::Sheet;
 use crate::input::problem::Problem;
 use crate::input::table::{keyword, take, RowRef, Seen};
+use crate::input::text;
 
 const SHEET: Sheet = Sheet::new("Narrative", &["Section", "Kind", "Text"]);
 
@@ -15,7 +16,10 @@ pub(super) fn parse_narrative(cx: &Context, problems: &mut Vec<Problem>) -> Vec<
     let read = |row: &RowRef, _: &mut Seen<()>, problems: &mut Vec<Problem>| {
         let section = take(row.text("Section"), problems);
         let kind = keyword(row, "Kind", problems);
-        let text = take(row.required_text("Text", "the text to print"), problems);
+        let text = take(
+            row.required_limited("Text", "the text to print", text::NARRATIVE),
+            problems,
+        );
         let (section, kind, text) = (section?, kind?, text?);
         let section = match is_priority(cx.priorities, &section) {
             true => Section::Priority(Code::new(&section)),

@@ -8,6 +8,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Ods, Range, Reader, Xlsx};
 
+use crate::input::cells;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
 
@@ -46,6 +47,9 @@ impl Sheet {
 pub struct RawSheets {
     /// In workbook order.
     sheets: Vec<RawSheet>,
+    /// The located problems found while reading the cells (a cell far
+    /// outside the table, written twice, naming no shared string).
+    pub problems: Vec<Problem>,
 }
 
 /// One sheet as calamine read it.
@@ -55,6 +59,9 @@ struct RawSheet {
     values: Range<Data>,
     /// Formula texts, to tell an unsaved formula from an empty cell.
     formulas: Option<Range<String>>,
+    /// Its cells could not be read, for reasons already located in
+    /// [`RawSheets::problems`]: the sheet is not read further.
+    broken: bool,
 }
 
 impl RawSheets {
@@ -78,16 +85,31 @@ impl RawSheets {
             return read_sheets(ods);
         }
         let xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
-        read_sheets(xlsx)
+        read_xlsx(xlsx, bytes)
     }
 
     /// True when the workbook has a sheet of this name (any case, trimmed).
     pub fn has(&self, wanted: &str) -> bool {
-        self.find(wanted).is_some()
+        !matches!(self.find(wanted), Ok(None))
     }
 
-    fn find(&self, wanted: &str) -> Option<&RawSheet> {
-        self.sheets.iter().find(|s| norm(&s.name) == norm(wanted))
+    /// The sheet named `wanted`: the one spelt exactly so, else the one
+    /// whose name matches it trimmed and in any case. Several matching
+    /// (none exactly) is `Err` with their names.
+    fn find(&self, wanted: &str) -> Result<Option<&RawSheet>, Vec<&str>> {
+        if let Some(exact) = self.sheets.iter().find(|s| s.name == wanted) {
+            return Ok(Some(exact));
+        }
+        let matching: Vec<&RawSheet> = self
+            .sheets
+            .iter()
+            .filter(|s| norm(&s.name) == norm(wanted))
+            .collect();
+        match matching.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            many => Err(many.iter().map(|s| s.name.as_str()).collect()),
+        }
     }
 
     /// A sheet as a table with its required columns, or a problem (a
@@ -100,8 +122,21 @@ impl RawSheets {
         problems: &mut Vec<Problem>,
     ) -> Option<Table<'s>> {
         match self.find(wanted) {
-            Some(s) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems),
-            None => {
+            Ok(Some(s)) if s.broken => None,
+            Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems),
+            Err(names) => {
+                let names: Vec<String> = names.iter().map(|n| found(n)).collect();
+                problems.push(Problem::error(
+                    Location::Workbook,
+                    format!(
+                        "expected one sheet named \"{wanted}\", found {} sheets that match it ({}): rename or delete all but one (a hidden sheet shows in Excel under Format > Hide & Unhide, a very hidden one only in the VBA editor)",
+                        names.len(),
+                        names.join(" and ")
+                    ),
+                ));
+                None
+            }
+            Ok(None) => {
                 if sheet_required {
                     problems.push(Problem::error(
                         Location::Workbook,
@@ -172,9 +207,43 @@ where
             name,
             values,
             formulas,
+            broken: false,
         });
     }
-    Ok(RawSheets { sheets })
+    Ok(RawSheets {
+        sheets,
+        problems: Vec::new(),
+    })
+}
+
+/// Every sheet of an `.xlsx` workbook, in order, its cells read sparsely
+/// and within bounds ([`cells`]).
+fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, NotAWorkbook> {
+    let mut problems = Vec::new();
+    let bad_strings = cells::bad_shared_strings(bytes, &mut problems);
+    let none = Default::default();
+    let mut sheets = Vec::new();
+    for name in book.sheet_names().to_vec() {
+        let bad = bad_strings.get(&name).unwrap_or(&none);
+        let (values, formulas, broken) =
+            match cells::read_sheet(&mut book, &name, bad, &mut problems) {
+                Ok(read) => (read.values, Some(read.formulas), false),
+                Err(calamine::XlsxError::NotAWorksheet(_)) => (Range::default(), None, false),
+                // The cause is located in `problems` already.
+                Err(_) if !bad.is_empty() => (Range::default(), None, true),
+                Err(why) => {
+                    let why = why.to_string();
+                    return Err(NotAWorkbook::SheetUnreadable { name, why });
+                }
+            };
+        sheets.push(RawSheet {
+            name,
+            values,
+            formulas,
+            broken,
+        });
+    }
+    Ok(RawSheets { sheets, problems })
 }
 
 /// Text a person could read (a CSV export, a text file): UTF-8 with no

@@ -7,6 +7,7 @@ use crate::input::contract::{Code, Kind, Peer};
 use crate::input::package::Sheet;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, take};
+use crate::input::text;
 
 const SHEET: Sheet = Sheet::new("Peers", &["Indicator", "Force", "Value", "Population"]);
 
@@ -25,7 +26,10 @@ pub(super) fn parse_peers(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Peer
                     ),
                 ));
             }
-            let force = take(row.required_text("Force", "a force name"), problems);
+            let force = take(
+                row.required_limited("Force", "a force name", text::PEER),
+                problems,
+            );
             let latest = "the force's count for the latest 12 months";
             let value = take(row.count("Value", latest), problems);
             let population = take(

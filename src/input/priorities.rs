@@ -6,6 +6,7 @@ use crate::input::contract::{Code, Column, Layout, Priority, Word};
 use crate::input::package::{RawSheets, Sheet};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{keyword, take, RowRef, Seen};
+use crate::input::text;
 
 const SHEET: Sheet = Sheet::new("Priorities", &["Code", "Title", "Layout"]);
 
@@ -33,9 +34,12 @@ fn read_priority(
     if seen.repeated(&Code::new(&code), row, "Code", again, problems) {
         return None;
     }
-    let title = take(row.required_text("Title", "the priority's title"), problems);
+    let title = take(
+        row.required_limited("Title", "the priority's title", text::PRIORITY_TITLE),
+        problems,
+    );
     let layout = keyword(row, "Layout", problems);
-    let note = take(row.optional_text("Note"), problems).flatten();
+    let note = take(row.optional_limited("Note", text::NOTE), problems).flatten();
     let columns = match layout {
         Some(Layout::Table) => table_columns(row, problems),
         _ => Vec::new(),

@@ -12,6 +12,7 @@ use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{
     fmt_number, is_blank, keyword, month_of, norm, take, RowRef, Seen, Table,
 };
+use crate::input::text;
 use crate::methods::period::FinancialYear;
 
 /// The fields the contract knows, in its order.
@@ -38,10 +39,10 @@ const SPC_RUN_LENGTH: usize = 7;
 pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> Option<Report> {
     let table = sheets.table("Report", &["Field", "Value"], true, problems)?;
     let fields = Fields::read(&table, problems);
-    let title = fields.text("title", true, problems);
-    let force = fields.text("force", true, problems);
-    let area = fields.text("area", false, problems);
-    let board = fields.text("board", false, problems);
+    let title = fields.text("title", true, text::REPORT_TITLE, problems);
+    let force = fields.text("force", true, text::REPORT_NAME, problems);
+    let area = fields.text("area", false, text::REPORT_NAME, problems);
+    let board = fields.text("board", false, text::REPORT_NAME, problems);
     let period_end = fields.period_end(problems);
     let baseline = fields.year("baseline", true, problems);
     let projection = fields.year("projection", false, problems);
@@ -132,14 +133,20 @@ impl<'t, 'a> Fields<'t, 'a> {
     }
 
     /// A text field; `None` when absent or empty (an error if `required`).
-    fn text(&self, field: &str, required: bool, problems: &mut Vec<Problem>) -> Option<String> {
+    fn text(
+        &self,
+        field: &str,
+        required: bool,
+        limit: text::Limit,
+        problems: &mut Vec<Problem>,
+    ) -> Option<String> {
         let Some(row) = self.rows.get(field) else {
             if required {
                 self.missing(field, problems);
             }
             return None;
         };
-        let t = take(row.text("Value"), problems)?;
+        let t = take(row.limited("Value", limit), problems)?;
         if t.is_empty() && required {
             problems.push(row.empty("Value", &format!("the {field}")));
         }
@@ -171,7 +178,7 @@ impl<'t, 'a> Fields<'t, 'a> {
         required: bool,
         problems: &mut Vec<Problem>,
     ) -> Option<FinancialYear> {
-        let t = self.text(field, required, problems)?;
+        let t = self.text(field, required, text::ANY, problems)?;
         let fy = FinancialYear::parse(&t);
         if fy.is_none() {
             problems.push(self.rows[field].error(

@@ -5,6 +5,7 @@ use crate::input::checks::Context;
 use crate::input::contract::{Layout, SavingsItem};
 use crate::input::problem::{Location, Problem};
 use crate::input::table::{fmt_number, take};
+use crate::input::text;
 
 /// The sheet's items; at least one when a priority is laid out as savings.
 pub(super) fn parse_savings(cx: &Context, problems: &mut Vec<Problem>) -> Vec<SavingsItem> {
@@ -20,7 +21,7 @@ pub(super) fn parse_savings(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Sa
     };
     let mut out = Vec::new();
     for row in table.keyed_rows("Item", problems) {
-        let item = take(row.text("Item"), problems);
+        let item = take(row.limited("Item", text::SAVINGS_ITEM), problems);
         let amount = match take(row.number("Amount"), problems) {
             Some(Some(a)) if a >= 0.0 => Some(a),
             Some(Some(a)) => {

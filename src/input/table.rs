@@ -12,6 +12,7 @@ use calamine::{Data, Range};
 use crate::input::contract::Word;
 use crate::input::dates::parse_text_date;
 use crate::input::problem::{found, Location, Problem};
+use crate::input::text::{self, Limit};
 use crate::methods::period::Month;
 
 /// One sheet of the workbook, with its header row resolved.
@@ -61,6 +62,8 @@ pub fn describe(cell: &Data) -> String {
 pub fn fmt_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
+    } else if f.abs() >= 1e15 {
+        format!("{f:e}")
     } else {
         format!("{f}")
     }
@@ -171,11 +174,19 @@ impl<'a> Table<'a> {
         for c in c0..=c1 {
             let cell = self.range.get_value((0, c)).unwrap_or(&EMPTY);
             let at = Location::cell(&self.name, 0, c);
-            let month = match cell {
-                Data::DateTime(d) => d.as_datetime().map(|dt| month_of(dt.date())),
-                Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.month()),
+            let date = match cell {
+                Data::DateTime(d) => d.as_datetime().map(|dt| dt.date()),
+                Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.last_day()),
                 _ => None,
             };
+            if date.is_some_and(|d| !in_years(d)) {
+                problems.push(Problem::error(
+                    at,
+                    format!("{YEARS}, found {}", describe(cell)),
+                ));
+                continue;
+            }
+            let month = date.map(month_of);
             let Some(month) = month else {
                 let named =
                     matches!(cell, Data::String(s) if known.iter().any(|k| norm(k) == norm(s)));
@@ -283,10 +294,15 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// Text of the cell: numbers as written (`1`, not `1.0`), trimmed; an
     /// error cell or an unsaved formula is a problem.
     pub fn text(&self, header: &str) -> Result<String, Problem> {
+        self.text_within(header, text::ANY)
+    }
+
+    /// [`RowRef::text`], a text cell within `limit`.
+    fn text_within(&self, header: &str, limit: Limit) -> Result<String, Problem> {
         self.saved(header, "a value")?;
         match self.cell(header) {
             Data::Empty => Ok(String::new()),
-            Data::String(s) => Ok(s.trim().to_string()),
+            Data::String(s) => self.printable(header, s.trim(), limit),
             Data::Int(i) => Ok(i.to_string()),
             Data::Float(f) => Ok(fmt_number(*f)),
             Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
@@ -298,6 +314,51 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Error(e) => {
                 Err(self.error(header, format!("expected text, found the error {e}")))
             }
+        }
+    }
+
+    /// `text` when every character prints and it is within `limit`; else
+    /// an error at the cell under `header`.
+    fn printable(&self, header: &str, text: &str, limit: Limit) -> Result<String, Problem> {
+        if let Some(what) = text::unprintable(text) {
+            return Err(self.error(header, format!("expected text the dashboard's fonts print (Latin, Greek, Cyrillic, Arabic, Devanagari, Bengali, Gurmukhi or Gujarati script, punctuation and common symbols), found {what}; delete or replace it (emoji and control characters cannot be printed)")));
+        }
+        let n = text.chars().count();
+        if n > limit.max {
+            return Err(self.error(
+                header,
+                format!(
+                    "expected {} of at most {} characters (what the layout can show), found {n} characters; shorten it",
+                    limit.what, limit.max
+                ),
+            ));
+        }
+        Ok(text.to_string())
+    }
+
+    /// Text of the cell ([`RowRef::text`]) within `limit`.
+    pub fn limited(&self, header: &str, limit: Limit) -> Result<String, Problem> {
+        self.text_within(header, limit)
+    }
+
+    /// Optional text within `limit`: `None` for an empty cell.
+    pub fn optional_limited(&self, header: &str, limit: Limit) -> Result<Option<String>, Problem> {
+        let t = self.limited(header, limit)?;
+        Ok((!t.is_empty()).then_some(t))
+    }
+
+    /// Required text within `limit`: an empty cell is a problem.
+    pub fn required_limited(
+        &self,
+        header: &str,
+        what: &str,
+        limit: Limit,
+    ) -> Result<String, Problem> {
+        let t = self.limited(header, limit)?;
+        if t.is_empty() {
+            Err(self.empty(header, what))
+        } else {
+            Ok(t)
         }
     }
 
@@ -322,16 +383,24 @@ impl<'t, 'a> RowRef<'t, 'a> {
     pub fn number(&self, header: &str) -> Result<Option<f64>, Problem> {
         self.saved(header, "a number")?;
         let cell = self.cell(header);
-        match cell {
-            Data::Empty => Ok(None),
-            Data::Int(i) => Ok(Some(*i as f64)),
-            Data::Float(f) if f.is_finite() => Ok(Some(*f)),
-            Data::String(s) if s.trim().is_empty() => Ok(None),
-            Data::String(s) => parse_number(s)
-                .map(Some)
-                .ok_or_else(|| self.not_a(header, "a number")),
-            _ => Err(self.not_a(header, "a number")),
+        let n = match cell {
+            Data::Empty => return Ok(None),
+            Data::Int(i) => *i as f64,
+            Data::Float(f) if f.is_finite() => *f,
+            Data::String(s) if s.trim().is_empty() => return Ok(None),
+            Data::String(s) => parse_number(s).ok_or_else(|| self.not_a(header, "a number"))?,
+            _ => return Err(self.not_a(header, "a number")),
+        };
+        if n.abs() > MAX_NUMBER {
+            return Err(self.error(
+                header,
+                format!(
+                    "expected a number between -{MAX_WORDS} and {MAX_WORDS} (what the charts and sums can hold), found {}",
+                    describe(cell)
+                ),
+            ));
         }
+        Ok(Some(n))
     }
 
     /// A number that must be present and not negative.
@@ -349,19 +418,29 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// A month: an Excel date (1900 or 1904 system), or a text date
     /// ([`parse_text_date`]: ISO or British, day first). `None` when empty.
     pub fn month(&self, header: &str) -> Result<Option<Month>, Problem> {
+        Ok(self.day(header, true)?.map(month_of))
+    }
+
+    /// A full date (`period_end`): as [`RowRef::month`] but keeping the day.
+    /// Text `2015-12` or `Dec 2015` means the month's last day.
+    pub fn date(&self, header: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
+        self.day(header, false)
+    }
+
+    /// The date a cell holds (a text month: its last day), from 1900 to
+    /// 9999 ([`in_years`]); a bare number is a 1900-system date serial
+    /// when `serials`.
+    fn day(&self, header: &str, serials: bool) -> Result<Option<chrono::NaiveDate>, Problem> {
         let cell = self.cell(header);
         let bad = || self.not_a(header, MONTH);
-        match cell {
-            Data::Empty => Ok(None),
-            Data::String(s) if s.trim().is_empty() => Ok(None),
-            Data::DateTime(d) => {
-                let dt = d.as_datetime().ok_or_else(bad)?;
-                Ok(Some(month_of(dt.date())))
-            }
+        let date = match cell {
+            Data::Empty => return Ok(None),
+            Data::String(s) if s.trim().is_empty() => return Ok(None),
+            Data::DateTime(d) => d.as_datetime().ok_or_else(bad)?.date(),
             Data::DateTimeIso(s) | Data::String(s) => {
-                parse_text_date(s).map(|d| Some(d.month())).ok_or_else(bad)
+                parse_text_date(s).ok_or_else(bad)?.last_day()
             }
-            Data::Int(_) | Data::Float(_) => {
+            Data::Int(_) | Data::Float(_) if serials => {
                 // A date serial typed without a date format (1900 system).
                 let v = match cell {
                     Data::Int(i) => *i as f64,
@@ -373,29 +452,33 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 }
                 let d =
                     calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
-                let dt = d.as_datetime().ok_or_else(bad)?;
-                Ok(Some(month_of(dt.date())))
+                d.as_datetime().ok_or_else(bad)?.date()
             }
-            _ => Err(bad()),
+            _ => return Err(bad()),
+        };
+        if !in_years(date) {
+            return Err(self.error(header, format!("{YEARS}, found {}", describe(cell))));
         }
-    }
-
-    /// A full date (`period_end`): as [`RowRef::month`] but keeping the day.
-    /// Text `2015-12` or `Dec 2015` means the month's last day.
-    pub fn date(&self, header: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
-        let cell = self.cell(header);
-        let bad = || self.not_a(header, DATE);
-        match cell {
-            Data::Empty => Ok(None),
-            Data::String(s) if s.trim().is_empty() => Ok(None),
-            Data::DateTime(d) => Ok(Some(d.as_datetime().ok_or_else(bad)?.date())),
-            Data::DateTimeIso(s) | Data::String(s) => parse_text_date(s)
-                .map(|d| Some(d.last_day()))
-                .ok_or_else(bad),
-            _ => Err(bad()),
-        }
+        Ok(Some(date))
     }
 }
+
+/// What a date cell must be within: what Excel's dates and the pack's
+/// dates can hold (a serial of -5 would read as 1899-12-26; one past
+/// 2,958,465 lies after the year 9999).
+pub const YEARS: &str = "expected a date from 1900 to 9999";
+
+/// True for a date from 1900 to 9999.
+pub fn in_years(d: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=9999).contains(&d.year())
+}
+
+/// The largest number a cell may hold (a million million): far above any
+/// count, rate or amount of a dashboard, and far below where twelve months'
+/// sums or a chart's axis would overflow or lose their digits.
+pub const MAX_NUMBER: f64 = 1e12;
+const MAX_WORDS: &str = "1,000,000,000,000";
 
 /// What a `Month` cell holds: any date in the month.
 pub const MONTH: &str = "a date (an Excel date, 2015-12-31, 31/12/2015, 2015-12 or Dec 2015)";

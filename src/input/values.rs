@@ -9,6 +9,7 @@ use crate::input::contract::{Code, Column, Given, Indicator, Kind, ValueEntry};
 use crate::input::package::Sheet;
 use crate::input::problem::{Location, Problem};
 use crate::input::table::{fmt_number, keyword, take, RowRef, Seen};
+use crate::input::text;
 
 const SHEET: Sheet = Sheet::new("Values", &["Indicator", "Column", "Value"]);
 
@@ -34,7 +35,7 @@ fn read_value(
     if let Some(b) = base {
         check_base(row, b, value.as_ref(), problems);
     }
-    let note = take(row.optional_text("Note"), problems).flatten();
+    let note = take(row.optional_limited("Note", text::NOTE), problems).flatten();
     let (i, column) = (indicator?, column?);
     let key = (i.code.clone(), column);
     let again = |first: &Location| {

@@ -136,9 +136,10 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             .items
             .iter()
             .map(|i| i.amount)
+            .filter(|a| a.is_finite())
             .fold(0.0, f64::max)
             .max(1.0);
-        let x_max = nice_ceiling(max * 1.3);
+        let (_, x_max) = axis_range(0.0, nice_ceiling(max * 1.3));
         // Room at both ends for the axis labels' half widths (the `0`).
         let mut chart = ChartBuilder::on(&root)
             .margin_left(6)
@@ -162,11 +163,16 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             .expect("mesh");
         let bar = rgb(theme::BAR);
         for (i, item) in s.items.iter().enumerate() {
+            // Within the axis, so that the pixel arithmetic cannot overflow.
+            let amount = match item.amount.is_nan() {
+                false => item.amount.clamp(-x_max, x_max),
+                true => 0.0,
+            };
             let top = (n - i) as f64 - 0.2;
             let bottom = (n - i - 1) as f64 + 0.2;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, bottom), (item.amount, top)],
+                    [(0.0, bottom), (amount, top)],
                     bar.filled(),
                 )))
                 .expect("bar");
@@ -174,7 +180,7 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             chart
                 .draw_series(std::iter::once(Text::new(
                     item.text.clone(),
-                    (item.amount + x_max * 0.02, (top + bottom) / 2.0),
+                    (amount + x_max * 0.02, (top + bottom) / 2.0),
                     style,
                 )))
                 .expect("label");
@@ -189,6 +195,27 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
         width: w,
         height: h,
         rows,
+    }
+}
+
+/// The largest axis end drawn: far above any figure the input lets through
+/// (`docs/workbook.md`, numbers), small enough that plotters' tick search
+/// stays finite.
+const AXIS_LIMIT: f64 = 1e15;
+
+/// An axis range plotters can draw: finite, within ±[`AXIS_LIMIT`], its ends
+/// apart. Huge, infinite or NaN ends never reach plotters, whose tick
+/// search would not end on them.
+fn axis_range(lo: f64, hi: f64) -> (f64, f64) {
+    let clamp = |v: f64, default: f64| match v.is_nan() {
+        false => v.clamp(-AXIS_LIMIT, AXIS_LIMIT),
+        true => default,
+    };
+    let (lo, hi) = (clamp(lo, 0.0), clamp(hi, 1.0));
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo, lo + lo.abs().max(1.0))
     }
 }
 
@@ -263,13 +290,18 @@ fn spc_y_range(c: &SpcChartRecord) -> (f64, f64) {
         .projection
         .iter()
         .flat_map(|p| p.line.iter().map(|(_, v)| *v));
-    let values = c.points.iter().map(|p| p.value).chain(trend);
+    let values = c
+        .points
+        .iter()
+        .map(|p| p.value)
+        .chain(trend)
+        .filter(|v| v.is_finite());
     let (lower, upper) = c.drawn_limits;
     let (lo, hi) = values.fold((lower, upper), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let pad = ((hi - lo) * 0.08).max(1e-6);
     // Counts and rates are never below 0 (nor rates above 100 %).
     let ceiling = if c.is_proportion() { 1.0 } else { f64::MAX };
-    ((lo - pad).max(0.0), (hi + pad).min(ceiling))
+    axis_range((lo - pad).max(0.0), (hi + pad).min(ceiling))
 }
 
 fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
@@ -537,5 +569,34 @@ mod tests {
         assert_eq!(nice_ceiling(2.1), 2.5);
         assert_eq!(nice_ceiling(0.0), 1.0);
         assert_eq!(month_tick(Month::new(2012, 4).unwrap()), "Apr 12");
+    }
+
+    #[test]
+    fn axis_range_is_finite_for_huge_nan_and_infinite_values() {
+        assert_eq!(axis_range(0.0, 30.0), (0.0, 30.0));
+        assert_eq!(
+            axis_range(0.0, nice_ceiling(1.7e308 * 1.3)),
+            (0.0, AXIS_LIMIT)
+        );
+        assert_eq!(axis_range(f64::NAN, f64::NAN), (0.0, 1.0));
+        assert_eq!(axis_range(5.0, 5.0), (5.0, 10.0));
+        assert_eq!(axis_range(f64::NEG_INFINITY, -1e300), (-AXIS_LIMIT, 0.0));
+    }
+
+    #[test]
+    fn savings_chart_of_a_huge_amount_ends() {
+        let bar = |amount: f64| crate::compute::records::SavingsBar {
+            label: "Savings".into(),
+            amount,
+            text: "x".into(),
+        };
+        let record = SavingsRecord {
+            items: vec![bar(1.7e308), bar(f64::NAN), bar(f64::INFINITY)],
+            unit: "£ millions".into(),
+            chart: ChartId::savings("18"),
+            alt: String::new(),
+        };
+        let chart = savings_chart(&record);
+        assert!(chart.svg.contains("<svg"));
     }
 }

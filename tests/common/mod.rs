@@ -191,8 +191,13 @@ pub fn records(data: &WorkbookData) -> boardpack::Computed {
 
 /// The workbook errors of workbook data, as printed lines.
 pub fn errors(data: &WorkbookData) -> Vec<String> {
-    let bytes = data.to_bytes().expect("workbook writes");
-    match boardpack::pipeline::records(&bytes) {
+    errors_of(&data.to_bytes().expect("workbook writes"))
+}
+
+/// The workbook errors of a workbook's bytes, as printed lines (or the one
+/// line of a file refused or not a workbook).
+pub fn errors_of(bytes: &[u8]) -> Vec<String> {
+    match boardpack::pipeline::records(bytes) {
         Ok(_) => Vec::new(),
         Err(boardpack::input::LoadError::Invalid(e)) => e
             .problems

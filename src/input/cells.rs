@@ -1,0 +1,276 @@
+//! Reading an `.xlsx` worksheet's cells sparsely and within bounds, so that
+//! no allocation grows with a cell's address: calamine's cell reader gives
+//! the cells one by one, and a cell far outside any dashboard table
+//! ([`MAX_ROWS`], [`MAX_COLUMNS`]), a cell written twice in the sheet's
+//! file, or a shared-string index that names no string is a located
+//! [`Problem`] and is left out; the range is built from the cells kept.
+//! Enters: the package's bytes and calamine's reader; leaves: each sheet's
+//! values and formulas as calamine `Range`s, and the problems found.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Cell, Data, Range, Xlsx, XlsxError};
+use quick_xml::events::Event;
+
+use crate::input::problem::{column_letters, Location, Problem};
+
+/// The rows a sheet may use (row 1 to this): far more than any dashboard
+/// table, small enough that a sheet's cells stay a few megabytes.
+pub const MAX_ROWS: u32 = 10_000;
+/// The columns a sheet may use (A to GR).
+pub const MAX_COLUMNS: u32 = 200;
+
+/// One sheet's cells as kept.
+pub struct SheetCells {
+    pub values: Range<Data>,
+    pub formulas: Range<String>,
+}
+
+/// Reads the sheet `name` of `book`, within bounds; what is left out is a
+/// problem in `problems`. `bad_strings` are the cells (row, column) whose
+/// shared-string index names no string ([`bad_shared_strings`]).
+pub fn read_sheet<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    name: &str,
+    bad_strings: &BTreeSet<(u32, u32)>,
+    problems: &mut Vec<Problem>,
+) -> Result<SheetCells, XlsxError> {
+    let mut seen = BTreeSet::new();
+    let mut values = Vec::new();
+    {
+        let mut reader = book.worksheet_cells_reader(name)?;
+        while let Some(cell) = reader.next_cell()? {
+            let (row, col) = cell.get_position();
+            if !seen.insert((row, col)) {
+                problems.push(Problem::error(
+                    Location::cell(name, row, col),
+                    "expected each cell once in the sheet's file, found this cell written twice (a damaged or altered file: open it in Excel, check the cell and save it again)",
+                ));
+                continue;
+            }
+            if !within(name, row, col, problems) || bad_strings.contains(&(row, col)) {
+                continue;
+            }
+            let value: Data = cell.get_value().clone().into();
+            if value != Data::Empty {
+                values.push(Cell::new((row, col), value));
+            }
+        }
+    }
+    let mut formulas = Vec::new();
+    let mut reader = book.worksheet_cells_reader(name)?;
+    while let Some(cell) = reader.next_formula()? {
+        let (row, col) = cell.get_position();
+        if row < MAX_ROWS && col < MAX_COLUMNS && !cell.get_value().is_empty() {
+            formulas.push(cell);
+        }
+    }
+    // A later copy of a cell is dropped above; keep the formulas' first too.
+    let mut first = BTreeMap::new();
+    for cell in formulas {
+        first.entry(cell.get_position()).or_insert(cell);
+    }
+    Ok(SheetCells {
+        values: Range::from_sparse(values),
+        formulas: Range::from_sparse(first.into_values().collect()),
+    })
+}
+
+/// True when the cell is within the bounds; else an error at it.
+fn within(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
+    if row < MAX_ROWS && col < MAX_COLUMNS {
+        return true;
+    }
+    problems.push(Problem::error(
+        Location::cell(sheet, row, col),
+        format!(
+            "expected the sheet's cells within rows 1 to {MAX_ROWS} and columns A to {}, found a value far outside the table; delete it (select the cell, or the rows and columns around it, and press Delete)",
+            column_letters(MAX_COLUMNS - 1)
+        ),
+    ));
+    false
+}
+
+/// For each worksheet (by name), the cells whose shared-string index is not
+/// a whole number naming one of the package's strings (calamine would read
+/// `-1` as the first string), each an error. Read from the package's XML.
+pub fn bad_shared_strings(
+    bytes: &[u8],
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+    let mut out = BTreeMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let count = part(&mut zip, "xl/sharedStrings.xml")
+        .map(|xml| count_elements(&xml, b"si"))
+        .unwrap_or(0);
+    for (name, path) in sheet_parts(&mut zip) {
+        let Some(xml) = part(&mut zip, &path) else {
+            continue;
+        };
+        let bad = scan_sheet(&xml, count);
+        for &(row, col) in &bad {
+            problems.push(Problem::error(
+                Location::cell(&name, row, col),
+                format!("expected a text cell naming one of the workbook's {count} shared strings, found an index that names none (a damaged or altered file: retype the cell in Excel and save it)"),
+            ));
+        }
+        if !bad.is_empty() {
+            out.insert(name, bad);
+        }
+    }
+    out
+}
+
+/// A part's text, when present (the package's size is checked before).
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<String> {
+    let mut f = zip.by_name(path).ok()?;
+    let mut text = String::new();
+    f.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+fn count_elements(xml: &str, local: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut n = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == local => n += 1,
+            Ok(Event::Eof) | Err(_) => return n,
+            _ => {}
+        }
+    }
+}
+
+/// (sheet name, part path) of each worksheet, from the workbook part and
+/// its relationships.
+fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)> {
+    let (Some(book), Some(rels)) = (
+        part(zip, "xl/workbook.xml"),
+        part(zip, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return Vec::new();
+    };
+    let targets: BTreeMap<String, String> = attributes(&rels, b"Relationship", &[b"Id", b"Target"])
+        .into_iter()
+        .map(|mut v| (std::mem::take(&mut v[0]), std::mem::take(&mut v[1])))
+        .collect();
+    attributes(&book, b"sheet", &[b"name", b"id"])
+        .into_iter()
+        .filter_map(|v| {
+            let target = targets.get(&v[1])?;
+            let path = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((v[0].clone(), path))
+        })
+        .collect()
+}
+
+/// The values of `names` (matched by local name) on each `element`.
+fn attributes(xml: &str, element: &[u8], names: &[&[u8]]) -> Vec<Vec<String>> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == element => {
+                let mut values = vec![String::new(); names.len()];
+                for a in e.attributes().flatten() {
+                    if let Some(i) = names.iter().position(|n| *n == a.key.local_name().as_ref()) {
+                        values[i] = a
+                            .decode_and_unescape_value(reader.decoder())
+                            .map(|v| v.into_owned())
+                            .unwrap_or_default();
+                    }
+                }
+                out.push(values);
+            }
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
+}
+
+/// The cells of a sheet's XML typed `s` whose value is not an index below
+/// `count`. Cells without a reference follow the one before, as calamine
+/// reads them.
+fn scan_sheet(xml: &str, count: usize) -> BTreeSet<(u32, u32)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut bad = BTreeSet::new();
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut shared: Option<(u32, u32)> = None;
+    let mut in_value = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"row" => {
+                if let Some(r) = attr(&e, b"r").and_then(|r| r.parse::<u32>().ok()) {
+                    row = r.saturating_sub(1);
+                }
+                col = 0;
+            }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == b"c" => {
+                if let Some((r, c)) = attr(&e, b"r").and_then(|r| parse_ref(&r)) {
+                    (row, col) = (r, c);
+                }
+                shared = (attr(&e, b"t").as_deref() == Some("s")).then_some((row, col));
+                col = col.saturating_add(1);
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"v" => in_value = true,
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"v" => in_value = false,
+            Ok(Event::Text(t)) if in_value => {
+                if let Some(at) = shared.take() {
+                    let text = t.decode().map(|s| s.trim().to_string()).unwrap_or_default();
+                    if !text.parse::<usize>().is_ok_and(|i| i < count) {
+                        bad.insert(at);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return bad,
+            _ => {}
+        }
+    }
+}
+
+fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| String::from_utf8(a.value.into_owned()).ok())
+}
+
+/// `B12` → (11, 1); `None` when not a cell reference.
+fn parse_ref(text: &str) -> Option<(u32, u32)> {
+    let split = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = text.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(parse_ref("A1"), Some((0, 0)));
+        assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_ref("A0"), None);
+        assert_eq!(parse_ref("12"), None);
+    }
+
+    #[test]
+    fn shared_string_indices_out_of_range() {
+        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>-1</v></c><c t="s"><v>2</v></c></row></sheetData></worksheet>"#;
+        let bad = scan_sheet(xml, 2);
+        assert_eq!(bad, BTreeSet::from([(0, 1), (0, 2)]));
+    }
+}
