@@ -89,7 +89,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "FILE.typ")]
     pub layout: Option<PathBuf>,
 
-    /// How often to look for changes, in milliseconds.
+    /// How often to look for changes where the system gives no file events, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 500)]
     pub interval: u64,
 
