@@ -107,8 +107,7 @@ struct AttachmentInfo<'a> {
     description: &'a str,
 }
 
-/// The palette's file in the layout's world.
-pub const THEME_FILE: &str = "/theme.json";
+pub use crate::render::layout::THEME_FILE;
 
 /// Files the layout can read, by path: what `--emit-typst` writes out too.
 pub fn layout_files(
@@ -209,6 +208,24 @@ fn keywords(records: &Records, draft: bool) -> Vec<String> {
     k
 }
 
+/// Every file of the layout's world: the layout folder's files, then the
+/// pack's own data ([`layout_files`]) over them; only the palette may come
+/// from the folder (a branded `theme.json`). What `--emit-typst` writes.
+pub fn world_files(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut files = options.layout.files.clone();
+    for (path, bytes) in layout_files(records, charts, options) {
+        if path == THEME_FILE && files.contains_key(THEME_FILE) {
+            continue;
+        }
+        files.insert(path, bytes);
+    }
+    files
+}
+
 /// Drops Typst's memoised results older than `max_age` compilations, as a
 /// long-running process (watch, a fuzzer) should between builds.
 pub fn evict_cache(max_age: usize) {
@@ -238,20 +255,10 @@ pub fn compile(
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
-    // The layout folder's files, then the pack's own data over them; only
-    // the palette may come from the folder (a branded theme.json).
-    let mut files: BTreeMap<String, Bytes> = options
-        .layout
-        .files
-        .iter()
-        .map(|(k, v)| (k.clone(), Bytes::new(v.clone())))
+    let files = world_files(records, charts, options)
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::new(v)))
         .collect();
-    for (path, bytes) in layout_files(records, charts, options) {
-        if path == THEME_FILE && files.contains_key(THEME_FILE) {
-            continue;
-        }
-        files.insert(path, Bytes::new(bytes));
-    }
     let world = PackWorld::new(
         &EMBEDDED,
         &options.layout.name,
