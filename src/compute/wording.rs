@@ -161,6 +161,17 @@ pub fn slug(code: &str) -> String {
         .collect()
 }
 
+/// What a v2+ pack prints on its first page and in its metadata:
+/// `Version 2 — supersedes version 1 of 28 January 2016: Corrected SP17`.
+pub fn supersedes(version: u32, previous: u32, date: &str, reason: Option<&str>) -> String {
+    let mut line = format!("Version {version} — supersedes version {previous} of {date}");
+    if let Some(r) = reason {
+        line.push_str(": ");
+        line.push_str(r);
+    }
+    line
+}
+
 /// `1 warning`, `2 warnings`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -46,6 +46,9 @@ pub struct SignOffBlock {
     /// `31 January 2016`.
     pub date: String,
     pub reason: Option<String>,
+    /// v2 and later: `Version 2 — supersedes version 1 of 28 January 2016:
+    /// REASON`, printed on the first page and in the metadata.
+    pub supersedes: Option<String>,
 }
 
 /// A file embedded in the PDF.
@@ -142,7 +145,9 @@ pub fn layout_files(
             } else {
                 ""
             }
-        ),
+        ) + &superseding(options)
+            .map(|line| format!(". {line}"))
+            .unwrap_or_default(),
         appendix_title: APPENDIX_TITLE,
         continued: wording::CONTINUED,
         draft: options.draft,
@@ -173,7 +178,10 @@ pub fn layout_files(
                 description: &a.description,
             })
             .collect(),
-        keywords: keywords(records, options.draft),
+        keywords: keywords(records, options.draft)
+            .into_iter()
+            .chain(superseding(options).map(str::to_string))
+            .collect(),
     };
     files.insert(
         "/render.json".to_string(),
@@ -186,6 +194,11 @@ pub fn layout_files(
         files.insert(format!("/attachments/{}", a.name), a.bytes.clone());
     }
     files
+}
+
+/// The supersedes line of a v2+ pack.
+fn superseding(options: &RenderOptions) -> Option<&str> {
+    options.sign_off.as_ref()?.supersedes.as_deref()
 }
 
 fn keywords(records: &Records, draft: bool) -> Vec<String> {

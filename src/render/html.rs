@@ -142,10 +142,11 @@ impl Page<'_> {
                 text(&s.by),
                 text(&s.role),
                 text(&s.date),
-                s.reason
-                    .as_ref()
-                    .map(|why| format!(" {}", text(why)))
-                    .unwrap_or_default()
+                match (&s.supersedes, &s.reason) {
+                    (Some(line), _) => format!("<br>{}", text(line)),
+                    (None, Some(why)) => format!(" {}", text(why)),
+                    (None, None) => String::new(),
+                }
             );
         }
         self.out.push_str("</header>\n");
