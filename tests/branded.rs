@@ -62,17 +62,13 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-const SIGN_OFF: [&str; 11] = [
+const SIGN_OFF: [&str; 7] = [
     "sign-off",
     "dashboard-2015-12.xlsx",
-    "--by",
-    "Jane Smith",
-    "--role",
-    "Board Secretary",
-    "--date",
-    "2016-01-28",
-    "--layout",
-    "brand",
+    "--by=Jane Smith",
+    "--role=Board Secretary",
+    "--date=2016-01-28",
+    "--layout=brand",
     "--archive=arch",
 ];
 
@@ -88,11 +84,9 @@ fn signed_branded() -> (tempfile::TempDir, PathBuf) {
     (dir, v1)
 }
 
-/// The PDF with its attached layout bundle replaced by `bundle`.
-fn with_attached_layout(pdf: &[u8], bundle: Vec<u8>) -> Vec<u8> {
-    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
-    let stream = doc
-        .objects
+/// The file specification of the attached layout.
+fn layout_filespec(doc: &lopdf::Document) -> Option<&lopdf::Dictionary> {
+    doc.objects
         .values()
         .filter_map(|o| o.as_dict().ok())
         .find(|d| {
@@ -100,6 +94,12 @@ fn with_attached_layout(pdf: &[u8], bundle: Vec<u8>) -> Vec<u8> {
                 .and_then(|n| n.as_str())
                 .is_ok_and(|n| n.ends_with(LAYOUT_ATTACHMENT.as_bytes()))
         })
+}
+
+/// The PDF with its attached layout bundle replaced by `bundle`.
+fn with_attached_layout(pdf: &[u8], bundle: Vec<u8>) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    let stream = layout_filespec(&doc)
         .and_then(|d| {
             d.get(b"EF")
                 .ok()?
@@ -309,15 +309,7 @@ fn a_branded_pack_is_pdf_a_3b_and_pdf_ua_1_with_its_layout_as_source() {
     );
     assert!(x.contains("<pdfuaid:part>1</pdfuaid:part>"), "{x}");
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
-    let relationship = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .find(|d| {
-            d.get(b"UF")
-                .and_then(|n| n.as_str())
-                .is_ok_and(|n| n.ends_with(LAYOUT_ATTACHMENT.as_bytes()))
-        })
+    let relationship = layout_filespec(&doc)
         .and_then(|d| d.get(b"AFRelationship").ok()?.as_name().ok())
         .map(|n| String::from_utf8_lossy(n).into_owned());
     assert_eq!(relationship.as_deref(), Some("Source"));
@@ -328,7 +320,13 @@ fn v2_prints_the_version_it_supersedes_on_the_page_and_in_the_metadata() {
     let (dir, v1) = signed_branded();
     let mut again: Vec<&str> = SIGN_OFF
         .iter()
-        .map(|a| if *a == "2016-01-28" { "2016-02-03" } else { a })
+        .map(|a| {
+            if *a == "--date=2016-01-28" {
+                "--date=2016-02-03"
+            } else {
+                a
+            }
+        })
         .collect();
     again.extend(["--reason", "Corrected SP17 figures"]);
     let out = common::run(dir.path(), &again);

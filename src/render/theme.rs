@@ -373,59 +373,44 @@ impl Theme {
     /// Every (what, (field, text colour), (field, background)) the layout
     /// and charts print text in.
     pub fn text_pairs(&self) -> Vec<TextPair> {
-        let f = |field: &str, v: &str| (field.to_string(), v.to_string());
-        let page = f("charts.background", &self.charts.background);
-        let mut out = vec![
-            ("body text", f("text", &self.text), page.clone()),
-            ("muted text", f("muted", &self.muted), page.clone()),
-            (
-                "muted text in comment boxes",
-                f("muted", &self.muted),
-                f("comment_fill", &self.comment_fill),
-            ),
-            (
-                "text in comment boxes",
-                f("text", &self.text),
-                f("comment_fill", &self.comment_fill),
-            ),
-            (
-                "panel heading",
-                f("heading_text", &self.heading_text),
-                f("heading_fill", &self.heading_fill),
-            ),
-            (
-                "priority number",
-                f("number_text", &self.number_text),
-                f("number_fill", &self.number_fill),
-            ),
-            (
-                "table header",
-                f("header_text", &self.header_text),
-                f("header_fill", &self.header_fill),
-            ),
-            ("draft mark", f("draft", &self.draft), page.clone()),
-            ("chart text", f("text", &self.text), page.clone()),
-        ]
-        .into_iter()
-        .map(|(w, a, b)| (w.to_string(), a, b))
-        .collect::<Vec<_>>();
+        let colours: std::collections::BTreeMap<String, &str> =
+            self.colours().into_iter().collect();
+        let at = |field: &str| (field.to_string(), colours[field].to_string());
+        let mut out: Vec<TextPair> = TEXT_ON
+            .iter()
+            .map(|(what, fg, bg)| (what.to_string(), at(fg), at(bg)))
+            .collect();
         for (i, c) in self.classes.iter().enumerate() {
             out.push((
                 format!("{} figure", c.class.name()),
-                f(&format!("classes[{i}].text"), &c.text),
-                f(&format!("classes[{i}].fill"), &c.fill),
+                at(&format!("classes[{i}].text")),
+                at(&format!("classes[{i}].fill")),
             ));
         }
         for (i, c) in self.spc.iter().enumerate() {
             out.push((
                 format!("SPC {} reading", c.class.name()),
-                f(&format!("spc[{i}].text"), &c.text),
-                page.clone(),
+                at(&format!("spc[{i}].text")),
+                at("charts.background"),
             ));
         }
         out
     }
 }
+
+/// Text the layout and charts print, as (what, text field, background
+/// field); the page is the charts' background.
+const TEXT_ON: [(&str, &str, &str); 9] = [
+    ("body text", "text", "charts.background"),
+    ("muted text", "muted", "charts.background"),
+    ("muted text in comment boxes", "muted", "comment_fill"),
+    ("text in comment boxes", "text", "comment_fill"),
+    ("panel heading", "heading_text", "heading_fill"),
+    ("priority number", "number_text", "number_fill"),
+    ("table header", "header_text", "header_fill"),
+    ("draft mark", "draft", "charts.background"),
+    ("chart text", "text", "charts.background"),
+];
 
 /// What text is printed, as (field, colour) on (field, background).
 pub type TextPair = (String, (String, String), (String, String));
@@ -496,45 +481,66 @@ mod tests {
         assert_eq!(Theme::from_json(&json).unwrap(), theme());
     }
 
+    /// The built-in theme's JSON, edited, read back.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Theme, Vec<String>> {
+        let mut v = serde_json::to_value(theme()).unwrap();
+        edit(&mut v);
+        Theme::from_json(&serde_json::to_vec(&v).unwrap())
+    }
+
+    /// Asserts the edited theme is refused, its first problem starting `says`.
+    fn refused(edit: impl FnOnce(&mut serde_json::Value), says: &str) -> Vec<String> {
+        let e = edited(edit).unwrap_err();
+        assert!(e[0].starts_with(says), "{e:?}");
+        e
+    }
+
     #[test]
     fn a_bad_theme_names_the_field() {
-        let mut v = serde_json::to_value(theme()).unwrap();
-        v["heading_fill"] = "navy".into();
-        v["charts"]["bar"] = "#12345".into();
-        let e = Theme::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
-        assert!(
-            e[0].starts_with("heading_fill is \"navy\"; expected a colour #RRGGBB"),
-            "{e:?}"
+        let e = refused(
+            |v| {
+                v["heading_fill"] = "navy".into();
+                v["charts"]["bar"] = "#12345".into();
+            },
+            "heading_fill is \"navy\"; expected a colour #RRGGBB",
         );
         assert!(e[1].starts_with("charts.bar is \"#12345\""), "{e:?}");
-        let mut v = serde_json::to_value(theme()).unwrap();
-        v["font"] = "Comic Sans MS".into();
-        let e = Theme::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
-        assert!(
-            e[0].starts_with("font is \"Comic Sans MS\"; expected one of"),
-            "{e:?}"
+        refused(
+            |v| v["font"] = "Comic Sans MS".into(),
+            "font is \"Comic Sans MS\"; expected one of",
         );
-        let mut v = serde_json::to_value(theme()).unwrap();
-        v.as_object_mut().unwrap().remove("rule");
-        let e = Theme::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
-        assert!(e[0].contains("missing field `rule`"), "{e:?}");
+        refused(
+            |v| v["rule"] = serde_json::Value::Null,
+            "invalid type: null, expected a string",
+        );
+        refused(
+            |v| v["classes"].as_array_mut().unwrap().reverse(),
+            "classes lists the classes [deterioration, no-change, improvement]",
+        );
     }
 
     #[test]
     fn a_custom_theme_with_low_contrast_is_refused_naming_both_fields() {
-        let mut v = serde_json::to_value(theme()).unwrap();
-        v["heading_fill"] = "#FFD700".into(); // gold behind white text
-        let e = Theme::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
-        assert_eq!(e.len(), 1, "{e:?}");
-        assert!(
-            e[0].starts_with("panel heading: heading_text #FFFFFF on heading_fill #FFD700 has a contrast of 1.40:1"),
-            "{e:?}"
+        // Gold behind white heading text.
+        let e = refused(
+            |v| v["heading_fill"] = "#FFD700".into(),
+            "panel heading: heading_text #FFFFFF on heading_fill #FFD700 has a contrast of 1.40:1",
         );
-        // A theme without chart colours keeps the built-in ones.
-        let mut v = serde_json::to_value(theme()).unwrap();
-        v.as_object_mut().unwrap().remove("charts");
-        let t = Theme::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
-        assert_eq!(t.charts, chart_colours());
+        assert_eq!(e.len(), 1, "{e:?}");
+        refused(
+            |v| v["charts"]["bar"] = "#EEEEEE".into(),
+            "savings bars: charts.bar #EEEEEE",
+        );
+        // A theme without chart colours keeps the built-in ones; one without
+        // `rule` is refused naming it.
+        let t = edited(|v| {
+            v.as_object_mut().unwrap().remove("charts");
+        });
+        assert_eq!(t.unwrap().charts, chart_colours());
+        let e = edited(|v| {
+            v.as_object_mut().unwrap().remove("rule");
+        });
+        assert!(e.unwrap_err()[0].contains("missing field `rule`"));
     }
 
     #[test]
