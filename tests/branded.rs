@@ -389,3 +389,20 @@ fn a_theme_with_an_unreadable_colour_is_refused_naming_the_field_and_file() {
     let e = Theme::from_json(theme.to_string().as_bytes()).unwrap_err();
     assert!(e[0].starts_with("charts.bar is \"crimson\""), "{e:?}");
 }
+
+#[test]
+fn verify_names_the_fonts_when_the_manifest_recorded_other_fonts() {
+    let (dir, v1) = signed_branded();
+    let pdf = std::fs::read(&v1).unwrap();
+    let path = dir.path().join("arch/2015-12/v1/manifest.json");
+    let mut manifest: Manifest = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    manifest.fonts[0].1 = "0".repeat(64);
+    let why = differs(verify(&pdf, Some(&manifest)));
+    assert_eq!(
+        why,
+        [format!(
+            "the fonts differ: the manifest recorded LiberationSans-Regular.ttf that this build does not embed, and this build embeds LiberationSans-Regular.ttf that it did not record; verify it with {}",
+            boardpack::pack::signoff::tool_version()
+        )]
+    );
+}
