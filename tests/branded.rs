@@ -169,6 +169,11 @@ fn a_branded_layout_with_a_logo_signs_off_carries_its_layout_and_verifies() {
         &["verify", "arch/2015-12/v1/dashboard-2015-12.pdf"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    // The HTML page archived beside it is in the same palette.
+    let html =
+        std::fs::read_to_string(dir.path().join("arch/2015-12/v1/dashboard-2015-12.html")).unwrap();
+    assert!(html.contains(&format!("background:{HEADING}")), "{html}");
+    assert!(html.contains(&format!("fill=\"{BAR}\"")));
     let text = common::pdf_text(&pdf);
     assert!(text.contains("signed off by jane smith, board secretary, on 28 january 2016"));
 }

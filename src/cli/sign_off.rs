@@ -96,7 +96,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("dashboard-{period}"))
     );
-    let html = final_html(&built, &sign_off);
+    let html = final_html(&built, &sign_off, &layout);
     let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
     let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off)
         .with_html(&html_name, html.as_bytes());

@@ -152,9 +152,11 @@ fn sign_off_block(sign_off: &SignOff) -> SignOffBlock {
     }
 }
 
-/// The HTML companion of a final pack: the same records, marked signed off.
-pub fn final_html(built: &Built, sign_off: &SignOff) -> String {
+/// The HTML companion of a final pack: the same records, marked signed
+/// off, in the layout's palette.
+pub fn final_html(built: &Built, sign_off: &SignOff, layout: &Layout) -> String {
     let options = RenderOptions {
+        layout: layout.clone(),
         draft: false,
         date: sign_off.date,
         sign_off: Some(sign_off_block(sign_off)),

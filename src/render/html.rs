@@ -21,13 +21,16 @@ use crate::compute::wording::KEY_INTRO;
 use crate::input::{Layout, NarrativeKind};
 use crate::render::charts::Charts;
 use crate::render::document::{RenderOptions, APPENDIX_TITLE, DRAFT_MARK};
-use crate::render::theme;
+use crate::render::theme::Theme;
 
 /// The page of a pack.
 pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> String {
+    // The layout's palette (checked when the pack was built), as the PDF's.
+    let theme = options.layout.theme().unwrap_or_default();
     let mut page = Page {
         out: String::new(),
         charts,
+        theme,
     };
     page.head(records, options);
     page.masthead(records, options);
@@ -52,12 +55,13 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
 struct Page<'c> {
     out: String,
     charts: &'c Charts,
+    theme: Theme,
 }
 
-/// The page's style: screen and print, colours from the theme.
-fn style() -> String {
+/// The page's style: screen and print, colours and font from the theme.
+fn style(theme: &Theme) -> String {
     format!(
-        "body{{font-family:\"Liberation Sans\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
+        "body{{font-family:\"{font}\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
 h1{{color:{heading};font-size:1.6rem;margin:.2rem 0}}\
 h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
 .priority>h2{{background:{heading};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
@@ -79,17 +83,18 @@ figure{{margin:1rem 0}}\
 .chart svg{{max-width:100%;height:auto}}\
 .charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}}\
 @media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}",
-        text = theme::TEXT,
-        heading = theme::HEADING_FILL,
-        heading_text = theme::HEADING_TEXT,
-        number = theme::NUMBER_FILL,
-        number_text = theme::NUMBER_TEXT,
-        draft = theme::DRAFT_TEXT,
-        rule = theme::RULE,
-        header = theme::HEADER_FILL,
-        header_text = theme::HEADER_TEXT,
-        muted = theme::MUTED_TEXT,
-        comment = theme::COMMENT_FILL,
+        font = theme.font,
+        text = theme.text,
+        heading = theme.heading_fill,
+        heading_text = theme.heading_text,
+        number = theme.number_fill,
+        number_text = theme.number_text,
+        draft = theme.draft,
+        rule = theme.rule,
+        header = theme.header_fill,
+        header_text = theme.header_text,
+        muted = theme.muted,
+        comment = theme.comment_fill,
     )
 }
 
@@ -112,7 +117,7 @@ impl Page<'_> {
             text(&r.period_label),
             attr(&r.title),
             attr(&r.force),
-            style()
+            style(&self.theme)
         );
     }
 
@@ -237,13 +242,10 @@ impl Page<'_> {
             self.out.push_str("<td></td>");
             return;
         };
-        let style = c.class.and_then(|class| {
-            theme::theme()
-                .classes
-                .into_iter()
-                .find(|s| s.class == class)
-        });
-        match &style {
+        let style = c
+            .class
+            .and_then(|class| self.theme.classes.iter().find(|s| s.class == class));
+        match style {
             Some(s) => {
                 let _ = write!(
                     self.out,
@@ -272,9 +274,8 @@ impl Page<'_> {
 
     fn spc_cell(&mut self, c: &Cell) {
         let colour = match c.class {
-            Some(Class::Improvement) => theme::SPC_IMPROVEMENT_TEXT,
-            Some(Class::Concern) => theme::SPC_CONCERN_TEXT,
-            _ => theme::TEXT,
+            Some(class @ (Class::Improvement | Class::Concern)) => self.theme.reading_text(class),
+            _ => &self.theme.text,
         };
         let _ = write!(
             self.out,
@@ -320,7 +321,7 @@ impl Page<'_> {
         self.out
             .push_str("<section class=\"key\" aria-labelledby=\"key\">\n<h2 id=\"key\">Key</h2>\n");
         let _ = writeln!(self.out, "<p>{}</p>\n<ul>", text(KEY_INTRO));
-        let styles = theme::theme();
+        let styles = self.theme.clone();
         for k in &records.key {
             let marker = k
                 .footnote
