@@ -60,41 +60,44 @@ struct Page<'c> {
 
 /// The page's style: screen and print, colours and font from the theme.
 fn style(theme: &Theme) -> String {
+    let Theme {
+        font,
+        text,
+        muted,
+        heading_fill,
+        heading_text,
+        number_fill,
+        number_text,
+        header_fill,
+        header_text,
+        comment_fill,
+        rule,
+        draft,
+        ..
+    } = theme;
     format!(
         "body{{font-family:\"{font}\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
-h1{{color:{heading};font-size:1.6rem;margin:.2rem 0}}\
+h1{{color:{heading_fill};font-size:1.6rem;margin:.2rem 0}}\
 h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
-.priority>h2{{background:{heading};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
-.num{{background:{number};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
+.priority>h2{{background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
+.num{{background:{number_fill};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
 .draft{{border:3px solid {draft};color:{draft};font-weight:bold;padding:.5rem;margin:.5rem 0}}\
-.signed{{border:2px solid {heading};padding:.5rem;margin:.5rem 0}}\
+.signed{{border:2px solid {heading_fill};padding:.5rem;margin:.5rem 0}}\
 .table-wrap{{overflow-x:auto}}\
 table{{border-collapse:collapse;width:100%;margin:.3rem 0}}\
 th,td{{border-bottom:1px solid {rule};padding:.3rem .4rem;text-align:center;vertical-align:middle}}\
-thead th{{background:{header};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
+thead th{{background:{header_fill};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
 tbody th{{text-align:left;font-weight:normal}}\
 .note,.muted{{color:{muted};font-size:.9rem}}\
 .class-words{{display:block;font-size:.8rem;font-weight:normal}}\
-.comment{{background:{comment};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
+.comment{{background:{comment_fill};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
 .key{{border:1px solid {rule};padding:.2rem .8rem;margin:1rem 0}}\
 .key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt{{float:left;margin-right:.5rem;font-weight:bold}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
 .swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
 figure{{margin:1rem 0}}\
 .chart svg{{max-width:100%;height:auto}}\
 .charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}}\
-@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}",
-        font = theme.font,
-        text = theme.text,
-        heading = theme.heading_fill,
-        heading_text = theme.heading_text,
-        number = theme.number_fill,
-        number_text = theme.number_text,
-        draft = theme.draft,
-        rule = theme.rule,
-        header = theme.header_fill,
-        header_text = theme.header_text,
-        muted = theme.muted,
-        comment = theme.comment_fill,
+@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}"
     )
 }
 
