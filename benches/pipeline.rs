@@ -61,13 +61,13 @@ fn compute_records(bencher: Bencher, name: &str) {
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn draw_charts(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    bencher.bench(|| boardpack::render::charts::render(&r));
+    bencher.bench(|| boardpack::render::charts::render(&r, &boardpack::render::theme::theme()));
 }
 
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn layout(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    let c = boardpack::render::charts::render(&r);
+    let c = boardpack::render::charts::render(&r, &boardpack::render::theme::theme());
     let o = RenderOptions::draft(&r);
     bencher
         .with_inputs(|| typst::comemo::evict(0))
@@ -77,7 +77,7 @@ fn layout(bencher: Bencher, name: &str) {
 #[divan::bench(args = NAMES, sample_count = 10)]
 fn pdf(bencher: Bencher, name: &str) {
     let r = pipeline::records(bytes(name)).unwrap().records;
-    let c = boardpack::render::charts::render(&r);
+    let c = boardpack::render::charts::render(&r, &boardpack::render::theme::theme());
     let compiled = document::compile(&r, &c, &RenderOptions::draft(&r)).unwrap();
     bencher
         .with_inputs(|| typst::comemo::evict(0))

@@ -93,8 +93,10 @@ pub fn build_since(
     options: impl FnOnce(&Records) -> RenderOptions,
 ) -> Result<Built, BuildError> {
     let computed = records_since(bytes, limits, previous)?;
-    let charts = charts::render(&computed.records);
     let options = options(&computed.records);
+    // The charts in the layout's palette (its theme.json, or the built-in).
+    let theme = options.layout.theme()?;
+    let charts = charts::render(&computed.records, &theme);
     let compiled = document::compile(&computed.records, &charts, &options)?;
     let pdf = compiled.pdf()?;
     Ok(Built {

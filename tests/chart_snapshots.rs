@@ -66,7 +66,7 @@ fn fixed() -> boardpack::Records {
 #[test]
 fn chart_svg_matches_the_reviewed_snapshots() {
     let records = fixed();
-    let rendered = charts::render(&records);
+    let rendered = charts::render(&records, &boardpack::render::theme::theme());
     let names: Vec<&str> = rendered.charts.keys().map(|id| id.path()).collect();
     assert!(names.contains(&"/charts/savings-2.svg"), "{names:?}");
     assert!(names.contains(&"/charts/spc-c.svg"), "{names:?}");
@@ -79,8 +79,8 @@ fn chart_svg_matches_the_reviewed_snapshots() {
 #[test]
 fn chart_svg_is_deterministic_and_names_the_embedded_font() {
     let records = fixed();
-    let a = charts::render(&records);
-    let b = charts::render(&records);
+    let a = charts::render(&records, &boardpack::render::theme::theme());
+    let b = charts::render(&records, &boardpack::render::theme::theme());
     assert_eq!(a, b);
     let spc = a.get(&ChartId::spc("c")).unwrap();
     assert!(spc.svg.contains("font-family=\"Liberation Sans\""));

@@ -85,8 +85,8 @@ pub struct WatchArgs {
     #[arg(short, long, value_name = "PDF")]
     pub output: Option<PathBuf>,
 
-    /// Build with this Typst layout (watched too).
-    #[arg(long, value_name = "FILE.typ")]
+    /// Build with this Typst layout: a folder with main.typ and its files, or a .typ (watched too).
+    #[arg(long, value_name = "DIR|FILE.typ")]
     pub layout: Option<PathBuf>,
 
     /// How often to look for changes where the system gives no file events, in milliseconds.
@@ -241,9 +241,10 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", env = "BOARDPACK_ARCHIVE")]
     pub archive: Option<PathBuf>,
 
-    /// Build with this Typst layout instead of the built-in one (start from
-    /// one written by --emit-typst).
-    #[arg(long, value_name = "FILE.typ")]
+    /// Build with this Typst layout instead of the built-in one: a folder with
+    /// main.typ and its files (its theme.json colours the charts too), or a .typ
+    /// (start from a project written by --emit-typst).
+    #[arg(long, value_name = "DIR|FILE.typ")]
     pub layout: Option<PathBuf>,
 
     /// Also write the pack as a self-contained Typst project in DIR (main.typ,

@@ -2,7 +2,7 @@
 
 use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs, Usage};
 use crate::pack::archive::{self, Manifest};
-use crate::pack::signoff::{build_final_within, final_html, SignOff};
+use crate::pack::signoff::{build_final_within, final_html, SignOff, Superseded};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
@@ -37,12 +37,9 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "workbook.xlsx".into());
     let layout = super::layout(args.layout.as_deref())?;
-    let warnings: Vec<String> = crate::pipeline::records_within(&bytes, &limits)
-        .map_err(|e| explain(&args.workbook, e.into()))?
-        .warnings
-        .iter()
-        .map(|w| w.to_string())
-        .collect();
+    let computed = crate::pipeline::records_within(&bytes, &limits)
+        .map_err(|e| explain(&args.workbook, e.into()))?;
+    let warnings: Vec<String> = computed.warnings.iter().map(|w| w.to_string()).collect();
     if !warnings.is_empty() && !args.accept_warnings {
         anyhow::bail!(
             "{} has {} — a signed-off pack is final: fix {} or, if the board accepts {}, sign off with --accept-warnings (they are then recorded in the pack):\n  {}",
@@ -53,9 +50,34 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             warnings.join("\n  ")
         );
     }
+    // The version is printed in the pack, so it is fixed before the build:
+    // the period's next, superseding its latest.
+    let period = computed
+        .records
+        .report
+        .period_end
+        .format("%Y-%m")
+        .to_string();
+    let dir = archive::dir(args.archive.as_deref());
+    let (version, latest) = archive::next_version(&dir, &period)?;
+    if let Some(previous) = &latest {
+        if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(archive::ArchiveError::ReasonNeeded {
+                period,
+                latest: previous.version,
+                next: version,
+            }
+            .into());
+        }
+    }
+    let supersedes = latest.map(|m| Superseded {
+        version: m.version,
+        date: m.date,
+    });
     let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name)
         .with_layout(&layout)
-        .accepting(warnings);
+        .accepting(warnings)
+        .versioned(version, supersedes);
     let built = build_final_within(&bytes, &sign_off, &layout, &limits)
         .map_err(|e| explain(&args.workbook, e))?;
     print_warnings(&built.warnings);
@@ -67,7 +89,6 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let period = period_end.format("%Y-%m").to_string();
     let pdf_name = format!(
         "{}.pdf",
         args.workbook
@@ -75,14 +96,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("dashboard-{period}"))
     );
-    let html = final_html(&built, &sign_off);
+    let html = final_html(&built, &sign_off, &layout);
     let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
     let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off)
         .with_html(&html_name, html.as_bytes());
-    let dir = archive::dir(args.archive.as_deref());
     let path = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
     eprintln!(
-        "signed off {period} by {} ({}) on {}",
+        "signed off {period} v{version} by {} ({}) on {}",
         sign_off.by, sign_off.role, sign_off.date
     );
     println!("{}", path.display());

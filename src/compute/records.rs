@@ -135,7 +135,7 @@ pub struct Cell {
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its
 /// words ([`Class::words`]) are in `wording.rs`.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     Improvement,

@@ -181,6 +181,17 @@ pub(super) fn stale_narrative(period: &str) -> String {
     format!("this narrative is unchanged from the pack signed off for {period}: is it still true?")
 }
 
+/// What a v2+ pack prints on its first page and in its metadata:
+/// `Version 2 — supersedes version 1 of 28 January 2016: Corrected SP17`.
+pub fn supersedes(version: u32, previous: u32, date: &str, reason: Option<&str>) -> String {
+    let mut line = format!("Version {version} — supersedes version {previous} of {date}");
+    if let Some(r) = reason {
+        line.push_str(": ");
+        line.push_str(r);
+    }
+    line
+}
+
 // ---- The pack's own words --------------------------------------------------
 
 /// Marks a pack that the board has not approved, in every output.

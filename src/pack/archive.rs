@@ -57,11 +57,12 @@ impl Manifest {
         self
     }
 
-    /// The manifest of a pack about to be archived (version filled in later).
+    /// The manifest of a pack about to be archived as the version its
+    /// sign-off record names.
     pub fn new(period: &str, pdf_name: &str, pdf: &[u8], workbook: &[u8], s: &SignOff) -> Manifest {
         Manifest {
             period: period.to_string(),
-            version: 0,
+            version: s.version,
             pdf: pdf_name.to_string(),
             pdf_sha256: sha256(pdf),
             workbook: s.workbook.clone(),
@@ -97,6 +98,18 @@ pub enum ArchiveError {
         period: String,
         latest: u32,
         next: u32,
+    },
+    #[error("{period} v{version} was archived by another sign-off while this pack was being built (the archive's next version is v{next}): the pack prints its version, so it is not archived; sign off again to make v{next}")]
+    VersionTaken {
+        period: String,
+        version: u32,
+        next: u32,
+    },
+    #[error("{period} v{latest} has no readable manifest ({}), so a new version cannot say what it supersedes: run `boardpack archive verify` and restore the folder", .path.display())]
+    LatestUnreadable {
+        period: String,
+        latest: u32,
+        path: PathBuf,
     },
     #[error("{period} has a version v{latest}, the largest number a version can have: no later version can be archived; check the folder {}", .dir.display())]
     VersionsExhausted {
@@ -166,8 +179,39 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ArchiveError> {
     f.sync_all().map_err(io(path))
 }
 
-/// Stores a signed-off pack as the period's next version and returns the
-/// archived PDF's path. Signing a period again needs a reason.
+/// The number a new sign-off of `period` takes (one after the latest
+/// version folder), and the latest version's manifest, which it
+/// supersedes.
+pub fn next_version(archive: &Path, period: &str) -> Result<(u32, Option<Manifest>), ArchiveError> {
+    let period_dir = archive.join(period);
+    let latest = versions(&period_dir)?.last().copied().unwrap_or(0);
+    let Some(next) = latest.checked_add(1) else {
+        return Err(ArchiveError::VersionsExhausted {
+            period: period.to_string(),
+            latest,
+            dir: period_dir,
+        });
+    };
+    if latest == 0 {
+        return Ok((next, None));
+    }
+    let path = period_dir.join(format!("v{latest}")).join("manifest.json");
+    let manifest = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| ArchiveError::LatestUnreadable {
+            period: period.to_string(),
+            latest,
+            path,
+        })?;
+    Ok((next, Some(manifest)))
+}
+
+/// Stores a signed-off pack as the version its manifest names (the pack
+/// prints it), which must be the period's next; returns the archived PDF's
+/// path. Signing a period again needs a reason. If another sign-off took
+/// the number meanwhile, refuses ([`ArchiveError::VersionTaken`]): the
+/// pack cannot be renumbered, it must be built again.
 pub fn store(
     archive: &Path,
     mut manifest: Manifest,
@@ -192,7 +236,13 @@ pub fn store(
                 next,
             });
         }
-        manifest.version = next;
+        if manifest.version != next {
+            return Err(ArchiveError::VersionTaken {
+                period: manifest.period.clone(),
+                version: manifest.version,
+                next,
+            });
+        }
         manifest.previous_manifest_sha256 = match latest {
             0 => None,
             n => {
@@ -216,7 +266,8 @@ pub fn store(
         sync_dir(tmp.path())?;
         let target = period_dir.join(format!("v{next}"));
         if target.exists() {
-            // Another sign-off took this number meanwhile: try the next.
+            // Another sign-off took this number meanwhile: the loop
+            // refuses with VersionTaken.
             continue;
         }
         match std::fs::rename(tmp.path(), &target) {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::compute::wording;
 use crate::input::limits::InputLimits;
 use crate::pipeline::{self, BuildError, Built};
 use crate::render::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
@@ -35,6 +36,29 @@ pub struct SignOff {
     /// The workbook's warnings, accepted at sign-off (`--accept-warnings`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accepted_warnings: Vec<String>,
+    /// The pack's version in the archive, fixed before the build because
+    /// the pack prints it. A record without one is version 1 (records
+    /// before versions were printed, and every v1, say nothing).
+    #[serde(default = "first_version", skip_serializing_if = "is_first")]
+    pub version: u32,
+    /// The version this one replaces (v2 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Superseded>,
+}
+
+/// The version a sign-off replaces: its number and sign-off date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Superseded {
+    pub version: u32,
+    pub date: NaiveDate,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn is_first(v: &u32) -> bool {
+    *v == 1
 }
 
 /// This build of boardpack, as sign-off records name it.
@@ -70,6 +94,8 @@ impl SignOff {
             tool: tool_version(),
             layout_sha256: sha256(DASHBOARD_LAYOUT.as_bytes()),
             accepted_warnings: Vec::new(),
+            version: 1,
+            supersedes: None,
         }
     }
 }
@@ -79,6 +105,14 @@ impl SignOff {
     /// listed in the record, which the pack carries.
     pub fn accepting(mut self, warnings: Vec<String>) -> SignOff {
         self.accepted_warnings = warnings;
+        self
+    }
+
+    /// The same sign-off as version `version`, replacing `previous` (the
+    /// archive's latest version of the period, if any).
+    pub fn versioned(mut self, version: u32, previous: Option<Superseded>) -> SignOff {
+        self.version = version;
+        self.supersedes = previous;
         self
     }
 
@@ -107,12 +141,22 @@ fn sign_off_block(sign_off: &SignOff) -> SignOffBlock {
         role: sign_off.role.clone(),
         date: long_date(sign_off.date),
         reason: sign_off.reason.clone(),
+        supersedes: sign_off.supersedes.as_ref().map(|p| {
+            wording::supersedes(
+                sign_off.version,
+                p.version,
+                &long_date(p.date),
+                sign_off.reason.as_deref(),
+            )
+        }),
     }
 }
 
-/// The HTML companion of a final pack: the same records, marked signed off.
-pub fn final_html(built: &Built, sign_off: &SignOff) -> String {
+/// The HTML companion of a final pack: the same records, marked signed
+/// off, in the layout's palette.
+pub fn final_html(built: &Built, sign_off: &SignOff, layout: &Layout) -> String {
     let options = RenderOptions {
+        layout: layout.clone(),
         draft: false,
         date: sign_off.date,
         sign_off: Some(sign_off_block(sign_off)),

@@ -4,10 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::input::limits::InputLimits;
 use crate::pack::archive::{periods, versions, ArchiveError, Manifest};
 use crate::pack::signoff::{
-    build_final, sha256, tool_version, SignOff, RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT,
+    build_final_within, sha256, tool_version, SignOff, LAYOUT_ATTACHMENT, RECORDS_ATTACHMENT,
+    SIGN_OFF_ATTACHMENT,
 };
+use crate::render::document::{Layout, DASHBOARD_LAYOUT};
+use crate::render::fonts::FACES;
 
 /// The outcome of a verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +157,7 @@ pub fn verify(pdf: &[u8], manifest: Option<&Manifest>) -> Verdict {
             if let Some(m) = manifest {
                 findings.extend(manifest_mismatches(m, &sign_off, &files));
             }
-            findings.extend(check_inputs(pdf, &sign_off, workbook, manifest));
+            findings.extend(check_inputs(pdf, &sign_off, (workbook, &files), manifest));
         }
         Err(finding) => findings.push(finding),
     }
@@ -235,7 +239,7 @@ fn shown(v: Option<&str>) -> String {
 fn check_inputs(
     pdf: &[u8],
     sign_off: &SignOff,
-    workbook: &[u8],
+    (workbook, files): (&[u8], &[(String, Vec<u8>)]),
     manifest: Option<&Manifest>,
 ) -> Vec<String> {
     let mut findings = Vec::new();
@@ -249,6 +253,9 @@ fn check_inputs(
             ));
         }
     }
+    if let Some(m) = manifest {
+        findings.extend(font_findings(m));
+    }
     if sign_off.tool != tool_version() {
         findings.push(format!(
             "built by another version of boardpack: the pack was made by {}, this is {}; verify it with {}",
@@ -258,7 +265,14 @@ fn check_inputs(
         ));
         return findings;
     }
-    match build_final(workbook, sign_off) {
+    let layout = match attached_layout(sign_off, files) {
+        Ok(layout) => layout,
+        Err(finding) => {
+            findings.push(finding);
+            return findings;
+        }
+    };
+    match build_final_within(workbook, sign_off, &layout, &InputLimits::default()) {
         Ok(rebuilt) if rebuilt.pdf == pdf => {}
         Ok(rebuilt) => {
             let at = rebuilt
@@ -268,7 +282,7 @@ fn check_inputs(
                 .position(|(a, b)| a != b)
                 .unwrap_or(rebuilt.pdf.len().min(pdf.len()));
             findings.push(format!(
-                "the PDF was changed: rebuilding it from its attached workbook and sign-off gives different bytes (first difference at byte {at}; {} bytes rebuilt, {} found)",
+                "the PDF was changed: rebuilding it from its attached workbook, layout and sign-off gives different bytes (first difference at byte {at}; {} bytes rebuilt, {} found)",
                 rebuilt.pdf.len(),
                 pdf.len()
             ));
@@ -278,6 +292,68 @@ fn check_inputs(
         )),
     }
     findings
+}
+
+/// The layout the pack was built with: the built-in one, or the attached
+/// bundle; a finding naming the layout when the bundle is not the one the
+/// sign-off record names (changed, swapped or missing).
+fn attached_layout(sign_off: &SignOff, files: &[(String, Vec<u8>)]) -> Result<Layout, String> {
+    let bundle = files.iter().find(|(n, _)| n == LAYOUT_ATTACHMENT);
+    let builtin = sha256(DASHBOARD_LAYOUT.as_bytes());
+    let Some((_, bytes)) = bundle else {
+        if sign_off.layout_sha256 == builtin {
+            return Ok(Layout::default());
+        }
+        return Err(format!(
+            "the layout differs: the sign-off record names a layout with sha256 {}, but the PDF carries no {LAYOUT_ATTACHMENT}",
+            short(&sign_off.layout_sha256)
+        ));
+    };
+    let found = sha256(bytes);
+    if found != sign_off.layout_sha256 {
+        return Err(format!(
+            "the layout differs: the attached {LAYOUT_ATTACHMENT} has sha256 {}, the sign-off record says {}: the layout (main.typ or one of its files) was changed",
+            short(&found),
+            short(&sign_off.layout_sha256)
+        ));
+    }
+    Layout::from_bundle(LAYOUT_ATTACHMENT, bytes).map_err(|e| format!("the layout differs: {e}"))
+}
+
+/// The fonts this build embeds against those the manifest recorded.
+fn font_findings(m: &Manifest) -> Vec<String> {
+    let ours: Vec<(String, String)> = FACES
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), sha256(bytes)))
+        .collect();
+    if ours == m.fonts {
+        return Vec::new();
+    }
+    let recorded: Vec<&str> = m
+        .fonts
+        .iter()
+        .filter(|f| !ours.contains(f))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let built: Vec<&str> = ours
+        .iter()
+        .filter(|f| !m.fonts.contains(f))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    vec![format!(
+        "the fonts differ: the manifest recorded {} that this build does not embed, and this build embeds {} that it did not record; verify it with {}",
+        shown_list(&recorded),
+        shown_list(&built),
+        m.tool
+    )]
+}
+
+fn shown_list(names: &[&str]) -> String {
+    if names.is_empty() {
+        "no font".into()
+    } else {
+        names.join(", ")
+    }
 }
 
 /// Reads `manifest.json` beside a PDF, if there is one.

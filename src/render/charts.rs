@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use crate::compute::records::{ChartId, Class, Records, SavingsRecord, SpcChartRecord};
 use crate::methods::period::{Month, BASELINE_MONTHS};
-use crate::render::fonts::{self, FAMILY};
-use crate::render::theme;
+use crate::render::fonts;
+use crate::render::theme::Theme;
 
 /// One drawn chart, addressed by the id the records give it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,19 +61,21 @@ enum Job<'r> {
 }
 
 impl Job<'_> {
-    fn draw(&self) -> Chart {
+    fn draw(&self, theme: &Theme) -> Chart {
         match self {
-            Job::Savings(s) => savings_chart(s),
-            Job::Spc(c) => spc_chart(c),
-            Job::Icon(class) => variation_icon(*class),
-            Job::Symbol(class) => class_symbol(*class),
+            Job::Savings(s) => savings_chart(s, theme),
+            Job::Spc(c) => spc_chart(c, theme),
+            Job::Icon(class) => variation_icon(*class, theme),
+            Job::Symbol(class) => class_symbol(*class, theme),
         }
     }
 }
 
-/// Draws every chart the records ask for, spread over the machine's cores;
-/// the order (and every byte) is the same however many cores there are.
-pub fn render(records: &Records) -> Charts {
+/// Draws every chart the records ask for in the theme's colours and font
+/// (a layout's `theme.json`, or [`crate::render::theme::theme`]), spread
+/// over the machine's cores; the order (and every byte) is the same however
+/// many cores there are.
+pub fn render(records: &Records, theme: &Theme) -> Charts {
     fonts::register_for_charts();
     let mut jobs = Vec::new();
     for p in &records.priorities {
@@ -97,7 +99,7 @@ pub fn render(records: &Records) -> Charts {
     let charts = std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(Job::draw).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(|j| j.draw(theme)).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -109,7 +111,7 @@ pub fn render(records: &Records) -> Charts {
 }
 
 fn rgb(hex: &str) -> RGBColor {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).expect("palette colours are hex");
+    let v = crate::render::theme::parse_hex(hex).expect("a checked theme's colours are #RRGGBB");
     RGBColor((v >> 16) as u8, (v >> 8) as u8, v as u8)
 }
 
@@ -117,21 +119,21 @@ fn rgb(hex: &str) -> RGBColor {
 const SVG_FONT_SCALE: f64 = 1.24;
 
 /// Chart text of `size` points as the SVG will print it.
-fn font(size: f64) -> TextStyle<'static> {
-    (FAMILY, size * SVG_FONT_SCALE)
+fn font(theme: &Theme, size: f64) -> TextStyle<'_> {
+    (theme.font.as_str(), size * SVG_FONT_SCALE)
         .into_font()
-        .color(&rgb(theme::TEXT))
+        .color(&rgb(&theme.text))
 }
 
 /// Horizontal bars, one band per item, the amount printed at each bar's end.
-fn savings_chart(s: &SavingsRecord) -> Chart {
+fn savings_chart(s: &SavingsRecord, theme: &Theme) -> Chart {
     let n = s.items.len().max(1);
     let w = SAVINGS_WIDTH;
     let h = SAVINGS_BAND * n as f64 + SAVINGS_AXIS;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
-        root.fill(&WHITE).expect("draw");
+        root.fill(&rgb(&theme.charts.background)).expect("draw");
         let max = s
             .items
             .iter()
@@ -153,15 +155,15 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
             .disable_y_axis()
             .x_labels(5)
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(7.0))
+            .label_style(font(theme, 7.0))
             .x_desc(s.unit.as_str())
-            .axis_desc_style(font(7.0))
+            .axis_desc_style(font(theme, 7.0))
             .light_line_style(TRANSPARENT)
-            .bold_line_style(rgb(theme::GRID))
-            .axis_style(rgb(theme::AXIS))
+            .bold_line_style(rgb(&theme.charts.grid))
+            .axis_style(rgb(&theme.charts.axis))
             .draw()
             .expect("mesh");
-        let bar = rgb(theme::BAR);
+        let bar = rgb(&theme.charts.bar);
         for (i, item) in s.items.iter().enumerate() {
             // Within the axis, so that the pixel arithmetic cannot overflow.
             let amount = match item.amount.is_nan() {
@@ -176,7 +178,7 @@ fn savings_chart(s: &SavingsRecord) -> Chart {
                     bar.filled(),
                 )))
                 .expect("bar");
-            let style = font(7.5).pos(Pos::new(HPos::Left, VPos::Center));
+            let style = font(theme, 7.5).pos(Pos::new(HPos::Left, VPos::Center));
             chart
                 .draw_series(std::iter::once(Text::new(
                     item.text.clone(),
@@ -233,11 +235,12 @@ fn nice_ceiling(v: f64) -> f64 {
     10.0 * mag
 }
 
-fn signal_colour(class: Class) -> RGBColor {
+/// The colour of an SPC signal: its points and its variation icon.
+fn signal_hex(class: Class, theme: &Theme) -> &str {
     match class {
-        Class::Improvement => rgb(theme::SPC_IMPROVEMENT),
-        Class::Concern => rgb(theme::SPC_CONCERN),
-        _ => rgb(theme::SPC_COMMON),
+        Class::Improvement => &theme.charts.spc_improvement,
+        Class::Concern => &theme.charts.spc_concern,
+        _ => &theme.charts.spc_common,
     }
 }
 
@@ -248,13 +251,13 @@ fn month_tick(month: Month) -> String {
 
 /// An XmR chart: points and line, mean, process limits, the baseline
 /// shaded, signals coloured, and the projection's trend and interval.
-fn spc_chart(c: &SpcChartRecord) -> Chart {
+fn spc_chart(c: &SpcChartRecord, theme: &Theme) -> Chart {
     let (w, h) = (SPC_WIDTH, SPC_HEIGHT);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
-        root.fill(&WHITE).expect("draw");
-        draw_spc(&root, c);
+        root.fill(&rgb(&theme.charts.background)).expect("draw");
+        draw_spc(&root, c, theme);
         root.present().expect("present");
     }
     Chart {
@@ -304,7 +307,7 @@ fn spc_y_range(c: &SpcChartRecord) -> (f64, f64) {
     axis_range((lo - pad).max(0.0), (hi + pad).min(ceiling))
 }
 
-fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
+fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord, theme: &Theme) {
     let months = spc_months(c);
     let (lo, hi) = spc_y_range(c);
     let n = months.len() as f64;
@@ -319,18 +322,23 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord) {
     // A proportion's axis in whole percent, or to one decimal when the
     // chart spans under 5 points (so that no two labels read the same).
     let percent_decimals = is_proportion.then_some(usize::from((hi - lo) * 100.0 < 5.0));
-    draw_spc_mesh(&mut chart, &months, percent_decimals);
-    draw_spc_baseline(&mut chart, c, (lo, hi));
+    draw_spc_mesh(&mut chart, &months, percent_decimals, theme);
+    draw_spc_baseline(&mut chart, c, (lo, hi), theme);
     if c.projection.is_some() {
-        draw_spc_projection(&mut chart, c, &months, (lo, hi), is_proportion);
+        draw_spc_projection(&mut chart, c, &months, (lo, hi), is_proportion, theme);
     }
-    draw_spc_centre_lines(&mut chart, c, (lo, hi));
-    draw_spc_series(&mut chart, c);
+    draw_spc_centre_lines(&mut chart, c, (lo, hi), theme);
+    draw_spc_series(&mut chart, c, theme);
 }
 
 /// Axes and grid: every sixth month labelled from the first; values as
 /// counts, or as percentages with `percent_decimals` decimals.
-fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], percent_decimals: Option<usize>) {
+fn draw_spc_mesh(
+    chart: &mut SpcArea,
+    months: &[Month],
+    percent_decimals: Option<usize>,
+    theme: &Theme,
+) {
     let tick = |x: &f64| -> String {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
@@ -355,21 +363,21 @@ fn draw_spc_mesh(chart: &mut SpcArea, months: &[Month], percent_decimals: Option
         .x_label_formatter(&tick)
         .y_labels(5)
         .y_label_formatter(&y_fmt)
-        .label_style(font(7.0))
+        .label_style(font(theme, 7.0))
         .light_line_style(TRANSPARENT)
-        .bold_line_style(rgb(theme::GRID))
-        .axis_style(rgb(theme::AXIS))
+        .bold_line_style(rgb(&theme.charts.grid))
+        .axis_style(rgb(&theme.charts.axis))
         .draw()
         .expect("mesh");
 }
 
 /// The baseline period, shaded.
-fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64)) {
+fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64), theme: &Theme) {
     let baseline_end = (BASELINE_MONTHS as f64 - 1.0).min(c.points.len() as f64 - 1.0);
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(-0.5, lo), (baseline_end + 0.5, hi)],
-            rgb(theme::BASELINE_SHADE).filled(),
+            rgb(&theme.charts.baseline_shade).filled(),
         )))
         .expect("baseline");
 }
@@ -381,6 +389,7 @@ fn draw_spc_projection(
     months: &[Month],
     (lo, hi): (f64, f64),
     is_proportion: bool,
+    theme: &Theme,
 ) {
     let Some(p) = &c.projection else { return };
     let index = |m: &Month| months.iter().position(|x| x == m).unwrap_or(0) as f64;
@@ -403,7 +412,7 @@ fn draw_spc_projection(
                 (year_start - 0.5, band_low.max(lo)),
                 (n - 0.5, band_high.min(hi)),
             ],
-            rgb(theme::PROJECTION_BAND).filled(),
+            rgb(&theme.charts.projection_band).filled(),
         )))
         .expect("band");
     chart
@@ -411,18 +420,23 @@ fn draw_spc_projection(
             p.line.iter().map(|(m, v)| (index(m), *v)),
             4,
             3,
-            rgb(theme::PROJECTION_LINE).stroke_width(1),
+            rgb(&theme.charts.projection_line).stroke_width(1),
         ))
         .expect("trend");
 }
 
 /// The mean, and the process limits that fall inside the chart.
-fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f64)) {
+fn draw_spc_centre_lines(
+    chart: &mut SpcArea,
+    c: &SpcChartRecord,
+    (lo, hi): (f64, f64),
+    theme: &Theme,
+) {
     let last_x = c.points.len() as f64 - 1.0;
     chart
         .draw_series(LineSeries::new(
             [(-0.5, c.mean), (last_x + 0.5, c.mean)],
-            rgb(theme::MEAN).stroke_width(1),
+            rgb(&theme.charts.mean).stroke_width(1),
         ))
         .expect("mean");
     let (lower, upper) = c.drawn_limits;
@@ -433,7 +447,7 @@ fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64
                     [(-0.5, limit), (last_x + 0.5, limit)],
                     3,
                     2,
-                    rgb(theme::LIMIT).stroke_width(1),
+                    rgb(&theme.charts.limit).stroke_width(1),
                 ))
                 .expect("limit");
         }
@@ -441,14 +455,14 @@ fn draw_spc_centre_lines(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64
 }
 
 /// The series as a line, and its points marked by signal.
-fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
+fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord, theme: &Theme) {
     chart
         .draw_series(LineSeries::new(
             c.points
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (i as f64, p.value)),
-            rgb(theme::SERIES_LINE).stroke_width(1),
+            rgb(&theme.charts.series_line).stroke_width(1),
         ))
         .expect("line");
     // Markers differ in shape and fill as well as colour, so that they read
@@ -466,21 +480,23 @@ fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
             })
             .map(|(i, p)| (i as f64, p.value))
     };
+    let common = rgb(signal_hex(Class::CommonCause, theme));
     chart
-        .draw_series(
-            at(Class::CommonCause)
-                .map(|xy| Circle::new(xy, 2, signal_colour(Class::CommonCause).filled())),
-        )
+        .draw_series(at(Class::CommonCause).map(|xy| Circle::new(xy, 2, common.filled())))
         .expect("points");
-    let ring = rgb(theme::SPC_IMPROVEMENT_TEXT);
+    let ring = rgb(theme.reading_text(Class::Improvement));
+    let inside = rgb(&theme.charts.background);
     chart
         .draw_series(at(Class::Improvement).map(|xy| {
             EmptyElement::at(xy)
-                + Circle::new((0, 0), 3, WHITE.filled())
+                + Circle::new((0, 0), 3, inside.filled())
                 + Circle::new((0, 0), 3, ring.stroke_width(2))
         }))
         .expect("points");
-    let (fill, edge) = (signal_colour(Class::Concern), rgb(theme::SPC_CONCERN_TEXT));
+    let (fill, edge) = (
+        rgb(signal_hex(Class::Concern, theme)),
+        rgb(theme.reading_text(Class::Concern)),
+    );
     chart
         .draw_series(at(Class::Concern).map(|xy| {
             EmptyElement::at(xy)
@@ -493,12 +509,9 @@ fn draw_spc_series(chart: &mut SpcArea, c: &SpcChartRecord) {
 /// The variation icon beside an SPC reading: a circle in the reading's
 /// colour holding a small run of points, with H or L for a special cause
 /// (by the palette, improvement blue, concern orange, common cause grey).
-fn variation_icon(class: Class) -> Chart {
-    let colour = match class {
-        Class::Improvement => theme::SPC_IMPROVEMENT,
-        Class::Concern => theme::SPC_CONCERN,
-        _ => theme::SPC_COMMON,
-    };
+fn variation_icon(class: Class, theme: &Theme) -> Chart {
+    let colour = signal_hex(class, theme);
+    let background = &theme.charts.background;
     let dots = match class {
         Class::Improvement => [(6.0, 13.0), (9.0, 12.0), (12.0, 10.0), (15.0, 8.0)],
         Class::Concern => [(6.0, 8.0), (9.0, 10.0), (12.0, 12.0), (15.0, 13.0)],
@@ -509,7 +522,7 @@ fn variation_icon(class: Class) -> Chart {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"20\" viewBox=\"0 0 20 20\">",
     );
     svg.push_str(&format!(
-        "<circle cx=\"10\" cy=\"10\" r=\"9\" fill=\"#FFFFFF\" stroke=\"{colour}\" stroke-width=\"2\"/>"
+        "<circle cx=\"10\" cy=\"10\" r=\"9\" fill=\"{background}\" stroke=\"{colour}\" stroke-width=\"2\"/>"
     ));
     let path: Vec<String> = dots.iter().map(|(x, y)| format!("{x},{y}")).collect();
     svg.push_str(&format!(
@@ -534,17 +547,12 @@ fn variation_icon(class: Class) -> Chart {
 /// The symbol beside a classed figure, in the class's text colour: a tick
 /// for an improvement, a disc for no significant change, a cross for a
 /// deterioration. None points up or down: a class is not a direction.
-fn class_symbol(class: Class) -> Chart {
-    let (colour, shape) = match class {
-        Class::Improvement => (
-            theme::IMPROVEMENT_TEXT,
-            "<polyline points=\"1,5.2 4,8.4 9,1.6\" stroke-width=\"2.2\" stroke-linecap=\"round\" stroke-linejoin=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
-        ),
-        Class::Deterioration => (
-            theme::DETERIORATION_TEXT,
-            "<path d=\"M1.8,1.8 L8.2,8.2 M8.2,1.8 L1.8,8.2\" stroke-width=\"2.2\" stroke-linecap=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
-        ),
-        _ => (theme::NO_CHANGE_TEXT, "<circle cx=\"5\" cy=\"5\" r=\"4.2\""),
+fn class_symbol(class: Class, theme: &Theme) -> Chart {
+    let colour = theme.class_text(class);
+    let shape = match class {
+        Class::Improvement => "<polyline points=\"1,5.2 4,8.4 9,1.6\" stroke-width=\"2.2\" stroke-linecap=\"round\" stroke-linejoin=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
+        Class::Deterioration => "<path d=\"M1.8,1.8 L8.2,8.2 M8.2,1.8 L1.8,8.2\" stroke-width=\"2.2\" stroke-linecap=\"round\" fill=\"none\" stroke=\"COLOUR\"/><path d=\"\"",
+        _ => "<circle cx=\"5\" cy=\"5\" r=\"4.2\"",
     };
     let shape = shape.replace("COLOUR", colour);
     Chart {
@@ -596,7 +604,7 @@ mod tests {
             chart: ChartId::savings("18"),
             alt: String::new(),
         };
-        let chart = savings_chart(&record);
+        let chart = savings_chart(&record, &crate::render::theme::theme());
         assert!(chart.svg.contains("<svg"));
     }
 }

@@ -46,6 +46,9 @@ pub struct SignOffBlock {
     /// `31 January 2016`.
     pub date: String,
     pub reason: Option<String>,
+    /// v2 and later: `Version 2 — supersedes version 1 of 28 January 2016:
+    /// REASON`, printed on the first page and in the metadata.
+    pub supersedes: Option<String>,
 }
 
 /// A file embedded in the PDF.
@@ -107,8 +110,7 @@ struct AttachmentInfo<'a> {
     description: &'a str,
 }
 
-/// The palette's file in the layout's world.
-pub const THEME_FILE: &str = "/theme.json";
+pub use crate::render::layout::THEME_FILE;
 
 /// Files the layout can read, by path: what `--emit-typst` writes out too.
 pub fn layout_files(
@@ -143,7 +145,9 @@ pub fn layout_files(
             } else {
                 ""
             }
-        ),
+        ) + &superseding(options)
+            .map(|line| format!(". {line}"))
+            .unwrap_or_default(),
         appendix_title: APPENDIX_TITLE,
         continued: wording::CONTINUED,
         draft: options.draft,
@@ -174,7 +178,10 @@ pub fn layout_files(
                 description: &a.description,
             })
             .collect(),
-        keywords: keywords(records, options.draft),
+        keywords: keywords(records, options.draft)
+            .into_iter()
+            .chain(superseding(options).map(str::to_string))
+            .collect(),
     };
     files.insert(
         "/render.json".to_string(),
@@ -187,6 +194,11 @@ pub fn layout_files(
         files.insert(format!("/attachments/{}", a.name), a.bytes.clone());
     }
     files
+}
+
+/// The supersedes line of a v2+ pack.
+fn superseding(options: &RenderOptions) -> Option<&str> {
+    options.sign_off.as_ref()?.supersedes.as_deref()
 }
 
 fn keywords(records: &Records, draft: bool) -> Vec<String> {
@@ -207,6 +219,24 @@ fn keywords(records: &Records, draft: bool) -> Vec<String> {
         .to_string(),
     );
     k
+}
+
+/// Every file of the layout's world: the layout folder's files, then the
+/// pack's own data ([`layout_files`]) over them; only the palette may come
+/// from the folder (a branded `theme.json`). What `--emit-typst` writes.
+pub fn world_files(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut files = options.layout.files.clone();
+    for (path, bytes) in layout_files(records, charts, options) {
+        if path == THEME_FILE && files.contains_key(THEME_FILE) {
+            continue;
+        }
+        files.insert(path, bytes);
+    }
+    files
 }
 
 /// Drops Typst's memoised results older than `max_age` compilations, as a
@@ -238,20 +268,10 @@ pub fn compile(
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
-    // The layout folder's files, then the pack's own data over them; only
-    // the palette may come from the folder (a branded theme.json).
-    let mut files: BTreeMap<String, Bytes> = options
-        .layout
-        .files
-        .iter()
-        .map(|(k, v)| (k.clone(), Bytes::new(v.clone())))
+    let files = world_files(records, charts, options)
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::new(v)))
         .collect();
-    for (path, bytes) in layout_files(records, charts, options) {
-        if path == THEME_FILE && files.contains_key(THEME_FILE) {
-            continue;
-        }
-        files.insert(path, Bytes::new(bytes));
-    }
     let world = PackWorld::new(
         &EMBEDDED,
         &options.layout.name,

@@ -11,6 +11,27 @@ use std::sync::Once;
 /// The family name layouts and charts ask for.
 pub const FAMILY: &str = "Liberation Sans";
 
+/// The embedded families, as a theme names them: (family, regular face,
+/// bold face), faces by their index in [`FACES`].
+pub const FAMILY_FACES: [(&str, usize, usize); 6] = [
+    (FAMILY, 0, 1),
+    ("Noto Sans Arabic", 4, 5),
+    ("Noto Sans Bengali", 6, 7),
+    ("Noto Sans Devanagari", 8, 9),
+    ("Noto Sans Gujarati", 10, 11),
+    ("Noto Sans Gurmukhi", 12, 13),
+];
+
+/// The family names a theme may ask for.
+pub const FAMILIES: [&str; 6] = [
+    FAMILY_FACES[0].0,
+    FAMILY_FACES[1].0,
+    FAMILY_FACES[2].0,
+    FAMILY_FACES[3].0,
+    FAMILY_FACES[4].0,
+    FAMILY_FACES[5].0,
+];
+
 /// (file name, bytes) of each embedded face.
 pub const FACES: [(&str, &[u8]); 14] = [
     (
@@ -89,13 +110,16 @@ static REGISTER: Once = Once::new();
 pub fn register_for_charts() {
     use plotters::style::{register_font, FontStyle};
     REGISTER.call_once(|| {
-        for (style, bytes) in [
-            (FontStyle::Normal, FACES[0].1),
-            (FontStyle::Bold, FACES[1].1),
-            (FontStyle::Italic, FACES[2].1),
-        ] {
+        let liberation_italic = (FAMILY, FontStyle::Italic, FACES[2].1);
+        let faces = FAMILY_FACES.iter().flat_map(|&(family, regular, bold)| {
+            [
+                (family, FontStyle::Normal, FACES[regular].1),
+                (family, FontStyle::Bold, FACES[bold].1),
+            ]
+        });
+        for (family, style, bytes) in faces.chain([liberation_italic]) {
             assert!(
-                register_font(FAMILY, style, bytes).is_ok(),
+                register_font(family, style, bytes).is_ok(),
                 "embedded font parses"
             );
         }

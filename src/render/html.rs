@@ -21,13 +21,16 @@ use crate::compute::wording::KEY_INTRO;
 use crate::input::{Layout, NarrativeKind};
 use crate::render::charts::Charts;
 use crate::render::document::{RenderOptions, APPENDIX_TITLE, DRAFT_MARK};
-use crate::render::theme;
+use crate::render::theme::Theme;
 
 /// The page of a pack.
 pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> String {
+    // The layout's palette (checked when the pack was built), as the PDF's.
+    let theme = options.layout.theme().unwrap_or_default();
     let mut page = Page {
         out: String::new(),
         charts,
+        theme,
     };
     page.head(records, options);
     page.masthead(records, options);
@@ -53,44 +56,49 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
 struct Page<'c> {
     out: String,
     charts: &'c Charts,
+    theme: Theme,
 }
 
-/// The page's style: screen and print, colours from the theme.
-fn style() -> String {
+/// The page's style: screen and print, colours and font from the theme.
+fn style(theme: &Theme) -> String {
+    let Theme {
+        font,
+        text,
+        muted,
+        heading_fill,
+        heading_text,
+        number_fill,
+        number_text,
+        header_fill,
+        header_text,
+        comment_fill,
+        rule,
+        draft,
+        ..
+    } = theme;
     format!(
-        "body{{font-family:\"Liberation Sans\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
-h1{{color:{heading};font-size:1.6rem;margin:.2rem 0}}\
+        "body{{font-family:\"{font}\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
+h1{{color:{heading_fill};font-size:1.6rem;margin:.2rem 0}}\
 h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
-.priority>h2{{background:{heading};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
-.num{{background:{number};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
+.priority>h2{{background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
+.num{{background:{number_fill};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
 .draft{{border:3px solid {draft};color:{draft};font-weight:bold;padding:.5rem;margin:.5rem 0}}\
-.signed{{border:2px solid {heading};padding:.5rem;margin:.5rem 0}}\
+.signed{{border:2px solid {heading_fill};padding:.5rem;margin:.5rem 0}}\
 .table-wrap{{overflow-x:auto}}\
 table{{border-collapse:collapse;width:100%;margin:.3rem 0}}\
 th,td{{border-bottom:1px solid {rule};padding:.3rem .4rem;text-align:center;vertical-align:middle}}\
-thead th{{background:{header};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
+thead th{{background:{header_fill};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
 tbody th{{text-align:left;font-weight:normal}}\
 .note,.muted{{color:{muted};font-size:.9rem}}\
 .class-words{{display:block;font-size:.8rem;font-weight:normal}}\
-.comment{{background:{comment};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
+.comment{{background:{comment_fill};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
 .key{{border:1px solid {rule};padding:.2rem .8rem;margin:1rem 0}}\
 .key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt{{float:left;margin-right:.5rem;font-weight:bold}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
 .swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
 figure{{margin:1rem 0}}\
 .chart svg{{max-width:100%;height:auto}}\
 .charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}}\
-@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}",
-        text = theme::TEXT,
-        heading = theme::HEADING_FILL,
-        heading_text = theme::HEADING_TEXT,
-        number = theme::NUMBER_FILL,
-        number_text = theme::NUMBER_TEXT,
-        draft = theme::DRAFT_TEXT,
-        rule = theme::RULE,
-        header = theme::HEADER_FILL,
-        header_text = theme::HEADER_TEXT,
-        muted = theme::MUTED_TEXT,
-        comment = theme::COMMENT_FILL,
+@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}"
     )
 }
 
@@ -113,7 +121,7 @@ impl Page<'_> {
             text(&r.period_label),
             attr(&r.title),
             attr(&r.force),
-            style()
+            style(&self.theme)
         );
     }
 
@@ -138,7 +146,12 @@ impl Page<'_> {
             let reason = after(" ", s.reason.as_deref());
             let _ = writeln!(
                 self.out,
-                "<p class=\"signed\">Signed off by {by}, {role}, on {date}.{reason}</p>"
+                "<p class=\"signed\">Signed off by {by}, {role}, on {date}.{}</p>",
+                match (&s.supersedes, &s.reason) {
+                    (Some(line), _) => format!("<br>{}", text(line)),
+                    (None, Some(_)) => reason.clone(),
+                    (None, None) => String::new(),
+                }
             );
         }
         self.out.push_str("</header>\n");
@@ -229,13 +242,10 @@ impl Page<'_> {
             self.out.push_str("<td></td>");
             return;
         };
-        let style = c.class.and_then(|class| {
-            theme::theme()
-                .classes
-                .into_iter()
-                .find(|s| s.class == class)
-        });
-        match &style {
+        let style = c
+            .class
+            .and_then(|class| self.theme.classes.iter().find(|s| s.class == class));
+        match style {
             Some(s) => {
                 let _ = write!(
                     self.out,
@@ -264,9 +274,8 @@ impl Page<'_> {
 
     fn spc_cell(&mut self, c: &Cell) {
         let colour = match c.class {
-            Some(Class::Improvement) => theme::SPC_IMPROVEMENT_TEXT,
-            Some(Class::Concern) => theme::SPC_CONCERN_TEXT,
-            _ => theme::TEXT,
+            Some(class @ (Class::Improvement | Class::Concern)) => self.theme.reading_text(class),
+            _ => &self.theme.text,
         };
         let _ = write!(
             self.out,
@@ -312,7 +321,7 @@ impl Page<'_> {
         self.out
             .push_str("<section class=\"key\" aria-labelledby=\"key\">\n<h2 id=\"key\">Key</h2>\n");
         let _ = writeln!(self.out, "<p>{}</p>\n<ul>", text(KEY_INTRO));
-        let styles = theme::theme();
+        let styles = self.theme.clone();
         for k in &records.key {
             let marker = k
                 .footnote

@@ -14,7 +14,11 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::render::theme::{self, Theme};
 use crate::render::world::LayoutError;
+
+/// The palette's file in the layout's world.
+pub const THEME_FILE: &str = "/theme.json";
 
 /// The built-in layout.
 pub const DASHBOARD_LAYOUT: &str = include_str!("../../layouts/dashboard.typ");
@@ -54,6 +58,24 @@ fn error(message: String) -> LayoutError {
     }
 }
 
+/// The files every build writes into the layout's world itself (what
+/// `--emit-typst` writes beside `main.typ`): a layout folder's copies are
+/// not read, so that an ejected project is a layout folder as it stands.
+/// The fonts are the embedded ones whatever the folder holds.
+pub const PACK_DATA: [&str; 5] = [
+    "/records.json",
+    "/render.json",
+    "/charts/",
+    "/attachments/",
+    "/fonts/",
+];
+
+fn is_pack_data(path: &str) -> bool {
+    PACK_DATA
+        .iter()
+        .any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)))
+}
+
 impl Layout {
     /// Reads a layout: a `.typ` file, or a folder holding `main.typ`.
     pub fn read(path: &Path) -> Result<Layout, LayoutError> {
@@ -77,8 +99,8 @@ impl Layout {
                 let p = entry.path();
                 let rel = p.strip_prefix(path).expect("under the folder");
                 let rel = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
-                if rel.split('/').any(|part| part.starts_with('.')) {
-                    continue; // .git, editor backups
+                if rel.split('/').any(|part| part.starts_with('.')) || is_pack_data(&rel) {
+                    continue; // .git, editor backups; an ejected pack's data
                 }
                 if kind.is_dir() {
                     stack.push(p);
@@ -108,6 +130,21 @@ impl Layout {
             name: path.join(MAIN).display().to_string(),
             source,
             files,
+        })
+    }
+
+    /// The layout's palette: its folder's `theme.json`, checked (each
+    /// problem named by its field), or the built-in theme.
+    pub fn theme(&self) -> Result<Theme, LayoutError> {
+        let Some(bytes) = self.files.get(THEME_FILE) else {
+            return Ok(theme::theme());
+        };
+        let folder = self.name.strip_suffix(MAIN).unwrap_or(&self.name);
+        Theme::from_json(bytes).map_err(|problems| LayoutError {
+            diagnostics: problems
+                .into_iter()
+                .map(|p| format!("{folder}theme.json: {p}"))
+                .collect(),
         })
     }
 
