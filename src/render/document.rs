@@ -84,6 +84,8 @@ struct RenderInfo<'a> {
     /// Marks a panel's title where it continues onto a further column or page.
     continued: &'static str,
     draft: bool,
+    /// "DRAFT — not signed off", printed in the footer and at the top.
+    draft_mark: &'static str,
     date: String,
     sign_off: Option<&'a SignOffBlock>,
     charts: BTreeMap<&'a str, ChartInfo>,
@@ -126,27 +128,12 @@ pub fn layout_files(
         serde_json::to_vec_pretty(&theme::theme()).expect("theme serialises"),
     );
     let info = RenderInfo {
-        title: format!("{} — {}", records.report.title, records.report.period_label),
-        description: format!(
-            "{} for {}{}, {}{}",
-            records.report.title,
-            records.report.force,
-            records
-                .report
-                .area
-                .as_ref()
-                .map(|a| format!(" ({a})"))
-                .unwrap_or_default(),
-            records.report.period_label.to_lowercase(),
-            if options.draft {
-                " (draft, not signed off)"
-            } else {
-                ""
-            }
-        ),
+        title: wording::document_title(&records.report, options.draft),
+        description: wording::document_description(&records.report, options.draft),
         appendix_title: APPENDIX_TITLE,
         continued: wording::CONTINUED,
         draft: options.draft,
+        draft_mark: DRAFT_MARK,
         date: options.date.to_string(),
         sign_off: options.sign_off.as_ref(),
         charts: charts
