@@ -112,17 +112,7 @@ fn a_draft_is_tagged_pdf_ua_with_alt_text_and_table_headers() {
 
 #[test]
 fn a_signed_off_pack_is_too() {
-    let s = boardpack::pack::signoff::SignOff::new(
-        "J",
-        "R",
-        chrono::NaiveDate::from_ymd_opt(2016, 1, 28).unwrap(),
-        None,
-        "w.xlsx",
-    );
-    let pdf = boardpack::pack::signoff::build_final(&common::sample_bytes(), &s)
-        .unwrap()
-        .pdf;
-    check_accessible(&pdf);
+    check_accessible(&signed_off());
 }
 
 #[test]

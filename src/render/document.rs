@@ -289,7 +289,7 @@ impl Compiled {
 }
 
 /// Compiles a Typst project on disk the way the Typst engine alone does
-/// (`typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts
+/// (`typst compile --features a11y-extras --root DIR --font-path DIR/fonts --ignore-system-fonts
 /// DIR/main.typ`): every file under `dir` is in the world, the fonts come
 /// from `dir/fonts`, nothing else. Returns the PDF, exported as drafts are.
 pub fn render_project(dir: &std::path::Path, date: NaiveDate) -> Result<Vec<u8>, LayoutError> {

@@ -242,7 +242,7 @@ pub(crate) fn pdf_options(
     })
 }
 
-/// Reads a Typst project folder as `typst compile --root DIR --font-path
+/// Reads a Typst project folder as `typst compile --features a11y-extras --root DIR --font-path
 /// DIR/fonts --ignore-system-fonts DIR/main.typ` sees it: every file under
 /// `dir` by its path from `dir`, and the fonts under `dir/fonts`.
 pub(crate) fn read_project(
