@@ -6,19 +6,13 @@ mod common;
 
 use boardpack::pipeline;
 use boardpack::render::document::RenderOptions;
+use common::{reading, resolve, Elem};
 use lopdf::{Dictionary, Document, Object};
 
 fn draft() -> Vec<u8> {
     pipeline::build(&common::sample_bytes(), RenderOptions::draft)
         .unwrap()
         .pdf
-}
-
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        other => other,
-    }
 }
 
 /// Every structure element under the root, depth first: (role, dictionary).
@@ -169,140 +163,6 @@ fn chart_alt_text_is_generated_from_the_record() {
         alts.iter().any(|a| a == "significant deterioration"),
         "the class symbols say their class"
     );
-}
-
-/// The text of each marked-content sequence, by (page, MCID); what lies in
-/// artifacts is left out (a screen reader skips it).
-fn marked_text(doc: &Document) -> std::collections::HashMap<(lopdf::ObjectId, i64), String> {
-    use lopdf::content::Operation;
-    let mut out = std::collections::HashMap::new();
-    for (_, page) in doc.get_pages() {
-        let fonts = doc.get_page_fonts(page).unwrap();
-        let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = fonts
-            .iter()
-            .map(|(name, f)| (name.clone(), f.get_font_encoding(doc).unwrap()))
-            .collect();
-        let content = doc.get_and_decode_page_content(page).unwrap();
-        // The stack of open sequences: Some(mcid) for tagged content.
-        let mut stack: Vec<Option<i64>> = Vec::new();
-        let mut font: Vec<u8> = Vec::new();
-        let mut push = |stack: &[Option<i64>], text: String| {
-            if let Some(Some(id)) = stack.last() {
-                out.entry((page, *id))
-                    .or_insert_with(String::new)
-                    .push_str(&text);
-            }
-        };
-        for Operation { operator, operands } in content.operations {
-            match operator.as_str() {
-                "BMC" => stack.push(None),
-                "BDC" => {
-                    let mcid = operands.get(1).and_then(|p| match p {
-                        Object::Dictionary(d) => d.get(b"MCID").ok()?.as_i64().ok(),
-                        _ => None,
-                    });
-                    stack.push(mcid);
-                }
-                "EMC" => {
-                    stack.pop();
-                }
-                "Tf" => font = operands[0].as_name().unwrap().to_vec(),
-                "Tj" | "TJ" => {
-                    let enc = &encodings[&font];
-                    let mut text = String::new();
-                    let items = match &operands[0] {
-                        Object::Array(a) => a.clone(),
-                        o => vec![o.clone()],
-                    };
-                    for i in items {
-                        if let Object::String(b, _) = i {
-                            text.push_str(&Document::decode_text(enc, &b).unwrap_or_default());
-                        }
-                    }
-                    push(&stack, text);
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-/// A structure element as a screen reader meets it.
-struct Elem {
-    role: String,
-    /// Its own marked content's text, or a figure's alt text.
-    text: String,
-    dict: Dictionary,
-    /// The index of its parent element (0, the root, for the root).
-    parent: usize,
-}
-
-/// The structure tree in reading order, depth first: each element's role,
-/// its own text (a figure's alt text, not what lies inside it) and parent.
-fn reading(doc: &Document) -> Vec<Elem> {
-    let text = marked_text(doc);
-    let catalog = doc.catalog().unwrap();
-    let root = resolve(doc, catalog.get(b"StructTreeRoot").unwrap())
-        .as_dict()
-        .unwrap();
-    type Text = std::collections::HashMap<(lopdf::ObjectId, i64), String>;
-    fn walk(
-        doc: &Document,
-        text: &Text,
-        k: &Object,
-        page: Option<lopdf::ObjectId>,
-        owner: usize,
-        out: &mut Vec<Elem>,
-    ) {
-        let own = |page: Option<lopdf::ObjectId>, mcid: i64, out: &mut Vec<Elem>| {
-            if let Some(t) = page.and_then(|p| text.get(&(p, mcid))) {
-                out[owner].text.push_str(t);
-            }
-        };
-        match resolve(doc, k) {
-            Object::Array(items) => {
-                for i in items {
-                    walk(doc, text, i, page, owner, out);
-                }
-            }
-            Object::Integer(mcid) => own(page, *mcid, out),
-            Object::Dictionary(d) => {
-                let pg = d
-                    .get(b"Pg")
-                    .ok()
-                    .and_then(|p| p.as_reference().ok())
-                    .or(page);
-                if let Ok(mcid) = d.get(b"MCID").and_then(|m| m.as_i64()) {
-                    own(pg, mcid, out);
-                } else if let Ok(s) = d.get(b"S").and_then(|s| s.as_name()) {
-                    let alt = d
-                        .get(b"Alt")
-                        .ok()
-                        .map(|a| lopdf::decode_text_string(resolve(doc, a)).unwrap());
-                    out.push(Elem {
-                        role: String::from_utf8_lossy(s).into_owned(),
-                        text: alt.clone().unwrap_or_default(),
-                        dict: d.clone(),
-                        parent: owner,
-                    });
-                    let me = out.len() - 1;
-                    if let (None, Ok(kids)) = (alt, d.get(b"K")) {
-                        walk(doc, text, kids, pg, me, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = vec![Elem {
-        role: "Root".into(),
-        text: String::new(),
-        dict: Dictionary::new(),
-        parent: 0,
-    }];
-    walk(doc, &text, root.get(b"K").unwrap(), None, 0, &mut out);
-    out
 }
 
 fn draft_reading() -> Vec<Elem> {
@@ -585,5 +445,41 @@ fn the_subject_keeps_the_month_capitalised() {
         info(&doc, b"Subject"),
         "Police & Crime Plan Dashboard for Leicestershire (Leicester, Leicestershire and Rutland), \
          period ended December 2015 (draft, not signed off)"
+    );
+}
+
+/// Another force's draft: the title, the subject, the row headers and the
+/// SPC alt text follow its workbook (a count rising by 3 a month from 100
+/// in April 2012: 232 in December 2015; the first year averages 116.5, the
+/// last 215.5, both rounded half away from zero).
+#[test]
+fn another_forces_draft_reads_its_own_title_rows_and_trend() {
+    let built = common::build(&common::minimal(|i| 100.0 + 3.0 * i as f64));
+    let doc = Document::load_mem(&built.pdf).unwrap();
+    assert_eq!(
+        info(&doc, b"Title"),
+        "DRAFT — not signed off: Test Dashboard — Period ended December 2015"
+    );
+    assert_eq!(
+        info(&doc, b"Subject"),
+        "Test Dashboard for Home, period ended December 2015 (draft, not signed off)"
+    );
+    let r = reading(&doc);
+    assert!(r.iter().any(|e| e.role == "TH" && e.text == "Count row"));
+    assert!(r
+        .iter()
+        .any(|e| e.role == "H2" && e.text == "1 Test priority"));
+    let alt = &r
+        .iter()
+        .find(|e| e.role == "Figure" && e.text.starts_with("SPC chart of SP1,"))
+        .unwrap()
+        .text;
+    assert!(
+        alt.contains(
+            "The monthly figures rise overall: the first 12 months average 117, the last 12 \
+             216; highest 232 in December 2015, lowest 100 in April 2012. \
+             Latest month, December 2015: 232."
+        ),
+        "{alt}"
     );
 }
