@@ -6,19 +6,13 @@ mod common;
 
 use boardpack::pipeline;
 use boardpack::render::document::RenderOptions;
+use common::{reading, resolve, Elem};
 use lopdf::{Dictionary, Document, Object};
 
 fn draft() -> Vec<u8> {
     pipeline::build(&common::sample_bytes(), RenderOptions::draft)
         .unwrap()
         .pdf
-}
-
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        other => other,
-    }
 }
 
 /// Every structure element under the root, depth first: (role, dictionary).
@@ -112,17 +106,7 @@ fn a_draft_is_tagged_pdf_ua_with_alt_text_and_table_headers() {
 
 #[test]
 fn a_signed_off_pack_is_too() {
-    let s = boardpack::pack::signoff::SignOff::new(
-        "J",
-        "R",
-        chrono::NaiveDate::from_ymd_opt(2016, 1, 28).unwrap(),
-        None,
-        "w.xlsx",
-    );
-    let pdf = boardpack::pack::signoff::build_final(&common::sample_bytes(), &s)
-        .unwrap()
-        .pdf;
-    check_accessible(&pdf);
+    check_accessible(&signed_off());
 }
 
 #[test]
@@ -136,7 +120,7 @@ fn chart_alt_text_is_generated_from_the_record() {
         .unwrap();
     assert!(
         chart.alt.starts_with(
-            "SPC chart of SP11 Number of offences, monthly, April 2012 to December 2015: \
+            "SPC chart of SP11, monthly, April 2012 to December 2015: \
              59,653 in the latest 12 months, 1% above the 2012/13 baseline of 58,805; \
              no statistically significant change; SPC: "
         ),
@@ -172,11 +156,330 @@ fn chart_alt_text_is_generated_from_the_record() {
         .collect();
     assert!(
         alts.iter()
-            .any(|a| a.starts_with("SPC chart of SP11 Number of offences")),
+            .any(|a| a.starts_with("SPC chart of SP11, monthly")),
         "{alts:?}"
     );
     assert!(
         alts.iter().any(|a| a == "significant deterioration"),
         "the class symbols say their class"
+    );
+}
+
+fn draft_reading() -> Vec<Elem> {
+    reading(&Document::load_mem(&draft()).unwrap())
+}
+
+fn signed_off() -> Vec<u8> {
+    let s = boardpack::pack::signoff::SignOff::new(
+        "J",
+        "R",
+        chrono::NaiveDate::from_ymd_opt(2016, 1, 28).unwrap(),
+        None,
+        "w.xlsx",
+    );
+    boardpack::pack::signoff::build_final(&common::sample_bytes(), &s)
+        .unwrap()
+        .pdf
+}
+
+/// A text entry of the document information dictionary.
+fn info(doc: &Document, key: &[u8]) -> String {
+    let trailer_info = doc.trailer.get(b"Info").unwrap();
+    let dict = resolve(doc, trailer_info).as_dict().unwrap();
+    lopdf::decode_text_string(resolve(doc, dict.get(key).unwrap())).unwrap()
+}
+
+/// Issue #16 (1): a draft was told from a final pack only by artifacts.
+#[test]
+fn a_draft_says_so_in_its_title_and_as_text_at_the_top_of_page_one() {
+    let doc = Document::load_mem(&draft()).unwrap();
+    assert_eq!(
+        info(&doc, b"Title"),
+        "DRAFT — not signed off: Police & Crime Plan Dashboard — Period ended December 2015"
+    );
+    let r = reading(&doc);
+    let h1 = r.iter().position(|e| e.role == "H1").unwrap();
+    let next: Vec<(&str, &str)> = r[h1 + 1..]
+        .iter()
+        .filter(|e| !e.text.is_empty())
+        .take(2)
+        .map(|e| (e.role.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        next,
+        [
+            ("P", "DRAFT — not signed off"),
+            ("P", "Period ended December 2015")
+        ]
+    );
+
+    let doc = Document::load_mem(&signed_off()).unwrap();
+    assert_eq!(
+        info(&doc, b"Title"),
+        "Police & Crime Plan Dashboard — Period ended December 2015"
+    );
+    assert!(!reading(&doc).iter().any(|e| e.text.contains("DRAFT")));
+}
+
+/// Issue #16 (2): footnote marks read as plain text ("year olds 1").
+#[test]
+fn footnote_marks_are_references_to_notes_not_plain_text() {
+    let built = pipeline::build(&common::sample_bytes(), RenderOptions::draft).unwrap();
+    let r = reading(&Document::load_mem(&built.pdf).unwrap());
+    let row = r
+        .iter()
+        .position(|e| e.text == "Reduction in offending by 18-24 year olds")
+        .expect("the indicator's name, without its mark");
+    let note = r
+        .iter()
+        .position(|e| e.role == "Note" && e.parent == row)
+        .expect("the mark's note inside the name's cell");
+    assert_eq!(
+        r[note].text,
+        "Data held by partner agencies: not yet available for this period."
+    );
+    // The mark itself is a link to the note, labelled with its marker.
+    let within = |mut i: usize, role: &str| loop {
+        if i == 0 {
+            return None;
+        }
+        i = r[i].parent;
+        if r[i].role == role {
+            return Some(i);
+        }
+    };
+    assert!(r.iter().enumerate().any(
+        |(i, e)| e.text == "1" && within(i, "Link").and_then(|l| within(l, "TH")) == Some(row)
+    ));
+    for f in &built.records.footnotes {
+        assert!(
+            r.iter().any(|e| e.role == "Note" && e.text == f.text),
+            "footnote {} is a Note",
+            f.marker
+        );
+    }
+}
+
+/// Issue #16 (3): a figure was announced without its indicator.
+#[test]
+fn indicator_names_are_row_headers_of_their_figures() {
+    let r = draft_reading();
+    let attr = |e: &Elem, key: &[u8]| -> Option<Object> {
+        let a = e.dict.get(b"A").ok()?.as_array().ok()?;
+        a.iter()
+            .filter_map(|d| d.as_dict().ok())
+            .find_map(|d| d.get(key).ok().cloned())
+    };
+    let ids = |o: Option<Object>| -> Vec<Vec<u8>> {
+        o.map(|o| {
+            o.as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().unwrap().to_vec())
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let row_headers: Vec<&Elem> = r
+        .iter()
+        .filter(|e| {
+            e.role == "TH"
+                && attr(e, b"Scope").and_then(|s| s.as_name().ok().map(<[u8]>::to_vec))
+                    == Some(b"Row".to_vec())
+        })
+        .collect();
+    assert!(row_headers.len() >= 40, "{} row headers", row_headers.len());
+    let total = r
+        .iter()
+        .position(|e| e.role == "TD" && e.text == "59653")
+        .unwrap();
+    let headers = ids(attr(&r[total], b"Headers"));
+    let named: Vec<&str> = r
+        .iter()
+        .filter(|e| e.role == "TH")
+        .filter(|e| {
+            e.dict
+                .get(b"ID")
+                .ok()
+                .map(|i| headers.contains(&i.as_str().unwrap().to_vec()))
+                .unwrap_or(false)
+        })
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(named, ["Latest 12 months", "Number of offences"]);
+}
+
+/// Issue #16 (4): "Strategic Priorities" was no heading, and the priority
+/// number lay outside its heading ("11" missing from the headings list).
+#[test]
+fn strategic_priorities_is_a_heading_and_each_priority_heading_has_its_number() {
+    let pdf = draft();
+    let doc = Document::load_mem(&pdf).unwrap();
+    let h2: Vec<String> = reading(&doc)
+        .into_iter()
+        .filter(|e| e.role == "H2")
+        .map(|e| e.text)
+        .collect();
+    assert_eq!(h2[0], "Strategic Priorities");
+    assert!(h2.contains(&"11 To reduce all crime".to_string()), "{h2:?}");
+    assert!(h2.contains(&"14A To reduce Theft from Motor Vehicles".to_string()));
+    // The bookmarks (a viewer's headings list) say the same.
+    let mut outline = Vec::new();
+    let catalog = doc.catalog().unwrap();
+    let outlines = resolve(&doc, catalog.get(b"Outlines").unwrap())
+        .as_dict()
+        .unwrap();
+    let mut stack = vec![outlines.get(b"First").unwrap().clone()];
+    while let Some(o) = stack.pop() {
+        let d = resolve(&doc, &o).as_dict().unwrap();
+        outline.push(lopdf::decode_text_string(resolve(&doc, d.get(b"Title").unwrap())).unwrap());
+        for k in [&b"Next"[..], b"First"] {
+            if let Ok(n) = d.get(k) {
+                stack.push(n.clone());
+            }
+        }
+    }
+    assert!(
+        outline.contains(&"11 To reduce all crime".to_string()),
+        "{outline:?}"
+    );
+    assert!(outline.contains(&"Strategic Priorities".to_string()));
+}
+
+/// Issue #16 (5): the SPC reading, the appendix icons, the KEY and the
+/// savings panel were read twice.
+#[test]
+fn nothing_is_read_twice() {
+    let r = draft_reading();
+    let said: Vec<String> = r
+        .iter()
+        .filter(|e| !e.text.is_empty())
+        .map(|e| e.text.to_lowercase().replace("spc: ", ""))
+        .collect();
+    for w in said.windows(2) {
+        assert!(
+            !(w[0].len() > 3 && w[1].len() > 3 && (w[1].contains(&w[0]) || w[0].contains(&w[1]))),
+            "read twice: {w:?}"
+        );
+    }
+    // The SPC cell reads its reading once, as words.
+    assert!(!r
+        .iter()
+        .any(|e| e.role == "Figure" && e.text.starts_with("SPC: ")));
+    // The savings panel reads its chart's alt text alone: each item once.
+    let start = r
+        .iter()
+        .position(|e| e.role == "H2" && e.text.starts_with("18 "))
+        .unwrap();
+    let end = start + 1 + r[start + 1..].iter().position(|e| e.role == "H2").unwrap();
+    let panel: Vec<&str> = r[start + 1..end]
+        .iter()
+        .filter(|e| !e.text.is_empty())
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(panel.len(), 1, "{panel:?}");
+    assert!(panel[0].starts_with("Bar chart of savings"));
+    // The KEY reads its labels; its samples are artifacts.
+    let key = r.iter().position(|e| e.text == "KEY:").unwrap();
+    let note = r.iter().position(|e| e.text == "Note:").unwrap();
+    assert!(!r[key..note].iter().any(|e| e.role == "Figure"));
+}
+
+/// Issue #16 (6): each bullet was a one-item list, block text a `Span`.
+#[test]
+fn a_run_of_bullets_is_one_list_and_block_text_is_a_paragraph() {
+    let r = draft_reading();
+    let items = |l: usize| r.iter().filter(|e| e.role == "LI" && e.parent == l).count();
+    let lists: Vec<usize> = r
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.role == "L")
+        .map(|(i, _)| items(i))
+        .collect();
+    // SP15's four bullets, SP16's three, the comment box's two.
+    assert_eq!(lists, [4, 3, 2]);
+    for text in [
+        "Period ended December 2015",
+        "Please see performance report for SP2 details.",
+        "Statistically Significant Improvements as compared to end of 2012/13",
+        "December 2015: Common cause. Projection 2016/17: 61,427 (95% prediction interval 57,895 to 64,958), from a straight line fitted to the last 36 months.",
+    ] {
+        let e = r.iter().find(|e| e.text == text).expect(text);
+        assert_eq!(e.role, "P", "{text}");
+    }
+    // The only spans left are the footnote marks' labels.
+    for e in r.iter().filter(|e| e.role == "Span" && !e.text.is_empty()) {
+        assert!(e.text.chars().count() <= 2, "a span of text: {}", e.text);
+    }
+}
+
+/// Issue #16 (7): the SPC alt text omitted the trend and the latest month.
+#[test]
+fn spc_alt_text_says_the_trend_and_the_latest_month() {
+    let built = pipeline::build(&common::sample_bytes(), RenderOptions::draft).unwrap();
+    let r = reading(&Document::load_mem(&built.pdf).unwrap());
+    for chart in &built.records.appendix {
+        let last = chart.points.last().unwrap();
+        let fig = r
+            .iter()
+            .find(|e| e.role == "Figure" && e.text == chart.alt)
+            .expect("the record's alt text is the figure's");
+        assert!(
+            ["rise overall", "fall overall", "stay level overall"]
+                .iter()
+                .any(|w| fig.text.contains(&format!("The monthly figures {w}"))),
+            "{}",
+            fig.text
+        );
+        assert!(fig
+            .text
+            .contains(&format!("Latest month, {}: ", last.month.long_label())));
+    }
+}
+
+/// Issue #16 (8): the Subject said "period ended december 2015".
+#[test]
+fn the_subject_keeps_the_month_capitalised() {
+    let doc = Document::load_mem(&draft()).unwrap();
+    assert_eq!(
+        info(&doc, b"Subject"),
+        "Police & Crime Plan Dashboard for Leicestershire (Leicester, Leicestershire and Rutland), \
+         period ended December 2015 (draft, not signed off)"
+    );
+}
+
+/// Another force's draft: the title, the subject, the row headers and the
+/// SPC alt text follow its workbook (a count rising by 3 a month from 100
+/// in April 2012: 232 in December 2015; the first year averages 116.5, the
+/// last 215.5, both rounded half away from zero).
+#[test]
+fn another_forces_draft_reads_its_own_title_rows_and_trend() {
+    let built = common::build(&common::minimal(|i| 100.0 + 3.0 * i as f64));
+    let doc = Document::load_mem(&built.pdf).unwrap();
+    assert_eq!(
+        info(&doc, b"Title"),
+        "DRAFT — not signed off: Test Dashboard — Period ended December 2015"
+    );
+    assert_eq!(
+        info(&doc, b"Subject"),
+        "Test Dashboard for Home, period ended December 2015 (draft, not signed off)"
+    );
+    let r = reading(&doc);
+    assert!(r.iter().any(|e| e.role == "TH" && e.text == "Count row"));
+    assert!(r
+        .iter()
+        .any(|e| e.role == "H2" && e.text == "1 Test priority"));
+    let alt = &r
+        .iter()
+        .find(|e| e.role == "Figure" && e.text.starts_with("SPC chart of SP1,"))
+        .unwrap()
+        .text;
+    assert!(
+        alt.contains(
+            "The monthly figures rise overall: the first 12 months average 117, the last 12 \
+             216; highest 232 in December 2015, lowest 100 in April 2012. \
+             Latest month, December 2015: 232."
+        ),
+        "{alt}"
     );
 }

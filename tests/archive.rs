@@ -51,12 +51,16 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// (issue #12). Then issues #17 and #18 edited the built-in layout (the
 /// supersedes line of a v2+ pack; the changes section of `build --archive`):
 /// its hash is in the attached sign-off record, so any layout edit changes
-/// the bytes (a v1 prints the same page).
+/// the bytes (a v1 prints the same page)); and
+/// the PDF's accessibility faults fixed (issue #16: priority numbers inside
+/// their headings, "Strategic Priorities" a heading, indicator names as row
+/// headers, lists by run, paragraphs, icons beside their words as
+/// artifacts, the SPC alt text's trend and latest month).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "99db5767733d12d87898b114477f04ee23ce060f3a20750f4f5b47f440463aea",
+        "cfebdd525a16118644de0251f7e1a98095c682682e56871e5e87200287f9720b",
         "the signed-off sample's bytes changed"
     );
 }

@@ -61,6 +61,14 @@ fn the_page_is_self_contained_english_and_marked_draft() {
     let page = page();
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
     assert!(page.contains("<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard"));
+    // The PDF's title and subject (issue #16: the month keeps its capital).
+    assert!(page.contains(
+        "<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard — Period ended December 2015</title>"
+    ));
+    assert!(page.contains(
+        "<meta name=\"description\" content=\"Police &amp; Crime Plan Dashboard for Leicestershire \
+         (Leicester, Leicestershire and Rutland), period ended December 2015 (draft, not signed off)\">"
+    ));
     assert!(page.contains("class=\"draft\" role=\"note\">DRAFT — not signed off"));
     assert!(!page.contains("<script"), "no script is needed to read it");
     assert!(!page.contains("src=\"http"), "nothing is fetched");

@@ -247,6 +247,19 @@ fn stress_workbook_continues_a_panel_taller_than_a_column() {
     assert!(text.matches("indicator baseline 2012/13").count() > 9);
 }
 
+/// Issue #16 (6): a run of bullets is one list, also in a panel that
+/// continues over columns (each of its narrative runs a row of its own).
+#[test]
+fn stress_workbook_reads_each_run_of_bullets_as_one_list() {
+    let pdf = common::build(&stress()).pdf;
+    let r = common::reading(&Document::load_mem(&pdf).unwrap());
+    let lists: Vec<usize> = (0..r.len())
+        .filter(|&i| r[i].role == "L")
+        .map(|l| r.iter().filter(|e| e.role == "LI" && e.parent == l).count())
+        .collect();
+    assert_eq!(lists, vec![15; 24]);
+}
+
 #[test]
 fn overflowing_layout_fails_the_build_naming_the_priority() {
     let bytes = common::minimal(|i| 100.0 + i as f64).to_bytes().unwrap();

@@ -280,7 +280,7 @@ fn check_batch_names(workbooks: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// Writes the pack as a Typst project that the Typst engine alone compiles
-/// to the same pages: `typst compile --root DIR --font-path DIR/fonts
+/// to the same pages: `typst compile --features a11y-extras --root DIR --font-path DIR/fonts
 /// --ignore-system-fonts DIR/main.typ`.
 pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyhow::Result<()> {
     let options = RenderOptions {

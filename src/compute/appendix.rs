@@ -9,7 +9,7 @@ use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::projections::{projection, projection_record};
 use crate::compute::records::{ChartId, ProjectionRecord, Row, SpcChartRecord, SpcPoint};
 use crate::compute::spc_cells::{reading_class, xmr};
-use crate::compute::wording::{self, reading_text, SpcAltFacts};
+use crate::compute::wording::{self, reading_text, Shape, SpcAltFacts, Trend};
 use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
 use crate::methods::spc::Analysis;
@@ -90,6 +90,7 @@ fn chart_record(
         projection: projection.as_ref(),
         baseline: inputs.w.report.baseline,
         month,
+        shape: shape(series, analysis),
     });
     SpcChartRecord {
         indicator: ind.code.to_string(),
@@ -120,5 +121,83 @@ pub(super) fn drawn_limits(kind: Kind, analysis: &Analysis) -> (f64, f64) {
     match kind {
         Kind::Proportion => (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0)),
         _ => (lo.max(0.0), hi),
+    }
+}
+
+/// The series' shape for the alt text: the mean of its first twelve months
+/// against its last twelve (a third of the series each when shorter), read
+/// as level when they differ by less than half a process sigma (the mean
+/// moving range / 1.128); its highest and lowest months; its latest month.
+fn shape(series: &[(Month, f64)], analysis: &Analysis) -> Option<Shape> {
+    let latest = *series.last()?;
+    let span = (series.len() / 3).clamp(1, 12);
+    let mean = |s: &[(Month, f64)]| s.iter().map(|(_, v)| v).sum::<f64>() / s.len() as f64;
+    let (first, last) = (mean(&series[..span]), mean(&series[series.len() - span..]));
+    let sigma = analysis.limits.mean_moving_range / 1.128;
+    let trend = if (last - first).abs() < sigma / 2.0 {
+        Trend::Level
+    } else if last > first {
+        Trend::Rising
+    } else {
+        Trend::Falling
+    };
+    let by_value = |a: &&(Month, f64), b: &&(Month, f64)| a.1.total_cmp(&b.1);
+    Some(Shape {
+        trend,
+        span,
+        first,
+        last,
+        high: *series.iter().max_by(by_value)?,
+        low: *series.iter().min_by(by_value)?,
+        latest,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::methods::spc::{analyse, Direction};
+
+    /// 36 months from April 2012: `f(i)`, with a saw-tooth of 4 on odd months.
+    fn series(f: impl Fn(f64) -> f64) -> (Vec<(Month, f64)>, Analysis) {
+        let start = Month::new(2012, 4).unwrap();
+        let s: Vec<(Month, f64)> = (0..36)
+            .map(|i| (start.plus(i), f(i as f64) + 4.0 * (i % 2) as f64))
+            .collect();
+        let values: Vec<f64> = s.iter().map(|(_, v)| *v).collect();
+        let a = analyse(&values, 0..12, Direction::High, 7).unwrap();
+        (s, a)
+    }
+
+    #[test]
+    fn a_rising_series_reads_rising_with_its_extremes_and_latest_month() {
+        // First year 100..111 (+2 saw-tooth mean): 107.5; last year 131.5;
+        // sigma from the moving range (5, 3, …: 45/11) / 1.128 ≈ 3.6.
+        let (s, a) = series(|i| 100.0 + i);
+        let shape = shape(&s, &a).unwrap();
+        assert_eq!(shape.trend, Trend::Rising);
+        assert_eq!((shape.span, shape.first, shape.last), (12, 107.5, 131.5));
+        assert_eq!(shape.high, (Month::new(2015, 3).unwrap(), 139.0));
+        assert_eq!(shape.low, (Month::new(2012, 4).unwrap(), 100.0));
+        assert_eq!(shape.latest, (Month::new(2015, 3).unwrap(), 139.0));
+    }
+
+    #[test]
+    fn a_falling_series_reads_falling_and_a_flat_one_level() {
+        let (s, a) = series(|i| 200.0 - i);
+        assert_eq!(shape(&s, &a).unwrap().trend, Trend::Falling);
+        let (s, a) = series(|_| 100.0);
+        assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
+        // A drift of 1 over three years is within half a sigma: level.
+        let (s, a) = series(|i| 100.0 + i / 36.0);
+        assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
+    }
+
+    #[test]
+    fn a_short_series_compares_its_first_and_last_thirds() {
+        let (s, a) = series(|i| 100.0 + i);
+        let shape = shape(&s[..15], &a).unwrap();
+        assert_eq!(shape.span, 5);
+        assert_eq!(shape.latest.0, Month::new(2013, 6).unwrap());
     }
 }

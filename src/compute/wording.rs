@@ -8,7 +8,9 @@
 use std::fmt;
 
 use crate::compute::measure::{NoTest, Tested};
-use crate::compute::records::{Class, KeyEntry, ProjectionRecord, Row, SavingsBar, Test};
+use crate::compute::records::{
+    Class, KeyEntry, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
+};
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
 use crate::input::problem::Location;
@@ -196,6 +198,45 @@ pub fn supersedes(version: u32, previous: u32, date: &str, reason: Option<&str>)
 
 /// Marks a pack that the board has not approved, in every output.
 pub const DRAFT_MARK: &str = "DRAFT — not signed off";
+
+/// The PDF's title as viewers and screen readers announce it; a draft's
+/// starts with its status: "DRAFT — not signed off: Police & Crime Plan
+/// Dashboard — Period ended December 2015".
+pub fn document_title(report: &ReportRecord, draft: bool) -> String {
+    let status = if draft {
+        format!("{DRAFT_MARK}: ")
+    } else {
+        String::new()
+    };
+    format!("{status}{} — {}", report.title, report.period_label)
+}
+
+/// The PDF's subject: "Police & Crime Plan Dashboard for Leicestershire
+/// Police (Leicester, Leicestershire and Rutland), period ended December
+/// 2015 (draft, not signed off)". Only the label's first letter is lowered:
+/// a month keeps its capital.
+pub fn document_description(report: &ReportRecord, draft: bool) -> String {
+    let mut period = report.period_label.chars();
+    let period = period
+        .next()
+        .map(|c| c.to_lowercase().chain(period).collect::<String>())
+        .unwrap_or_default();
+    format!(
+        "{} for {}{}, {period}{}",
+        report.title,
+        report.force,
+        report
+            .area
+            .as_ref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default(),
+        if draft {
+            " (draft, not signed off)"
+        } else {
+            ""
+        }
+    )
+}
 
 /// The KEY's opening line, as published.
 pub const KEY_INTRO: &str = "Classification of \"Continuous Improvement\".";
@@ -429,18 +470,69 @@ pub(super) struct SpcAltFacts<'a> {
     pub projection: Option<&'a ProjectionRecord>,
     pub baseline: FinancialYear,
     pub month: Month,
+    /// The series' shape; none for an empty series.
+    pub shape: Option<Shape>,
 }
 
-/// "SPC chart of SP3 Number of offences, monthly, April 2012 to December
-/// 2015: 59,653 in the latest 12 months, 1% above the 2012/13 baseline of
-/// 58,805; statistically significant deterioration; SPC: common cause. …"
+/// Which way a monthly series runs, first months against last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Trend {
+    Rising,
+    Falling,
+    Level,
+}
+
+/// The shape of an SPC chart's series, as its alt text says it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shape {
+    pub trend: Trend,
+    /// Months averaged at each end (12, or a third of a shorter series).
+    pub span: usize,
+    /// The mean of the first and of the last `span` months.
+    pub first: f64,
+    pub last: f64,
+    pub high: (Month, f64),
+    pub low: (Month, f64),
+    pub latest: (Month, f64),
+}
+
+/// " The monthly figures rise overall: the first 12 months average 4,512,
+/// the last 12 4,971; highest 5,240 in July 2015, lowest 3,980 in
+/// February 2013. Latest month, December 2015: 4,803."
+fn shape_words(kind: Kind, s: &Shape) -> String {
+    let w = |v| figure_words(kind, v);
+    let way = match s.trend {
+        Trend::Rising => "rise overall",
+        Trend::Falling => "fall overall",
+        Trend::Level => "stay level overall",
+    };
+    format!(
+        " The monthly figures {way}: the first {} average {}, the last {} {}; \
+         highest {} in {}, lowest {} in {}. Latest month, {}: {}.",
+        crate::input::problem::plural(s.span, "month"),
+        w(s.first),
+        s.span,
+        w(s.last),
+        w(s.high.1),
+        s.high.0.long_label(),
+        w(s.low.1),
+        s.low.0.long_label(),
+        s.latest.0.long_label(),
+        w(s.latest.1),
+    )
+}
+
+/// "SPC chart of SP11, monthly, April 2012 to December 2015: 59,653 in the
+/// latest 12 months, 1% above the 2012/13 baseline of 58,805; statistically
+/// significant deterioration; SPC: common cause. The monthly figures …"
+/// The indicator's name is left to the chart's heading, read just before
+/// it (a long name was read twice).
 pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     let label = |m: Option<&(Month, f64)>| m.map(|(m, _)| m.long_label()).unwrap_or_default();
     let (first, last) = (label(f.series.first()), label(f.series.last()));
     let mut s = format!(
-        "SPC chart of SP{} {}, monthly, {first} to {last}",
-        f.row.priority,
-        f.row.label.trim_end_matches('.')
+        "SPC chart of SP{}, monthly, {first} to {last}",
+        f.row.priority
     );
     let mut clauses = Vec::new();
     let latest = f.row.cells.get(&Column::Latest);
@@ -456,6 +548,9 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     s.push_str(": ");
     s.push_str(&clauses.join("; "));
     s.push('.');
+    if let Some(shape) = &f.shape {
+        s.push_str(&shape_words(f.row.kind, shape));
+    }
     let w = |v| figure_words(f.row.kind, v);
     s.push_str(&format!(
         " Centre line (the {} mean) {}, process limits {} to {}.",
@@ -821,5 +916,35 @@ mod tests {
             months_phrase(&[m(2012, 4), m(2012, 9)]),
             "Apr 2012, Sep 2012"
         );
+    }
+
+    #[test]
+    fn shape_words_say_the_way_the_extremes_and_the_latest_month() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        let shape = Shape {
+            trend: Trend::Rising,
+            span: 12,
+            first: 4512.4,
+            last: 4970.6,
+            high: (m(2015, 7), 5240.0),
+            low: (m(2013, 2), 3980.0),
+            latest: (m(2015, 12), 4803.0),
+        };
+        assert_eq!(
+            shape_words(Kind::Count, &shape),
+            " The monthly figures rise overall: the first 12 months average 4,512, \
+             the last 12 4,971; highest 5,240 in July 2015, lowest 3,980 in February 2013. \
+             Latest month, December 2015: 4,803."
+        );
+        let level = Shape {
+            trend: Trend::Level,
+            span: 1,
+            first: 0.845,
+            last: 0.85,
+            ..shape
+        };
+        assert!(shape_words(Kind::Proportion, &level).starts_with(
+            " The monthly figures stay level overall: the first 1 month average 84.5%,"
+        ));
     }
 }

@@ -87,6 +87,8 @@ struct RenderInfo<'a> {
     /// Marks a panel's title where it continues onto a further column or page.
     continued: &'static str,
     draft: bool,
+    /// "DRAFT — not signed off", printed in the footer and at the top.
+    draft_mark: &'static str,
     date: String,
     sign_off: Option<&'a SignOffBlock>,
     charts: BTreeMap<&'a str, ChartInfo>,
@@ -128,29 +130,15 @@ pub fn layout_files(
         serde_json::to_vec_pretty(&theme::theme()).expect("theme serialises"),
     );
     let info = RenderInfo {
-        title: format!("{} — {}", records.report.title, records.report.period_label),
-        description: format!(
-            "{} for {}{}, {}{}",
-            records.report.title,
-            records.report.force,
-            records
-                .report
-                .area
-                .as_ref()
-                .map(|a| format!(" ({a})"))
+        title: wording::document_title(&records.report, options.draft),
+        description: wording::document_description(&records.report, options.draft)
+            + &superseding(options)
+                .map(|line| format!(". {line}"))
                 .unwrap_or_default(),
-            records.report.period_label.to_lowercase(),
-            if options.draft {
-                " (draft, not signed off)"
-            } else {
-                ""
-            }
-        ) + &superseding(options)
-            .map(|line| format!(". {line}"))
-            .unwrap_or_default(),
         appendix_title: APPENDIX_TITLE,
         continued: wording::CONTINUED,
         draft: options.draft,
+        draft_mark: DRAFT_MARK,
         date: options.date.to_string(),
         sign_off: options.sign_off.as_ref(),
         charts: charts
@@ -322,7 +310,7 @@ impl Compiled {
 }
 
 /// Compiles a Typst project on disk the way the Typst engine alone does
-/// (`typst compile --root DIR --font-path DIR/fonts --ignore-system-fonts
+/// (`typst compile --features a11y-extras --root DIR --font-path DIR/fonts --ignore-system-fonts
 /// DIR/main.typ`): every file under `dir` is in the world, the fonts come
 /// from `dir/fonts`, nothing else. Returns the PDF, exported as drafts are.
 pub fn render_project(dir: &std::path::Path, date: NaiveDate) -> Result<Vec<u8>, LayoutError> {

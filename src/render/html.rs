@@ -17,7 +17,7 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use crate::compute::records::{
     Cell, ChartId, Class, CommentBox, NarrativeItem, PriorityRecord, Records, Row, SpcChartRecord,
 };
-use crate::compute::wording::KEY_INTRO;
+use crate::compute::wording::{self, KEY_INTRO};
 use crate::input::{Layout, NarrativeKind};
 use crate::render::charts::Charts;
 use crate::render::document::{RenderOptions, APPENDIX_TITLE, DRAFT_MARK};
@@ -104,23 +104,16 @@ figure{{margin:1rem 0}}\
 
 impl Page<'_> {
     fn head(&mut self, records: &Records, options: &RenderOptions) {
+        // The same title and description as the PDF's.
         let r = &records.report;
-        let status = if options.draft {
-            format!("{DRAFT_MARK}: ")
-        } else {
-            String::new()
-        };
         let _ = write!(
             self.out,
             "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>{}{} — {}</title>\n<meta name=\"description\" content=\"{} for {}\">\n\
+<title>{}</title>\n<meta name=\"description\" content=\"{}\">\n\
 <style>{}</style>\n</head>\n<body>\n",
-            text(&status),
-            text(&r.title),
-            text(&r.period_label),
-            attr(&r.title),
-            attr(&r.force),
+            text(&wording::document_title(r, options.draft)),
+            attr(&wording::document_description(r, options.draft)),
             style(&self.theme)
         );
     }

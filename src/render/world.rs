@@ -17,7 +17,7 @@ use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World, WorldExt};
+use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
@@ -110,7 +110,14 @@ impl<'f> PackWorld<'f> {
         let main = file_id("/main.typ");
         Ok(PackWorld {
             fonts,
-            library: LazyHash::new(Library::builder().build()),
+            // `a11y-extras` gives the layout `pdf.header-cell`: indicator
+            // names are row headers, so each figure is announced with its
+            // indicator.
+            library: LazyHash::new(
+                Library::builder()
+                    .with_features([Feature::A11yExtras].into_iter().collect())
+                    .build(),
+            ),
             main,
             source: Source::new(main, source),
             files,
@@ -235,7 +242,7 @@ pub(crate) fn pdf_options(
     })
 }
 
-/// Reads a Typst project folder as `typst compile --root DIR --font-path
+/// Reads a Typst project folder as `typst compile --features a11y-extras --root DIR --font-path
 /// DIR/fonts --ignore-system-fonts DIR/main.typ` sees it: every file under
 /// `dir` by its path from `dir`, and the fonts under `dir/fonts`.
 pub(crate) fn read_project(
