@@ -28,11 +28,6 @@ pub enum Command {
         after_help = "Examples:\n  boardpack diff archive/2015-12/v1/dashboard-2015-12.pdf dashboard-2016-03.xlsx\n  boardpack diff old-records.json new-records.json --json"
     )]
     Diff(DiffArgs),
-    /// Write next quarter's workbook: the period moved on, every sheet kept, a Review sheet of what to look at.
-    #[command(
-        after_help = "Example:\n  boardpack next dashboard-2015-12.xlsx --period-end 2016-03  (writes dashboard-2016-03.xlsx)"
-    )]
-    Next(NextArgs),
     /// Build the final, signed-off pack (PDF/A-3b + PDF/UA-1) and archive it.
     #[command(
         name = "sign-off",
@@ -55,6 +50,11 @@ pub enum Command {
     /// Rebuild whenever the workbook (or layout) changes.
     #[command(after_help = "Example:\n  boardpack watch dashboard.xlsx -o out/dashboard.pdf")]
     Watch(WatchArgs),
+    /// Write next quarter's workbook: the period moved on, every sheet kept, a Review sheet of what to look at.
+    #[command(
+        after_help = "Example:\n  boardpack next dashboard-2015-12.xlsx --period-end 2016-03  (writes dashboard-2016-03.xlsx)"
+    )]
+    Next(NextArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  boardpack completions bash > /etc/bash_completion.d/boardpack"
@@ -85,13 +85,13 @@ pub struct WatchArgs {
     #[arg(short, long, value_name = "PDF")]
     pub output: Option<PathBuf>,
 
-    /// Build with this Typst layout: a folder with main.typ and its files, or a .typ (watched too).
-    #[arg(long, value_name = "DIR|FILE.typ")]
-    pub layout: Option<PathBuf>,
-
     /// How often to look for changes where the system gives no file events, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 500)]
     pub interval: u64,
+
+    /// Build with this Typst layout: a folder with main.typ and its files, or a .typ (watched too).
+    #[arg(long, value_name = "DIR|FILE.typ")]
+    pub layout: Option<PathBuf>,
 
     /// Stop after this many builds (for scripts and tests).
     #[arg(long, value_name = "N", hide = true)]

@@ -172,22 +172,8 @@ impl Page<'_> {
         }
         if let Some(s) = &p.savings {
             self.chart(&s.chart, &s.alt);
-            self.out
-                .push_str("<table>\n<thead><tr><th scope=\"col\">Item</th>");
-            let _ = write!(
-                self.out,
-                "<th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-                text(&s.unit)
-            );
-            for item in &s.items {
-                let _ = writeln!(
-                    self.out,
-                    "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-                    text(&item.label),
-                    text(&item.text)
-                );
-            }
-            self.out.push_str("</tbody>\n</table>\n");
+            let rows = s.items.iter().map(|i| (i.label.as_str(), i.text.as_str()));
+            self.pairs(("Item", &s.unit), rows);
         }
         self.narrative(&p.narrative);
         if let Some(note) = &p.note {
@@ -366,6 +352,25 @@ impl Page<'_> {
         self.out.push_str("</dl>\n</section>\n");
     }
 
+    /// A table of two columns whose first cell heads its row.
+    fn pairs<'a>(&mut self, head: (&str, &str), rows: impl Iterator<Item = (&'a str, &'a str)>) {
+        let _ = writeln!(
+            self.out,
+            "<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            text(head.0),
+            text(head.1)
+        );
+        for (key, value) in rows {
+            let _ = writeln!(
+                self.out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                text(key),
+                text(value)
+            );
+        }
+        self.out.push_str("</tbody>\n</table>\n");
+    }
+
     /// What changed since the last signed-off pack, as a table.
     fn changes(&mut self, records: &Records) {
         let Some(c) = &records.changes else { return };
@@ -374,18 +379,12 @@ impl Page<'_> {
             "<section aria-labelledby=\"changes\">\n<h2 id=\"changes\">{}</h2>",
             text(&c.heading)
         );
-        self.out.push_str(
-            "<table>\n<thead><tr><th scope=\"col\">Priority</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n",
-        );
-        for l in &c.lines {
-            let _ = writeln!(
-                self.out,
-                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-                text(&l.priority),
-                text(&l.change)
-            );
-        }
-        self.out.push_str("</tbody>\n</table>\n</section>\n");
+        let rows = c
+            .lines
+            .iter()
+            .map(|l| (l.priority.as_str(), l.change.as_str()));
+        self.pairs(("Priority", "Change"), rows);
+        self.out.push_str("</section>\n");
     }
 
     fn appendix(&mut self, records: &Records) {
