@@ -76,6 +76,6 @@ fuzz_target!(|input: Input| {
         let _ = boardpack::pipeline::build(&bytes, boardpack::render::document::RenderOptions::draft);
         boardpack::render::document::evict_cache(0);
     } else if let Ok(computed) = boardpack::pipeline::records(&bytes) {
-        let _ = boardpack::render::charts::render(&computed.records);
+        let _ = boardpack::render::charts::render(&computed.records, &boardpack::render::theme::theme());
     }
 });
