@@ -7,18 +7,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use boardpack::pack::archive::Manifest;
 
-fn boardpack(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("BOARDPACK_ARCHIVE")
-        .output()
-        .expect("the binary runs")
-}
+use common::run as boardpack;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

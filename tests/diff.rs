@@ -134,18 +134,7 @@ fn the_command_reads_workbooks_records_and_signed_packs_and_exits_0() {
             .output()
             .unwrap()
     };
-    let signed = run(&[
-        "sign-off",
-        "old.xlsx",
-        "--by",
-        "J",
-        "--role",
-        "S",
-        "--date",
-        "2016-01-28",
-        "--archive",
-        "arch",
-    ]);
+    let signed = common::sign_off(dir.path(), "old.xlsx", "2016-01-28", "arch", &[]);
     assert!(
         signed.status.success(),
         "{}",

@@ -131,13 +131,11 @@ fn workbook_text_is_escaped_not_markup() {
 
 #[test]
 fn build_writes_the_page_beside_the_pdf() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["build", "w.xlsx", "-o", "w.pdf", "--html", "w.html"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let dir = common::dir_with_sample("w.xlsx");
+    let out = common::run(
+        dir.path(),
+        &["build", "w.xlsx", "-o", "w.pdf", "--html", "w.html"],
+    );
     assert!(
         out.status.success(),
         "{}",

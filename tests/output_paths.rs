@@ -9,13 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn boardpack(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
+use common::run as boardpack;
 
 fn with_workbook() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -5,17 +5,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn boardpack(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("BOARDPACK_ARCHIVE")
-        .output()
-        .expect("the binary runs")
-}
+use common::run as boardpack;
 
 fn ok(out: &Output) -> String {
     assert!(
@@ -35,20 +27,12 @@ fn quarter() -> tempfile::TempDir {
         common::sample_bytes(),
     )
     .unwrap();
-    ok(&boardpack(
+    ok(&common::sign_off(
         dir.path(),
-        &[
-            "sign-off",
-            "dashboard-2015-12.xlsx",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-01-28",
-            "--archive",
-            "arch",
-        ],
+        "dashboard-2015-12.xlsx",
+        "2016-01-28",
+        "arch",
+        &[],
     ));
     // The March workbook as `next` writes it (tests/next.rs tests the
     // command itself), with one baseline month restated.

@@ -239,6 +239,21 @@ pub fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// Signs `workbook` off in `dir` by "J", "S" on `date`, into `archive`,
+/// with any `more` arguments.
+pub fn sign_off(
+    dir: &std::path::Path,
+    workbook: &str,
+    date: &str,
+    archive: &str,
+    more: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["sign-off", workbook, "--by", "J", "--role", "S"];
+    args.extend(["--date", date, "--archive", archive]);
+    args.extend(more);
+    run(dir, &args)
+}
+
 /// Figures and phrases of the published dashboard, split as the fidelity
 /// tool splits them (`tests/fixtures/published-dashboard-2015-12.txt`).
 pub fn published() -> (Vec<String>, Vec<String>) {
