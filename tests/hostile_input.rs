@@ -478,3 +478,24 @@ fn check_reports_what_would_break_build_in_one_run_and_exits_1() {
                 .is_none()
     );
 }
+
+/// Regression: a bound of 10,000 rows refused a large force's long-form
+/// `Monthly` sheet (300 indicators × 120 months = 36,000 rows).
+#[test]
+fn a_long_monthly_sheet_of_a_large_force_is_read_whole() {
+    let mut w = common::minimal(|i| 100.0 + i as f64);
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    let last = monthly.rows.last().cloned().unwrap();
+    // A row past row 12,500, as a sheet with many indicators has (the
+    // copied row is a duplicate month, an error of its own: not this one).
+    while monthly.rows.len() < 12_500 {
+        monthly.rows.push(Vec::new());
+    }
+    monthly.rows.push(last);
+    let bytes = w.to_bytes().unwrap();
+    let errors = common::errors_of(&bytes);
+    assert!(
+        !errors.iter().any(|e| e.contains("far outside the table")),
+        "{errors:?}"
+    );
+}

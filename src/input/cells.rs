@@ -15,11 +15,16 @@ use quick_xml::events::Event;
 
 use crate::input::problem::{column_letters, Location, Problem};
 
-/// The rows a sheet may use (row 1 to this): far more than any dashboard
-/// table, small enough that a sheet's cells stay a few megabytes.
-pub const MAX_ROWS: u32 = 10_000;
+/// The rows a sheet may use: Excel's own limit. A long `Monthly` sheet of a
+/// large force (300 indicators × 10 years = 36,000 rows) is well inside.
+pub const MAX_ROWS: u32 = 1_048_576;
 /// The columns a sheet may use (A to GR).
 pub const MAX_COLUMNS: u32 = 200;
+/// The most cells the area a sheet's cells span may hold (rows × columns
+/// from A1 to the last cell): a table is kept as that whole area, so a
+/// stray value far below or right of it would otherwise cost memory in
+/// proportion to its address. 4,000,000 cells is about 130 MB at most.
+pub const MAX_CELLS: u64 = 4_000_000;
 
 /// One sheet's cells as kept.
 pub struct SheetCells {
@@ -58,11 +63,16 @@ pub fn read_sheet<RS: Read + Seek>(
             }
         }
     }
+    let rows = row_limit(&values);
+    values.retain(|c| {
+        let (row, col) = c.get_position();
+        row < rows || far_outside(name, row, col, problems)
+    });
     let mut formulas = Vec::new();
     let mut reader = book.worksheet_cells_reader(name)?;
     while let Some(cell) = reader.next_formula()? {
         let (row, col) = cell.get_position();
-        if row < MAX_ROWS && col < MAX_COLUMNS && !cell.get_value().is_empty() {
+        if row < rows && col < MAX_COLUMNS && !cell.get_value().is_empty() {
             formulas.push(cell);
         }
     }
@@ -77,15 +87,27 @@ pub fn read_sheet<RS: Read + Seek>(
     })
 }
 
+/// The rows the sheet's cells may span, given the columns they use, so
+/// that the area stays within [`MAX_CELLS`].
+fn row_limit(values: &[Cell<Data>]) -> u32 {
+    let columns = values.iter().map(|c| c.get_position().1).max().unwrap_or(0) as u64 + 1;
+    (MAX_CELLS / columns).min(MAX_ROWS as u64) as u32
+}
+
 /// True when the cell is within the bounds; else an error at it.
 fn within(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
     if row < MAX_ROWS && col < MAX_COLUMNS {
         return true;
     }
+    far_outside(sheet, row, col, problems)
+}
+
+/// An error at a cell far outside the table; false: the cell is left out.
+fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
     problems.push(Problem::error(
         Location::cell(sheet, row, col),
         format!(
-            "expected the sheet's cells within rows 1 to {MAX_ROWS} and columns A to {}, found a value far outside the table; delete it (select the cell, or the rows and columns around it, and press Delete)",
+            "expected the sheet's cells within columns A to {} and an area of {MAX_CELLS} cells from A1, found a value far outside the table; delete it (select the cell, or the rows and columns around it, and press Delete)",
             column_letters(MAX_COLUMNS - 1)
         ),
     ));
