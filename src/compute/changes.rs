@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compute::records::{ChangeLine, ChangesRecord, Records};
+use crate::compute::records::{ChangeLine, ChangesRecord, Class, Records};
 use crate::compute::wording;
 use crate::input::problem::Problem;
 use crate::input::Workbook;
@@ -108,10 +108,14 @@ impl Change {
                 old,
                 new,
             } => {
-                format!("{row} ({column}): {} → {}", words(old), words(new))
+                format!(
+                    "{row} ({column}): {} → {}",
+                    class_words(old),
+                    class_words(new)
+                )
             }
             Change::Reading { row, old, new } => {
-                format!("{row}: SPC {} → {}", words(old), words(new))
+                format!("{row}: SPC {} → {}", reading_words(old), reading_words(new))
             }
             Change::NewSpecialCause {
                 row,
@@ -119,7 +123,7 @@ impl Change {
                 signal,
             } => format!(
                 "{row}: new special cause ({}) in {}",
-                words(signal),
+                reading_words(signal),
                 months.join(", ")
             ),
             Change::Position { row, old, new } => format!("{row}: position {old} → {new}"),
@@ -148,16 +152,33 @@ impl Change {
     }
 }
 
-/// A class name in words.
-fn words(class: &str) -> String {
-    match class {
-        "no-change" => "no significant change".into(),
-        "improvement" => "improvement".into(),
-        "deterioration" => "deterioration".into(),
-        "common-cause" => "common cause".into(),
-        "concern" => "special cause concern".into(),
-        "" => "no class".into(),
-        other => other.into(),
+/// The class a records name (`no-change`) stands for.
+fn class_named(name: &str) -> Option<Class> {
+    [
+        Class::Improvement,
+        Class::NoChange,
+        Class::Deterioration,
+        Class::CommonCause,
+        Class::Concern,
+    ]
+    .into_iter()
+    .find(|c| c.name() == name)
+}
+
+/// A figure's class in the words the pack uses, or `no class`.
+fn class_words(name: &str) -> String {
+    match class_named(name) {
+        Some(c) => c.short_words().to_string(),
+        None if name.is_empty() => "no class".to_string(),
+        None => name.to_string(),
+    }
+}
+
+/// An SPC reading in the words the pack uses.
+fn reading_words(name: &str) -> String {
+    match class_named(name) {
+        Some(c) => wording::reading_words(c).to_string(),
+        None => name.to_string(),
     }
 }
 
