@@ -19,6 +19,9 @@ pub struct Built {
     pub warnings: Vec<Problem>,
     /// Typst's warnings on a layout that compiled (`FILE:LINE:COL: warning: …`).
     pub layout_warnings: Vec<String>,
+    /// The priorities whose panels flow on past a column
+    /// ([`document::compile`]).
+    pub long_panels: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -105,6 +108,7 @@ pub fn build_since(
         pdf,
         warnings: computed.warnings,
         layout_warnings: compiled.warnings().to_vec(),
+        long_panels: compiled.long_panels().to_vec(),
         log: computed.log,
     })
 }

@@ -287,7 +287,7 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
         layout: layout.clone(),
         ..RenderOptions::draft(&built.records)
     };
-    let files = document::world_files(&built.records, &built.charts, &options);
+    let files = document::world_files(&built.records, &built.charts, &options, &built.long_panels);
     let mut out: Vec<(PathBuf, Vec<u8>)> = files
         .into_iter()
         .map(|(path, bytes)| (dir.join(path.trim_start_matches('/')), bytes))

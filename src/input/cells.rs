@@ -32,16 +32,39 @@ pub struct SheetCells {
     pub formulas: Range<String>,
 }
 
+/// What a first pass over a sheet's XML found ([`scan_sheets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetScan {
+    /// The cells (row, column) whose shared-string index names no string.
+    pub bad_strings: BTreeSet<(u32, u32)>,
+    /// Some formula has no saved result: its text is read, so that the
+    /// empty cell can be told apart from an unsaved formula. A saved
+    /// workbook's formulas all have results, and the second pass over the
+    /// sheet is spared.
+    pub unsaved_formulas: bool,
+}
+
+impl Default for SheetScan {
+    /// A sheet not scanned: nothing known bad, formulas read.
+    fn default() -> SheetScan {
+        SheetScan {
+            bad_strings: BTreeSet::new(),
+            unsaved_formulas: true,
+        }
+    }
+}
+
 /// Reads the sheet `name` of `book`, within bounds; what is left out is a
-/// problem in `problems`. `bad_strings` are the cells (row, column) whose
-/// shared-string index names no string ([`bad_shared_strings`]).
+/// problem in `problems`. `scan` is the sheet's first pass
+/// ([`scan_sheets`]).
 pub fn read_sheet<RS: Read + Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
-    bad_strings: &BTreeSet<(u32, u32)>,
+    scan: &SheetScan,
     problems: &mut Vec<Problem>,
 ) -> Result<SheetCells, XlsxError> {
-    let mut seen = BTreeSet::new();
+    let bad_strings = &scan.bad_strings;
+    let mut seen = std::collections::HashSet::new();
     let mut values = Vec::new();
     {
         let mut reader = book.worksheet_cells_reader(name)?;
@@ -69,11 +92,13 @@ pub fn read_sheet<RS: Read + Seek>(
         row < rows || far_outside(name, row, col, problems)
     });
     let mut formulas = Vec::new();
-    let mut reader = book.worksheet_cells_reader(name)?;
-    while let Some(cell) = reader.next_formula()? {
-        let (row, col) = cell.get_position();
-        if row < rows && col < MAX_COLUMNS && !cell.get_value().is_empty() {
-            formulas.push(cell);
+    if scan.unsaved_formulas {
+        let mut reader = book.worksheet_cells_reader(name)?;
+        while let Some(cell) = reader.next_formula()? {
+            let (row, col) = cell.get_position();
+            if row < rows && col < MAX_COLUMNS && !cell.get_value().is_empty() {
+                formulas.push(cell);
+            }
         }
     }
     // A later copy of a cell is dropped above; keep the formulas' first too.
@@ -114,13 +139,11 @@ fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> 
     false
 }
 
-/// For each worksheet (by name), the cells whose shared-string index is not
-/// a whole number naming one of the package's strings (calamine would read
-/// `-1` as the first string), each an error. Read from the package's XML.
-pub fn bad_shared_strings(
-    bytes: &[u8],
-    problems: &mut Vec<Problem>,
-) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+/// One pass over each worksheet's XML (by sheet name): the cells whose
+/// shared-string index is not a whole number naming one of the package's
+/// strings (calamine would read `-1` as the first string), each an error;
+/// and whether any formula lacks a saved result.
+pub fn scan_sheets(bytes: &[u8], problems: &mut Vec<Problem>) -> BTreeMap<String, SheetScan> {
     let mut out = BTreeMap::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
@@ -132,16 +155,14 @@ pub fn bad_shared_strings(
         let Some(xml) = part(&mut zip, &path) else {
             continue;
         };
-        let bad = scan_sheet(&xml, count);
-        for &(row, col) in &bad {
+        let scan = scan_sheet(&xml, count);
+        for &(row, col) in &scan.bad_strings {
             problems.push(Problem::error(
                 Location::cell(&name, row, col),
                 format!("expected a text cell naming one of the workbook's {count} shared strings, found an index that names none (a damaged or altered file: retype the cell in Excel and save it)"),
             ));
         }
-        if !bad.is_empty() {
-            out.insert(name, bad);
-        }
+        out.insert(name, scan);
     }
     out
 }
@@ -216,64 +237,119 @@ fn attributes(xml: &str, element: &[u8], names: &[&[u8]]) -> Vec<Vec<String>> {
     }
 }
 
-/// The cells of a sheet's XML typed `s` whose value is not an index below
-/// `count`. Cells without a reference follow the one before, as calamine
-/// reads them.
-fn scan_sheet(xml: &str, count: usize) -> BTreeSet<(u32, u32)> {
+/// A sheet's XML in one pass: the cells typed `s` whose value is not an
+/// index below `count`, and whether a formula has no saved result. Cells
+/// without a reference follow the one before, as calamine reads them.
+fn scan_sheet(xml: &str, count: usize) -> SheetScan {
     let mut reader = quick_xml::Reader::from_str(xml);
-    let mut bad = BTreeSet::new();
+    let mut scan = SheetScan {
+        bad_strings: BTreeSet::new(),
+        unsaved_formulas: false,
+    };
     let (mut row, mut col) = (0u32, 0u32);
     let mut shared: Option<(u32, u32)> = None;
     let mut in_value = false;
+    // Within a cell: it has a formula; it has a saved value.
+    let (mut formula, mut saved) = (false, false);
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) if e.local_name().as_ref() == b"row" => {
-                if let Some(r) = attr(&e, b"r").and_then(|r| r.parse::<u32>().ok()) {
-                    row = r.saturating_sub(1);
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                b"row" => {
+                    if let Some(r) = attr(&e, b"r").and_then(|r| parse_u32(&r)) {
+                        row = r.saturating_sub(1);
+                    }
+                    col = 0;
                 }
-                col = 0;
-            }
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == b"c" => {
-                if let Some((r, c)) = attr(&e, b"r").and_then(|r| parse_ref(&r)) {
-                    (row, col) = (r, c);
+                b"c" => {
+                    (formula, saved) = (false, false);
+                    start_cell(&e, &mut row, &mut col, &mut shared);
                 }
-                shared = (attr(&e, b"t").as_deref() == Some("s")).then_some((row, col));
-                col = col.saturating_add(1);
-            }
-            Ok(Event::Start(e)) if e.local_name().as_ref() == b"v" => in_value = true,
-            Ok(Event::End(e)) if e.local_name().as_ref() == b"v" => in_value = false,
+                b"v" => in_value = true,
+                b"f" => formula = true,
+                b"is" => saved = true,
+                _ => {}
+            },
+            Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                b"c" => start_cell(&e, &mut row, &mut col, &mut shared),
+                b"f" => formula = true,
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                b"v" => in_value = false,
+                b"c" => scan.unsaved_formulas |= formula && !saved,
+                _ => {}
+            },
             Ok(Event::Text(t)) if in_value => {
+                let text = t.decode().unwrap_or_default();
+                let text = text.trim();
+                saved |= !text.is_empty();
                 if let Some(at) = shared.take() {
-                    let text = t.decode().map(|s| s.trim().to_string()).unwrap_or_default();
                     if !text.parse::<usize>().is_ok_and(|i| i < count) {
-                        bad.insert(at);
+                        scan.bad_strings.insert(at);
                     }
                 }
             }
-            Ok(Event::Eof) | Err(_) => return bad,
+            Ok(Event::Eof) => return scan,
+            // calamine reports the damage; read formulas to be safe.
+            Err(_) => {
+                scan.unsaved_formulas = true;
+                return scan;
+            }
             _ => {}
         }
     }
 }
 
-fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
+/// A cell's start: its place (from its reference, else the next column),
+/// and whether it is a shared-string cell.
+fn start_cell(
+    e: &quick_xml::events::BytesStart,
+    row: &mut u32,
+    col: &mut u32,
+    shared: &mut Option<(u32, u32)>,
+) {
+    let mut is_shared = false;
+    for a in e.attributes().with_checks(false).flatten() {
+        match a.key.local_name().as_ref() {
+            b"r" => {
+                if let Some((r, c)) = parse_ref(&a.value) {
+                    (*row, *col) = (r, c);
+                }
+            }
+            b"t" => is_shared = a.value.as_ref() == b"s",
+            _ => {}
+        }
+    }
+    *shared = is_shared.then_some((*row, *col));
+    *col = col.saturating_add(1);
+}
+
+fn attr<'e>(
+    e: &'e quick_xml::events::BytesStart,
+    name: &[u8],
+) -> Option<std::borrow::Cow<'e, [u8]>> {
     e.attributes()
+        .with_checks(false)
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| String::from_utf8(a.value.into_owned()).ok())
+        .map(|a| a.value)
+}
+
+fn parse_u32(digits: &[u8]) -> Option<u32> {
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// `B12` → (11, 1); `None` when not a cell reference.
-fn parse_ref(text: &str) -> Option<(u32, u32)> {
-    let split = text.find(|c: char| c.is_ascii_digit())?;
+fn parse_ref(text: &[u8]) -> Option<(u32, u32)> {
+    let split = text.iter().position(|c| c.is_ascii_digit())?;
     let (letters, digits) = text.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+    if letters.is_empty() || letters.len() > 3 || !letters.iter().all(|b| b.is_ascii_uppercase()) {
         return None;
     }
     let col = letters
-        .bytes()
+        .iter()
         .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
-    let row: u32 = digits.parse().ok()?;
+    let row: u32 = parse_u32(digits)?;
     Some((row.checked_sub(1)?, col - 1))
 }
 
@@ -283,16 +359,31 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(parse_ref("A1"), Some((0, 0)));
-        assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
-        assert_eq!(parse_ref("A0"), None);
-        assert_eq!(parse_ref("12"), None);
+        assert_eq!(parse_ref(b"A1"), Some((0, 0)));
+        assert_eq!(parse_ref(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_ref(b"A0"), None);
+        assert_eq!(parse_ref(b"12"), None);
     }
 
     #[test]
     fn shared_string_indices_out_of_range() {
         let xml = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>-1</v></c><c t="s"><v>2</v></c></row></sheetData></worksheet>"#;
-        let bad = scan_sheet(xml, 2);
-        assert_eq!(bad, BTreeSet::from([(0, 1), (0, 2)]));
+        let scan = scan_sheet(xml, 2);
+        assert_eq!(scan.bad_strings, BTreeSet::from([(0, 1), (0, 2)]));
+        assert!(!scan.unsaved_formulas);
+    }
+
+    #[test]
+    fn only_a_formula_without_a_saved_result_asks_for_the_formula_pass() {
+        let saved = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="inlineStr"><f>"a"</f><is><t>a</t></is></c><c r="C1"><f t="shared" si="0"/><v>3</v></c></row></sheetData></worksheet>"#;
+        assert!(!scan_sheet(saved, 0).unsaved_formulas);
+        for unsaved in [
+            r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f></c></row></sheetData></worksheet>"#,
+            r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v> </v></c></row></sheetData></worksheet>"#,
+            r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v></v></c></row></sheetData></worksheet>"#,
+            r#"<worksheet><sheetData><row r="1"><c r="A1"><f t="shared" si="0"/></c></row></sheetData></worksheet>"#,
+        ] {
+            assert!(scan_sheet(unsaved, 0).unsaved_formulas, "{unsaved}");
+        }
     }
 }

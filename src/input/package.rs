@@ -220,17 +220,17 @@ where
 /// and within bounds ([`cells`]).
 fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, NotAWorkbook> {
     let mut problems = Vec::new();
-    let bad_strings = cells::bad_shared_strings(bytes, &mut problems);
-    let none = Default::default();
+    let scans = cells::scan_sheets(bytes, &mut problems);
+    let unscanned = cells::SheetScan::default();
     let mut sheets = Vec::new();
     for name in book.sheet_names().to_vec() {
-        let bad = bad_strings.get(&name).unwrap_or(&none);
+        let scan = scans.get(&name).unwrap_or(&unscanned);
         let (values, formulas, broken) =
-            match cells::read_sheet(&mut book, &name, bad, &mut problems) {
+            match cells::read_sheet(&mut book, &name, scan, &mut problems) {
                 Ok(read) => (read.values, Some(read.formulas), false),
                 Err(calamine::XlsxError::NotAWorksheet(_)) => (Range::default(), None, false),
                 // The cause is located in `problems` already.
-                Err(_) if !bad.is_empty() => (Range::default(), None, true),
+                Err(_) if !scan.bad_strings.is_empty() => (Range::default(), None, true),
                 Err(why) => {
                     let why = why.to_string();
                     return Err(NotAWorkbook::SheetUnreadable { name, why });

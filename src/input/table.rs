@@ -217,6 +217,17 @@ impl<'a> Table<'a> {
     }
 
     fn col(&self, header: &str) -> Option<u32> {
+        // Looked up for every cell read: a short ASCII header is lowered in
+        // place, not allocated (the same key as `norm` gives).
+        let h = header.trim();
+        let mut buf = [0u8; 64];
+        if let Some(b) = buf.get_mut(..h.len()).filter(|_| h.is_ascii()) {
+            b.copy_from_slice(h.as_bytes());
+            b.make_ascii_lowercase();
+            if let Ok(key) = std::str::from_utf8(b) {
+                return self.columns.get(key).copied();
+            }
+        }
         self.columns.get(&norm(header)).copied()
     }
 }

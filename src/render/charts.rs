@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use crate::compute::records::{ChartId, Class, Records, SavingsRecord, SpcChartRecord};
 use crate::methods::period::{Month, BASELINE_MONTHS};
 use crate::render::fonts;
+use crate::render::svg;
 use crate::render::theme::Theme;
 
 /// One drawn chart, addressed by the id the records give it.
@@ -193,7 +194,7 @@ fn savings_chart(s: &SavingsRecord, theme: &Theme) -> Chart {
     rows.push(SAVINGS_AXIS);
     Chart {
         id: s.chart.clone(),
-        svg,
+        svg: svg::compact(&svg),
         width: w,
         height: h,
         rows,
@@ -262,7 +263,7 @@ fn spc_chart(c: &SpcChartRecord, theme: &Theme) -> Chart {
     }
     Chart {
         id: c.chart.clone(),
-        svg,
+        svg: svg::compact(&svg),
         width: w,
         height: h,
         rows: Vec::new(),

@@ -94,6 +94,9 @@ struct RenderInfo<'a> {
     charts: BTreeMap<&'a str, ChartInfo>,
     attachments: Vec<AttachmentInfo<'a>>,
     keywords: Vec<String>,
+    /// The priorities (by key) whose panels are too tall for a column, to
+    /// be laid out to flow on ([`compile`] finds them).
+    long_panels: &'a [String],
 }
 
 #[derive(serde::Serialize)]
@@ -115,10 +118,12 @@ struct AttachmentInfo<'a> {
 pub use crate::render::layout::THEME_FILE;
 
 /// Files the layout can read, by path: what `--emit-typst` writes out too.
+/// `long_panels` are the priorities whose panels flow on ([`compile`]).
 pub fn layout_files(
     records: &Records,
     charts: &Charts,
     options: &RenderOptions,
+    long_panels: &[String],
 ) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     files.insert(
@@ -170,6 +175,7 @@ pub fn layout_files(
             .into_iter()
             .chain(superseding(options).map(str::to_string))
             .collect(),
+        long_panels,
     };
     files.insert(
         "/render.json".to_string(),
@@ -216,9 +222,10 @@ pub fn world_files(
     records: &Records,
     charts: &Charts,
     options: &RenderOptions,
+    long_panels: &[String],
 ) -> BTreeMap<String, Vec<u8>> {
     let mut files = options.layout.files.clone();
-    for (path, bytes) in layout_files(records, charts, options) {
+    for (path, bytes) in layout_files(records, charts, options, long_panels) {
         if path == THEME_FILE && files.contains_key(THEME_FILE) {
             continue;
         }
@@ -248,32 +255,56 @@ pub struct Compiled {
     document: PagedDocument,
     options: PdfOptions,
     warnings: Vec<String>,
+    long_panels: Vec<String>,
 }
 
 /// Lays the pack out: compiles the layout with the records and charts.
+///
+/// Every panel is laid out whole first. A panel that runs past its column
+/// (the overflow check names it) is then laid out again to flow on, with
+/// its key in `render.long_panels`: one more compilation, which reuses
+/// Typst's memoised work for everything else, instead of measuring every
+/// panel in the layout. What still runs off a page is an error.
 pub fn compile(
     records: &Records,
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
-    let files = world_files(records, charts, options)
-        .into_iter()
-        .map(|(k, v)| (k, Bytes::new(v)))
-        .collect();
-    let world = PackWorld::new(
-        &EMBEDDED,
-        &options.layout.name,
-        options.layout.source.clone(),
-        files,
-        options.date,
-    )?;
-    let (document, warnings) = world.compile()?;
-    let overflows = overflow::check(&document);
-    if !overflows.is_empty() {
-        return Err(LayoutError {
-            diagnostics: overflows.iter().map(|o| o.message()).collect(),
-        });
-    }
+    let mut long_panels: Vec<String> = Vec::new();
+    let (world, document, warnings) = loop {
+        let files = world_files(records, charts, options, &long_panels)
+            .into_iter()
+            .map(|(k, v)| (k, Bytes::new(v)))
+            .collect();
+        let world = PackWorld::new(
+            &EMBEDDED,
+            &options.layout.name,
+            options.layout.source.clone(),
+            files,
+            options.date,
+        )?;
+        let (document, warnings) = world.compile()?;
+        let found = overflow::inspect(&document);
+        let before = long_panels.len();
+        let past = found.overflows.iter().filter_map(|o| o.panel.as_ref());
+        for key in found.long_panels.iter().chain(past) {
+            if !long_panels.contains(key) {
+                long_panels.push(key.clone());
+            }
+        }
+        if long_panels.len() > before {
+            long_panels.sort();
+            continue;
+        }
+        // Nothing new to flow on (or a layout that does not read
+        // `long_panels`): what overflows is the analyst's to fix.
+        if !found.overflows.is_empty() {
+            return Err(LayoutError {
+                diagnostics: found.overflows.iter().map(|o| o.message()).collect(),
+            });
+        }
+        break (world, document, warnings);
+    };
     let mut standards = vec![PdfStandard::Ua_1];
     if options.archival {
         standards.push(PdfStandard::A_3b);
@@ -288,6 +319,7 @@ pub fn compile(
         world,
         document,
         warnings,
+        long_panels,
     })
 }
 
@@ -295,6 +327,13 @@ impl Compiled {
     /// Exports the PDF: tagged, PDF/UA-1 (and PDF/A-3b for final packs).
     pub fn pdf(&self) -> Result<Vec<u8>, LayoutError> {
         self.world.export(&self.document, &self.options)
+    }
+
+    /// The priorities (by key) whose panels were too tall for a column and
+    /// flow on: what `--emit-typst` writes into `render.json` for the same
+    /// pages.
+    pub fn long_panels(&self) -> &[String] {
+        &self.long_panels
     }
 
     /// Number of pages.

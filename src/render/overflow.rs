@@ -23,6 +23,12 @@ pub const SECTION_LABEL: &str = "boardpack-section";
 pub const PAGE_LABEL: &str = "boardpack-page";
 /// The label of the header's, footer's and background's content.
 pub const MARGINAL_LABEL: &str = "boardpack-marginal";
+/// The label of the marker a layout puts at the end of a panel laid out
+/// whole, `metadata(KEY) <boardpack-panel-end>`: where it lies at (or past)
+/// the body's foot, the panel is taller than a column (Typst ends a block
+/// too tall for any column at the column's foot and lets the rest run over
+/// it; a panel that fits moves on to the next column instead).
+pub const PANEL_END_LABEL: &str = "boardpack-panel-end";
 
 /// How far (in points) content may stray past the body before it counts:
 /// glyphs' side bearings and rules' half widths.
@@ -40,6 +46,10 @@ pub struct Overflow {
     /// Which edge, and by how many points.
     pub edge: Edge,
     pub by: f64,
+    /// The priority's key when the section is a priority's panel (its
+    /// marker's `key`): a panel that ran past its column can be laid out
+    /// again to flow on.
+    pub panel: Option<String>,
 }
 
 impl Overflow {
@@ -57,8 +67,26 @@ impl Overflow {
 
 /// Every section with content outside the body, once per section and page.
 pub fn check(document: &PagedDocument) -> Vec<Overflow> {
+    inspect(document).overflows
+}
+
+/// What the pages show of their content's fit.
+#[derive(Debug, Clone, Default)]
+pub struct Inspection {
+    /// Every section with content outside the body, once per section and page.
+    pub overflows: Vec<Overflow>,
+    /// The keys of the panels laid out whole that end at the body's foot
+    /// (their `<boardpack-panel-end>` markers), in the pages' order: taller
+    /// than a column, however little.
+    pub long_panels: Vec<String>,
+}
+
+/// Walks the laid-out pages once: overflows, and panels taller than a column.
+pub fn inspect(document: &PagedDocument) -> Inspection {
     let mut walker = Walker {
         section: wording::section_name("", None, None),
+        panel: None,
+        long_panels: Vec::new(),
         found: Vec::new(),
         page: 0,
         margins: Margins::default(),
@@ -78,7 +106,10 @@ pub fn check(document: &PagedDocument) -> Vec<Overflow> {
             found.push(o);
         }
     }
-    found
+    Inspection {
+        overflows: found,
+        long_panels: walker.long_panels,
+    }
 }
 
 /// The margins (top, right, bottom, left) the layout declares with
@@ -88,6 +119,10 @@ struct Margins([Abs; 4]);
 
 struct Walker {
     section: String,
+    /// The key of the priority whose panel is being walked.
+    panel: Option<String>,
+    /// Panels whose end lies past the body's foot.
+    long_panels: Vec<String>,
     found: Vec<Overflow>,
     page: usize,
     margins: Margins,
@@ -123,9 +158,24 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
             let label = content.label().map(|l| l.resolve().as_str().to_string());
             let meta = content.to_packed::<MetadataElem>();
             match (label.as_deref(), meta) {
-                (Some(SECTION_LABEL), Some(meta)) => walker.section = section_of(&meta.value),
+                (Some(SECTION_LABEL), Some(meta)) => {
+                    walker.section = section_of(&meta.value);
+                    walker.panel = panel_of(&meta.value);
+                }
                 (Some(PAGE_LABEL), Some(meta)) => walker.margins = margins_of(&meta.value),
                 (Some(MARGINAL_LABEL), _) => walker.marginal.extend(content.location()),
+                (Some(PANEL_END_LABEL), Some(meta)) => {
+                    let foot = walker.page_size.y - walker.margins.0[2];
+                    let at = Point::zero().transform(ts);
+                    // A panel too tall for a column is cut at the foot (its
+                    // end marker lands there) and the rest runs over it.
+                    let at_foot = at.y.to_pt() >= foot.to_pt() - 0.01;
+                    if let (Value::Str(key), true) = (&meta.value, at_foot) {
+                        if !walker.long_panels.iter().any(|k| k == key.as_str()) {
+                            walker.long_panels.push(key.to_string());
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -174,19 +224,32 @@ impl Walker {
                 sample,
                 edge,
                 by,
+                panel: self.panel.clone(),
             });
         }
     }
 }
 
-fn section_of(value: &Value) -> String {
-    let field = |k: &str| match value {
+/// A text field of a section's marker.
+fn field(value: &Value, k: &str) -> Option<String> {
+    match value {
         Value::Dict(d) => d.get(k).ok().and_then(|v| match v {
             Value::Str(s) => Some(s.to_string()),
             _ => None,
         }),
         _ => None,
-    };
+    }
+}
+
+/// The priority's key, when the marker starts a priority's panel.
+fn panel_of(value: &Value) -> Option<String> {
+    (field(value, "kind").as_deref() == Some("priority"))
+        .then(|| field(value, "key"))
+        .flatten()
+}
+
+fn section_of(value: &Value) -> String {
+    let field = |k: &str| field(value, k);
     wording::section_name(
         &field("kind").unwrap_or_default(),
         field("code").as_deref(),

@@ -1,0 +1,63 @@
+//! Times each stage of one build, in a fresh process: `cargo run --release
+//! --example stages -- WORKBOOK`.
+use std::time::Instant;
+
+use boardpack::render::document::{self, RenderOptions};
+use boardpack::Workbook;
+
+fn main() {
+    let path = std::env::args().nth(1).expect("a workbook");
+    let t = Instant::now();
+    let bytes = std::fs::read(&path).unwrap();
+    let lap = |what: &str, t: &mut Instant| {
+        eprintln!("{what:>10}: {:7.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        *t = Instant::now();
+    };
+    let mut t = t;
+    let loaded = Workbook::from_bytes(&bytes).unwrap();
+    lap("read", &mut t);
+    if std::env::var_os("READ_ONLY").is_some() {
+        for _ in 0..10 {
+            Workbook::from_bytes(&bytes).unwrap();
+            lap("read", &mut t);
+        }
+        return;
+    }
+    let computed = boardpack::compute::compute(&loaded.workbook);
+    lap("compute", &mut t);
+    let theme = boardpack::render::theme::theme();
+    let charts = boardpack::render::charts::render(&computed.records, &theme);
+    lap("charts", &mut t);
+    let o = RenderOptions::draft(&computed.records);
+    let files = document::world_files(&computed.records, &charts, &o, &[]);
+    lap("files", &mut t);
+    drop(files);
+    let compiled = document::compile(&computed.records, &charts, &o).unwrap();
+    lap("layout", &mut t);
+    let pdf = compiled.pdf().unwrap();
+    lap("pdf", &mut t);
+    eprintln!("{} pages, {} bytes", compiled.pages(), pdf.len());
+    for round in 0..2 {
+        typst::comemo::evict(0);
+        let t0 = Instant::now();
+        let compiled = document::compile(&computed.records, &charts, &o).unwrap();
+        let l = t0.elapsed();
+        let _ = compiled.pdf().unwrap();
+        eprintln!(
+            "evicted {round}: layout {:.1} ms, total {:.1} ms",
+            l.as_secs_f64() * 1e3,
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    for round in 0..2 {
+        let t0 = Instant::now();
+        let compiled = document::compile(&computed.records, &charts, &o).unwrap();
+        let l = t0.elapsed();
+        let _ = compiled.pdf().unwrap();
+        eprintln!(
+            "warm {round}: layout {:.1} ms, total {:.1} ms",
+            l.as_secs_f64() * 1e3,
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
