@@ -3,9 +3,13 @@
 //!
 //!     cargo bench --bench pipeline
 //!
-//! Typst memoises compilations within a process; every layout/PDF and
-//! end-to-end iteration here starts from an empty cache, as a fresh
-//! `boardpack build` process does.
+//! Typst memoises compilations within a process; every layout/PDF,
+//! end-to-end and engine-alone iteration here starts from an empty cache,
+//! as a fresh `boardpack build` process does. `engine_alone` is the Typst
+//! engine on the same pack ejected as a project (`build --emit-typst`),
+//! read from disk: the end-to-end time beside it is the whole cost of
+//! boardpack's own stages. (`cargo bench --bench targets` measures whole
+//! processes against the targets of issue #19.)
 
 use std::sync::LazyLock;
 
@@ -90,4 +94,35 @@ fn end_to_end(bencher: Bencher, name: &str) {
     bencher
         .with_inputs(|| typst::comemo::evict(0))
         .bench_refs(|_| pipeline::build(b, RenderOptions::draft).unwrap());
+}
+
+/// The pack ejected as a Typst project, as `build --emit-typst` writes it.
+fn eject(name: &str) -> tempfile::TempDir {
+    let built = pipeline::build(bytes(name), RenderOptions::draft).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let options = RenderOptions::draft(&built.records);
+    let mut files =
+        document::world_files(&built.records, &built.charts, &options, &built.long_panels);
+    files.insert(
+        "/main.typ".into(),
+        options.layout.source.clone().into_bytes(),
+    );
+    for (name, face) in boardpack::render::fonts::FACES {
+        files.insert(format!("/fonts/{name}"), face.to_vec());
+    }
+    for (path, content) in files {
+        let path = dir.path().join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+#[divan::bench(args = NAMES, sample_count = 10)]
+fn engine_alone(bencher: Bencher, name: &str) {
+    let dir = eject(name);
+    let date = chrono::NaiveDate::from_ymd_opt(2016, 1, 31).unwrap();
+    bencher
+        .with_inputs(|| typst::comemo::evict(0))
+        .bench_refs(|_| document::render_project(dir.path(), date).unwrap());
 }

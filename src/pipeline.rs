@@ -95,7 +95,11 @@ pub fn build_since(
     previous: Option<&Previous>,
     options: impl FnOnce(&Records) -> RenderOptions,
 ) -> Result<Built, BuildError> {
-    let computed = records_since(bytes, limits, previous)?;
+    // The fonts and Typst's library are made ready while the workbook is read.
+    let computed = std::thread::scope(|scope| {
+        scope.spawn(document::warm_up);
+        records_since(bytes, limits, previous)
+    })?;
     let options = options(&computed.records);
     // The charts in the layout's palette (its theme.json, or the built-in).
     let theme = options.layout.theme()?;

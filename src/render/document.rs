@@ -117,7 +117,8 @@ struct AttachmentInfo<'a> {
 
 pub use crate::render::layout::THEME_FILE;
 
-/// Files the layout can read, by path: what `--emit-typst` writes out too.
+/// Files the layout can read, by path: what `--emit-typst` writes out too
+/// (its JSON compact here; `--emit-typst` writes it indented).
 /// `long_panels` are the priorities whose panels flow on ([`compile`]).
 pub fn layout_files(
     records: &Records,
@@ -128,11 +129,11 @@ pub fn layout_files(
     let mut files = BTreeMap::new();
     files.insert(
         "/records.json".to_string(),
-        serde_json::to_vec_pretty(records).expect("records serialise"),
+        serde_json::to_vec(records).expect("records serialise"),
     );
     files.insert(
         THEME_FILE.to_string(),
-        serde_json::to_vec_pretty(&theme::theme()).expect("theme serialises"),
+        serde_json::to_vec(&theme::theme()).expect("theme serialises"),
     );
     let info = RenderInfo {
         title: wording::document_title(&records.report, options.draft),
@@ -179,7 +180,7 @@ pub fn layout_files(
     };
     files.insert(
         "/render.json".to_string(),
-        serde_json::to_vec_pretty(&info).expect("render info serialises"),
+        serde_json::to_vec(&info).expect("render info serialises"),
     );
     for c in charts.charts.values() {
         files.insert(c.id.path().to_string(), c.svg.clone().into_bytes());
@@ -232,6 +233,14 @@ pub fn world_files(
         files.insert(path, bytes);
     }
     files
+}
+
+/// Prepares, on the calling thread, what every compilation shares (the
+/// embedded fonts, Typst's standard library, the charts' fonts): a build
+/// runs it beside the reading of the workbook.
+pub fn warm_up() {
+    crate::render::world::warm_up();
+    crate::render::fonts::register_for_charts();
 }
 
 /// Drops Typst's memoised results older than `max_age` compilations, as a

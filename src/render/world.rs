@@ -64,10 +64,28 @@ pub(crate) static EMBEDDED: LazyLock<FontSet> = LazyLock::new(|| {
     )
 });
 
+/// Typst's standard library with `a11y-extras`, built once per process
+/// (every world of a batch shares it). The feature gives the layout
+/// `pdf.header-cell`: indicator names are row headers, so each figure is
+/// announced with its indicator.
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| {
+    LazyHash::new(
+        Library::builder()
+            .with_features([Feature::A11yExtras].into_iter().collect())
+            .build(),
+    )
+});
+
+/// Builds what every compilation shares (the embedded fonts, the standard
+/// library), so that it can be done while the workbook is read.
+pub(crate) fn warm_up() {
+    LazyLock::force(&EMBEDDED);
+    LazyLock::force(&LIBRARY);
+}
+
 /// The in-memory world a layout is compiled in.
 pub(crate) struct PackWorld<'f> {
     fonts: &'f FontSet,
-    library: LazyHash<Library>,
     main: FileId,
     source: Source,
     files: BTreeMap<String, Bytes>,
@@ -110,14 +128,6 @@ impl<'f> PackWorld<'f> {
         let main = file_id("/main.typ");
         Ok(PackWorld {
             fonts,
-            // `a11y-extras` gives the layout `pdf.header-cell`: indicator
-            // names are row headers, so each figure is announced with its
-            // indicator.
-            library: LazyHash::new(
-                Library::builder()
-                    .with_features([Feature::A11yExtras].into_iter().collect())
-                    .build(),
-            ),
             main,
             source: Source::new(main, source),
             files,
@@ -192,7 +202,7 @@ impl<'f> PackWorld<'f> {
 
 impl World for PackWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &LIBRARY
     }
     fn book(&self) -> &LazyHash<FontBook> {
         &self.fonts.book
