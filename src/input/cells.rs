@@ -54,37 +54,50 @@ impl Default for SheetScan {
     }
 }
 
-/// Reads the sheet `name` of `book`, within bounds; what is left out is a
-/// problem in `problems`. `scan` is the sheet's first pass
-/// ([`scan_sheets`]).
-pub fn read_sheet<RS: Read + Seek>(
+/// The sheet's cells as calamine reads them, each once and within the
+/// columns and rows a sheet may use; what is left out is a problem in
+/// `problems`. It needs no scan, so it runs while the sheets are scanned;
+/// [`finish_sheet`] then applies the sheet's scan.
+pub fn read_values<RS: Read + Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Cell<Data>>, XlsxError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut values = Vec::new();
+    let mut reader = book.worksheet_cells_reader(name)?;
+    while let Some(cell) = reader.next_cell()? {
+        let (row, col) = cell.get_position();
+        if !seen.insert((row, col)) {
+            problems.push(Problem::error(
+                Location::cell(name, row, col),
+                "expected each cell once in the sheet's file, found this cell written twice (a damaged or altered file: open it in Excel, check the cell and save it again)",
+            ));
+            continue;
+        }
+        if !within(name, row, col, problems) {
+            continue;
+        }
+        let value: Data = cell.get_value().clone().into();
+        if value != Data::Empty {
+            values.push(Cell::new((row, col), value));
+        }
+    }
+    Ok(values)
+}
+
+/// A sheet's cells read by [`read_values`], given its scan: the cells
+/// naming no shared string left out, the area bounded, the formulas of an
+/// unsaved sheet read.
+pub fn finish_sheet<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    name: &str,
+    mut values: Vec<Cell<Data>>,
     scan: &SheetScan,
     problems: &mut Vec<Problem>,
 ) -> Result<SheetCells, XlsxError> {
-    let bad_strings = &scan.bad_strings;
-    let mut seen = std::collections::HashSet::new();
-    let mut values = Vec::new();
-    {
-        let mut reader = book.worksheet_cells_reader(name)?;
-        while let Some(cell) = reader.next_cell()? {
-            let (row, col) = cell.get_position();
-            if !seen.insert((row, col)) {
-                problems.push(Problem::error(
-                    Location::cell(name, row, col),
-                    "expected each cell once in the sheet's file, found this cell written twice (a damaged or altered file: open it in Excel, check the cell and save it again)",
-                ));
-                continue;
-            }
-            if !within(name, row, col, problems) || bad_strings.contains(&(row, col)) {
-                continue;
-            }
-            let value: Data = cell.get_value().clone().into();
-            if value != Data::Empty {
-                values.push(Cell::new((row, col), value));
-            }
-        }
+    if !scan.bad_strings.is_empty() {
+        values.retain(|c| !scan.bad_strings.contains(&c.get_position()));
     }
     let rows = row_limit(&values);
     values.retain(|c| {

@@ -217,25 +217,40 @@ where
 }
 
 /// Every sheet of an `.xlsx` workbook, in order, its cells read sparsely
-/// and within bounds ([`cells`]).
+/// and within bounds ([`cells`]). The sheets' scan runs beside calamine's
+/// reading of their cells.
 fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, NotAWorkbook> {
-    let mut problems = Vec::new();
-    let scans = cells::scan_sheets(bytes, &mut problems);
+    let names = book.sheet_names().to_vec();
+    let mut read_problems = Vec::new();
+    let (read, (scans, mut problems)) = std::thread::scope(|scope| {
+        let scanning = scope.spawn(|| {
+            let mut problems = Vec::new();
+            let scans = cells::scan_sheets(bytes, &mut problems);
+            (scans, problems)
+        });
+        let read: Vec<_> = names
+            .iter()
+            .map(|name| cells::read_values(&mut book, name, &mut read_problems))
+            .collect();
+        (read, scanning.join().expect("the scan does not panic"))
+    });
+    problems.append(&mut read_problems);
     let unscanned = cells::SheetScan::default();
     let mut sheets = Vec::new();
-    for name in book.sheet_names().to_vec() {
+    for (name, values) in names.into_iter().zip(read) {
         let scan = scans.get(&name).unwrap_or(&unscanned);
-        let (values, formulas, broken) =
-            match cells::read_sheet(&mut book, &name, scan, &mut problems) {
-                Ok(read) => (read.values, Some(read.formulas), false),
-                Err(calamine::XlsxError::NotAWorksheet(_)) => (Range::default(), None, false),
-                // The cause is located in `problems` already.
-                Err(_) if !scan.bad_strings.is_empty() => (Range::default(), None, true),
-                Err(why) => {
-                    let why = why.to_string();
-                    return Err(NotAWorkbook::SheetUnreadable { name, why });
-                }
-            };
+        let read =
+            values.and_then(|v| cells::finish_sheet(&mut book, &name, v, scan, &mut problems));
+        let (values, formulas, broken) = match read {
+            Ok(read) => (read.values, Some(read.formulas), false),
+            Err(calamine::XlsxError::NotAWorksheet(_)) => (Range::default(), None, false),
+            // The cause is located in `problems` already.
+            Err(_) if !scan.bad_strings.is_empty() => (Range::default(), None, true),
+            Err(why) => {
+                let why = why.to_string();
+                return Err(NotAWorkbook::SheetUnreadable { name, why });
+            }
+        };
         sheets.push(RawSheet {
             name,
             values,
