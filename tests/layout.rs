@@ -247,6 +247,46 @@ fn stress_workbook_continues_a_panel_taller_than_a_column() {
     assert!(text.matches("indicator baseline 2012/13").count() > 9);
 }
 
+/// Issue #19: panels are laid out whole first, and one that ends at a
+/// column's foot (too tall, however little) is laid out again to flow on.
+/// Which ones flow is in the ejected project's `render.json`, so that the
+/// Typst engine alone lays out the same pages.
+#[test]
+fn stress_workbook_ejected_compiles_alone_to_the_same_pages_long_panels_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stress.xlsx"), stress().to_bytes().unwrap()).unwrap();
+    let out = common::run(
+        dir.path(),
+        &[
+            "build",
+            "stress.xlsx",
+            "--emit-typst",
+            "project",
+            "-o",
+            "s.pdf",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let render: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("project/render.json")).unwrap())
+            .unwrap();
+    let long = render["long_panels"].as_array().expect("long_panels");
+    assert!(
+        long.iter().any(|k| k == "1"),
+        "priority 1 is taller than a column: {long:?}"
+    );
+    let date = chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap();
+    let alone =
+        boardpack::render::document::render_project(&dir.path().join("project"), date).unwrap();
+    let ours = std::fs::read(dir.path().join("s.pdf")).unwrap();
+    let pages = |pdf: &[u8]| pdf_extract::extract_text_from_mem_by_pages(pdf).unwrap();
+    assert_eq!(pages(&alone), pages(&ours));
+}
+
 /// Issue #16 (6): a run of bullets is one list, also in a panel that
 /// continues over columns (each of its narrative runs a row of its own).
 #[test]

@@ -102,7 +102,10 @@ pub(super) fn build_one(
     let built = pipeline::build_since(&bytes, limits, previous.as_ref(), options)
         .map_err(|e| explain(workbook, e))?;
     // Every file is written whole, or none.
-    let json = serde_json::to_vec_pretty(&built.records).context("serialising the records")?;
+    let json = match &outputs.records {
+        Some(_) => serde_json::to_vec_pretty(&built.records).context("serialising the records")?,
+        None => Vec::new(),
+    };
     let html = outputs
         .html
         .as_ref()
