@@ -258,6 +258,10 @@ pub fn render(
     compile(records, charts, options)?.pdf()
 }
 
+/// At most this many layouts of one pack: the first lays every panel out
+/// whole, later ones let the panels found too tall flow on.
+const MAX_LAYOUT_ROUNDS: usize = 4;
+
 /// A laid-out pack, ready for PDF export.
 pub struct Compiled {
     world: PackWorld<'static>,
@@ -280,7 +284,9 @@ pub fn compile(
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
     let mut long_panels: Vec<String> = Vec::new();
+    let mut rounds = 0;
     let (world, document, warnings) = loop {
+        rounds += 1;
         let files = world_files(records, charts, options, &long_panels)
             .into_iter()
             .map(|(k, v)| (k, Bytes::new(v)))
@@ -294,15 +300,20 @@ pub fn compile(
         )?;
         let (document, warnings) = world.compile()?;
         let found = overflow::inspect(&document);
-        let before = long_panels.len();
         let past = found.overflows.iter().filter_map(|o| o.panel.as_ref());
-        for key in found.long_panels.iter().chain(past) {
-            if !long_panels.contains(key) {
-                long_panels.push(key.clone());
-            }
-        }
-        if long_panels.len() > before {
+        let mut new: Vec<&String> = found
+            .long_panels
+            .iter()
+            .chain(past)
+            .filter(|key| !long_panels.contains(key))
+            .collect();
+        new.dedup();
+        // Each round adds panels to flow on; a few rounds settle any pack
+        // (panels too tall for a column are found in the first).
+        if !new.is_empty() && rounds < MAX_LAYOUT_ROUNDS {
+            long_panels.extend(new.into_iter().cloned());
             long_panels.sort();
+            long_panels.dedup();
             continue;
         }
         // Nothing new to flow on (or a layout that does not read
