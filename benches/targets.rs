@@ -141,6 +141,18 @@ fn engine_alone(project: &Path) {
     std::fs::write(project.with_extension("engine.pdf"), pdf).expect("written");
 }
 
+/// The median of `n` fresh processes of the engine alone on `project`
+/// (this bench run as `--engine-alone`).
+fn engine_alone_times(n: usize, project: &Path) -> Duration {
+    let me = std::env::current_exe().expect("this bench");
+    times(n, || {
+        let mut c = Command::new(&me);
+        c.arg("--engine-alone").arg(project);
+        c
+    })
+    .0
+}
+
 fn typst_cli() -> Option<PathBuf> {
     let out = Command::new("typst").arg("--version").output().ok()?;
     out.status.success().then(|| PathBuf::from("typst"))
@@ -154,12 +166,7 @@ fn cold_sample(dir: &Path, wb: &Path) {
     });
     let project = dir.join("sample-project");
     eject(wb, &project);
-    let me = std::env::current_exe().expect("this bench");
-    let (alone, _) = times(21, || {
-        let mut c = Command::new(&me);
-        c.arg("--engine-alone").arg(&project);
-        c
-    });
+    let alone = engine_alone_times(21, &project);
     row(
         "xlsx → PDF",
         ms(ours),
@@ -218,12 +225,7 @@ fn scale(dir: &Path) {
     });
     let project = dir.join("scale300-project");
     eject(&big, &project);
-    let me = std::env::current_exe().expect("this bench");
-    let (alone, _) = times(5, || {
-        let mut c = Command::new(&me);
-        c.arg("--engine-alone").arg(&project);
-        c
-    });
+    let alone = engine_alone_times(5, &project);
     row(
         "300 indicators (100 × 3 × 120 months)",
         ms(t300),
