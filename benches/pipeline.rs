@@ -101,8 +101,13 @@ fn eject(name: &str) -> tempfile::TempDir {
     let built = pipeline::build(bytes(name), RenderOptions::draft).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let options = RenderOptions::draft(&built.records);
-    let mut files =
-        document::world_files(&built.records, &built.charts, &options, &built.long_panels);
+    let mut files = document::world_files(
+        &built.records,
+        &built.charts,
+        &options,
+        &built.long_panels,
+        document::Json::Indented,
+    );
     files.insert(
         "/main.typ".into(),
         options.layout.source.clone().into_bytes(),

@@ -394,7 +394,7 @@ fn watch_layout(dir: &Path, sample_bytes: &[u8]) {
     let a = dir.join("layout-a");
     eject(&wb, &a);
     let b = dir.join("layout-b");
-    copy_dir(&a, &b);
+    eject(&wb, &b);
     std::fs::write(b.join("main.typ"), &edited).unwrap();
     let alone = warm_engine(&a, &b);
     row(
@@ -420,17 +420,4 @@ fn warm_engine(a: &Path, b: &Path) -> Duration {
         })
         .collect();
     median(t)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
 }

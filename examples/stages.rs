@@ -29,7 +29,7 @@ fn main() {
     let charts = boardpack::render::charts::render(&computed.records, &theme);
     lap("charts", &mut t);
     let o = RenderOptions::draft(&computed.records);
-    let files = document::world_files(&computed.records, &charts, &o, &[]);
+    let files = document::world_files(&computed.records, &charts, &o, &[], document::Json::Compact);
     lap("files", &mut t);
     drop(files);
     let compiled = document::compile(&computed.records, &charts, &o).unwrap();

@@ -234,6 +234,12 @@ fn emit_typst_writes_a_project_the_engine_alone_compiles_to_the_same_pages() {
         std::fs::read_to_string(project.join("main.typ")).unwrap(),
         boardpack::render::document::DASHBOARD_LAYOUT
     );
+    // The palette and the data are indented for the analyst who edits them
+    // (the build's own world holds them compact).
+    for f in ["theme.json", "records.json", "render.json"] {
+        let text = std::fs::read_to_string(project.join(f)).unwrap();
+        assert!(text.lines().count() > 10, "{f} is not indented");
+    }
     let date = chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap();
     let alone = boardpack::render::document::render_project(&project, date).unwrap();
     let ours = std::fs::read(dir.path().join("d.pdf")).unwrap();

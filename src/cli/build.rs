@@ -290,15 +290,16 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
         layout: layout.clone(),
         ..RenderOptions::draft(&built.records)
     };
-    let files = document::world_files(&built.records, &built.charts, &options, &built.long_panels);
+    let files = document::world_files(
+        &built.records,
+        &built.charts,
+        &options,
+        &built.long_panels,
+        document::Json::Indented,
+    );
     let mut out: Vec<(PathBuf, Vec<u8>)> = files
         .into_iter()
-        .map(|(path, bytes)| {
-            (
-                dir.join(path.trim_start_matches('/')),
-                indented(&path, bytes),
-            )
-        })
+        .map(|(path, bytes)| (dir.join(path.trim_start_matches('/')), bytes))
         .collect();
     out.push((dir.join("main.typ"), options.layout.source.into_bytes()));
     for (name, bytes) in crate::render::fonts::FACES {
@@ -313,16 +314,4 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
         .collect();
     write_all_atomic(&refs)?;
     Ok(())
-}
-
-/// The pack's own data (records and render information) indented for
-/// reading (the world holds it compact); any other file as it is.
-fn indented(path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    if !matches!(path, "/records.json" | "/render.json") {
-        return bytes;
-    }
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(value) => serde_json::to_vec_pretty(&value).unwrap_or(bytes),
-        Err(_) => bytes,
-    }
 }

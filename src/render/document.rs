@@ -117,24 +117,37 @@ struct AttachmentInfo<'a> {
 
 pub use crate::render::layout::THEME_FILE;
 
-/// Files the layout can read, by path: what `--emit-typst` writes out too
-/// (its JSON compact here; `--emit-typst` writes it indented).
+/// How the JSON files are written: compact for the world a build compiles
+/// in (less for Typst to parse), indented for a project an analyst reads
+/// and edits (`--emit-typst`, its `theme.json` above all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Json {
+    Compact,
+    Indented,
+}
+
+impl Json {
+    fn bytes(self, value: &impl serde::Serialize) -> Vec<u8> {
+        match self {
+            Json::Compact => serde_json::to_vec(value),
+            Json::Indented => serde_json::to_vec_pretty(value),
+        }
+        .expect("the layout's data serialises")
+    }
+}
+
+/// Files the layout can read, by path: what `--emit-typst` writes out too.
 /// `long_panels` are the priorities whose panels flow on ([`compile`]).
 pub fn layout_files(
     records: &Records,
     charts: &Charts,
     options: &RenderOptions,
     long_panels: &[String],
+    json: Json,
 ) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    files.insert(
-        "/records.json".to_string(),
-        serde_json::to_vec(records).expect("records serialise"),
-    );
-    files.insert(
-        THEME_FILE.to_string(),
-        serde_json::to_vec(&theme::theme()).expect("theme serialises"),
-    );
+    files.insert("/records.json".to_string(), json.bytes(records));
+    files.insert(THEME_FILE.to_string(), json.bytes(&theme::theme()));
     let info = RenderInfo {
         title: wording::document_title(&records.report, options.draft),
         description: wording::document_description(&records.report, options.draft)
@@ -178,10 +191,7 @@ pub fn layout_files(
             .collect(),
         long_panels,
     };
-    files.insert(
-        "/render.json".to_string(),
-        serde_json::to_vec(&info).expect("render info serialises"),
-    );
+    files.insert("/render.json".to_string(), json.bytes(&info));
     for c in charts.charts.values() {
         files.insert(c.id.path().to_string(), c.svg.clone().into_bytes());
     }
@@ -224,9 +234,10 @@ pub fn world_files(
     charts: &Charts,
     options: &RenderOptions,
     long_panels: &[String],
+    json: Json,
 ) -> BTreeMap<String, Vec<u8>> {
     let mut files = options.layout.files.clone();
-    for (path, bytes) in layout_files(records, charts, options, long_panels) {
+    for (path, bytes) in layout_files(records, charts, options, long_panels, json) {
         if path == THEME_FILE && files.contains_key(THEME_FILE) {
             continue;
         }
@@ -287,7 +298,7 @@ pub fn compile(
     let mut rounds = 0;
     let (world, document, warnings) = loop {
         rounds += 1;
-        let files = world_files(records, charts, options, &long_panels)
+        let files = world_files(records, charts, options, &long_panels, Json::Compact)
             .into_iter()
             .map(|(k, v)| (k, Bytes::new(v)))
             .collect();
@@ -301,13 +312,12 @@ pub fn compile(
         let (document, warnings) = world.compile()?;
         let found = overflow::inspect(&document);
         let past = found.overflows.iter().filter_map(|o| o.panel.as_ref());
-        let mut new: Vec<&String> = found
+        let new: Vec<&String> = found
             .long_panels
             .iter()
             .chain(past)
             .filter(|key| !long_panels.contains(key))
             .collect();
-        new.dedup();
         // Each round adds panels to flow on; a few rounds settle any pack
         // (panels too tall for a column are found in the first).
         if !new.is_empty() && rounds < MAX_LAYOUT_ROUNDS {

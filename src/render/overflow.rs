@@ -121,7 +121,7 @@ struct Walker {
     section: String,
     /// The key of the priority whose panel is being walked.
     panel: Option<String>,
-    /// Panels whose end lies past the body's foot.
+    /// Panels whose end lies at the body's foot.
     long_panels: Vec<String>,
     found: Vec<Overflow>,
     page: usize,

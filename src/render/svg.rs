@@ -1,5 +1,5 @@
-//! Makes plotters' SVG cheaper to lay out and export without changing a
-//! line: plotters writes one element per line segment, tick and point, and
+//! Makes plotters' SVG cheaper to lay out and export without changing the
+//! picture: plotters writes one element per line segment, tick and point, and
 //! a `<text>` for every tick, labelled or not. An SPC chart of ten years came
 //! to about 330 elements, and Typst parses, converts and exports every one
 //! (with a font lookup for each text) for each of a large pack's hundreds of
