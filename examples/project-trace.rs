@@ -9,6 +9,24 @@ fn main() {
     let text = std::fs::read_to_string(dir.join("main.typ")).unwrap();
     let id = RootedPath::new(VirtualRoot::Project, VirtualPath::new("/main.typ").unwrap()).intern();
     let source = Source::new(id, text);
+    // LOOP=N: the median of N compiles in this process, the memo emptied
+    // before each (as for a batch's next, different, workbook).
+    if let Some(n) = std::env::var("LOOP")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let mut ms: Vec<f64> = (0..n)
+            .map(|_| {
+                typst::comemo::evict(0);
+                let t = Instant::now();
+                boardpack::render::document::render_project(&dir, date).unwrap();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        eprintln!("median of {n}: {:.1} ms (min {:.1})", ms[n / 2], ms[0]);
+        return;
+    }
     typst_timing::enable();
     let t = Instant::now();
     boardpack::render::document::render_project(&dir, date).unwrap();

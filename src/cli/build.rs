@@ -174,6 +174,10 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every this many packs of a batch, memoised layout work unused since the
+/// last such eviction is dropped.
+const EVICT_EVERY: usize = 4;
+
 /// One workbook's outcome in a batch: its PDF's path and build, or why not.
 type Outcome = anyhow::Result<(PathBuf, Built)>;
 
@@ -224,6 +228,12 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                 )
                 .map(|b| (outputs.pdf, b));
                 progress.step(workbook);
+                // Typst's memo keeps what the last few packs shared (the
+                // layout's code, fonts, common words) and drops the rest:
+                // without this a batch of forces grows by megabytes a pack.
+                if (i + 1) % EVICT_EVERY == 0 {
+                    crate::render::document::evict_cache(1);
+                }
                 results
                     .lock()
                     .expect("no worker panics holding it")

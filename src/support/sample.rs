@@ -506,6 +506,30 @@ pub fn sample() -> WorkbookData {
     }
 }
 
+/// The sample as the `n`th of a batch of forces: its monthly counts scaled
+/// by a factor of its own (0.62 to 1.40), so that no two packs of a batch
+/// share their figures, charts or tables. Deterministic; `force_variant(0)`
+/// is the sample itself.
+pub fn force_variant(n: usize) -> WorkbookData {
+    let mut data = sample();
+    if n == 0 {
+        return data;
+    }
+    let factor = 0.62 + 0.78 * ((n * 37) % 43) as f64 / 42.0;
+    let monthly = data.sheet_mut("Monthly").expect("the sample has Monthly");
+    let (value, base) = (
+        monthly.col("Value").expect("a Value column"),
+        monthly.col("Base").expect("a Base column"),
+    );
+    for row in monthly.rows.iter_mut().skip(1) {
+        let survey = matches!(row.get(base), Some(Value::Number(_)));
+        if let (false, Some(Value::Number(v))) = (survey, row.get_mut(value)) {
+            *v = (*v * factor).round();
+        }
+    }
+    data
+}
+
 /// A workbook for measuring scale: `priorities` table priorities, each with
 /// `per_priority` count indicators of `months` monthly values ending in
 /// December 2015 (with a Position v MSG and an SPC row for the first), and
@@ -594,6 +618,34 @@ mod tests {
             &[1.0, 2.0, 3.0, 1.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
         );
         assert_eq!(parts.iter().sum::<u64>(), 667);
+    }
+
+    #[test]
+    fn force_variants_scale_the_counts_and_keep_the_surveys() {
+        let counts = |d: &WorkbookData| -> Vec<(f64, bool)> {
+            let m = d.sheet("Monthly").unwrap();
+            let (v, b) = (m.col("Value").unwrap(), m.col("Base").unwrap());
+            m.rows[1..]
+                .iter()
+                .map(|r| match (&r[v], r.get(b)) {
+                    (Value::Number(x), Some(Value::Number(_))) => (*x, true),
+                    (Value::Number(x), _) => (*x, false),
+                    other => panic!("a number, found {other:?}"),
+                })
+                .collect()
+        };
+        let sample = counts(&sample());
+        assert_eq!(counts(&force_variant(0)), sample);
+        let a = counts(&force_variant(1));
+        let b = counts(&force_variant(2));
+        assert_ne!(a, b);
+        for ((s, survey), (x, _)) in sample.iter().zip(&a) {
+            if *survey {
+                assert_eq!(s, x, "a survey's figures are kept");
+            } else {
+                assert!((0.62 * s).round() <= *x && *x <= (1.40 * s).round());
+            }
+        }
     }
 
     #[test]
