@@ -189,7 +189,7 @@ fn a_batch_builds_every_workbook_and_reports_failures_per_workbook() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 of 4 workbooks were not built"),
+        stderr.contains("1 of 4 workbooks not built: batch/west.xlsx; the other PDFs were written"),
         "{stderr}"
     );
     for name in ["north", "south", "east"] {
@@ -206,6 +206,26 @@ fn a_batch_builds_every_workbook_and_reports_failures_per_workbook() {
         std::fs::read(dir.path().join("one.pdf")).unwrap(),
         std::fs::read(dir.path().join("pdfs/north.pdf")).unwrap()
     );
+}
+
+#[test]
+fn a_batch_output_named_like_a_pdf_is_refused_not_made_a_folder() {
+    let dir = workspace();
+    for name in ["a", "b"] {
+        std::fs::write(
+            dir.path().join(format!("{name}.xlsx")),
+            common::sample_bytes(),
+        )
+        .unwrap();
+    }
+    let out = boardpack(dir.path(), &["build", "a.xlsx", "b.xlsx", "-o", "both.pdf"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("expected a folder for the 2 PDFs after -o, found the file name both.pdf"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("both.pdf").exists());
 }
 
 #[test]

@@ -188,6 +188,19 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         bail!("--emit-typst takes one workbook");
     }
     let out_dir = args.output.clone().unwrap_or_else(|| PathBuf::from("out"));
+    // `-o both.pdf` for several workbooks would make a folder named like a
+    // PDF: refused, so the analyst sees where the PDFs go.
+    let named_as_pdf = out_dir
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if named_as_pdf && !out_dir.is_dir() {
+        return Err(super::Usage(format!(
+            "expected a folder for the {} PDFs after -o, found the file name {}; name a folder (-o packs)",
+            workbooks.len(),
+            out_dir.display()
+        ))
+        .into());
+    }
     check_batch_names(workbooks)?;
     let limits = args.limits.limits();
     let layout = super::layout(args.layout.as_deref())?;
@@ -244,7 +257,7 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
     progress.finish();
     let mut results = results.into_inner().expect("workers joined");
     results.sort_by_key(|(i, _)| *i);
-    let mut failed = 0;
+    let mut failed = Vec::new();
     for (i, result) in &results {
         match result {
             Ok((pdf, built)) => {
@@ -258,15 +271,18 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                 println!("{}", pdf.display());
             }
             Err(e) => {
-                failed += 1;
+                failed.push(workbooks[*i].display().to_string());
                 super::report(e);
             }
         }
     }
-    if failed > 0 {
+    if !failed.is_empty() {
+        // The others' PDFs are written: the summary names what was not.
         bail!(
-            "{failed} of {} were not built",
-            plural(workbooks.len(), "workbook")
+            "{} of {} not built: {}; the other PDFs were written",
+            failed.len(),
+            plural(workbooks.len(), "workbook"),
+            failed.join(", ")
         );
     }
     eprintln!("built {}", plural(workbooks.len(), "workbook"));
