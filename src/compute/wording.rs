@@ -714,7 +714,7 @@ pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> Strin
         format!("φ* = {}, ", fixed_f64(f, 2, false))
     });
     format!(
-        "{code} {}: {} by the {} test ({phi}p = {}); the exact Poisson test gives {} (p = {})",
+        "{code} {}: {} by the {} test ({phi}{}); the exact Poisson test gives {} ({})",
         column.name(),
         t.class.short_words(),
         test_words(t.test),
@@ -733,12 +733,12 @@ pub(super) fn test_words(test: Test) -> &'static str {
     }
 }
 
-/// A p-value in the log: four significant decimals, or `< 0.0001`.
+/// A p-value in the log: `p = 0.0139` (four decimals), or `p < 0.0001`.
 fn p_text(p: f64) -> String {
     if p < 1e-4 {
-        "< 0.0001".into()
+        "p < 0.0001".into()
     } else {
-        fixed_f64(p, 4, false)
+        format!("p = {}", fixed_f64(p, 4, false))
     }
 }
 
@@ -868,6 +868,12 @@ pub const CONTINUED: &str = "(continued)";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p_values_in_the_log_read_p_equals_or_p_below() {
+        assert_eq!(p_text(0.013_93), "p = 0.0139");
+        assert_eq!(p_text(0.000_01), "p < 0.0001");
+    }
 
     #[test]
     fn printed_forms() {
