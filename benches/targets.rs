@@ -13,11 +13,16 @@
 //!   memory, and ten times the indicators against one tenth;
 //! - 43 sample-sized workbooks in one `boardpack build FOLDER`: the sample
 //!   43 times (Typst's memo makes the packs after the first cheap), and 43
-//!   forces whose figures differ (`sample::force_variant`);
+//!   forces whose figures differ (`sample::force_variant`); each beside the
+//!   engine alone on the same 43 packs ejected, in one process over the same
+//!   cores (this bench re-run as `--engine-alone-batch DIR`);
 //! - `watch`: a workbook saved (written beside, renamed over, as Excel
 //!   does) or a layout edited, to the new PDF's path on watch's output
 //!   (printed after the PDF is renamed into place); beside it, the engine
 //!   alone recompiling the same two projects in one process, its memo kept.
+//!
+//! The commands of a target take turns, so that the machine's drift from
+//! minute to minute falls on all of them alike.
 //!
 //! Numbers, not pass/fail: a timed test fails on a slow machine and tells
 //! nothing. The targets are printed beside the medians; docs/performance.md
