@@ -1,5 +1,6 @@
-//! Times each stage of one build, in a fresh process: `cargo run --release
-//! --example stages -- WORKBOOK`.
+//! Times each stage of one build, in a fresh process, with the process's
+//! peak and current memory after each: `cargo run --release --example
+//! stages -- WORKBOOK`.
 use std::time::Instant;
 
 use boardpack::render::document::{self, RenderOptions};
@@ -10,7 +11,21 @@ fn main() {
     let t = Instant::now();
     let bytes = std::fs::read(&path).unwrap();
     let lap = |what: &str, t: &mut Instant| {
-        eprintln!("{what:>10}: {:7.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("?")
+                .to_string()
+        };
+        eprintln!(
+            "{what:>10}: {:7.1} ms  (peak {} kB, now {} kB)",
+            t.elapsed().as_secs_f64() * 1e3,
+            kb("VmHWM:"),
+            kb("VmRSS:")
+        );
         *t = Instant::now();
     };
     let mut t = t;
@@ -24,6 +39,8 @@ fn main() {
         return;
     }
     let computed = boardpack::compute::compute(&loaded.workbook);
+    // As the pipeline does: the workbook is not kept once the records are.
+    drop(loaded);
     lap("compute", &mut t);
     let theme = boardpack::render::theme::theme();
     let charts = boardpack::render::charts::render(&computed.records, &theme);
