@@ -152,22 +152,9 @@ impl Change {
     }
 }
 
-/// The class a records name (`no-change`) stands for.
-fn class_named(name: &str) -> Option<Class> {
-    [
-        Class::Improvement,
-        Class::NoChange,
-        Class::Deterioration,
-        Class::CommonCause,
-        Class::Concern,
-    ]
-    .into_iter()
-    .find(|c| c.name() == name)
-}
-
 /// A figure's class in the words the pack uses, or `no class`.
 fn class_words(name: &str) -> String {
-    match class_named(name) {
+    match Class::named(name) {
         Some(c) => c.short_words().to_string(),
         None if name.is_empty() => "no class".to_string(),
         None => name.to_string(),
@@ -176,7 +163,7 @@ fn class_words(name: &str) -> String {
 
 /// An SPC reading in the words the pack uses.
 fn reading_words(name: &str) -> String {
-    match class_named(name) {
+    match Class::named(name) {
         Some(c) => wording::reading_words(c).to_string(),
         None => name.to_string(),
     }

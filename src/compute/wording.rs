@@ -284,6 +284,19 @@ impl Class {
         }
     }
 
+    /// The class a records name (`no-change`) stands for.
+    pub fn named(name: &str) -> Option<Class> {
+        [
+            Class::Improvement,
+            Class::NoChange,
+            Class::Deterioration,
+            Class::CommonCause,
+            Class::Concern,
+        ]
+        .into_iter()
+        .find(|c| c.name() == name)
+    }
+
     /// Short words for the class, as the layout prints beside a symbol:
     /// `significant improvement`, `special cause concern`.
     pub fn short_words(self) -> &'static str {

@@ -148,6 +148,32 @@ pub fn layout_files(
     let mut files = BTreeMap::new();
     files.insert("/records.json".to_string(), json.bytes(records));
     files.insert(THEME_FILE.to_string(), json.bytes(&theme::theme()));
+    files.insert(
+        RENDER_FILE.to_string(),
+        render_json(records, charts, options, long_panels, json),
+    );
+    for c in charts.charts.values() {
+        files.insert(c.id.path().to_string(), c.svg.clone().into_bytes());
+    }
+    for a in &options.attachments {
+        files.insert(format!("/attachments/{}", a.name), a.bytes.clone());
+    }
+    files
+}
+
+/// The path of what the build tells the layout ([`render_json`]).
+const RENDER_FILE: &str = "/render.json";
+
+/// `render.json`: what the build tells the layout beside the records (the
+/// document's title and keywords, the charts' sizes, the attachments, the
+/// panels that flow on).
+fn render_json(
+    records: &Records,
+    charts: &Charts,
+    options: &RenderOptions,
+    long_panels: &[String],
+    json: Json,
+) -> Vec<u8> {
     let info = RenderInfo {
         title: wording::document_title(&records.report, options.draft),
         description: wording::document_description(&records.report, options.draft)
@@ -191,14 +217,7 @@ pub fn layout_files(
             .collect(),
         long_panels,
     };
-    files.insert("/render.json".to_string(), json.bytes(&info));
-    for c in charts.charts.values() {
-        files.insert(c.id.path().to_string(), c.svg.clone().into_bytes());
-    }
-    for a in &options.attachments {
-        files.insert(format!("/attachments/{}", a.name), a.bytes.clone());
-    }
-    files
+    json.bytes(&info)
 }
 
 /// The supersedes line of a v2+ pack.
@@ -296,17 +315,24 @@ pub fn compile(
 ) -> Result<Compiled, LayoutError> {
     let mut long_panels: Vec<String> = Vec::new();
     let mut rounds = 0;
-    let (world, document, warnings) = loop {
-        rounds += 1;
-        let files = world_files(records, charts, options, &long_panels, Json::Compact)
+    // The records, charts and theme are serialised once; a later round
+    // changes only `render.json` (its `long_panels`).
+    let mut files: BTreeMap<String, Bytes> =
+        world_files(records, charts, options, &long_panels, Json::Compact)
             .into_iter()
             .map(|(k, v)| (k, Bytes::new(v)))
             .collect();
+    let (world, document, warnings) = loop {
+        rounds += 1;
+        if rounds > 1 {
+            let render = render_json(records, charts, options, &long_panels, Json::Compact);
+            files.insert(RENDER_FILE.to_string(), Bytes::new(render));
+        }
         let world = PackWorld::new(
             &EMBEDDED,
             &options.layout.name,
             options.layout.source.clone(),
-            files,
+            files.clone(),
             options.date,
         )?;
         let (document, warnings) = world.compile()?;
