@@ -6,7 +6,7 @@ use crate::compute::records::Records;
 use crate::compute::{self, Computed};
 use crate::input::limits::InputLimits;
 use crate::input::problem::Problem;
-use crate::input::{LoadError, Workbook};
+use crate::input::{LoadError, Loaded, Workbook};
 use crate::render::charts::{self, Charts};
 use crate::render::document::{self, LayoutError, RenderOptions};
 
@@ -53,6 +53,13 @@ pub fn records_since(
     previous: Option<&Previous>,
 ) -> Result<Computed, LoadError> {
     let loaded = Workbook::from_bytes_within(bytes, limits)?;
+    Ok(records_of(loaded, previous))
+}
+
+/// The records of a workbook already read: its reading's warnings first,
+/// then the computation's, each once; with `previous`, the changes since it
+/// (see [`records_since`]).
+pub fn records_of(loaded: Loaded, previous: Option<&Previous>) -> Computed {
     let mut computed = compute::compute(&loaded.workbook);
     let mut warnings = loaded.warnings;
     if let Some(previous) = previous {
@@ -66,7 +73,17 @@ pub fn records_since(
         }
     }
     computed.warnings = warnings;
-    Ok(computed)
+    computed
+}
+
+/// Runs `read` (reading the workbook, computing its records) while the
+/// fonts and Typst's library are made ready on another thread, as every
+/// build that goes on to the layout does.
+pub fn while_warming<T>(read: impl FnOnce() -> T) -> T {
+    std::thread::scope(|scope| {
+        scope.spawn(document::warm_up);
+        read()
+    })
 }
 
 /// The whole pipeline. `options` chooses the render (draft or final) from
@@ -95,11 +112,16 @@ pub fn build_since(
     previous: Option<&Previous>,
     options: impl FnOnce(&Records) -> RenderOptions,
 ) -> Result<Built, BuildError> {
-    // The fonts and Typst's library are made ready while the workbook is read.
-    let computed = std::thread::scope(|scope| {
-        scope.spawn(document::warm_up);
-        records_since(bytes, limits, previous)
-    })?;
+    let computed = while_warming(|| records_since(bytes, limits, previous))?;
+    Ok(render(computed, options)?)
+}
+
+/// The rest of the pipeline, from computed records: charts, layout, PDF.
+/// `options` chooses the render (draft or final) from the records.
+pub fn render(
+    computed: Computed,
+    options: impl FnOnce(&Records) -> RenderOptions,
+) -> Result<Built, LayoutError> {
     let options = options(&computed.records);
     // The charts in the layout's palette (its theme.json, or the built-in).
     let theme = options.layout.theme()?;

@@ -150,3 +150,26 @@ fn without_an_earlier_pack_nothing_is_added() {
         serde_json::from_slice(&std::fs::read(dir.path().join("w.json")).unwrap()).unwrap();
     assert!(records.get("changes").is_none());
 }
+
+/// The workbook is read once when the archive is given: its period picks
+/// the previous pack. A workbook with errors is reported cell by cell, as
+/// without the archive, and nothing is written.
+#[test]
+fn a_workbook_with_errors_built_with_the_archive_reports_its_cells() {
+    let dir = quarter();
+    let mut book = common::sample();
+    let monthly = book.sheet_mut("Monthly").unwrap();
+    monthly.rows[4][2] = boardpack::support::xlsx::Value::Text("-".into());
+    std::fs::write(dir.path().join("bad.xlsx"), book.to_bytes().unwrap()).unwrap();
+    let out = boardpack(
+        dir.path(),
+        &["build", "bad.xlsx", "--archive", "arch", "-o", "bad.pdf"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Monthly!C5: expected a number") && stderr.contains("\"-\""),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("bad.pdf").exists());
+}

@@ -91,16 +91,21 @@ pub(super) fn build_one(
     archive: Option<&Path>,
 ) -> anyhow::Result<Built> {
     let bytes = read_workbook(workbook, limits)?;
-    let previous = match archive {
-        Some(dir) => previous_pack(dir, &bytes, limits)?,
-        None => None,
-    };
+    // The workbook is read once: its period names the previous pack.
+    let computed = pipeline::while_warming(|| -> anyhow::Result<_> {
+        let loaded = crate::input::Workbook::from_bytes_within(&bytes, limits)
+            .map_err(|e| explain(workbook, e.into()))?;
+        let previous = match archive {
+            Some(dir) => previous_pack(dir, &loaded.workbook)?,
+            None => None,
+        };
+        Ok(pipeline::records_of(loaded, previous.as_ref()))
+    })?;
     let options = |r: &crate::compute::records::Records| RenderOptions {
         layout: layout.clone(),
         ..RenderOptions::draft(r)
     };
-    let built = pipeline::build_since(&bytes, limits, previous.as_ref(), options)
-        .map_err(|e| explain(workbook, e))?;
+    let built = pipeline::render(computed, options).map_err(|e| explain(workbook, e.into()))?;
     // Every file is written whole, or none.
     let json = match &outputs.records {
         Some(_) => serde_json::to_vec_pretty(&built.records).context("serialising the records")?,
@@ -121,22 +126,13 @@ pub(super) fn build_one(
     Ok(built)
 }
 
-/// The last signed-off pack of an earlier period in the archive, if any
-/// (a workbook that cannot be read is left for the build to report).
+/// The last signed-off pack of an earlier period than the workbook's in the
+/// archive, if any.
 fn previous_pack(
     archive: &Path,
-    bytes: &[u8],
-    limits: &InputLimits,
+    workbook: &crate::input::Workbook,
 ) -> anyhow::Result<Option<crate::compute::changes::Previous>> {
-    let Ok(loaded) = crate::input::Workbook::from_bytes_within(bytes, limits) else {
-        return Ok(None);
-    };
-    let period = loaded
-        .workbook
-        .report
-        .period_end
-        .format("%Y-%m")
-        .to_string();
+    let period = workbook.report.period_end.format("%Y-%m").to_string();
     Ok(crate::pack::archive::previous(archive, &period)?)
 }
 

@@ -2,7 +2,7 @@
 
 use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs, Usage};
 use crate::pack::archive::{self, Manifest};
-use crate::pack::signoff::{build_final_within, final_html, SignOff, Superseded};
+use crate::pack::signoff::{build_final_of, final_html, SignOff, Superseded};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
@@ -37,8 +37,11 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "workbook.xlsx".into());
     let layout = super::layout(args.layout.as_deref())?;
-    let computed = crate::pipeline::records_within(&bytes, &limits)
-        .map_err(|e| explain(&args.workbook, e.into()))?;
+    // The workbook is read once: its warnings and period decide whether and
+    // as which version the pack is signed off, and its records are built.
+    let computed =
+        crate::pipeline::while_warming(|| crate::pipeline::records_within(&bytes, &limits))
+            .map_err(|e| explain(&args.workbook, e.into()))?;
     let warnings: Vec<String> = computed.warnings.iter().map(|w| w.to_string()).collect();
     if !warnings.is_empty() && !args.accept_warnings {
         anyhow::bail!(
@@ -49,6 +52,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             if warnings.len() == 1 { "it" } else { "them" },
             warnings.join("\n  ")
         );
+    }
+    let period_end = computed.records.report.period_end;
+    if date < period_end {
+        return Err(Usage(format!(
+            "--date {date} is before the period ends ({period_end}): a period is signed off after it has ended"
+        ))
+        .into());
     }
     // The version is printed in the pack, so it is fixed before the build:
     // the period's next, superseding its latest.
@@ -78,17 +88,10 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .with_layout(&layout)
         .accepting(warnings)
         .versioned(version, supersedes);
-    let built = build_final_within(&bytes, &sign_off, &layout, &limits)
-        .map_err(|e| explain(&args.workbook, e))?;
+    let built = build_final_of(&bytes, computed, &sign_off, &layout)
+        .map_err(|e| explain(&args.workbook, e.into()))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
-    let period_end = built.records.report.period_end;
-    if date < period_end {
-        return Err(Usage(format!(
-            "--date {date} is before the period ends ({period_end}): a period is signed off after it has ended"
-        ))
-        .into());
-    }
     let pdf_name = format!(
         "{}.pdf",
         args.workbook

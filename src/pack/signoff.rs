@@ -6,10 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::compute::wording;
+use crate::compute::{wording, Computed};
 use crate::input::limits::InputLimits;
 use crate::pipeline::{self, BuildError, Built};
-use crate::render::document::{Attachment, Layout, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT};
+use crate::render::document::{
+    Attachment, Layout, LayoutError, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT,
+};
 
 /// Name of the attached sign-off record.
 pub const SIGN_OFF_ATTACHMENT: &str = "sign-off.json";
@@ -183,6 +185,18 @@ pub fn build_final_within(
     layout: &Layout,
     limits: &InputLimits,
 ) -> Result<Built, BuildError> {
+    let computed = pipeline::while_warming(|| pipeline::records_within(workbook, limits))?;
+    Ok(build_final_of(workbook, computed, sign_off, layout)?)
+}
+
+/// As [`build_final_within`], from the workbook's records computed already
+/// (sign-off reads them first for their warnings and period).
+pub fn build_final_of(
+    workbook: &[u8],
+    computed: Computed,
+    sign_off: &SignOff,
+    layout: &Layout,
+) -> Result<Built, LayoutError> {
     let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
     let layout_attachment = (!layout.is_builtin()).then(|| Attachment {
         name: LAYOUT_ATTACHMENT.into(),
@@ -191,7 +205,7 @@ pub fn build_final_within(
         mime: "application/zip".into(),
         description: "The layout this pack was built with (main.typ and its files)".into(),
     });
-    pipeline::build_within(workbook, limits, |records| {
+    pipeline::render(computed, |records| {
         let records_json = serde_json::to_vec_pretty(records).expect("records serialise");
         let mut options = final_options(workbook, sign_off, layout, records_json, sign_off_json);
         options.attachments.extend(layout_attachment);
