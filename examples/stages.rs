@@ -31,8 +31,10 @@ fn main() {
     let mut t = t;
     let loaded = Workbook::from_bytes(&bytes).unwrap();
     lap("read", &mut t);
-    if std::env::var_os("READ_ONLY").is_some() {
-        for _ in 0..10 {
+    // READ_ONLY=N: the reading alone, N more times (10 if N is not a number).
+    if let Some(n) = std::env::var_os("READ_ONLY") {
+        let n = n.to_str().and_then(|n| n.parse().ok()).unwrap_or(10);
+        for _ in 0..n {
             Workbook::from_bytes(&bytes).unwrap();
             lap("read", &mut t);
         }
