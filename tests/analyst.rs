@@ -161,10 +161,90 @@ fn watch_rebuilds_when_the_workbook_changes() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(
-        stderr.contains("Monthly!C37: expected a number"),
+        stderr.contains("Monthly!C37: expected a number")
+            && stderr.contains("not built (")
+            && stderr.contains("; w.pdf left as it was:"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(dir.path().join("w.pdf")).unwrap(), first);
+}
+
+/// `watch` on the sample in a temporary folder, stopping after two builds;
+/// `save` changes the workbook once the first PDF is written. Returns
+/// watch's standard error and the PDF then written.
+fn watch_one_save(save: impl FnOnce(&Path)) -> (String, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(["watch", "w.xlsx", "-o", "w.pdf", "--max-builds", "2"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "w.pdf");
+    std::thread::sleep(Duration::from_millis(20));
+    save(dir.path());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("watch did not rebuild");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    (stderr, std::fs::read(dir.path().join("w.pdf")).unwrap())
+}
+
+/// Regression: a workbook written in place (not saved by rename) was read
+/// half written and reported as "damaged or truncated" on every save.
+#[test]
+fn watch_waits_for_a_workbook_written_in_place_instead_of_calling_it_damaged() {
+    let other = boardpack::support::sample::force_variant(2)
+        .to_bytes()
+        .unwrap();
+    let (stderr, pdf) = watch_one_save(|dir| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(dir.join("w.xlsx")).unwrap();
+        let half = other.len() / 2;
+        f.write_all(&other[..half]).unwrap();
+        f.flush().unwrap();
+        // A pause mid-write longer than the settling time: the half is read.
+        std::thread::sleep(Duration::from_millis(120));
+        f.write_all(&other[half..]).unwrap();
+    });
+    assert!(!stderr.contains("damaged"), "{stderr}");
+    assert!(!stderr.contains("not built"), "{stderr}");
+    assert_eq!(stderr.matches("rebuilt in").count(), 2, "{stderr}");
+    let text = common::pdf_text(&pdf);
+    let expected = common::pdf_text(
+        &boardpack::pipeline::build(&other, boardpack::render::document::RenderOptions::draft)
+            .unwrap()
+            .pdf,
+    );
+    assert_eq!(text, expected);
+}
+
+/// A save that renames the old file away and the new one in leaves a
+/// moment without the workbook; it is not reported.
+#[test]
+fn watch_says_nothing_of_the_moment_without_the_workbook_in_a_save_by_renames() {
+    let (stderr, _) = watch_one_save(|dir| {
+        std::fs::rename(dir.join("w.xlsx"), dir.join("w.old")).unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+        std::fs::write(dir.join("w.new"), common::sample_bytes()).unwrap();
+        std::fs::rename(dir.join("w.new"), dir.join("w.xlsx")).unwrap();
+        std::fs::remove_file(dir.join("w.old")).unwrap();
+    });
+    assert!(!stderr.contains("waiting for"), "{stderr}");
+    assert_eq!(stderr.matches("rebuilt in").count(), 2, "{stderr}");
 }
 
 #[test]

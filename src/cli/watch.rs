@@ -14,6 +14,7 @@ use notify::{RecursiveMode, Watcher};
 use super::build::{build_one, stem, Outputs};
 use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
 use crate::input::limits::InputLimits;
+use crate::pipeline::Built;
 
 /// What identifies a file's version: its modification time and size
 /// (Excel saves by replacing the file, which changes both). A folder (a
@@ -32,12 +33,30 @@ fn stamp(path: &Path) -> Option<Vec<(SystemTime, u64)>> {
     Some(out)
 }
 
+/// The watched files' stamps, in order; `None` for a file missing.
+type Stamps = Vec<Option<Vec<(SystemTime, u64)>>>;
+
 /// Memoised layout work unused for this many rebuilds is evicted.
 const CACHE_AGE: usize = 10;
 
-/// How long a burst of events (a save by rename, a half-written file) is
-/// let settle before reading.
+/// How long the files must stay as they are before they are read: a save
+/// by rename or a file written in place arrives as a burst of events.
 const SETTLE: Duration = Duration::from_millis(25);
+
+/// The longest a burst of writes is waited out before reading anyway.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(1);
+
+/// How long a failed build waits for the files to change before it is
+/// reported. A workbook saved in place (not by rename) can be read half
+/// written, which fails as a damaged file; the rest of the write follows
+/// within this, and the build is made again from the whole file instead
+/// of reporting the half.
+const GRACE: Duration = Duration::from_millis(300);
+
+/// How long a watched file may be missing before it is reported: a save
+/// that renames the old file away and the new one in leaves a moment
+/// without either.
+const MISSING: Duration = Duration::from_millis(500);
 
 pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
     let workbook = args
@@ -65,23 +84,97 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
         }
     );
     let poll = Duration::from_millis(args.interval.max(50));
+    let stamps = || -> Stamps { watched.iter().map(|p| stamp(p)).collect() };
     let mut last = vec![None; watched.len()];
+    let mut missing_since: Option<Instant> = None;
     let mut builds = 0;
     loop {
-        let now: Vec<_> = watched.iter().map(|p| stamp(p)).collect();
+        let now = stamps();
         if now != last && now.iter().all(Option::is_some) {
-            std::thread::sleep(SETTLE);
-            last = watched.iter().map(|p| stamp(p)).collect();
-            rebuild(args, &workbook, &output);
+            missing_since = None;
+            last = settled(&stamps, now);
+            let started = Instant::now();
+            let result = build(args, &workbook, &output);
+            let ms = started.elapsed().as_millis();
+            crate::render::document::evict_cache(CACHE_AGE);
+            match result {
+                Ok(built) => {
+                    eprintln!("{} rebuilt in {ms} ms", clock());
+                    print_warnings(&built.warnings);
+                    print_layout_warnings(&built.layout_warnings);
+                    if args.verbose {
+                        print_log(&built.log);
+                    }
+                    println!("{}", output.display());
+                }
+                // Half a write: the rest is on its way; build from it.
+                Err(_) if changes_within(&stamps, &last, events.as_ref(), GRACE) => continue,
+                Err(e) => {
+                    let kept = if output.exists() {
+                        format!("; {} left as it was", output.display())
+                    } else {
+                        String::new()
+                    };
+                    eprintln!("{} not built ({ms} ms){kept}:", clock());
+                    report(&e);
+                }
+            }
             builds += 1;
             if args.max_builds.is_some_and(|max| builds >= max) {
                 return Ok(());
             }
         } else if now.iter().any(Option::is_none) && now != last {
-            last = now;
-            eprintln!("{} waiting for {} to exist", clock(), workbook.display());
+            // Said once, when the file has been missing a while (not in the
+            // moment of a save by renames).
+            let since = *missing_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= MISSING {
+                last = now;
+                eprintln!("{} waiting for {} to exist", clock(), workbook.display());
+            } else {
+                std::thread::sleep(SETTLE);
+                continue;
+            }
         }
         wait(events.as_ref(), poll);
+    }
+}
+
+/// The files' stamps once they have stayed the same for [`SETTLE`] (or
+/// after [`SETTLE_AT_MOST`] of writes), from `now`.
+fn settled(stamps: &impl Fn() -> Stamps, mut now: Stamps) -> Stamps {
+    let started = Instant::now();
+    loop {
+        std::thread::sleep(SETTLE);
+        let after = stamps();
+        if after == now || started.elapsed() >= SETTLE_AT_MOST {
+            return after;
+        }
+        now = after;
+    }
+}
+
+/// Whether the files change from `last` within `grace`.
+fn changes_within(
+    stamps: &impl Fn() -> Stamps,
+    last: &Stamps,
+    events: Option<&Receiver<()>>,
+    grace: Duration,
+) -> bool {
+    let started = Instant::now();
+    loop {
+        if stamps() != *last {
+            return true;
+        }
+        let left = grace.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return false;
+        }
+        match events {
+            Some(rx) => {
+                let _ = rx.recv_timeout(left.min(SETTLE * 4));
+            }
+            None => std::thread::sleep(left.min(SETTLE)),
+        }
     }
 }
 
@@ -132,34 +225,15 @@ fn wait(events: Option<&Receiver<()>>, poll: Duration) {
     }
 }
 
-/// One rebuild, reported on one timestamped line with its time.
-fn rebuild(args: &WatchArgs, workbook: &Path, output: &Path) {
-    let started = Instant::now();
-    let result = super::layout(args.layout.as_deref()).and_then(|layout| {
-        let outputs = Outputs {
-            pdf: output.to_path_buf(),
-            records: None,
-            html: None,
-        };
-        build_one(workbook, &outputs, &InputLimits::default(), &layout, None)
-    });
-    let ms = started.elapsed().as_millis();
-    match result {
-        Ok(built) => {
-            eprintln!("{} rebuilt in {ms} ms", clock());
-            print_warnings(&built.warnings);
-            print_layout_warnings(&built.layout_warnings);
-            if args.verbose {
-                print_log(&built.log);
-            }
-            println!("{}", output.display());
-        }
-        Err(e) => {
-            eprintln!("{} not built ({ms} ms):", clock());
-            report(&e);
-        }
-    }
-    crate::render::document::evict_cache(CACHE_AGE);
+/// One build of the workbook in the layout, to `output`.
+fn build(args: &WatchArgs, workbook: &Path, output: &Path) -> anyhow::Result<Built> {
+    let layout = super::layout(args.layout.as_deref())?;
+    let outputs = Outputs {
+        pdf: output.to_path_buf(),
+        records: None,
+        html: None,
+    };
+    build_one(workbook, &outputs, &InputLimits::default(), &layout, None)
 }
 
 /// `14:03:27`, local time.
