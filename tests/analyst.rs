@@ -283,3 +283,41 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     );
     assert!(man.contains("sign\\-off") || man.contains("sign-off"));
 }
+
+/// Regression: ejecting again into a layout folder silently reset the
+/// analyst's edited `main.typ` and `theme.json` to the built-in ones.
+#[test]
+fn ejecting_again_never_overwrites_an_edited_layout() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let eject = |more: &[&str]| {
+        let mut args = vec!["build", "w.xlsx", "-o", "w.pdf", "--emit-typst", "mine"];
+        args.extend(more);
+        boardpack(dir.path(), &args)
+    };
+    // Ejecting the same layout again is harmless: nothing of it changes.
+    ok(&eject(&[]));
+    ok(&eject(&[]));
+    let main = dir.path().join("mine/main.typ");
+    let edited = std::fs::read_to_string(&main).unwrap() + "\n// Lancashire's footer\n";
+    std::fs::write(&main, &edited).unwrap();
+    std::fs::remove_file(dir.path().join("w.pdf")).unwrap();
+    let out = eject(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("mine holds a layout of its own (main.typ differs from the built-in layout)")
+            && stderr.contains("add --layout mine"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), edited);
+    assert!(
+        !dir.path().join("w.pdf").exists(),
+        "refused before building"
+    );
+    // With its own layout, the folder's data is refreshed and the edit kept.
+    std::fs::remove_file(dir.path().join("mine/records.json")).unwrap();
+    ok(&eject(&["--layout", "mine"]));
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), edited);
+    assert!(dir.path().join("mine/records.json").exists());
+}

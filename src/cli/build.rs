@@ -150,6 +150,9 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     inputs.extend(args.layout.as_deref());
     check_outputs(&outputs.paths(), &inputs)?;
     let layout = super::layout(args.layout.as_deref())?;
+    if let Some(dir) = &args.emit_typst {
+        check_emit_target(dir, &layout, args.layout.as_deref())?;
+    }
     let built = build_one(
         workbook,
         &outputs,
@@ -307,6 +310,40 @@ fn check_batch_names(workbooks: &[PathBuf]) -> anyhow::Result<()> {
 /// Writes the pack as a Typst project that the Typst engine alone compiles
 /// to the same pages: `typst compile --features a11y-extras --root DIR --font-path DIR/fonts
 /// --ignore-system-fonts DIR/main.typ`.
+/// Refuses, before anything is built, to eject over a layout of the
+/// analyst's own: `--emit-typst` rewrites the build's data in a folder, but
+/// never a `main.typ`, `theme.json` or other layout file that differs from
+/// the layout it would write there.
+fn check_emit_target(
+    dir: &Path,
+    layout: &document::Layout,
+    layout_flag: Option<&Path>,
+) -> anyhow::Result<()> {
+    let differ: Vec<String> = document::ejected_layout_files(layout)
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            let name = path.trim_start_matches('/');
+            let on_disk = std::fs::read(dir.join(name)).ok()?;
+            (on_disk != bytes).then(|| name.to_string())
+        })
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    let building = match layout_flag {
+        Some(l) => format!("the layout {}", l.display()),
+        None => "the built-in layout".to_string(),
+    };
+    bail!(
+        "{} holds a layout of its own ({} {} from {building}), and --emit-typst never overwrites a layout: \
+         to refresh the folder's data with its own layout, add --layout {}; to eject afresh, name a new folder",
+        dir.display(),
+        differ.join(", "),
+        if differ.len() == 1 { "differs" } else { "differ" },
+        dir.display()
+    )
+}
+
 pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyhow::Result<()> {
     let options = RenderOptions {
         layout: layout.clone(),

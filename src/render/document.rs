@@ -19,7 +19,7 @@ pub use crate::render::world::LayoutError;
 use crate::render::world::{pdf_options, project_main, read_project, FontSet, PackWorld, EMBEDDED};
 use crate::render::{overflow, theme};
 
-pub use crate::render::layout::{Layout, DASHBOARD_LAYOUT};
+pub use crate::render::layout::{Layout, DASHBOARD_LAYOUT, MAIN};
 
 /// How to render a pack.
 #[derive(Debug, Clone)]
@@ -262,6 +262,19 @@ pub fn world_files(
         }
         files.insert(path, bytes);
     }
+    files
+}
+
+/// The files of an ejected project (`--emit-typst`) that are the layout's
+/// own, by their path from the folder: `main.typ`, `theme.json` and the
+/// layout folder's other files (a logo, imports), as they would be
+/// written. The rest (records, render data, charts, fonts) is the build's.
+pub fn ejected_layout_files(layout: &Layout) -> BTreeMap<String, Vec<u8>> {
+    let mut files = layout.files.clone();
+    files
+        .entry(THEME_FILE.to_string())
+        .or_insert_with(|| Json::Indented.bytes(&theme::theme()));
+    files.insert(format!("/{MAIN}"), layout.source.clone().into_bytes());
     files
 }
 
