@@ -223,6 +223,17 @@ fn watch_waits_for_a_workbook_written_in_place_instead_of_calling_it_damaged() {
     assert!(!stderr.contains("damaged"), "{stderr}");
     assert!(!stderr.contains("not built"), "{stderr}");
     assert_eq!(stderr.matches("rebuilt in").count(), 2, "{stderr}");
+    // The rebuild says which printed figures changed: force 2's counts are
+    // the sample's scaled, so every count's latest figure moved (eight
+    // listed, the rest counted).
+    assert!(
+        stderr.contains("  changed: SP1.fte ") && stderr.contains("(latest): revised 271 → "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("more (boardpack diff lists them all)"),
+        "{stderr}"
+    );
     let text = common::pdf_text(&pdf);
     let expected = common::pdf_text(
         &boardpack::pipeline::build(&other, boardpack::render::document::RenderOptions::draft)
@@ -245,6 +256,12 @@ fn watch_says_nothing_of_the_moment_without_the_workbook_in_a_save_by_renames() 
     });
     assert!(!stderr.contains("waiting for"), "{stderr}");
     assert_eq!(stderr.matches("rebuilt in").count(), 2, "{stderr}");
+    // The same workbook saved again: nothing printed changed, and it says so.
+    assert!(
+        stderr.contains("\n  no printed figure changed\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("changed:"), "{stderr}");
 }
 
 #[test]

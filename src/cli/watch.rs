@@ -1,6 +1,6 @@
 //! `boardpack watch`: rebuild whenever the workbook or layout changes,
-//! printing a timestamped line per rebuild (with its time) and the problems
-//! found. Changes arrive as file-system events (the `notify` crate); where
+//! printing a timestamped line per rebuild (with its time), what it changed
+//! in the printed figures, and the problems found. Changes arrive as file-system events (the `notify` crate); where
 //! the system offers none, the files are polled. Typst's memoised work is
 //! kept between rebuilds, and only what has aged out is evicted, so a
 //! rebuild costs what changed.
@@ -13,6 +13,7 @@ use notify::{RecursiveMode, Watcher};
 
 use super::build::{build_one, stem, Outputs};
 use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
+use crate::compute::changes::Change;
 use crate::input::limits::InputLimits;
 use crate::pipeline::Built;
 
@@ -88,6 +89,8 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
     let mut last = vec![None; watched.len()];
     let mut missing_since: Option<Instant> = None;
     let mut builds = 0;
+    // The last good build's records, to say what a rebuild changed.
+    let mut before: Option<serde_json::Value> = None;
     loop {
         let now = stamps();
         if now != last && now.iter().all(Option::is_some) {
@@ -105,6 +108,14 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                     if args.verbose {
                         print_log(&built.log);
                     }
+                    // After the PDF is in place: what the analyst changed.
+                    let after = serde_json::to_value(&built.records).ok();
+                    if let (Some(before), Some(after)) = (&before, &after) {
+                        for line in changed_figures(before, after) {
+                            eprintln!("  {line}");
+                        }
+                    }
+                    before = after;
                     println!("{}", output.display());
                 }
                 // Half a write: the rest is on its way; build from it.
@@ -137,6 +148,38 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
         }
         wait(events.as_ref(), poll);
     }
+}
+
+/// The most figure changes a rebuild lists; `boardpack diff` gives all.
+const CHANGES_SHOWN: usize = 8;
+
+/// What a rebuild changed in the pack's printed figures, readings and rows,
+/// against the last good build, as lines: `no printed figure changed` when
+/// nothing did (a narrative or layout edit).
+fn changed_figures(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+    let diff = crate::compute::changes::diff(before, after);
+    let changes: Vec<String> = diff
+        .priorities
+        .iter()
+        .flat_map(|p| &p.changes)
+        .filter(|c| !matches!(c, Change::NarrativeUnchanged { .. }))
+        .map(Change::describe)
+        .collect();
+    if changes.is_empty() {
+        return vec!["no printed figure changed".to_string()];
+    }
+    let mut lines: Vec<String> = changes
+        .iter()
+        .take(CHANGES_SHOWN)
+        .map(|c| format!("changed: {c}"))
+        .collect();
+    if changes.len() > CHANGES_SHOWN {
+        lines.push(format!(
+            "… and {} more (boardpack diff lists them all)",
+            changes.len() - CHANGES_SHOWN
+        ));
+    }
+    lines
 }
 
 /// The files' stamps once they have stayed the same for [`SETTLE`] (or
