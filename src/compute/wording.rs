@@ -690,8 +690,14 @@ pub(super) fn unused_value(indicator: &str, column: Column) -> String {
     )
 }
 
-/// Log line of a figure taken from `Values`.
+/// Log line of a figure taken from `Values` (a blank cell, printed blank,
+/// said as `blank`).
 pub(super) fn given_log(code: &str, column: Column, text: &str, location: &Location) -> String {
+    let text = if text.trim().is_empty() {
+        "blank"
+    } else {
+        text
+    };
     format!("{code} {}: {text} from {location}", column.name())
 }
 
@@ -881,6 +887,20 @@ pub const CONTINUED: &str = "(continued)";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a blank `Values` cell was logged as `baseline:  from …`.
+    #[test]
+    fn a_blank_value_in_the_log_is_said_blank() {
+        let at = Location::cell("Values", 33, 2);
+        assert_eq!(
+            given_log("SP2.offending", Column::Baseline, "", &at),
+            "SP2.offending baseline: blank from Values!C34"
+        );
+        assert_eq!(
+            given_log("SP3.completions", Column::Ytd, "NA", &at),
+            "SP3.completions ytd: NA from Values!C34"
+        );
+    }
 
     #[test]
     fn p_values_in_the_log_read_p_equals_or_p_below() {
