@@ -338,3 +338,44 @@ fn ejecting_again_never_overwrites_an_edited_layout() {
     assert_eq!(std::fs::read_to_string(&main).unwrap(), edited);
     assert!(dir.path().join("mine/records.json").exists());
 }
+
+/// Regression: `watch` with a layout folder took its own listing of the
+/// folder (an "opened" event) for a change and looked again hundreds of
+/// times a second: a whole core busy while nothing changed.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_with_a_layout_folder_sits_idle_between_saves() {
+    let dir = common::dir_with_sample("w.xlsx");
+    ok(&boardpack(
+        dir.path(),
+        &["build", "w.xlsx", "-o", "w.pdf", "--emit-typst", "mine"],
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(["watch", "w.xlsx", "-o", "w.pdf", "--layout", "mine"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "w.pdf");
+    // CPU time (user + system, in clock ticks of 1/100 s) of the process.
+    let cpu = || -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
+        // Fields after the command name (which is in parentheses).
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let before = cpu();
+    std::thread::sleep(Duration::from_secs(1));
+    let used = cpu() - before;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(used <= 10, "watch used {used}/100 s of CPU in 1 s idle");
+}

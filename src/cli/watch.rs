@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime};
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::build::{build_one, stem, Outputs};
 use super::{print_layout_warnings, print_log, print_warnings, report, WatchArgs};
@@ -226,7 +227,7 @@ fn changes_within(
 fn watch(paths: &[PathBuf]) -> (Option<Receiver<()>>, Option<notify::RecommendedWatcher>) {
     let (tx, rx) = channel();
     let watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-        if e.is_ok() {
+        if e.is_ok_and(|e| changes(&e.kind)) {
             let _ = tx.send(());
         }
     });
@@ -250,6 +251,18 @@ fn watch(paths: &[PathBuf]) -> (Option<Receiver<()>>, Option<notify::Recommended
         }
     }
     (Some(rx), Some(watcher))
+}
+
+/// Whether an event can mean a changed file. Opening and reading are not:
+/// watch itself lists a layout folder and reads its files on every look,
+/// and took its own reads for changes, looking again hundreds of times a
+/// second. A file closed after writing is (the end of a save in place).
+fn changes(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
 }
 
 /// Until something may have changed: the next event (and any that follow
