@@ -216,9 +216,9 @@ fn sign_off_archives_v1_then_v2_with_a_reason_leaving_v1_untouched() {
     assert_eq!(manifest.workbook_sha256, sha256(&common::sample_bytes()));
     assert_eq!(manifest.fonts.len(), boardpack::render::fonts::FACES.len());
 
-    // Again without a reason: refused, nothing written.
+    // Again without a reason: refused as a usage error, nothing written.
     let out = boardpack(dir.path(), &args);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs --reason"));
     assert!(!dir.path().join("arch/2015-12/v2").exists());
 

@@ -376,3 +376,97 @@ fn sign_off_archives_the_html_page_and_verify_checks_its_hash() {
     );
     assert!(stderr(&archive_verify(dir.path())).contains("the HTML page w.html was changed"));
 }
+
+/// Regression: a mistyped archive path (or a drive not connected) was taken
+/// for an empty archive — `archive verify` said "verified", `build
+/// --archive` left the changes out without a word.
+#[test]
+fn an_archive_that_is_not_there_is_an_error_not_an_empty_archive() {
+    let (dir, _) = archive_of(1);
+    let says = "there is no archive at archve (no such folder)";
+    for args in [
+        &["archive", "verify", "--archive", "archve"][..],
+        &["archive", "list", "--archive", "archve"],
+        &["archive", "list", "--archive", "archve", "--json"],
+        &["build", "w.xlsx", "--archive", "archve", "-o", "w.pdf"],
+    ] {
+        let out = boardpack(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("verified"), "{args:?}");
+    }
+    assert!(!dir.path().join("w.pdf").exists());
+    assert!(!dir.path().join("archve").exists());
+    // Signing off into a folder not there starts an archive, and says so.
+    let out = common::sign_off(dir.path(), "w.xlsx", "2016-01-28", "archve", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: archve was not there, so this sign-off started a new archive"),
+        "{}",
+        stderr(&out)
+    );
+    // Into the existing archive, no such note.
+    let out = common::sign_off(
+        dir.path(),
+        "w.xlsx",
+        "2016-01-29",
+        "archive",
+        &["--reason", "r"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("note:"), "{}", stderr(&out));
+}
+
+/// Regression: a new version could be dated before the one it replaces,
+/// and the pack then read "signed off on 5 January 2016 … supersedes
+/// version 2 of 10 February 2016".
+#[test]
+fn a_new_version_dated_before_the_one_it_replaces_is_refused() {
+    let (dir, versions) = archive_of(2);
+    // v2 was signed off on 2016-01-22.
+    let out = common::sign_off(
+        dir.path(),
+        "w.xlsx",
+        "2016-01-21",
+        "archive",
+        &["--reason", "backdated"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "--date 2016-01-21 is before v2 of 2015-12 was signed off (2016-01-22): a new version is signed off on or after the one it replaces"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!versions[1].with_file_name("v3").exists());
+    // The same day as the version it replaces is fine.
+    let out = common::sign_off(
+        dir.path(),
+        "w.xlsx",
+        "2016-01-22",
+        "archive",
+        &["--reason", "same day"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The hint after a damaged archive's list names the archive listed, so
+/// that the command it gives checks that archive, not the default one.
+#[test]
+fn the_list_hint_names_the_archive_it_found_damaged() {
+    let (dir, versions) = archive_of(2);
+    std::fs::rename(dir.path().join("archive"), dir.path().join("arch-t")).unwrap();
+    let v1 = dir.path().join("arch-t").join(
+        versions[0]
+            .strip_prefix(dir.path().join("archive"))
+            .unwrap(),
+    );
+    std::fs::remove_file(v1.join("w.pdf")).unwrap();
+    let out = boardpack(dir.path(), &["archive", "list", "--archive", "arch-t"]);
+    assert!(
+        stderr(&out).contains("run `boardpack archive verify --archive arch-t` to see them"),
+        "{}",
+        stderr(&out)
+    );
+}

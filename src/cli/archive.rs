@@ -9,7 +9,7 @@ use crate::pack::verify::verify_archive;
 
 pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     let dir = archive::dir(args.archive.as_deref());
-    let entries = archive::list(&dir)?;
+    let entries = archive::list(archive::existing(&dir)?)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json(&entries))?);
         return Ok(());
@@ -22,8 +22,9 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     let damaged = verify_archive(&dir)?;
     if !damaged.is_empty() {
         eprintln!(
-            "warning: the archive is not whole ({} findings): run `boardpack archive verify` to see them",
-            damaged.len()
+            "warning: the archive is not whole ({} findings): run `boardpack archive verify --archive {}` to see them",
+            damaged.len(),
+            dir.display()
         );
     }
     Ok(())
@@ -31,7 +32,7 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
 
 pub fn verify(args: &ArchiveVerifyArgs) -> anyhow::Result<()> {
     let dir = archive::dir(args.archive.as_deref());
-    let versions = archive::list(&dir)?.len();
+    let versions = archive::list(archive::existing(&dir)?)?.len();
     let findings = verify_archive(&dir)?;
     if !findings.is_empty() {
         bail!(

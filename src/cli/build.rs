@@ -133,6 +133,7 @@ fn previous_pack(
     workbook: &crate::input::Workbook,
 ) -> anyhow::Result<Option<crate::compute::changes::Previous>> {
     let period = workbook.report.period_end.format("%Y-%m").to_string();
+    let archive = crate::pack::archive::existing(archive)?;
     Ok(crate::pack::archive::previous(archive, &period)?)
 }
 

@@ -72,14 +72,26 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let (version, latest) = archive::next_version(&dir, &period)?;
     if let Some(previous) = &latest {
         if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            return Err(archive::ArchiveError::ReasonNeeded {
+            let needed = archive::ArchiveError::ReasonNeeded {
                 period,
                 latest: previous.version,
                 next: version,
-            }
+            };
+            return Err(Usage(needed.to_string()).into());
+        }
+        // The record reads in order: a new version is not signed off
+        // before the one it replaces.
+        if date < previous.date {
+            return Err(Usage(format!(
+                "--date {date} is before v{} of {period} was signed off ({}): a new version is signed off on or after the one it replaces",
+                previous.version, previous.date
+            ))
             .into());
         }
     }
+    // A mistyped path, or a drive not connected, must not pass as a fresh
+    // start unnoticed.
+    let new_archive = !dir.is_dir();
     let supersedes = latest.map(|m| Superseded {
         version: m.version,
         date: m.date,
@@ -108,6 +120,12 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         "signed off {period} v{version} by {} ({}) on {}",
         sign_off.by, sign_off.role, sign_off.date
     );
+    if new_archive {
+        eprintln!(
+            "note: {} was not there, so this sign-off started a new archive; if you meant an existing one, check --archive or BOARDPACK_ARCHIVE",
+            dir.display()
+        );
+    }
     println!("{}", path.display());
     Ok(())
 }

@@ -93,6 +93,8 @@ pub enum ArchiveError {
         #[source]
         source: std::io::Error,
     },
+    #[error("there is no archive at {} (no such folder): check the path given by --archive or BOARDPACK_ARCHIVE, and that its drive is connected", .path.display())]
+    Missing { path: PathBuf },
     #[error("{period} is already signed off (latest v{latest}); signing it off again makes v{next} and needs --reason saying why")]
     ReasonNeeded {
         period: String,
@@ -123,6 +125,19 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// `archive` itself, if it is a folder: reading an archive that is not
+/// there (a mistyped path, a drive not connected) is an error, never an
+/// empty archive.
+pub fn existing(archive: &Path) -> Result<&Path, ArchiveError> {
+    if archive.is_dir() {
+        Ok(archive)
+    } else {
+        Err(ArchiveError::Missing {
+            path: archive.to_path_buf(),
+        })
     }
 }
 
