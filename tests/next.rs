@@ -65,6 +65,33 @@ fn next_on_the_sample_reads_back_with_every_dated_note_to_review() {
             .any(|l| l.starts_with("SP11.offences: Jan 2016 to Mar 2016 (3 months)")),
         "missing months listed: {listed:?}"
     );
+    // Regression: the peers' counts and the savings were not listed, so last
+    // quarter's Position v MSG rank went into the new pack unnoticed.
+    let cells: Vec<String> = review
+        .rows
+        .iter()
+        .skip(1)
+        .map(|r| match &r[0] {
+            Value::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    for peer in &old.peers {
+        let line = format!("{} {}: {}", peer.indicator, peer.force, peer.value);
+        let at = listed.iter().position(|l| *l == line);
+        assert!(at.is_some(), "{line:?} not listed: {listed:?}");
+        assert!(cells[at.unwrap()].starts_with("Peers!C"), "{cells:?}");
+    }
+    assert!(!old.peers.is_empty() && !old.savings.is_empty());
+    for saving in &old.savings {
+        assert!(
+            listed
+                .iter()
+                .any(|l| l.starts_with(&format!("{}: ", saving.item))),
+            "{:?} not listed: {listed:?}",
+            saving.item
+        );
+    }
 }
 
 #[test]

@@ -164,6 +164,18 @@ fn review(book: &WorkbookData, w: &Workbook, period_end: NaiveDate) -> SheetData
             "a figure for the old period: update it or delete the row",
         );
     }
+    // The period's figures kept outside `Monthly`: the peers' counts (the
+    // Position v MSG rank is computed from them) and the savings.
+    for (place, what) in rows_of(book, "Peers", &["Indicator", "Force"], "Value") {
+        add(
+            place,
+            what,
+            "a peer force's count for the latest 12 months: update it for the new period (the rank is computed from it)",
+        );
+    }
+    for (place, what) in rows_of(book, "Savings", &["Item"], "Amount") {
+        add(place, what, "savings: update the amount for the new period");
+    }
     let month = Month::new(
         chrono::Datelike::year(&period_end),
         chrono::Datelike::month(&period_end),
@@ -194,6 +206,37 @@ fn texts(book: &WorkbookData, sheet: &str, column: &str) -> Vec<(String, String)
         .filter_map(|(r, row)| match row.get(c) {
             Some(Value::Text(t)) if !t.trim().is_empty() => Some((cell(&s.name, r, c), t.clone())),
             _ => None,
+        })
+        .collect()
+}
+
+/// Each row of `sheet` that has a `value` cell: that cell's place, and the
+/// row's `label` cells with the value (`SP11.offences Leicestershire: 59653`).
+fn rows_of(book: &WorkbookData, sheet: &str, label: &[&str], value: &str) -> Vec<(String, String)> {
+    let Some(s) = book.sheet(sheet) else {
+        return Vec::new();
+    };
+    let Some(vc) = s.col(value) else {
+        return Vec::new();
+    };
+    let labels: Vec<usize> = label.iter().filter_map(|l| s.col(l)).collect();
+    let text = |v: Option<&Value>| match v {
+        Some(Value::Text(t)) => t.trim().to_string(),
+        Some(Value::Number(n)) => format!("{n}"),
+        Some(Value::Date(d)) => d.to_string(),
+        _ => String::new(),
+    };
+    s.rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, row)| !text(row.get(vc)).is_empty())
+        .map(|(r, row)| {
+            let name: Vec<String> = labels.iter().map(|&c| text(row.get(c))).collect();
+            (
+                cell(&s.name, r, vc),
+                format!("{}: {}", name.join(" "), text(row.get(vc))),
+            )
         })
         .collect()
 }
