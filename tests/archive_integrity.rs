@@ -242,13 +242,30 @@ fn a_version_folder_at_the_largest_number_is_an_error_not_a_wrap() {
     assert!(!dir.path().join("archive/2015-12/v0").exists());
 }
 
+/// A sign-off date may be written day first, as the workbook's dates may.
+#[test]
+fn a_sign_off_date_written_day_first_is_read_day_first() {
+    let (dir, _) = archive_of(0);
+    let out = common::sign_off(dir.path(), "w.xlsx", "28/01/2016", "archive", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let m: Manifest = serde_json::from_slice(
+        &std::fs::read(dir.path().join("archive/2015-12/v1/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m.date.to_string(), "2016-01-28");
+}
+
 #[test]
 fn sign_off_dates_out_of_range_are_usage_errors() {
     let (dir, _) = archive_of(0);
     for (date, says) in [
         ("+10000-01-01", "outside the years 1900 to 9999"),
         ("0000-01-01", "outside the years 1900 to 9999"),
-        ("28/01/2016", "is not a date in the form YYYY-MM-DD"),
+        (
+            "28/13/2016",
+            "is not a date in the form YYYY-MM-DD (or DD/MM/YYYY)",
+        ),
+        ("Jan 2016", "names a month, not a day: give the day"),
         ("2015-12-30", "is before the period ends (2015-12-31)"),
         ("9999-12-31", "is after today"),
     ] {

@@ -121,7 +121,7 @@ pub struct SignOffArgs {
     #[arg(long, value_name = "ROLE")]
     pub role: String,
 
-    /// The sign-off date, YYYY-MM-DD: not before the period's end, not after today. Default: today (UTC).
+    /// The sign-off date, YYYY-MM-DD or DD/MM/YYYY: not before the period's end, not after today. Default: today (UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<chrono::NaiveDate>,
 
@@ -296,11 +296,27 @@ pub struct CheckArgs {
     pub limits: LimitArgs,
 }
 
-/// A date as `YYYY-MM-DD`, in the years 1900 to 9999.
+/// A day as `YYYY-MM-DD`, or day first as the workbook's dates may be
+/// (`28/01/2016`, `28-01-2016`, `28.01.2016`), in the years 1900 to 9999.
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    use crate::input::dates::{parse_text_date, TextDate};
     use chrono::Datelike;
-    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))?;
+    let d = match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) => d,
+        Err(_) => match parse_text_date(s) {
+            Some(TextDate::Day(d)) => d,
+            Some(TextDate::Month(_)) => {
+                return Err(format!(
+                    "{s:?} names a month, not a day: give the day, e.g. 2016-01-28 or 28/01/2016"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "{s:?} is not a date in the form YYYY-MM-DD (or DD/MM/YYYY)"
+                ))
+            }
+        },
+    };
     if !(1900..=9999).contains(&d.year()) {
         return Err(format!("{s:?} is outside the years 1900 to 9999"));
     }
