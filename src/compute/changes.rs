@@ -124,7 +124,12 @@ impl Change {
             } => format!(
                 "{row}: new special cause ({}) in {}",
                 reading_words(signal),
-                months.join(", ")
+                months
+                    .iter()
+                    .map(|m| crate::methods::period::Month::parse_iso(m)
+                        .map_or_else(|| m.clone(), |m| m.short_label()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Change::Position { row, old, new } => format!("{row}: position {old} → {new}"),
             Change::Projection { row, old, new } => format!("{row}: projection {old} → {new}"),
@@ -487,4 +492,25 @@ pub fn stale_text(w: &Workbook, previous: &Previous) -> Vec<Problem> {
             )
         });
     notes.chain(narrative).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Months print as elsewhere in the pack (`Jan 2016`), not `2016-01`.
+    #[test]
+    fn new_special_causes_name_their_months_as_the_pack_does() {
+        let c = Change::NewSpecialCause {
+            row: "SP11.offences Number of offences".into(),
+            months: vec!["2016-01".into(), "2016-02".into()],
+            signal: "concern".into(),
+        };
+        let text = c.describe();
+        assert!(
+            text.starts_with("SP11.offences Number of offences: new special cause (")
+                && text.ends_with(") in Jan 2016, Feb 2016"),
+            "{text}"
+        );
+    }
 }
