@@ -115,6 +115,29 @@ fn a_march_pack_built_with_the_archive_says_what_changed_since_december() {
         in_pack.iter().any(|l| l.contains("SP11.offences") && l.contains("(baseline): revised 58805 → 58905")),
         "{in_pack:?}"
     );
+    // Regression: the comment boxes of their own and the Note, carried over
+    // word for word, were warned of but left out of the section.
+    let lines: Vec<(String, String)> = changes["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["priority"].as_str().unwrap().to_string(),
+                l["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (heading, items) in [("SP18 Comments", 1), ("Note", 1)] {
+        let s = if items == 1 { "" } else { "s" };
+        assert!(
+            lines.contains(&(
+                heading.to_string(),
+                format!("narrative unchanged ({items} item{s}): check it still holds")
+            )),
+            "{heading}: {lines:?}"
+        );
+    }
     // The section is in the PDF, as a real table.
     let text = common::pdf_text(&std::fs::read(dir.path().join("m.pdf")).unwrap());
     assert!(text.contains(&common::normalise(

@@ -223,11 +223,41 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
     }
     spc_changes(old, new, &mut by_priority);
     narrative_changes(old, new, &mut by_priority);
+    let mut priorities = priorities_in_order(new, old, by_priority);
+    priorities.extend(boxes_unchanged(old, new));
     Diff {
         old_period: period(old),
         new_period: period(new),
-        priorities: priorities_in_order(new, old, by_priority),
+        priorities,
     }
+}
+
+/// The comment boxes of their own (`SP18 Comments`, `Note`) whose text is
+/// word for word the older pack's, after the priorities: an entry each,
+/// with no code and the box's heading as its title.
+fn boxes_unchanged(old: &Value, new: &Value) -> Vec<PriorityChanges> {
+    let boxes = |records: &Value| -> Vec<Value> {
+        let mut out: Vec<Value> = records["comments"].as_array().cloned().unwrap_or_default();
+        if records["note"].is_object() {
+            out.push(records["note"].clone());
+        }
+        out
+    };
+    let before = boxes(old);
+    boxes(new)
+        .iter()
+        .filter_map(|b| {
+            let items = b["items"].as_array().map_or(0, Vec::len);
+            let same = before
+                .iter()
+                .any(|o| o["heading"] == b["heading"] && o["items"] == b["items"]);
+            (items > 0 && same).then(|| PriorityChanges {
+                code: String::new(),
+                title: str_of(b, "heading").trim_end_matches(':').to_string(),
+                changes: vec![Change::NarrativeUnchanged { items }],
+            })
+        })
+        .collect()
 }
 
 fn row_name(row: &Value) -> String {
@@ -404,7 +434,8 @@ impl Diff {
             out.push_str("  nothing changed\n");
         }
         for p in &self.priorities {
-            out.push_str(&format!("{} {}\n", p.code, p.title));
+            out.push_str(format!("{} {}", p.code, p.title).trim());
+            out.push('\n');
             for c in &p.changes {
                 out.push_str(&format!("  {}\n", c.describe()));
             }
@@ -437,7 +468,7 @@ pub fn section(previous: &Previous, records: &Records) -> ChangesRecord {
         .iter()
         .flat_map(|p| {
             p.changes.iter().map(move |c| ChangeLine {
-                priority: format!("{} {}", p.code, p.title),
+                priority: format!("{} {}", p.code, p.title).trim().to_string(),
                 change: c.describe(),
             })
         })
