@@ -1,7 +1,8 @@
 //! Quarter to quarter (issue 18): signing off the sample (2015-12), then
 //! building a March 2016 workbook with the same archive gives a changes
 //! section whose rows match `diff`'s; a revised baseline shows as a
-//! revision; text carried over unchanged is warned of, naming its cell.
+//! revision, a changed savings amount as itself; text carried over
+//! unchanged is warned of, naming its cell, and listed.
 
 mod common;
 
@@ -53,6 +54,14 @@ fn quarter() -> tempfile::TempDir {
     if let boardpack::support::xlsx::Value::Number(v) = monthly.rows[row][2] {
         monthly.rows[row][2] = boardpack::support::xlsx::Value::Number(v + 100.0);
     }
+    // And the savings realised moved on.
+    let savings = book.sheet_mut("Savings").unwrap();
+    let row = savings
+        .rows
+        .iter()
+        .position(|r| matches!(&r[0], boardpack::support::xlsx::Value::Text(t) if t == "Savings realised to date"))
+        .expect("savings realised");
+    savings.rows[row][1] = boardpack::support::xlsx::Value::Number(17.0);
     std::fs::write(dir.path().join("m.xlsx"), book.to_bytes().unwrap()).unwrap();
     dir
 }
@@ -128,6 +137,13 @@ fn a_march_pack_built_with_the_archive_says_what_changed_since_december() {
             )
         })
         .collect();
+    // Regression: changed savings amounts were not reported.
+    assert!(
+        lines
+            .iter()
+            .any(|(p, c)| p.starts_with("18 ") && c == "Savings realised to date: £16.1m → £17.0m"),
+        "{lines:?}"
+    );
     for (heading, items) in [("SP18 Comments", 1), ("Note", 1)] {
         let s = if items == 1 { "" } else { "s" };
         assert!(

@@ -92,6 +92,12 @@ pub enum Change {
     RowRemoved {
         row: String,
     },
+    /// A savings amount changed (or an item came or went: `—`).
+    Savings {
+        item: String,
+        old: String,
+        new: String,
+    },
     /// The narrative is word for word the last pack's: is it still true?
     NarrativeUnchanged {
         items: usize,
@@ -132,6 +138,7 @@ impl Change {
                     .join(", ")
             ),
             Change::Position { row, old, new } => format!("{row}: position {old} → {new}"),
+            Change::Savings { item, old, new } => format!("{item}: {old} → {new}"),
             Change::Projection { row, old, new } => format!("{row}: projection {old} → {new}"),
             Change::Revised {
                 row,
@@ -223,6 +230,7 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
     }
     spc_changes(old, new, &mut by_priority);
     narrative_changes(old, new, &mut by_priority);
+    savings_changes(old, new, &mut by_priority);
     let mut priorities = priorities_in_order(new, old, by_priority);
     priorities.extend(boxes_unchanged(old, new));
     Diff {
@@ -378,6 +386,64 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
                     ),
                     months,
                     signal,
+                });
+        }
+    }
+}
+
+/// Savings amounts that changed, by item label (an item that came or went
+/// shows `—` on the side it is missing from), under the savings priority.
+fn savings_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<Change>>) {
+    let items = |records: &Value| -> Vec<(String, String, String)> {
+        records["priorities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| {
+                let key = str_of(p, "key").to_string();
+                p["savings"]["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(move |i| {
+                        (
+                            key.clone(),
+                            str_of(i, "label").to_string(),
+                            str_of(i, "text").to_string(),
+                        )
+                    })
+            })
+            .collect()
+    };
+    let before = items(old);
+    let after = items(new);
+    let text_of = |list: &[(String, String, String)], label: &str| {
+        list.iter()
+            .find(|(_, l, _)| l == label)
+            .map(|(_, _, t)| t.clone())
+    };
+    for (key, label, text) in &after {
+        let was = text_of(&before, label);
+        if was.as_deref() != Some(text.as_str()) {
+            by_priority
+                .entry(key.clone())
+                .or_default()
+                .push(Change::Savings {
+                    item: label.clone(),
+                    old: was.unwrap_or_else(|| "—".into()),
+                    new: text.clone(),
+                });
+        }
+    }
+    for (key, label, text) in &before {
+        if text_of(&after, label).is_none() {
+            by_priority
+                .entry(key.clone())
+                .or_default()
+                .push(Change::Savings {
+                    item: label.clone(),
+                    old: text.clone(),
+                    new: "—".into(),
                 });
         }
     }
