@@ -266,3 +266,48 @@ fn emit_typst_writes_a_project_the_engine_alone_compiles_to_the_same_pages() {
     let pages = |pdf: &[u8]| pdf_extract::extract_text_from_mem_by_pages(pdf).unwrap();
     assert_eq!(pages(&alone), pages(&ours));
 }
+
+/// `check` takes a batch as `build` does (a folder, or several workbooks):
+/// each is checked, every problem printed, and the failures summed up.
+#[test]
+fn check_takes_a_batch_and_names_the_workbooks_with_errors() {
+    let dir = workspace();
+    let batch = dir.path().join("batch");
+    std::fs::create_dir(&batch).unwrap();
+    for name in ["north", "south"] {
+        std::fs::write(batch.join(format!("{name}.xlsx")), common::sample_bytes()).unwrap();
+    }
+    let mut bad = common::sample();
+    bad.sheet_mut("Monthly")
+        .unwrap()
+        .set(36, 2, common::t("twelve"));
+    std::fs::write(batch.join("west.xlsx"), bad.to_bytes().unwrap()).unwrap();
+    let out = boardpack(dir.path(), &["check", "batch"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for name in ["north", "south"] {
+        assert!(
+            stdout.contains(&format!("batch/{name}.xlsx: ok (")),
+            "{stdout}"
+        );
+    }
+    assert!(!stdout.contains("west"), "{stdout}");
+    assert!(
+        stderr.contains("batch/west.xlsx does not meet the workbook contract")
+            && stderr.contains("Monthly!C37: expected a number, found \"twelve\"")
+            && stderr.contains("1 of 3 workbooks have errors: batch/west.xlsx"),
+        "{stderr}"
+    );
+    // Named one by one, the good ones pass.
+    let out = boardpack(
+        dir.path(),
+        &["check", "batch/north.xlsx", "batch/south.xlsx"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+}

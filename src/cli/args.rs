@@ -285,8 +285,10 @@ impl LimitArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The workbook to validate.
-    pub workbook: PathBuf,
+    /// The workbooks to validate (.xlsx or .ods), or folders of them (a
+    /// batch): each is checked, and every problem printed.
+    #[arg(required = true, value_name = "WORKBOOK")]
+    pub workbooks: Vec<PathBuf>,
 
     /// Also print the build log.
     #[arg(short, long)]

@@ -24,7 +24,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
 
 /// The workbooks named: files as given, folders expanded to their `.xlsx`
 /// and `.ods` files in name order; none means the sample, when it is here.
-fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub(super) fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if given.is_empty() {
         return Ok(vec![super::default_workbook()?]);
     }
