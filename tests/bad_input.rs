@@ -480,3 +480,37 @@ fn warnings_do_not_stop_a_build() {
     );
     assert!(Path::new(&dir.path().join("w.pdf")).exists());
 }
+
+/// Regression: a code mistyped on every row of an indicator in `Monthly`
+/// gave one error per month, and no hint of the code meant.
+#[test]
+fn a_mistyped_code_is_one_message_with_the_code_it_likely_means() {
+    let mut w = common::sample();
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    let mut rows = Vec::new();
+    for (i, r) in monthly.rows.iter_mut().enumerate() {
+        if r[0] == t("SP11.offences") {
+            r[0] = t("SP11.offence");
+            rows.push(i + 1);
+        }
+    }
+    assert!(rows.len() > 30, "the sample's months of SP11");
+    let run = build(&w);
+    assert_eq!(
+        run.stderr
+            .matches("expected a code from sheet Indicators")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    fails_with(
+        run,
+        &[&format!(
+            "Monthly!A{}: expected a code from sheet Indicators, found \"SP11.offence\"; did you mean \"SP11.offences\"? (and {} more rows, to Monthly!A{})",
+            rows[0],
+            rows.len() - 1,
+            rows[rows.len() - 1]
+        )],
+    );
+}

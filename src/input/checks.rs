@@ -16,6 +16,19 @@ pub(super) fn unknown_code(sheet: &str, code: &str) -> String {
     format!("expected a code from sheet {sheet}, found {}", found(code))
 }
 
+/// How alike a code that names nothing must be to an indicator's code for
+/// the message to suggest it (Jaro–Winkler, 0 to 1): `DC2.rapes` is 0.98
+/// like `DC2.rape`.
+const LIKELY: f64 = 0.9;
+
+/// A code that names no indicator, as [`Index::reference`] found it.
+struct Unknown {
+    key: Code,
+    at: Location,
+    typed: String,
+    more: Vec<Location>,
+}
+
 /// What the sheets read after `Indicators` may refer to.
 pub(super) struct Context<'a> {
     pub(super) sheets: &'a RawSheets,
@@ -39,6 +52,10 @@ pub(super) struct Index<'a> {
     by_code: BTreeMap<&'a Code, &'a Indicator>,
     broken: &'a [(Code, Location)],
     dependents: RefCell<Dependents>,
+    /// Codes that name no indicator, in the order found: the code key,
+    /// where it was first found, as typed there, and the later places (one
+    /// cause, one message).
+    unknown: RefCell<Vec<Unknown>>,
 }
 
 impl<'a> Index<'a> {
@@ -58,6 +75,7 @@ impl<'a> Index<'a> {
             by_code: list.iter().map(|i| (&i.code, i)).collect(),
             broken,
             dependents: RefCell::new(dependents),
+            unknown: RefCell::new(Vec::new()),
         }
     }
 
@@ -137,10 +155,57 @@ impl<'a> Index<'a> {
     ) -> Option<(String, Option<&'a Indicator>)> {
         let code = take(row.text("Indicator"), problems)?;
         let indicator = self.get(&code);
-        if indicator.is_none() && !self.depends_on_broken(&code, &row.loc("Indicator")) {
-            problems.push(row.error("Indicator", unknown_code("Indicators", &code)));
+        let at = row.loc("Indicator");
+        if indicator.is_none() && !self.depends_on_broken(&code, &at) {
+            let key = Code::new(&code);
+            let mut unknown = self.unknown.borrow_mut();
+            match unknown.iter_mut().find(|u| u.key == key) {
+                Some(u) => u.more.push(at),
+                None => unknown.push(Unknown {
+                    key,
+                    at,
+                    typed: code.clone(),
+                    more: Vec::new(),
+                }),
+            }
         }
         Some((code, indicator))
+    }
+
+    /// One error per code that names no indicator, where it was first
+    /// found, with the indicator it most likely means and how many more
+    /// rows have it: a mistyped code in `Monthly` is one message, not one
+    /// per month.
+    pub(super) fn report_unknown(&self, problems: &mut Vec<Problem>) {
+        for u in std::mem::take(&mut *self.unknown.borrow_mut()) {
+            let mut message = unknown_code("Indicators", &u.typed);
+            if let Some(code) = self.likely(&u.typed) {
+                message.push_str(&format!("; did you mean {}?", found(&code)));
+            }
+            if let Some(last) = u.more.last() {
+                let n = u.more.len();
+                message.push_str(&format!(
+                    " (and {n} more row{}, to {last})",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            problems.push(Problem::error(u.at, message));
+        }
+    }
+
+    /// The indicator code closest to `typed`, if one is close enough to be
+    /// a slip of the keyboard (Jaro–Winkler similarity, case ignored).
+    fn likely(&self, typed: &str) -> Option<String> {
+        let typed = typed.trim().to_lowercase();
+        self.list
+            .iter()
+            .map(|i| {
+                let code = i.code.to_string();
+                (strsim::jaro_winkler(&typed, &code.to_lowercase()), code)
+            })
+            .filter(|(score, _)| *score >= LIKELY)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, code)| code)
     }
 }
 

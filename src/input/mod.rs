@@ -95,6 +95,7 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     let narrative = narrative::parse_narrative(&cx, &mut problems);
     let savings = savings::parse_savings(&cx, &mut problems);
     cx.indicators.report_dependents(&mut problems);
+    cx.indicators.report_unknown(&mut problems);
     let footnotes = footnotes::parse_footnotes(sheets, &mut problems);
     footnotes::check_footnotes(sheets, &footnotes, &mut problems);
     checks::check_ranks(&cx, report.as_ref(), &indicators, &peers, &mut problems);
