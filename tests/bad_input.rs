@@ -514,3 +514,34 @@ fn a_mistyped_code_is_one_message_with_the_code_it_likely_means() {
         )],
     );
 }
+
+/// A month's "no data" mark or empty cell in `Monthly` says what to do
+/// instead, and a date past its month's end says why it is no date.
+#[test]
+fn monthly_slips_say_the_remedy() {
+    let mut w = common::sample();
+    set(&mut w, "Monthly", 2, "Value", t("-"));
+    set(&mut w, "Monthly", 3, "Value", t("n/a"));
+    set(&mut w, "Monthly", 4, "Value", Value::Empty);
+    set(&mut w, "Monthly", 5, "Month", t("31/09/2015"));
+    let remedy = ": a month with no figure has no row in Monthly (delete the row; the pack marks the gap), and a printed figure that is not available is NA in Values";
+    fails_with(
+        build(&w),
+        &[
+            &format!("Monthly!C3: expected a number, found \"-\"{remedy}"),
+            &format!("Monthly!C4: expected a number, found \"n/a\"{remedy}"),
+            &format!("Monthly!C5: expected a count, found an empty cell{remedy}"),
+            "Monthly!B6: expected a date (an Excel date, 2015-12-31, 31/12/2015, 2015-12 or Dec 2015), found \"31/09/2015\": September 2015 has 30 days",
+        ],
+    );
+    // A text that is no mark gets no remedy.
+    let mut w = common::sample();
+    set(&mut w, "Monthly", 2, "Value", t("twelve"));
+    let run = build(&w);
+    assert!(
+        run.stderr
+            .contains("Monthly!C3: expected a number, found \"twelve\"\n"),
+        "{}",
+        run.stderr
+    );
+}

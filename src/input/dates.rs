@@ -103,6 +103,29 @@ fn month_name(t: &str) -> Option<Month> {
     Month::new(year(y)?, month as u32 + 1)
 }
 
+/// Why a date-shaped text is no date, when its day is past its month's
+/// end: `31/09/2015` → `September 2015 has 30 days`.
+pub fn impossible_day(text: &str) -> Option<String> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    let [a, b, c] = parts[..] else {
+        return None;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(a) && digits(b) && digits(c)) {
+        return None;
+    }
+    // ISO (2015-09-31) or day first (31/09/2015).
+    let (y, m, d) = match a.len() {
+        4 => (year(a)?, b.parse::<u32>().ok()?, c.parse::<u32>().ok()?),
+        1 | 2 => (year(c)?, b.parse::<u32>().ok()?, a.parse::<u32>().ok()?),
+        _ => return None,
+    };
+    let month = Month::new(y, m)?;
+    (d > month.days() && d <= 31)
+        .then(|| format!("{} has {} days", month.long_label(), month.days()))
+}
+
 /// A year of four digits, or two (`15` is 2015).
 fn year(y: &str) -> Option<i32> {
     let n: i32 = y.parse().ok()?;
@@ -116,6 +139,25 @@ fn year(y: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_past_the_months_end_is_named() {
+        assert_eq!(
+            impossible_day("31/09/2015").as_deref(),
+            Some("September 2015 has 30 days")
+        );
+        assert_eq!(
+            impossible_day("2016-02-30").as_deref(),
+            Some("February 2016 has 29 days")
+        );
+        assert_eq!(
+            impossible_day("29.02.2015").as_deref(),
+            Some("February 2015 has 28 days")
+        );
+        assert_eq!(impossible_day("30/09/2015"), None);
+        assert_eq!(impossible_day("32/09/2015"), None);
+        assert_eq!(impossible_day("Sep 2015"), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> Option<TextDate> {
         Some(TextDate::Day(NaiveDate::from_ymd_opt(y, m, d).unwrap()))

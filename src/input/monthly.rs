@@ -106,7 +106,7 @@ fn read_figures(
         }
         None => None,
     };
-    let value = take(row.count("Value", "a count"), problems);
+    let value = take(row.count("Value", "a count").map_err(no_figure), problems);
     let is_prop = indicator.is_some_and(|i| i.kind == Kind::Proportion);
     let base = if is_prop {
         take(row.count("Base", "the number of respondents"), problems)
@@ -118,6 +118,29 @@ fn read_figures(
         _ => value,
     };
     (month, value, base.filter(|_| is_prop))
+}
+
+/// What a month with no figure is: no row. A `Value` cell left empty or
+/// holding a "no data" mark (`-`, `n/a`, `NA`, `n/k`, `..`) gets the remedy
+/// appended to its error.
+fn no_figure(mut p: Problem) -> Problem {
+    const MARKS: [&str; 11] = [
+        "\"-\"", "\"–\"", "\"—\"", "\"n/a\"", "\"na\"", "\"n/k\"", "\"nk\"", "\"..\"", "\".\"",
+        "\"x\"", "\"tbc\"",
+    ];
+    let found = p
+        .message
+        .rsplit("found ")
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if found == "an empty cell" || MARKS.contains(&found.as_str()) {
+        p.message.push_str(
+            ": a month with no figure has no row in Monthly (delete the row; the pack marks the gap), \
+             and a printed figure that is not available is NA in Values",
+        );
+    }
+    p
 }
 
 /// The plausibility checks of one month's figures, each an error at the

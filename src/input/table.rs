@@ -448,9 +448,16 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Empty => return Ok(None),
             Data::String(s) if s.trim().is_empty() => return Ok(None),
             Data::DateTime(d) => d.as_datetime().ok_or_else(bad)?.date(),
-            Data::DateTimeIso(s) | Data::String(s) => {
-                parse_text_date(s).ok_or_else(bad)?.last_day()
-            }
+            Data::DateTimeIso(s) | Data::String(s) => match parse_text_date(s) {
+                Some(d) => d.last_day(),
+                None => {
+                    let mut p = bad();
+                    if let Some(why) = crate::input::dates::impossible_day(s) {
+                        p.message.push_str(&format!(": {why}"));
+                    }
+                    return Err(p);
+                }
+            },
             Data::Int(_) | Data::Float(_) if serials => {
                 // A date serial typed without a date format (1900 system).
                 let v = match cell {
