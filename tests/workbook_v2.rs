@@ -689,9 +689,20 @@ fn init_drop_downs_suggest_and_the_instructions_read_alone() {
         "PEERS",
         "NARRATIVE",
         "SAVINGS",
+        "FOOTNOTES",
     ] {
         assert!(text.contains(&format!("{sheet} —")), "{sheet}");
     }
+    // The KEY's * is explained from the start: a Footnotes sheet with its row
+    // (it was unexplained unless the analyst found out to add one).
+    let footnotes = w.sheet("Footnotes").expect("a Footnotes sheet");
+    assert_eq!(
+        footnotes.rows[1],
+        vec![
+            Value::Text("*".into()),
+            Value::Text(boardpack::support::starter::KEY_STAR.into())
+        ]
+    );
     for column in [
         "Polarity",
         "Source",

@@ -490,10 +490,19 @@ pub fn sample() -> WorkbookData {
     // The texts the published markers 1, 2, 3 and the KEY's * stand for.
     let mut footnotes = SheetData::new("Footnotes", &["Marker", "Text"]);
     for (marker, text) in [
-        ("1", "Data held by partner agencies: not yet available for this period."),
-        ("2", "A measure being developed with partners: no baseline yet."),
-        ("3", "A new recording practice for the night-time economy: no comparable data yet."),
-        ("*", "The difference from the baseline year is within what chance variation would give (p of 0.05 or more)."),
+        (
+            "1",
+            "Data held by partner agencies: not yet available for this period.",
+        ),
+        (
+            "2",
+            "A measure being developed with partners: no baseline yet.",
+        ),
+        (
+            "3",
+            "A new recording practice for the night-time economy: no comparable data yet.",
+        ),
+        ("*", crate::support::starter::KEY_STAR),
     ] {
         footnotes.row(vec![t(marker), t(text)]);
     }

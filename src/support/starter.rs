@@ -75,14 +75,19 @@ const INSTRUCTIONS: &[&str] = &[
     "REPORT — one row per field (column Field, column Value). title: printed at the top. period_end: the last day of the reporting month. force: the home force, spelled as in Peers. area and board: printed in the PDF's details. baseline: the financial year compared against (2012/13 = April 2012 to March 2013). projection: the financial year projected to. confidence: the level of the significance tests (0.95). spc_run_length: points in an SPC shift or trend (6 or 7). number_style: grouped (58,805) or plain (58805). rank_style: ordinal (3rd) or of (3rd of 8).",
     "PRIORITIES — one row per strategic priority, in print order. Code: 1, 2, 14A …, each once. Title: the priority's full title. Layout: table (rows of figures), assessment (rows of words), narrative (text from the Narrative sheet) or savings (the savings chart). Columns (tables only): the figures to print, in order — pick a set from the drop-down or type your own comma list of baseline, latest, var, ytd, lytd, projection. Note: printed small under the panel.",
     "The columns: baseline = the baseline financial year's total; latest = the latest 12 months to period_end; var = the % change between the pair printed before it (latest against baseline, or ytd against lytd; counts only); ytd = this financial year to date; lytd = the same months a year earlier; projection = the straight-line trend of the last 36 months (at least 24) carried through the projection year. A latest or ytd figure is coloured and marked when it differs significantly from the one it is compared with.",
-    "INDICATORS — one row per printed row of a panel, in print order. Code: your name for the row, e.g. SP1.offences, each once. Priority: the priority's code. Label: the row's text. Kind: count (monthly counts), proportion (surveys: positive responses of respondents), rank (Position v MSG: where the home force stands among its most similar group), spc (SPC variance: the statistical process control reading of a series) or assessment (words). Polarity (count and proportion): down when lower is better, up when higher is better. Source (rank and spc rows): the code of the count row they are derived from. Footnote: a marker printed after the label (its text goes in a Footnotes sheet, if you add one: columns Marker, Text). Note: printed small beside the label.",
-    "MONTHLY — the monthly figures of count and proportion rows. Either one row per indicator and month (Indicator, Month: any date in the month, Value: the count or the number of positive responses, Base: for surveys, the number of respondents), or one row per indicator with the months across (Indicator, Measure, then a column per month headed Sep-16, Oct-16 …; a survey takes two rows, Measure = value and Measure = base). A blank is a missing month: a figure that needs it prints empty, and the build says so.",
+    "INDICATORS — one row per printed row of a panel, in print order. Code: your name for the row, e.g. SP1.offences, each once. Priority: the priority's code. Label: the row's text. Kind: count (monthly counts), proportion (surveys: positive responses of respondents), rank (Position v MSG: where the home force stands among its most similar group), spc (SPC variance: the statistical process control reading of a series) or assessment (words). Polarity (count and proportion): down when lower is better, up when higher is better. Source (rank and spc rows): the code of the count row they are derived from. Footnote: a marker printed after the label (its text goes in the Footnotes sheet). Note: printed small beside the label.",
+    "MONTHLY — the monthly figures of count and proportion rows. Either one row per indicator and month (Indicator, Month: any date in the month, Value: the count or the number of positive responses, Base: for surveys, the number of respondents), or one row per indicator with the months across (Indicator, Measure, then a column per month headed Sep-16, Oct-16 …; a survey takes two rows, Measure = value and Measure = base). A month with no figure has no row (or, months across, a blank cell): a figure that needs it prints n/a with a footnote, and the build warns of it.",
     "VALUES — figures that do not come from Monthly, each replacing the computed one. Indicator: the row's code. Column: baseline, latest, var, ytd, lytd, projection or assessment. Value: a number, a percent (84.5%), NA (prints NA), words (for assessment), or empty to leave the cell empty on purpose. Base: the respondents behind a percent, so it can be tested. Note: printed small beside the figure, e.g. To May 15.",
     "PEERS — for Position v MSG rows: each force of the most similar group. Indicator: the count row compared. Force: the force's name (the home force included). Value: its count for the latest 12 months. Population: its area's resident population.",
     "NARRATIVE — text. Section: a priority's code (the text goes in its panel), a heading of your own (a comment box, e.g. SP18 Comments) or Note (the closing note). Kind: heading, paragraph or bullet. Text: printed exactly as typed.",
     "SAVINGS — for a savings priority: one row per bar of the chart. Item: the bar's label. Amount: £ millions.",
+    "FOOTNOTES — the text of each marker used in Indicators.Footnote (1, 2 …), printed at the foot of the page where it is used: Marker, Text. The row with marker * explains the * the KEY prints after \"No Statistically Significant change\"; delete it to print the * bare, as the published dashboard does.",
     "The drop-downs suggest the words boardpack knows; you may type others (boardpack check names any cell it cannot read). The Lists sheet (hidden) holds the drop-down choices.",
 ];
+
+/// What the KEY's `*` (after "No Statistically Significant change") means,
+/// as the sample's `Footnotes` sheet says it.
+pub const KEY_STAR: &str = "The difference from the baseline year is within what chance variation would give (p of 0.05 or more).";
 
 /// A starter workbook whose reporting month ends on `period_end`: baseline
 /// the financial year three years before, projection the next one.
@@ -216,6 +221,9 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
 
     let savings = SheetData::new("Savings", &["Item", "Amount"]);
 
+    let mut footnotes = SheetData::new("Footnotes", &["Marker", "Text"]);
+    footnotes.row(vec![t("*"), t(KEY_STAR)]);
+
     let mut lists = SheetData::new("Lists", &LISTS.map(|(n, _)| n));
     for (col, (_, items)) in LISTS.iter().enumerate() {
         for (row, item) in items.iter().enumerate() {
@@ -235,6 +243,7 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
             peers,
             narrative,
             savings,
+            footnotes,
             lists,
         ],
         date_1904: false,
