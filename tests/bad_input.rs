@@ -545,3 +545,37 @@ fn monthly_slips_say_the_remedy() {
         run.stderr
     );
 }
+
+/// Regression: one missing month in the latest window also blanked the
+/// projection and dropped the indicator's SPC chart from the appendix, and
+/// only the window was warned of (the rest was in `-v` alone). Now the one
+/// warning of the gap says all it costs.
+#[test]
+fn a_gap_warning_says_what_else_the_pack_leaves_out() {
+    let mut w = common::sample();
+    let r = monthly_row(&w, "SP11.offences", "2015-09");
+    w.sheet_mut("Monthly").unwrap().rows.remove(r);
+    let run = build(&w);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let gap: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("SP11.offences: the latest window"))
+        .collect();
+    assert_eq!(
+        gap,
+        ["warning: Indicators!A23: SP11.offences: the latest window (Jan 2015 to Dec 2015) has no data for Sep 2015: the cell prints n/a with a footnote naming the months; left out with it: the projection and its SPC chart in the appendix"],
+        "{}",
+        run.stderr
+    );
+    // A row that prints % Var. (and no projection): that is what goes.
+    let mut w = common::sample();
+    let r = monthly_row(&w, "SP1.fte", "2015-07");
+    w.sheet_mut("Monthly").unwrap().rows.remove(r);
+    let run = build(&w);
+    assert!(
+        run.stderr.contains("SP1.fte: the latest window (Jan 2015 to Dec 2015) has no data for Jul 2015: the cell prints n/a with a footnote naming the months; left out with it: % Var. and its SPC chart in the appendix\n"),
+        "{}",
+        run.stderr
+    );
+}

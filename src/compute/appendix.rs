@@ -33,6 +33,7 @@ pub(super) fn appendix(
             Ok(x) => x,
             Err(why) => {
                 diag.log(wording::no_spc_chart(ind.code.as_str(), &why));
+                diag.left_out(ind.code.as_str(), "its SPC chart in the appendix");
                 continue;
             }
         };

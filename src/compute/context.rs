@@ -95,12 +95,58 @@ pub(super) struct Diagnostics {
     pub warnings: Vec<Problem>,
     /// Which `Values` replaced which figures, which tests could not run.
     pub log: Vec<String>,
+    /// Per indicator code, the warning of its first window with a gap
+    /// (an index into `warnings`), and what else the pack leaves out for
+    /// that indicator: said in that one warning ([`Diagnostics::finish`]).
+    gaps: BTreeMap<String, usize>,
+    left_out: BTreeMap<String, Vec<&'static str>>,
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 impl Diagnostics {
     pub fn warn(&mut self, location: &Location, message: String) {
         self.warnings
             .push(Problem::warning(location.clone(), message));
+    }
+
+    /// Warns of a window of `code` with months missing.
+    pub fn warn_gap(&mut self, code: &str, location: &Location, message: String) {
+        self.gaps
+            .entry(code.to_string())
+            .or_insert(self.warnings.len());
+        self.warn(location, message);
+    }
+
+    /// Notes that `what` (`% Var.`, `the projection` …) of `code` is left
+    /// out of the pack: said in the warning of its gap, if it has one.
+    pub fn left_out(&mut self, code: &str, what: &'static str) {
+        let list = self.left_out.entry(code.to_string()).or_default();
+        if !list.contains(&what) {
+            list.push(what);
+        }
+    }
+
+    /// Adds to each gap's warning what else the pack leaves out for that
+    /// indicator, so that one missing month is one message that says all
+    /// it costs.
+    pub fn finish(&mut self) {
+        for (code, at) in std::mem::take(&mut self.gaps) {
+            let Some(list) = self.left_out.get(&code).filter(|l| !l.is_empty()) else {
+                continue;
+            };
+            if let Some(w) = self.warnings.get_mut(at) {
+                w.message
+                    .push_str(&format!("; left out with it: {}", and_list(list)));
+            }
+        }
     }
 
     pub fn log(&mut self, line: String) {

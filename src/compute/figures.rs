@@ -181,7 +181,7 @@ pub(super) fn figure(
         Err(missing) => {
             if let Some(diag) = diag {
                 let text = wording::window_gap(ind.code.as_str(), column, window, &missing);
-                diag.warn(&ind.location, text);
+                diag.warn_gap(ind.code.as_str(), &ind.location, text);
             }
             // A window with no month at all prints empty (as published, for
             // a series that began later); one with some months missing says

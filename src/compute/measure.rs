@@ -207,7 +207,12 @@ fn var_cell(
             ..Cell::default()
         }),
         None if now == Fig::NotAvailable || then == Fig::NotAvailable => Some(na_cell()),
-        None => None,
+        None => {
+            if matches!(now, Fig::Gap(_)) || matches!(then, Fig::Gap(_)) {
+                diag.left_out(ind.code.as_str(), "% Var.");
+            }
+            None
+        }
     }
 }
 

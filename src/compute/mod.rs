@@ -73,6 +73,7 @@ pub fn compute(w: &Workbook) -> Computed {
     rows::warn_unused_values(&inputs, &mut diag, &rows);
     let (comments, note) = panels::comment_boxes(w);
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
+    diag.finish();
     let report = report_record(&inputs);
     let records = Records {
         key: wording::key(&report.baseline, &rows, !appendix.is_empty()),

@@ -87,6 +87,7 @@ fn project(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<P
             m,
             fitted.len(),
         ));
+        diag.left_out(ind.code.as_str(), "the projection");
         return None;
     }
     let first = m.plus(-(fitted.len() as i64 - 1));
