@@ -140,8 +140,14 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
             // moment of a save by renames).
             let since = *missing_since.get_or_insert_with(Instant::now);
             if since.elapsed() >= MISSING {
+                let missing: Vec<String> = watched
+                    .iter()
+                    .zip(&now)
+                    .filter(|(_, s)| s.is_none())
+                    .map(|(p, _)| p.display().to_string())
+                    .collect();
                 last = now;
-                eprintln!("{} waiting for {} to exist", clock(), workbook.display());
+                eprintln!("{} waiting for {} to exist", clock(), missing.join(" and "));
             } else {
                 std::thread::sleep(SETTLE);
                 continue;
