@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Lines};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -116,28 +116,27 @@ fn typst_warnings_reach_the_user_on_a_successful_build() {
     assert!(dir.path().join("w.pdf").exists());
 }
 
-#[test]
-fn watch_rebuilds_when_the_workbook_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+/// `watch w.xlsx -o w.pdf` and `more` in `dir`, once its first PDF is
+/// written; with the rest of its standard output, kept open while it runs.
+fn spawn_watch(dir: &Path, more: &[&str]) -> (Child, Lines<BufReader<ChildStdout>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args([
-            "watch",
-            "w.xlsx",
-            "-o",
-            "w.pdf",
-            "--interval",
-            "50",
-            "--max-builds",
-            "2",
-        ])
-        .current_dir(dir.path())
+        .args(["watch", "w.xlsx", "-o", "w.pdf"])
+        .args(more)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), "w.pdf");
+    (child, lines)
+}
+
+#[test]
+fn watch_rebuilds_when_the_workbook_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
+    let (mut child, _lines) = spawn_watch(dir.path(), &["--interval", "50", "--max-builds", "2"]);
     let first = std::fs::read(dir.path().join("w.pdf")).unwrap();
     // Break the workbook: the problem is printed, the PDF kept.
     let mut w = common::sample();
@@ -175,15 +174,7 @@ fn watch_rebuilds_when_the_workbook_changes() {
 fn watch_one_save(save: impl FnOnce(&Path)) -> (String, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["watch", "w.xlsx", "-o", "w.pdf", "--max-builds", "2"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    assert_eq!(lines.next().unwrap().unwrap(), "w.pdf");
+    let (mut child, _lines) = spawn_watch(dir.path(), &["--max-builds", "2"]);
     std::thread::sleep(Duration::from_millis(20));
     save(dir.path());
     let started = Instant::now();
@@ -350,15 +341,7 @@ fn watch_with_a_layout_folder_sits_idle_between_saves() {
         dir.path(),
         &["build", "w.xlsx", "-o", "w.pdf", "--emit-typst", "mine"],
     ));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-        .args(["watch", "w.xlsx", "-o", "w.pdf", "--layout", "mine"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    assert_eq!(lines.next().unwrap().unwrap(), "w.pdf");
+    let (mut child, _lines) = spawn_watch(dir.path(), &["--layout", "mine"]);
     // CPU time (user + system, in clock ticks of 1/100 s) of the process.
     let cpu = || -> u64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();

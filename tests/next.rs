@@ -32,15 +32,19 @@ fn next_on_the_sample_reads_back_with_every_dated_note_to_review() {
         "the indicators are kept"
     );
     let review = book.sheet("Review").unwrap();
-    let listed: Vec<String> = review
-        .rows
-        .iter()
-        .skip(1)
-        .map(|r| match &r[1] {
-            Value::Text(t) => t.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
+    // The Review sheet's column `i` (0: the cell, 1: what to look at).
+    let column = |i: usize| -> Vec<String> {
+        review
+            .rows
+            .iter()
+            .skip(1)
+            .map(|r| match &r[i] {
+                Value::Text(t) => t.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    let listed = column(1);
     let dated: Vec<&String> = old
         .values
         .iter()
@@ -67,15 +71,7 @@ fn next_on_the_sample_reads_back_with_every_dated_note_to_review() {
     );
     // Regression: the peers' counts and the savings were not listed, so last
     // quarter's Position v MSG rank went into the new pack unnoticed.
-    let cells: Vec<String> = review
-        .rows
-        .iter()
-        .skip(1)
-        .map(|r| match &r[0] {
-            Value::Text(t) => t.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
+    let cells = column(0);
     for peer in &old.peers {
         let line = format!("{} {}: {}", peer.indicator, peer.force, peer.value);
         let at = listed.iter().position(|l| *l == line);

@@ -80,10 +80,19 @@ pub fn main() -> ExitCode {
 #[error("{0}")]
 pub struct Usage(pub String);
 
-/// Whether an error is the command line's fault (exit 2), not the input's.
+/// Whether an error is the command line's fault (exit 2), not the input's:
+/// a usage error, an output path refused, or a sign-off again without the
+/// `--reason` it needs.
 fn is_usage(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.is::<Usage>() || c.is::<crate::pack::output::OutputPathError>())
+    use crate::pack::archive::ArchiveError;
+    e.chain().any(|c| {
+        c.is::<Usage>()
+            || c.is::<crate::pack::output::OutputPathError>()
+            || matches!(
+                c.downcast_ref::<ArchiveError>(),
+                Some(ArchiveError::ReasonNeeded { .. })
+            )
+    })
 }
 
 /// Prints an error and its chain of causes, once.

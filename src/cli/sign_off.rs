@@ -72,12 +72,12 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let (version, latest) = archive::next_version(&dir, &period)?;
     if let Some(previous) = &latest {
         if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            let needed = archive::ArchiveError::ReasonNeeded {
+            return Err(archive::ArchiveError::ReasonNeeded {
                 period,
                 latest: previous.version,
                 next: version,
-            };
-            return Err(Usage(needed.to_string()).into());
+            }
+            .into());
         }
         // The record reads in order: a new version is not signed off
         // before the one it replaces.

@@ -72,18 +72,31 @@ pub fn parse_text_date(text: &str) -> Option<TextDate> {
 
 /// `31/12/2015`, `31/12/15`, `31-12-2015`, `31.12.2015`: day, month, year.
 fn day_first(t: &str) -> Option<NaiveDate> {
+    let (y, m, d, iso) = numeric_parts(t)?;
+    if iso {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// A date written as three numbers, `/`, `-` or `.` between them: day
+/// first (`31/12/15`, day and month of one or two digits), or year first
+/// (`2015-12-31`, `iso`). The year, month and day as written, whether or
+/// not they make a date.
+fn numeric_parts(t: &str) -> Option<(i32, u32, u32, bool)> {
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
-    let [d, m, y] = parts[..] else {
+    let [a, b, c] = parts[..] else {
         return None;
     };
-    if !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) {
-        return None;
-    }
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(d) && all_digits(m) && all_digits(y)) {
+    if !(all_digits(a) && all_digits(b) && all_digits(c) && (1..=2).contains(&b.len())) {
         return None;
     }
-    NaiveDate::from_ymd_opt(year(y)?, m.parse().ok()?, d.parse().ok()?)
+    match a.len() {
+        4 => Some((year(a)?, b.parse().ok()?, c.parse().ok()?, true)),
+        1 | 2 => Some((year(c)?, b.parse().ok()?, a.parse().ok()?, false)),
+        _ => None,
+    }
 }
 
 /// `Dec-15`, `Dec 2015`, `December 2015`, `Sept 2016`: a month and year.
@@ -106,21 +119,7 @@ fn month_name(t: &str) -> Option<Month> {
 /// Why a date-shaped text is no date, when its day is past its month's
 /// end: `31/09/2015` → `September 2015 has 30 days`.
 pub fn impossible_day(text: &str) -> Option<String> {
-    let t = text.trim();
-    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
-    let [a, b, c] = parts[..] else {
-        return None;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !(digits(a) && digits(b) && digits(c)) {
-        return None;
-    }
-    // ISO (2015-09-31) or day first (31/09/2015).
-    let (y, m, d) = match a.len() {
-        4 => (year(a)?, b.parse::<u32>().ok()?, c.parse::<u32>().ok()?),
-        1 | 2 => (year(c)?, b.parse::<u32>().ok()?, a.parse::<u32>().ok()?),
-        _ => return None,
-    };
+    let (y, m, d, _) = numeric_parts(text.trim())?;
     let month = Month::new(y, m)?;
     (d > month.days() && d <= 31)
         .then(|| format!("{} has {} days", month.long_label(), month.days()))

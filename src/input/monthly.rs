@@ -7,6 +7,8 @@
 //! rate) and at most its `Base`, and a month far off its series' median is
 //! warned of.
 
+use calamine::Data;
+
 use crate::input::checks::Context;
 use crate::input::contract::{Code, Indicator, Kind, MonthlyValue};
 use crate::input::package::Sheet;
@@ -106,7 +108,10 @@ fn read_figures(
         }
         None => None,
     };
-    let value = take(row.count("Value", "a count").map_err(no_figure), problems);
+    let value = take(
+        row.count("Value", "a count").map_err(|p| no_figure(row, p)),
+        problems,
+    );
     let is_prop = indicator.is_some_and(|i| i.kind == Kind::Proportion);
     let base = if is_prop {
         take(row.count("Base", "the number of respondents"), problems)
@@ -122,19 +127,17 @@ fn read_figures(
 
 /// What a month with no figure is: no row. A `Value` cell left empty or
 /// holding a "no data" mark (`-`, `n/a`, `NA`, `n/k`, `..`) gets the remedy
-/// appended to its error.
-fn no_figure(mut p: Problem) -> Problem {
-    const MARKS: [&str; 11] = [
-        "\"-\"", "\"–\"", "\"—\"", "\"n/a\"", "\"na\"", "\"n/k\"", "\"nk\"", "\"..\"", "\".\"",
-        "\"x\"", "\"tbc\"",
+/// appended to its error `p`.
+fn no_figure(row: &RowRef, mut p: Problem) -> Problem {
+    const MARKS: [&str; 12] = [
+        "", "-", "–", "—", "n/a", "na", "n/k", "nk", "..", ".", "x", "tbc",
     ];
-    let found = p
-        .message
-        .rsplit("found ")
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    if found == "an empty cell" || MARKS.contains(&found.as_str()) {
+    let no_data = match row.cell("Value") {
+        Data::Empty => true,
+        Data::String(s) => MARKS.contains(&s.trim().to_lowercase().as_str()),
+        _ => false,
+    };
+    if no_data {
         p.message.push_str(
             ": a month with no figure has no row in Monthly (delete the row; the pack marks the gap), \
              and a printed figure that is not available is NA in Values",
