@@ -60,12 +60,14 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// elements) and the layout's panels laid out whole first, not measured.
 /// Then the draft's DRAFT mark moved over the content (a layout edit: a
 /// final pack prints the same pages, its sign-off record has the new
-/// layout hash).
+/// layout hash). Issue #25: footnote marks print the workbook's marker at
+/// every use, the note once a page (a layout edit), and the records' notes
+/// carry `automatic` (the attached records change).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "86452a58dad9fdec0a5647792b8d91389c7fa23e87719c69510e8928d3569c17",
+        "f42954980b1cd0cb2f42a904c4ae2c0f364870eb794dfa35e2c2afcd38e11a4f",
         "the signed-off sample's bytes changed"
     );
 }

@@ -16,6 +16,7 @@
 //! - `spc_cells.rs`: XmR readings and the `spc` row's cell;
 //! - `projections.rs`: the projection cell and line;
 //! - `appendix.rs`: the SPC chart appendix's records;
+//! - `notes.rs`: the footnotes, and the markers of the cells' own notes;
 //! - `wording.rs`: every printed word and number format;
 //! - `records.rs`: the records types (`docs/records.md`).
 
@@ -24,6 +25,7 @@ pub mod changes;
 mod context;
 mod figures;
 mod measure;
+mod notes;
 mod panels;
 mod projections;
 mod ranks;
@@ -75,21 +77,16 @@ pub fn compute(w: &Workbook) -> Computed {
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
     diag.finish();
     let report = report_record(&inputs);
+    let key = wording::key(&report.baseline, &rows, !appendix.is_empty());
+    let footnotes = notes::footnotes(w, &mut rows, &priorities, &key);
     let records = Records {
-        key: wording::key(&report.baseline, &rows, !appendix.is_empty()),
+        key,
         report,
         rows,
         priorities,
         comments,
         note,
-        footnotes: w
-            .footnotes
-            .iter()
-            .map(|f| records::FootnoteRecord {
-                marker: f.marker.clone(),
-                text: f.text.clone(),
-            })
-            .collect(),
+        footnotes,
         appendix,
         appendix_intro: wording::appendix_intro(&w.report, &inputs.windows),
         changes: None,

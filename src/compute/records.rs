@@ -26,8 +26,10 @@ pub struct Records {
     /// comparison that appears (baseline year; same period last year), and
     /// the SPC icons when SPC rows or charts appear.
     pub key: Vec<KeyEntry>,
-    /// The footnotes' texts by marker (`Footnotes` sheet): each prints at
-    /// the foot of the page where its marker is first used.
+    /// The footnotes' texts by marker: the `Footnotes` sheet's rows (sheet
+    /// order), then the automatic notes of cells (`automatic`, in order of
+    /// first use). Each prints once at the foot of every page its marker is
+    /// used on.
     pub footnotes: Vec<FootnoteRecord>,
     /// The SPC chart appendix, one entry per count or proportion indicator
     /// with a series.
@@ -131,6 +133,10 @@ pub struct Cell {
     /// printed at the foot of the page, linked from the cell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footnote: Option<String>,
+    /// The marker printed after the cell's text for its `footnote` (`a`,
+    /// `b` …, given in print order; see `compute/notes.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote_marker: Option<String>,
 }
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its
@@ -218,9 +224,12 @@ pub struct SavingsBar {
 /// A footnote's text.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FootnoteRecord {
-    /// As written and printed: `1`, `*`.
+    /// As written and printed: `1`, `*`; an automatic note's letter: `a`.
     pub marker: String,
     pub text: String,
+    /// A note the computation gave a cell (its `footnote`), not a row of the
+    /// `Footnotes` sheet.
+    pub automatic: bool,
 }
 
 /// One line of the KEY: a significance class against one comparison, or

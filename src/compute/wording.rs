@@ -28,6 +28,19 @@ pub(super) fn gap_footnote(missing: &[Month]) -> String {
     format!("No data for {}.", months_phrase(missing))
 }
 
+/// The marker of the `n`th automatic note (from 0): `a` … `z`, then `aa`,
+/// `ab` … (letters, so that it is not taken for a workbook's `1`, `2`, `*`).
+pub(super) fn note_marker(n: usize) -> String {
+    let mut n = n + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.iter().rev().map(|&b| char::from(b)).collect()
+}
+
 /// What a figure given as `NA` prints.
 pub(super) const NA: &str = "NA";
 

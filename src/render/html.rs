@@ -10,6 +10,7 @@
 //! signed off). Leaves: the page as a string. Workbook text is escaped, so
 //! it prints literally.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
@@ -31,6 +32,7 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
         out: String::new(),
         charts,
         theme,
+        noted: records.footnotes.iter().map(|f| f.marker.clone()).collect(),
     };
     page.head(records, options);
     page.masthead(records, options);
@@ -57,6 +59,36 @@ struct Page<'c> {
     out: String,
     charts: &'c Charts,
     theme: Theme,
+    /// The markers that have a note (`Records::footnotes`).
+    noted: BTreeSet<String>,
+}
+
+/// The id of a marker's note: `note-1`, `note-a`, `note-_2a` for `*` (one id
+/// per marker: letters and digits kept, in their case, anything else by its
+/// code).
+fn note_id(marker: &str) -> String {
+    let mut id = String::from("note-");
+    for c in marker.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else {
+            let _ = write!(id, "_{:x}", u32::from(c));
+        }
+    }
+    id
+}
+
+/// The markers the pack prints: after row labels, in the KEY, in cells.
+fn printed_markers(records: &Records) -> BTreeSet<&str> {
+    let rows = records.rows.iter().flat_map(|r| {
+        let cells = r
+            .cells
+            .values()
+            .filter_map(|c| c.footnote_marker.as_deref());
+        r.footnote.as_deref().into_iter().chain(cells)
+    });
+    let key = records.key.iter().filter_map(|k| k.footnote.as_deref());
+    rows.chain(key).collect()
 }
 
 /// The page's style: screen and print, colours and font from the theme.
@@ -193,7 +225,7 @@ impl Page<'_> {
         for r in rows {
             let _ = write!(self.out, "<tr><th scope=\"row\">{}", text(&r.label));
             if let Some(f) = &r.footnote {
-                let _ = write!(self.out, "<sup>{}</sup>", text(f));
+                self.mark(f);
             }
             if let Some(n) = &r.note {
                 let _ = write!(self.out, " <span class=\"note\">{}</span>", text(n));
@@ -223,25 +255,33 @@ impl Page<'_> {
         };
         let style = c
             .class
-            .and_then(|class| self.theme.classes.iter().find(|s| s.class == class));
+            .and_then(|class| self.theme.classes.iter().find(|s| s.class == class))
+            .cloned();
         match style {
             Some(s) => {
                 let _ = write!(
                     self.out,
-                    "<td style=\"background:{};color:{}\"><span aria-hidden=\"true\">{} </span><strong>{}</strong><span class=\"class-words\">{}</span>",
+                    "<td style=\"background:{};color:{}\"><span aria-hidden=\"true\">{} </span><strong>{}</strong>",
                     s.fill,
                     s.text,
                     s.symbol,
                     text(&c.text),
-                    s.words
                 );
+                if let Some(m) = &c.footnote_marker {
+                    self.mark(m);
+                }
+                let _ = write!(self.out, "<span class=\"class-words\">{}</span>", s.words);
             }
             None => {
                 let _ = write!(self.out, "<td>{}", text(&c.text));
+                if let Some(m) = &c.footnote_marker {
+                    self.mark(m);
+                }
             }
         }
-        // A cell's own note (an `n/a`'s missing months) prints in the cell.
-        for n in c.note.iter().chain(&c.footnote) {
+        // A cell's own note (an `n/a`'s missing months) is a footnote, by
+        // its marker, as in the PDF; its small note prints in the cell.
+        if let Some(n) = &c.note {
             let _ = write!(
                 self.out,
                 "<span class=\"note class-words\">{}</span>",
@@ -302,11 +342,6 @@ impl Page<'_> {
         let _ = writeln!(self.out, "<p>{}</p>\n<ul>", text(KEY_INTRO));
         let styles = self.theme.clone();
         for k in &records.key {
-            let marker = k
-                .footnote
-                .as_ref()
-                .map(|f| format!(" <sup>{}</sup>", text(f)))
-                .unwrap_or_default();
             self.out.push_str("<li>");
             match (&k.icon, styles.classes.iter().find(|s| s.class == k.class)) {
                 (Some(icon), _) => {
@@ -326,25 +361,51 @@ impl Page<'_> {
                 }
                 (None, None) => {}
             }
-            let _ = writeln!(self.out, "{}{marker}</li>", text(&k.label));
+            self.out.push_str(&text(&k.label));
+            if let Some(f) = &k.footnote {
+                self.out.push(' ');
+                self.mark(f);
+            }
+            self.out.push_str("</li>\n");
         }
         self.out.push_str("</ul>\n</section>\n");
     }
 
+    /// A footnote's marker, linked to its note where it has one.
+    fn mark(&mut self, marker: &str) {
+        if self.noted.contains(marker) {
+            let _ = write!(
+                self.out,
+                "<sup><a href=\"#{}\">{}</a></sup>",
+                attr(&note_id(marker)),
+                text(marker)
+            );
+        } else {
+            let _ = write!(self.out, "<sup>{}</sup>", text(marker));
+        }
+    }
+
     /// The footnotes' texts, by marker, where the page ends a printed page's
-    /// notes would be.
+    /// notes would be: each note the pack prints (the workbook's and the
+    /// automatic ones, as the PDF's), once.
     fn footnotes(&mut self, records: &Records) {
-        if records.footnotes.is_empty() {
+        let printed = printed_markers(records);
+        let notes: Vec<_> = records
+            .footnotes
+            .iter()
+            .filter(|f| printed.contains(f.marker.as_str()))
+            .collect();
+        if notes.is_empty() {
             return;
         }
         self.out.push_str(
             "<section aria-labelledby=\"notes\">\n<h2 id=\"notes\">Notes</h2>\n<dl class=\"notes\">\n",
         );
-        for f in &records.footnotes {
+        for f in notes {
             let _ = writeln!(
                 self.out,
-                "<dt id=\"note-{}\">{}</dt><dd>{}</dd>",
-                attr(&crate::compute::wording::slug(&f.marker)),
+                "<dt id=\"{}\">{}</dt><dd>{}</dd>",
+                attr(&note_id(&f.marker)),
                 text(&f.marker),
                 text(&f.text)
             );
