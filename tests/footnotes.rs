@@ -434,3 +434,71 @@ fn a_marker_of_markup_characters_prints_as_written() {
     assert_eq!(pages[0].matches(&common::normalise(ONE)).count(), 1);
     assert_eq!(pages[1].matches(&common::normalise(ONE)).count(), 1);
 }
+
+/// Many priorities, panels long enough to flow on from column to column:
+/// each page that uses a marker carries its note once, and every mark links
+/// to the note on its own page.
+#[test]
+fn a_marker_on_many_pages_prints_its_note_once_on_each_page() {
+    let mut data = boardpack::support::sample::scale(6, 48, 45);
+    let ind = data.sheet_mut("Indicators").unwrap();
+    ind.rows[0].push(t("Footnote"));
+    let codes: Vec<String> = ind.rows[1..]
+        .iter()
+        .filter_map(|r| match &r[0] {
+            Value::Text(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    for code in codes
+        .iter()
+        .filter(|c| c.ends_with(".I2") || c.ends_with(".I20"))
+    {
+        set_marker(&mut data, code, "1");
+    }
+    let mut notes = boardpack::support::xlsx::SheetData::new("Footnotes", &["Marker", "Text"]);
+    notes.row(vec![t("1"), t(ONE)]);
+    notes.row(vec![t("*"), t(KEY_STAR)]);
+    data.sheets.push(notes);
+    for p in [1, 3, 6] {
+        drop_month(&mut data, &format!("P{p}.I3"), 2015, 12);
+    }
+
+    let built = common::build(&data);
+    assert!(
+        built.layout_warnings.is_empty(),
+        "{:?}",
+        built.layout_warnings
+    );
+    assert!(!built.long_panels.is_empty(), "the panels flow on");
+    let marks = marks(&built.pdf);
+    let pages = page_texts(&built.pdf);
+    for m in &marks {
+        assert_eq!(m.page, m.to_page, "{m:?} links to another page");
+    }
+    let on = |label: &str| -> std::collections::BTreeSet<usize> {
+        marks
+            .iter()
+            .filter(|m| m.label == format!("Footnote {label}"))
+            .map(|m| m.page)
+            .collect()
+    };
+    assert_eq!(
+        marks.iter().filter(|m| m.label == "Footnote 1").count(),
+        12,
+        "{marks:?}"
+    );
+    assert_eq!(marks.iter().filter(|m| m.label == "Footnote a").count(), 3);
+    assert!(on("1").len() >= 3, "marker 1 on pages {:?}", on("1"));
+    for (i, page) in pages.iter().enumerate() {
+        let n = i + 1;
+        for (marker, text) in [("1", ONE), ("a", "No data for Dec 2015.")] {
+            let count = page.matches(&common::normalise(text)).count();
+            assert_eq!(
+                count,
+                usize::from(on(marker).contains(&n)),
+                "page {n}: note {marker}"
+            );
+        }
+    }
+}
