@@ -28,6 +28,8 @@ const OFF_MEDIAN: f64 = 5.0;
 pub(super) struct Read {
     pub(super) value: MonthlyValue,
     pub(super) at: Location,
+    /// A survey's `Base` cell.
+    pub(super) base_at: Option<Location>,
 }
 
 /// The sheet's values, one per indicator and month.
@@ -68,6 +70,7 @@ fn parse_long(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
                 base,
             },
             at: row.loc("Value"),
+            base_at: base.map(|_| row.loc("Base")),
         })
     })
 }
@@ -196,41 +199,80 @@ fn percent(p: f64) -> String {
 
 /// Warns of each month more than [`OFF_MEDIAN`] times, or less than a
 /// [`OFF_MEDIAN`]th of, its series' median (a zero median aside): a slip
-/// such as a pasted thousand separator, or a month keyed twice. `read` is
-/// sorted by indicator.
+/// such as a pasted thousand separator, or a month keyed twice; and the
+/// same of a survey's `Base` against the median `Base` of its series (an
+/// extra zero in a base prints a wrong rate, contract v3). `read` is sorted
+/// by indicator.
 fn warn_off_median(read: &[Read], problems: &mut Vec<Problem>) {
     for series in read.chunk_by(|a, b| a.value.indicator == b.value.indicator) {
-        let mut values: Vec<f64> = series.iter().map(|r| r.value.value).collect();
-        values.sort_by(f64::total_cmp);
-        let n = values.len();
-        if n < 3 {
-            continue;
+        let values = series.iter().map(|r| (r.value.value, &r.at, r.value.month));
+        for (at, month, v, median) in off_median(values) {
+            let code = &series[0].value.indicator;
+            problems.push(Problem::warning(
+                at.clone(),
+                format!(
+                    "{code} for {} is {}, {} the median of its months ({}): check it is not a slip",
+                    month.long_label(),
+                    fmt_number(v),
+                    how_far(v, median),
+                    fmt_number(median)
+                ),
+            ));
         }
-        let median = match n % 2 {
-            1 => values[n / 2],
-            _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-        };
-        if median == 0.0 {
-            continue;
-        }
-        for r in series {
-            let v = r.value.value;
-            let (how, off) = match v > median {
-                true => ("more than 5 times", v > median * OFF_MEDIAN),
-                false => ("less than a fifth of", v * OFF_MEDIAN < median),
-            };
-            if off {
-                problems.push(Problem::warning(
-                    r.at.clone(),
-                    format!(
-                        "{} for {} is {}, {how} the median of its months ({}): check it is not a slip",
-                        r.value.indicator,
-                        r.value.month.long_label(),
-                        fmt_number(v),
-                        fmt_number(median)
-                    ),
-                ));
-            }
+        let bases = series
+            .iter()
+            .filter_map(|r| Some((r.value.base?, r.base_at.as_ref()?, r.value.month)));
+        for (at, month, v, median) in off_median(bases) {
+            let code = &series[0].value.indicator;
+            problems.push(Problem::warning(
+                at.clone(),
+                format!(
+                    "the Base of {code} for {} is {}, {} the median Base of its months ({}): check it is not a slip (an extra or a missing digit in a base prints a wrong rate)",
+                    month.long_label(),
+                    fmt_number(v),
+                    how_far(v, median),
+                    fmt_number(median)
+                ),
+            ));
         }
     }
+}
+
+/// `more than 5 times` or `less than a fifth of`, as `v` lies from `median`.
+pub(super) fn how_far(v: f64, median: f64) -> &'static str {
+    match v > median {
+        true => "more than 5 times",
+        false => "less than a fifth of",
+    }
+}
+
+/// The figures of one series (figure, cell, month) more than
+/// [`OFF_MEDIAN`] times, or less than a [`OFF_MEDIAN`]th of, the series'
+/// median, each with that median. A series of fewer than 3 figures, or
+/// whose median is zero, has none.
+pub(super) fn off_median<'l, T: Copy>(
+    figures: impl Iterator<Item = (f64, &'l Location, T)>,
+) -> Vec<(&'l Location, T, f64, f64)> {
+    let figures: Vec<_> = figures.collect();
+    let mut values: Vec<f64> = figures.iter().map(|f| f.0).collect();
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n < 3 {
+        return Vec::new();
+    }
+    let median = match n % 2 {
+        1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    };
+    if median == 0.0 {
+        return Vec::new();
+    }
+    figures
+        .into_iter()
+        .filter(|&(v, _, _)| match v > median {
+            true => v > median * OFF_MEDIAN,
+            false => v * OFF_MEDIAN < median,
+        })
+        .map(|(v, at, t)| (at, t, v, median))
+        .collect()
 }

@@ -39,7 +39,7 @@ enum Measure {
 #[derive(Default)]
 struct Cells {
     value: Option<(f64, Location)>,
-    base: Option<f64>,
+    base: Option<(f64, Location)>,
 }
 
 /// The values of a month-across sheet.
@@ -93,7 +93,7 @@ pub(super) fn parse(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
             let cells = series.entry(*month).or_default();
             match measure {
                 Measure::Value => cells.value = Some((v, row.loc(key))),
-                Measure::Base => cells.base = Some(v),
+                Measure::Base => cells.base = Some((v, row.loc(key))),
             }
         }
     }
@@ -176,9 +176,10 @@ fn values(
         let kind = kinds[&code];
         for (month, cells) in months {
             let Some((v, at)) = cells.value else { continue };
+            let base_at = cells.base.as_ref().map(|(_, at)| at.clone());
             let base = match kind {
                 Kind::Proportion => match cells.base {
-                    Some(b) => Some(b),
+                    Some((b, _)) => Some(b),
                     None => {
                         problems.push(Problem::error(
                             at,
@@ -201,6 +202,7 @@ fn values(
                         base,
                     },
                     at,
+                    base_at: base.and(base_at),
                 });
             }
         }
