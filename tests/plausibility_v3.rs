@@ -132,10 +132,7 @@ fn a_proportions_figure_typed_as_a_plain_number_says_type_it_as_a_percent() {
     for value in [Value::Number(0.845), t("84.5%"), Value::Percent(0.845)] {
         let c = common::records(&with_values(&[("P", "latest", value.clone())]));
         assert_eq!(c.warnings, vec![], "{value:?}");
-        assert_eq!(
-            common::cell(&c, "P", Column::Latest).unwrap().text,
-            "84.5%"
-        );
+        assert_eq!(common::cell(&c, "P", Column::Latest).unwrap().text, "84.5%");
     }
     // A percent over 100% is no proportion, whatever its format.
     let lines = problems(&with_values(&[("P", "latest", Value::Percent(1.2))]));
@@ -162,8 +159,8 @@ fn sample_ods(edit: impl Fn(String) -> String) -> Vec<u8> {
         if name == "content.xml" {
             bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
         }
-        let stored =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
         out.start_file(name, stored).unwrap();
         out.write_all(&bytes).unwrap();
     }
@@ -174,7 +171,8 @@ fn sample_ods(edit: impl Fn(String) -> String) -> Vec<u8> {
 /// percent-formatted `.xlsx` cell is; a `float` one is a plain number.
 #[test]
 fn an_ods_percentage_cell_is_a_percent_and_a_float_cell_is_not() {
-    let cell = r#"office:value-type="percentage" office:value="0.865" calcext:value-type="percentage""#;
+    let cell =
+        r#"office:value-type="percentage" office:value="0.865" calcext:value-type="percentage""#;
     let lines = problems_of(&sample_ods(|x| x));
     assert_eq!(lines, Vec::<String>::new());
     let at = |lines: &[String]| {
@@ -190,7 +188,9 @@ fn an_ods_percentage_cell_is_a_percent_and_a_float_cell_is_not() {
         x.replace(cell, &cell.replace("0.865", "86.5"))
     }));
     assert!(
-        at(&percent).ends_with("expected a percent for a proportion (84.5% or 0.845), found the number 86.5"),
+        at(&percent).ends_with(
+            "expected a percent for a proportion (84.5% or 0.845), found the number 86.5"
+        ),
         "{percent:?}"
     );
     // 86.5 as a plain number: type it as 86.5%.
@@ -201,7 +201,9 @@ fn an_ods_percentage_cell_is_a_percent_and_a_float_cell_is_not() {
         )
     }));
     assert!(
-        at(&plain).ends_with("(a plain number, not a percent: it would print as 8650.0%); type it as 86.5%"),
+        at(&plain).ends_with(
+            "(a plain number, not a percent: it would print as 8650.0%); type it as 86.5%"
+        ),
         "{plain:?}"
     );
 }
@@ -252,7 +254,9 @@ fn the_samples_survey_base_with_an_extra_zero_is_warned_of() {
     let lines = problems(&w);
     let at = format!("Monthly!D{}: the Base of SP8.satisfaction for ", row + 1);
     assert!(
-        lines.iter().any(|l| l.starts_with(&at) && l.contains("more than 5 times the median Base")),
+        lines
+            .iter()
+            .any(|l| l.starts_with(&at) && l.contains("more than 5 times the median Base")),
         "{lines:?}"
     );
 }
@@ -366,8 +370,18 @@ fn the_sample_builds_with_no_warnings() {
 /// 2016 workbook `next` writes (`m.xlsx`), `edit`ed.
 fn signed_and_next(edit: impl Fn(&mut WorkbookData)) -> tempfile::TempDir {
     let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
-    let out = common::sign_off(dir.path(), "dashboard-2015-12.xlsx", "2016-01-28", "arch", &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = common::sign_off(
+        dir.path(),
+        "dashboard-2015-12.xlsx",
+        "2016-01-28",
+        "arch",
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let december = Workbook::from_bytes(&common::sample_bytes()).unwrap();
     let march = chrono::NaiveDate::from_ymd_opt(2016, 3, 31).unwrap();
     let mut book =
@@ -400,7 +414,9 @@ fn last_quarters_peers_left_in_place_are_warned_of_with_the_archive() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let says = |code: &str| format!("the Peers rows for {code} (8 forces) are unchanged from the pack signed off for 2015-12, every count and population: are the counts for this period's latest 12 months? (last quarter's counts give last quarter's Position v MSG)");
+    let says = |code: &str| {
+        format!("the Peers rows for {code} (8 forces) are unchanged from the pack signed off for 2015-12, every count and population: are the counts for this period's latest 12 months? (last quarter's counts give last quarter's Position v MSG)")
+    };
     assert!(
         stderr.contains(&format!("warning: Peers!C2: {}", says("SP11.offences"))),
         "{stderr}"
@@ -498,14 +514,27 @@ fn the_published_402_character_sp17_paragraph_builds() {
 fn a_panel_with_2000_character_texts_and_a_300_character_title_builds() {
     use boardpack::input::text;
     let fill = |max: usize, words: &str| -> String {
-        let s: String = words.repeat(max / words.len() + 1).chars().take(max).collect();
+        let s: String = words
+            .repeat(max / words.len() + 1)
+            .chars()
+            .take(max)
+            .collect();
         format!("{}.", s.trim_end().trim_end_matches(['.', ',']))
     };
     assert_eq!((text::NARRATIVE.max, text::NOTE.max), (2000, 2000));
     assert_eq!(text::PRIORITY_TITLE.max, 300);
-    let paragraph = fill(1999, "the partnership has continued to deliver the plan across the force area, ");
-    let title = fill(299, "To reduce the harm caused to victims and communities in the force area ");
-    let note = fill(1999, "figures are provisional until the year end audit is complete, ");
+    let paragraph = fill(
+        1999,
+        "the partnership has continued to deliver the plan across the force area, ",
+    );
+    let title = fill(
+        299,
+        "To reduce the harm caused to victims and communities in the force area ",
+    );
+    let note = fill(
+        1999,
+        "figures are provisional until the year end audit is complete, ",
+    );
     let value_note = fill(1999, "to May 15 and provisional ");
     let mut w = common::sample();
     set(&mut w, "Priorities", 1, "Title", t(&title));

@@ -7,9 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::input::contract::{
-    Code, Indicator, Kind, Layout, MonthlyValue, Peer, Priority, Report,
-};
+use crate::input::contract::{Code, Indicator, Kind, Layout, MonthlyValue, Peer, Priority, Report};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, plural, Location, Problem};
 use crate::input::table::{norm, take, RowRef};

@@ -9,9 +9,9 @@ use std::io::Cursor;
 
 use calamine::{Data, Ods, Range, Reader, Xlsx};
 
-use crate::input::{cells, formats};
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
+use crate::input::{cells, formats};
 
 /// Why a file is not a workbook that can be read (`.xlsx`, or `.ods`): one
 /// line for the user, in plain words.

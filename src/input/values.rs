@@ -2,7 +2,6 @@
 //! → [`ValueEntry`] values, each a [`Given`] read according to its column and
 //! its indicator's kind. One entry per indicator and column.
 
-
 use crate::input::checks::Context;
 use crate::input::contract::{Code, Column, Given, Indicator, Kind, ValueEntry};
 use crate::input::package::Sheet;
