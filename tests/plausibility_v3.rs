@@ -208,6 +208,23 @@ fn an_ods_percentage_cell_is_a_percent_and_a_float_cell_is_not() {
     );
 }
 
+/// v2 refused a rate typed into a survey's `Value` (`84%`, `0.84`) but
+/// could not tell a percent-formatted `100%` from 1 response: with cell
+/// formats read, it is refused too; a plain 1 (one response) is not.
+#[test]
+fn a_survey_value_typed_as_100_percent_is_an_error_and_one_response_is_not() {
+    // Row 2 is P's first month: Value 80 of Base 100.
+    let mut w = minimal();
+    set(&mut w, "Monthly", 2, "Value", Value::Percent(1.0));
+    assert_eq!(
+        common::errors(&w),
+        ["Monthly!C3: expected the number of positive responses (Value is a count, not a rate), found 1; for a rate of 100% of 100 respondents type 100"]
+    );
+    let mut w = minimal();
+    set(&mut w, "Monthly", 2, "Value", Value::Number(1.0));
+    assert_eq!(common::errors(&w), Vec::<String>::new());
+}
+
 // ---- Survey bases ----------------------------------------------------------
 
 /// Issue #25: a survey `Base` typed with an extra zero turned 83.7% into

@@ -122,7 +122,10 @@ fn read_figures(
         take(row.number("Base"), problems).flatten()
     };
     let value = match (value, indicator) {
-        (Some(v), Some(i)) => plausible(i.kind, v, base, &row.loc("Value"), problems),
+        (Some(v), Some(i)) => {
+            let percent = row.is_percent_formatted("Value");
+            plausible(i.kind, (v, percent), base, &row.loc("Value"), problems)
+        }
         _ => value,
     };
     (month, value, base.filter(|_| is_prop))
@@ -152,18 +155,21 @@ fn no_figure(row: &RowRef, mut p: Problem) -> Problem {
 /// The plausibility checks of one month's figures, each an error at the
 /// `Value` cell: a count is whole (`6.012` pasted for six thousand and
 /// twelve); a proportion's value is a number of responses, not a rate
-/// (`84%` of a Base over 1), and at most its Base. The value when it passes.
+/// (`84%` of a Base over 1: a fraction, or a percent-formatted cell, 100%
+/// included), and at most its Base. `value` is the figure and whether its
+/// cell is percent-formatted. The value when it passes.
 pub(super) fn plausible(
     kind: Kind,
-    value: f64,
+    (value, formatted): (f64, bool),
     base: Option<f64>,
     at: &Location,
     problems: &mut Vec<Problem>,
 ) -> Option<f64> {
     let v = fmt_number(value);
+    let rate = value > 0.0 && (value < 1.0 || (formatted && value <= 1.0));
     let message = match (kind, base) {
         (Kind::Count, _) if value.fract() != 0.0 => not_whole(value),
-        (Kind::Proportion, Some(b)) if b > 1.0 && value > 0.0 && value < 1.0 => format!(
+        (Kind::Proportion, Some(b)) if b > 1.0 && rate => format!(
             "expected the number of positive responses (Value is a count, not a rate), found {v}; for a rate of {} of {} respondents type {}",
             percent(value),
             fmt_number(b),

@@ -38,7 +38,8 @@ enum Measure {
 /// One month's figures of one indicator, with the `Value` cell.
 #[derive(Default)]
 struct Cells {
-    value: Option<(f64, Location)>,
+    /// The figure, its cell, and whether the cell is percent-formatted.
+    value: Option<(f64, Location, bool)>,
     base: Option<(f64, Location)>,
 }
 
@@ -92,7 +93,9 @@ pub(super) fn parse(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
             };
             let cells = series.entry(*month).or_default();
             match measure {
-                Measure::Value => cells.value = Some((v, row.loc(key))),
+                Measure::Value => {
+                    cells.value = Some((v, row.loc(key), row.is_percent_formatted(key)))
+                }
                 Measure::Base => cells.base = Some((v, row.loc(key))),
             }
         }
@@ -175,7 +178,9 @@ fn values(
     for (code, months) in figures {
         let kind = kinds[&code];
         for (month, cells) in months {
-            let Some((v, at)) = cells.value else { continue };
+            let Some((v, at, percent)) = cells.value else {
+                continue;
+            };
             let base_at = cells.base.as_ref().map(|(_, at)| at.clone());
             let base = match kind {
                 Kind::Proportion => match cells.base {
@@ -193,7 +198,7 @@ fn values(
                 },
                 _ => None,
             };
-            if let Some(value) = plausible(kind, v, base, &at, problems) {
+            if let Some(value) = plausible(kind, (v, percent), base, &at, problems) {
                 out.push(Read {
                     value: MonthlyValue {
                         indicator: code.clone(),
