@@ -598,3 +598,63 @@ fn a_panel_with_2000_character_texts_and_a_300_character_title_builds() {
     has(&lines, "Priorities!B2: expected a priority title of at most 300 characters (what the layout can show), found 301 characters; shorten it");
     has(&lines, &format!("Narrative!C{rows}: expected a narrative text of at most 2000 characters (what the layout can show), found 2001 characters; shorten it"));
 }
+
+// ---- What `check` says -----------------------------------------------------
+
+/// Issue #25: `check` said 0 warnings for each of these slips. Now it
+/// names each, and a plain `-59` for a `var` fails the check.
+#[test]
+fn check_names_the_slips_it_said_0_warnings_for() {
+    let mut w = common::sample();
+    // A survey base typed with an extra zero.
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    let base = monthly.col("Base").unwrap();
+    let survey = monthly
+        .rows
+        .iter()
+        .rposition(|r| r.first() == Some(&t("SP8.satisfaction")))
+        .unwrap();
+    if let Value::Number(b) = monthly.rows[survey][base] {
+        monthly.rows[survey][base] = Value::Number(b * 10.0);
+    }
+    // A peer's population typed in thousands.
+    let peers = w.sheet_mut("Peers").unwrap();
+    let kent = peers
+        .rows
+        .iter()
+        .position(|r| r.first() == Some(&t("SP11.offences")) && r.get(1) == Some(&t("Kent")))
+        .unwrap();
+    peers.rows[kent][3] = Value::Number(1790.0);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
+    let out = common::run(dir.path(), &["check", "w.xlsx"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2 warnings"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "warning: Monthly!D{}: the Base of SP8.satisfaction",
+            survey + 1
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("warning: Peers!D{}: the population of \"Kent\" for SP11.offences is 1790, less than a fifth of the median population of its peers (1240000)", kent + 1)),
+        "{stderr}"
+    );
+    // A var typed -59 is an error: nothing is built from it.
+    let values = w.sheet_mut("Values").unwrap();
+    values.row(vec![t("SP11.offences"), t("var"), Value::Number(-59.0)]);
+    let row = values.rows.len();
+    std::fs::write(dir.path().join("w.xlsx"), w.to_bytes().unwrap()).unwrap();
+    let out = common::run(dir.path(), &["check", "w.xlsx"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: Values!C{row}: expected the change as a percent (-59% or -0.59), found the number -59 (a plain number, not a percent: it would print as -5900%); type it as -59%")),
+        "{stderr}"
+    );
+}
