@@ -556,9 +556,12 @@ fn a_panel_with_2000_character_texts_and_a_300_character_title_builds() {
     let mut w = common::sample();
     set(&mut w, "Priorities", 1, "Title", t(&title));
     set(&mut w, "Priorities", 1, "Note", t(&note));
-    w.sheet_mut("Narrative")
-        .unwrap()
-        .row(vec![t("1"), t("paragraph"), t(&paragraph)]);
+    // In a table's panel, a narrative priority's, a comment box of its own
+    // and the closing note.
+    let narrative = w.sheet_mut("Narrative").unwrap();
+    for section in ["1", "15", "SP18 Comments", "Note"] {
+        narrative.row(vec![t(section), t("paragraph"), t(&paragraph)]);
+    }
     let values = w.sheet_mut("Values").unwrap();
     let row = values
         .rows
@@ -578,6 +581,11 @@ fn a_panel_with_2000_character_texts_and_a_300_character_title_builds() {
     let text = common::pdf_text(&built.pdf);
     assert!(text.contains(&continued), "the panel flows on");
     let text = text.replace(&continued, "");
+    assert_eq!(
+        text.matches(&common::normalise(&paragraph)).count(),
+        4,
+        "every paragraph whole"
+    );
     // (The 2,000-character Values note builds; how a table places a long
     // note is the table layout's, tested with it.)
     for s in [&paragraph, &title, &note] {

@@ -24,10 +24,13 @@ pub(super) fn parse_peers(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Peer
 /// population typed in thousands (or with a digit too many) moves the home
 /// force's position silently (contract v3).
 fn warn_populations(peers: &[Peer], problems: &mut Vec<Problem>) {
-    let mut codes: Vec<&Code> = peers.iter().map(|p| &p.indicator).collect();
-    codes.dedup();
-    codes.sort();
-    codes.dedup();
+    // Each indicator once, in sheet order.
+    let mut codes: Vec<&Code> = Vec::new();
+    for p in peers {
+        if !codes.contains(&&p.indicator) {
+            codes.push(&p.indicator);
+        }
+    }
     for code in codes {
         let group: Vec<&Peer> = peers.iter().filter(|p| &p.indicator == code).collect();
         let populations = group
