@@ -666,3 +666,17 @@ fn check_names_the_slips_it_said_0_warnings_for() {
         "{stderr}"
     );
 }
+
+/// The workbook `init` writes builds with no warning (its home force's peer
+/// count is its latest 12 months'), whatever its period.
+#[test]
+fn the_starter_workbook_builds_with_no_warnings() {
+    for (y, m, d) in [(2016, 9, 30), (2017, 3, 31), (2020, 12, 31)] {
+        let end = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let w = boardpack::support::starter::starter(end);
+        assert_eq!(problems(&w), Vec::<String>::new(), "{end}");
+        let c = common::records(&w);
+        let rank = common::cell(&c, "SP1.msg", Column::Latest).unwrap();
+        assert_eq!(rank.text, "2nd", "{end}");
+    }
+}

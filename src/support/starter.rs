@@ -179,6 +179,9 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         first: baseline.first_month(),
         last: month,
     };
+    // The home force's count in Peers is its latest 12 months' (a count
+    // from another period is warned of).
+    let mut latest = 0.0;
     for (i, m) in span.months().enumerate() {
         let season = [
             0.93, 0.88, 0.97, 0.98, 1.03, 1.02, 1.08, 1.06, 1.01, 1.02, 0.99, 1.03,
@@ -186,6 +189,9 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         let v = ((1000.0 - i as f64 * 2.0) * season).round();
         let d = NaiveDate::from_ymd_opt(m.year, m.month, m.days()).expect("valid");
         monthly.row(vec![t("SP1.offences"), Value::Date(d), Value::Number(v)]);
+        if month.months_until(m) > -12 {
+            latest += v;
+        }
     }
     monthly.date_columns = vec![1];
 
@@ -193,12 +199,14 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
     values.validations = vec![drop_down(1, "Column", "Which cell the value fills")];
 
     let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
-    for (force, value, population) in [
-        ("Home Force", 11_500.0, 1_000_000.0),
-        ("Neighbour A", 14_000.0, 1_100_000.0),
-        ("Neighbour B", 9_000.0, 900_000.0),
-        ("Neighbour C", 16_000.0, 1_200_000.0),
+    // Rates (count per head) relative to the home force's: the home force 2nd.
+    for (force, rate, population) in [
+        ("Home Force", 1.0, 1_000_000.0),
+        ("Neighbour A", 1.11, 1_100_000.0),
+        ("Neighbour B", 0.87, 900_000.0),
+        ("Neighbour C", 1.16, 1_200_000.0),
     ] {
+        let value = (latest * rate * population / 1_000_000.0_f64).round();
         peers.row(vec![
             t("SP1.offences"),
             t(force),
