@@ -65,6 +65,7 @@ pub fn records_of(loaded: Loaded, previous: Option<&Previous>) -> Computed {
     if let Some(previous) = previous {
         computed.records.changes = Some(changes::section(previous, &computed.records));
         warnings.extend(changes::stale_text(&loaded.workbook, previous));
+        warnings.extend(changes::stale_peers(&loaded.workbook, previous));
     }
     // Each warning once, however many ways it was reached.
     for w in computed.warnings.drain(..) {

@@ -63,6 +63,8 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// layout hash). Issue #25: footnote marks print the workbook's marker at
 /// every use, the note once a page (a layout edit), and the records' notes
 /// carry `automatic` (the attached records change).
+/// Issue #25 also: the attached records carry the `Peers` rows
+/// (`peers`), so that a later pack can tell them unchanged.
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(

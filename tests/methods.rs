@@ -64,13 +64,15 @@ fn a_missing_month_prints_n_a_naming_it_and_warns() {
 
 #[test]
 fn position_v_msg_ranks_by_rate_and_shares_tied_positions() {
-    // Home 100/1000 = 0.1; North 0.05 (better); South 300/2000 = 0.15.
+    // Home 120/1000 = 0.12 (its latest 12 months); North 0.06 (better);
+    // South 360/2000 = 0.18.
     let c = records(&minimal(|_| 10.0));
     assert_eq!(cell(&c, "R", Column::Latest).unwrap().text, "2nd");
-    // South at 200/2000 = 0.1: tied with home.
+    // South at 240/2000 = 0.12: tied with home.
     let mut w = minimal(|_| 10.0);
     let peers = w.sheet_mut("Peers").unwrap();
-    peers.set(3, 2, Value::Number(200.0));
+    assert_eq!(peers.rows[1][2], Value::Number(120.0));
+    peers.set(3, 2, Value::Number(240.0));
     let c = records(&w);
     let rank = cell(&c, "R", Column::Latest).unwrap();
     assert_eq!(rank.text, "=2nd");

@@ -591,6 +591,48 @@ pub fn stale_text(w: &Workbook, previous: &Previous) -> Vec<Problem> {
     notes.chain(narrative).collect()
 }
 
+/// Warnings for `Peers` rows carried over unchanged from the last
+/// signed-off pack of an earlier period (contract v3): for each indicator
+/// whose every force's count and population are the last pack's (as its
+/// records' `peers` hold them), one warning at its first `Value` cell —
+/// last quarter's counts give last quarter's Position v MSG. A pack whose
+/// records carry no peers (older versions) gives none.
+pub fn stale_peers(w: &Workbook, previous: &Previous) -> Vec<Problem> {
+    let key = |code: &str, force: &str| (code.trim().to_uppercase(), force.trim().to_lowercase());
+    let old: Vec<((String, String), f64, f64)> = previous.records["peers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let k = key(p["indicator"].as_str()?, p["force"].as_str()?);
+            Some((k, p["value"].as_f64()?, p["population"].as_f64()?))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut done: Vec<&crate::input::Code> = Vec::new();
+    for first in &w.peers {
+        if done.contains(&&first.indicator) {
+            continue;
+        }
+        done.push(&first.indicator);
+        let rows: Vec<_> = w
+            .peers
+            .iter()
+            .filter(|p| p.indicator == first.indicator)
+            .map(|p| (key(p.indicator.as_str(), &p.force), p.value, p.population))
+            .collect();
+        let code = key(first.indicator.as_str(), "").0;
+        let before = old.iter().filter(|o| o.0 .0 == code).count();
+        if before == rows.len() && rows.iter().all(|r| old.contains(r)) {
+            out.push(Problem::warning(
+                first.value_at.clone(),
+                wording::stale_peers(first.indicator.as_str(), rows.len(), &previous.period),
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

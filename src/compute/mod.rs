@@ -70,6 +70,7 @@ pub fn compute(w: &Workbook) -> Computed {
             );
         }
     }
+    ranks::warn_home_counts(&inputs, &mut diag);
     let (mut rows, priorities) = panels::panels(&inputs, &mut memo, &mut diag);
     style_counts(&mut rows, w.report.number_style);
     rows::warn_unused_values(&inputs, &mut diag, &rows);
@@ -89,6 +90,16 @@ pub fn compute(w: &Workbook) -> Computed {
         footnotes,
         appendix,
         appendix_intro: wording::appendix_intro(&w.report, &inputs.windows),
+        peers: w
+            .peers
+            .iter()
+            .map(|p| records::PeerRecord {
+                indicator: p.indicator.to_string(),
+                force: p.force.clone(),
+                value: p.value,
+                population: p.population,
+            })
+            .collect(),
         changes: None,
     };
     Computed {

@@ -3,10 +3,12 @@
 //!
 //! Enters: a `rank` indicator, sheet `Peers` and the source indicator's
 //! polarity. Leaves: the row's `latest` cell (`3rd`, `=3rd`), or the
-//! position given in `Values` (logged).
+//! position given in `Values` (logged). And a warning when the home
+//! force's count in `Peers` is not the pack's own latest 12 months
+//! ([`warn_home_counts`]).
 
 use crate::compute::context::{Diagnostics, Inputs};
-use crate::compute::figures::na_cell;
+use crate::compute::figures::{na_cell, window_figure, Fig};
 use crate::compute::records::Cell;
 use crate::compute::wording;
 use crate::input::{Column, Given, Indicator, Peer, Polarity};
@@ -72,4 +74,40 @@ fn position_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
         value: Some(position as f64),
         ..Cell::default()
     })
+}
+
+/// How far (a share of the pack's own figure) the home force's `Peers`
+/// count may be from the pack's latest 12 months before it is warned of.
+const HOME_COUNT_TOLERANCE: f64 = 0.01;
+
+/// Warns, at the home force's `Peers` `Value` cell, of each indicator whose
+/// home count differs by more than 1% from the pack's own latest 12 months
+/// summed from `Monthly` (when the series has every month of the window):
+/// the peers' counts are then probably from another period, and the
+/// Position v MSG compares unlike figures (contract v3).
+pub(super) fn warn_home_counts(inputs: &Inputs, diag: &mut Diagnostics) {
+    let force = inputs.w.report.force.trim();
+    let window = inputs.windows.latest;
+    for home in inputs
+        .w
+        .peers
+        .iter()
+        .filter(|p| p.force.trim().eq_ignore_ascii_case(force))
+    {
+        let Some(series) = inputs
+            .indicator(&home.indicator)
+            .and_then(|i| inputs.series(i))
+        else {
+            continue;
+        };
+        let Ok(Fig::Count(own)) = window_figure(series, window, crate::input::Kind::Count) else {
+            continue;
+        };
+        if (home.value - own).abs() > HOME_COUNT_TOLERANCE * own {
+            diag.warn(
+                &home.value_at,
+                wording::home_count_off(home.indicator.as_str(), home.value, own, window),
+            );
+        }
+    }
 }

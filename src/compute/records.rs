@@ -36,10 +36,26 @@ pub struct Records {
     pub appendix: Vec<SpcChartRecord>,
     /// The appendix's opening paragraphs: how the charts are read.
     pub appendix_intro: Vec<String>,
+    /// The `Peers` rows the Position v MSG rows are computed from, as
+    /// given, so that a later pack can tell a `Peers` sheet left unchanged
+    /// (absent when the workbook has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<PeerRecord>,
     /// What changed since the last signed-off pack of an earlier period,
     /// when the build was given the archive (`build --archive`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangesRecord>,
+}
+
+/// One `Peers` row: a force's count for the latest 12 months and its
+/// population, for one count indicator.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PeerRecord {
+    /// The count indicator's code (`SP11.offences`).
+    pub indicator: String,
+    pub force: String,
+    pub value: f64,
+    pub population: f64,
 }
 
 /// The changes section: since which pack, and one line per change.

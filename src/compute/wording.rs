@@ -196,6 +196,14 @@ pub(super) fn stale_narrative(period: &str) -> String {
     format!("this narrative is unchanged from the pack signed off for {period}: is it still true?")
 }
 
+/// The `Peers` rows of an indicator are the last signed-off pack's.
+pub(super) fn stale_peers(code: &str, forces: usize, period: &str) -> String {
+    format!(
+        "the Peers rows for {code} ({}) are unchanged from the pack signed off for {period}, every count and population: are the counts for this period's latest 12 months? (last quarter's counts give last quarter's Position v MSG)",
+        crate::input::problem::plural(forces, "force")
+    )
+}
+
 /// What a v2+ pack prints on its first page and in its metadata:
 /// `Version 2 — supersedes version 1 of 28 January 2016: Corrected SP17`.
 pub fn supersedes(version: u32, previous: u32, date: &str, reason: Option<&str>) -> String {
@@ -654,6 +662,16 @@ pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> 
 }
 
 // ---- Warnings and the build log ------------------------------------------
+
+/// The home force's `Peers` count is not the pack's own latest 12 months.
+pub(super) fn home_count_off(code: &str, home: f64, own: f64, window: Window) -> String {
+    format!(
+        "the home force's count for {code} is {}, but the pack's own latest 12 months ({}) sum to {} in sheet Monthly: the peers' counts are probably from another period; update them all for the latest 12 months (the Position v MSG compares them)",
+        count_text(home),
+        window.label(),
+        count_text(own)
+    )
+}
 
 /// An indicator under a panel that prints no rows.
 pub(super) fn unused_indicator(code: &str, priority: &str, layout: Layout) -> String {

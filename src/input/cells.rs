@@ -42,6 +42,9 @@ pub struct SheetScan {
     /// workbook's formulas all have results, and the second pass over the
     /// sheet is spared.
     pub unsaved_formulas: bool,
+    /// The cells holding a value in a percent format (`-59%` typed in
+    /// Excel): see `formats.rs`.
+    pub percent: BTreeSet<(u32, u32)>,
 }
 
 impl Default for SheetScan {
@@ -50,6 +53,7 @@ impl Default for SheetScan {
         SheetScan {
             bad_strings: BTreeSet::new(),
             unsaved_formulas: true,
+            percent: BTreeSet::new(),
         }
     }
 }
@@ -155,7 +159,8 @@ fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> 
 /// One pass over each worksheet's XML (by sheet name): the cells whose
 /// shared-string index is not a whole number naming one of the package's
 /// strings (calamine would read `-1` as the first string), each an error;
-/// and whether any formula lacks a saved result.
+/// whether any formula lacks a saved result; and the cells in a percent
+/// format.
 pub fn scan_sheets(bytes: &[u8], problems: &mut Vec<Problem>) -> BTreeMap<String, SheetScan> {
     let mut out = BTreeMap::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
@@ -164,11 +169,12 @@ pub fn scan_sheets(bytes: &[u8], problems: &mut Vec<Problem>) -> BTreeMap<String
     let count = part(&mut zip, "xl/sharedStrings.xml")
         .map(|xml| count_elements(&xml, b"si"))
         .unwrap_or(0);
+    let percent_styles = crate::input::formats::xlsx_percent_styles(&mut zip);
     for (name, path) in sheet_parts(&mut zip) {
         let Some(xml) = part(&mut zip, &path) else {
             continue;
         };
-        let scan = scan_sheet(&xml, count);
+        let scan = scan_sheet(&xml, count, &percent_styles);
         for &(row, col) in &scan.bad_strings {
             problems.push(Problem::error(
                 Location::cell(&name, row, col),
@@ -251,14 +257,19 @@ fn attributes(xml: &str, element: &[u8], names: &[&[u8]]) -> Vec<Vec<String>> {
 }
 
 /// A sheet's XML in one pass: the cells typed `s` whose value is not an
-/// index below `count`, and whether a formula has no saved result. Cells
-/// without a reference follow the one before, as calamine reads them.
-fn scan_sheet(xml: &str, count: usize) -> SheetScan {
+/// index below `count`, whether a formula has no saved result, and the
+/// cells with a value whose style is a percent one (`percent_styles`, by
+/// style index). Cells without a reference follow the one before, as
+/// calamine reads them.
+fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut scan = SheetScan {
         bad_strings: BTreeSet::new(),
         unsaved_formulas: false,
+        percent: BTreeSet::new(),
     };
+    // The cell being read, when its style is a percent one.
+    let mut percent: Option<(u32, u32)> = None;
     let (mut row, mut col) = (0u32, 0u32);
     let mut shared: Option<(u32, u32)> = None;
     let mut in_value = false;
@@ -275,7 +286,10 @@ fn scan_sheet(xml: &str, count: usize) -> SheetScan {
                 }
                 b"c" => {
                     (formula, saved) = (false, false);
-                    start_cell(&e, &mut row, &mut col, &mut shared);
+                    let style = start_cell(&e, &mut row, &mut col, &mut shared);
+                    percent = style
+                        .is_some_and(|s| percent_styles.get(s).copied().unwrap_or(false))
+                        .then_some((row, col - 1));
                 }
                 b"v" => in_value = true,
                 b"f" => formula = true,
@@ -283,13 +297,20 @@ fn scan_sheet(xml: &str, count: usize) -> SheetScan {
                 _ => {}
             },
             Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"c" => start_cell(&e, &mut row, &mut col, &mut shared),
+                b"c" => {
+                    start_cell(&e, &mut row, &mut col, &mut shared);
+                }
                 b"f" => formula = true,
                 _ => {}
             },
             Ok(Event::End(e)) => match e.local_name().as_ref() {
                 b"v" => in_value = false,
-                b"c" => scan.unsaved_formulas |= formula && !saved,
+                b"c" => {
+                    scan.unsaved_formulas |= formula && !saved;
+                    if let Some(at) = percent.take().filter(|_| saved) {
+                        scan.percent.insert(at);
+                    }
+                }
                 _ => {}
             },
             Ok(Event::Text(t)) if in_value => {
@@ -314,14 +335,15 @@ fn scan_sheet(xml: &str, count: usize) -> SheetScan {
 }
 
 /// A cell's start: its place (from its reference, else the next column),
-/// and whether it is a shared-string cell.
+/// and whether it is a shared-string cell; its style index, if any.
 fn start_cell(
     e: &quick_xml::events::BytesStart,
     row: &mut u32,
     col: &mut u32,
     shared: &mut Option<(u32, u32)>,
-) {
+) -> Option<usize> {
     let mut is_shared = false;
+    let mut style = None;
     for a in e.attributes().with_checks(false).flatten() {
         match a.key.local_name().as_ref() {
             b"r" => {
@@ -330,11 +352,13 @@ fn start_cell(
                 }
             }
             b"t" => is_shared = a.value.as_ref() == b"s",
+            b"s" => style = parse_u32(&a.value).map(|s| s as usize),
             _ => {}
         }
     }
     *shared = is_shared.then_some((*row, *col));
     *col = col.saturating_add(1);
+    style
 }
 
 fn attr<'e>(
@@ -381,22 +405,29 @@ mod tests {
     #[test]
     fn shared_string_indices_out_of_range() {
         let xml = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>-1</v></c><c t="s"><v>2</v></c></row></sheetData></worksheet>"#;
-        let scan = scan_sheet(xml, 2);
+        let scan = scan_sheet(xml, 2, &[]);
         assert_eq!(scan.bad_strings, BTreeSet::from([(0, 1), (0, 2)]));
         assert!(!scan.unsaved_formulas);
     }
 
     #[test]
+    fn cells_with_a_value_in_a_percent_style() {
+        let xml = r#"<worksheet><sheetData><row r="2"><c r="A2" s="1"><v>-0.59</v></c><c s="2"><v>-59</v></c><c r="C2" s="1"/><c s="1" t="s"><v>0</v></c></row><row r="3"><c r="B3" s="1"><f>1/2</f><v>0.5</v></c></row></sheetData></worksheet>"#;
+        let scan = scan_sheet(xml, 1, &[false, true, false]);
+        assert_eq!(scan.percent, BTreeSet::from([(1, 0), (1, 3), (2, 1)]));
+    }
+
+    #[test]
     fn only_a_formula_without_a_saved_result_asks_for_the_formula_pass() {
         let saved = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="inlineStr"><f>"a"</f><is><t>a</t></is></c><c r="C1"><f t="shared" si="0"/><v>3</v></c></row></sheetData></worksheet>"#;
-        assert!(!scan_sheet(saved, 0).unsaved_formulas);
+        assert!(!scan_sheet(saved, 0, &[]).unsaved_formulas);
         for unsaved in [
             r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f></c></row></sheetData></worksheet>"#,
             r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v> </v></c></row></sheetData></worksheet>"#,
             r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v></v></c></row></sheetData></worksheet>"#,
             r#"<worksheet><sheetData><row r="1"><c r="A1"><f t="shared" si="0"/></c></row></sheetData></worksheet>"#,
         ] {
-            assert!(scan_sheet(unsaved, 0).unsaved_formulas, "{unsaved}");
+            assert!(scan_sheet(unsaved, 0, &[]).unsaved_formulas, "{unsaved}");
         }
     }
 }

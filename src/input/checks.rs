@@ -1,12 +1,13 @@
 //! Cross-sheet checks. Enter: the sheets already parsed; leave: problems.
 //! References from one sheet to another ([`Context`], [`Index`] and
 //! [`unknown_code`]: one wording for a code that names nothing), and the checks that need
-//! every sheet read first ([`check_ranks`], [`check_unused`]).
+//! every sheet read first ([`check_ranks`], [`check_unused`],
+//! [`check_period_moved_on`]).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::input::contract::{Code, Indicator, Kind, Layout, Peer, Priority, Report};
+use crate::input::contract::{Code, Indicator, Kind, Layout, MonthlyValue, Peer, Priority, Report};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, plural, Location, Problem};
 use crate::input::table::{norm, take, RowRef};
@@ -290,4 +291,49 @@ pub(super) fn check_unused(
             ));
         }
     }
+}
+
+/// Months of data after `period_end` that suggest the period was not moved
+/// on (contract v3).
+const MONTHS_AFTER: usize = 3;
+
+/// A warning at `period_end` when sheet `Monthly` holds data for
+/// [`MONTHS_AFTER`] or more months after it: a workbook copied from last
+/// quarter whose period was not moved on builds last quarter's pack. The
+/// message suggests the last of those months' end.
+pub(super) fn check_period_moved_on(
+    report: &Report,
+    monthly: &[MonthlyValue],
+    problems: &mut Vec<Problem>,
+) {
+    let month = report.month();
+    let mut after: Vec<_> = monthly
+        .iter()
+        .map(|m| m.month)
+        .filter(|m| *m > month)
+        .collect();
+    after.sort();
+    after.dedup();
+    let (Some(first), Some(last)) = (after.first(), after.last()) else {
+        return;
+    };
+    if after.len() < MONTHS_AFTER {
+        return;
+    }
+    let at = report
+        .period_end_at
+        .clone()
+        .unwrap_or_else(|| Location::Sheet("Report".into()));
+    let end = chrono::NaiveDate::from_ymd_opt(last.year, last.month, last.days())
+        .expect("a month's last day is a date");
+    problems.push(Problem::warning(
+        at,
+        format!(
+            "sheet Monthly holds data for {} after period_end ({} to {}), which the pack leaves out: if this pack is for a later period, set period_end to {end} (the pack reports the period ended {})",
+            plural(after.len(), "month"),
+            first.long_label(),
+            last.long_label(),
+            month.long_label()
+        ),
+    ));
 }

@@ -258,6 +258,8 @@ pub struct Report {
     pub count_test: CountTest,
     /// Where the projection year was given (`Report!B7`), for warnings.
     pub projection_at: Option<Location>,
+    /// Where `period_end` was given (`Report!B3`), for warnings.
+    pub period_end_at: Option<Location>,
 }
 
 impl Report {
@@ -352,6 +354,9 @@ pub struct Peer {
     pub value: f64,
     /// The force area's resident population.
     pub population: f64,
+    /// The `Value` and `Population` cells, for messages raised later.
+    pub value_at: Location,
+    pub population_at: Location,
 }
 
 /// Sheet `Narrative`, one row.

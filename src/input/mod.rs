@@ -17,6 +17,7 @@ mod checks;
 pub mod contract;
 pub mod dates;
 mod footnotes;
+mod formats;
 pub use footnotes::KEY_MARKER;
 mod indicators;
 pub mod limits;
@@ -100,6 +101,9 @@ fn parse(sheets: &RawSheets) -> Result<Loaded, LoadError> {
     footnotes::check_footnotes(sheets, &footnotes, &mut problems);
     checks::check_ranks(&cx, report.as_ref(), &indicators, &peers, &mut problems);
     checks::check_unused(&indicators, &priorities, &peers, &mut problems);
+    if let Some(r) = &report {
+        checks::check_period_moved_on(r, &monthly, &mut problems);
+    }
 
     problems.sort_by_key(|p| (p.location.sheet_order(), !p.is_error()));
     let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|p| p.is_error());

@@ -28,6 +28,8 @@ const OFF_MEDIAN: f64 = 5.0;
 pub(super) struct Read {
     pub(super) value: MonthlyValue,
     pub(super) at: Location,
+    /// A survey's `Base` cell.
+    pub(super) base_at: Option<Location>,
 }
 
 /// The sheet's values, one per indicator and month.
@@ -68,6 +70,7 @@ fn parse_long(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
                 base,
             },
             at: row.loc("Value"),
+            base_at: base.map(|_| row.loc("Base")),
         })
     })
 }
@@ -119,7 +122,10 @@ fn read_figures(
         take(row.number("Base"), problems).flatten()
     };
     let value = match (value, indicator) {
-        (Some(v), Some(i)) => plausible(i.kind, v, base, &row.loc("Value"), problems),
+        (Some(v), Some(i)) => {
+            let percent = row.is_percent_formatted("Value");
+            plausible(i.kind, (v, percent), base, &row.loc("Value"), problems)
+        }
         _ => value,
     };
     (month, value, base.filter(|_| is_prop))
@@ -149,18 +155,21 @@ fn no_figure(row: &RowRef, mut p: Problem) -> Problem {
 /// The plausibility checks of one month's figures, each an error at the
 /// `Value` cell: a count is whole (`6.012` pasted for six thousand and
 /// twelve); a proportion's value is a number of responses, not a rate
-/// (`84%` of a Base over 1), and at most its Base. The value when it passes.
+/// (`84%` of a Base over 1: a fraction, or a percent-formatted cell, 100%
+/// included), and at most its Base. `value` is the figure and whether its
+/// cell is percent-formatted. The value when it passes.
 pub(super) fn plausible(
     kind: Kind,
-    value: f64,
+    (value, formatted): (f64, bool),
     base: Option<f64>,
     at: &Location,
     problems: &mut Vec<Problem>,
 ) -> Option<f64> {
     let v = fmt_number(value);
+    let rate = value > 0.0 && (value < 1.0 || (formatted && value <= 1.0));
     let message = match (kind, base) {
         (Kind::Count, _) if value.fract() != 0.0 => not_whole(value),
-        (Kind::Proportion, Some(b)) if b > 1.0 && value > 0.0 && value < 1.0 => format!(
+        (Kind::Proportion, Some(b)) if b > 1.0 && rate => format!(
             "expected the number of positive responses (Value is a count, not a rate), found {v}; for a rate of {} of {} respondents type {}",
             percent(value),
             fmt_number(b),
@@ -196,41 +205,80 @@ fn percent(p: f64) -> String {
 
 /// Warns of each month more than [`OFF_MEDIAN`] times, or less than a
 /// [`OFF_MEDIAN`]th of, its series' median (a zero median aside): a slip
-/// such as a pasted thousand separator, or a month keyed twice. `read` is
-/// sorted by indicator.
+/// such as a pasted thousand separator, or a month keyed twice; and the
+/// same of a survey's `Base` against the median `Base` of its series (an
+/// extra zero in a base prints a wrong rate, contract v3). `read` is sorted
+/// by indicator.
 fn warn_off_median(read: &[Read], problems: &mut Vec<Problem>) {
     for series in read.chunk_by(|a, b| a.value.indicator == b.value.indicator) {
-        let mut values: Vec<f64> = series.iter().map(|r| r.value.value).collect();
-        values.sort_by(f64::total_cmp);
-        let n = values.len();
-        if n < 3 {
-            continue;
+        let values = series.iter().map(|r| (r.value.value, &r.at, r.value.month));
+        for (at, month, v, median) in off_median(values) {
+            let code = &series[0].value.indicator;
+            problems.push(Problem::warning(
+                at.clone(),
+                format!(
+                    "{code} for {} is {}, {} the median of its months ({}): check it is not a slip",
+                    month.long_label(),
+                    fmt_number(v),
+                    how_far(v, median),
+                    fmt_number(median)
+                ),
+            ));
         }
-        let median = match n % 2 {
-            1 => values[n / 2],
-            _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-        };
-        if median == 0.0 {
-            continue;
-        }
-        for r in series {
-            let v = r.value.value;
-            let (how, off) = match v > median {
-                true => ("more than 5 times", v > median * OFF_MEDIAN),
-                false => ("less than a fifth of", v * OFF_MEDIAN < median),
-            };
-            if off {
-                problems.push(Problem::warning(
-                    r.at.clone(),
-                    format!(
-                        "{} for {} is {}, {how} the median of its months ({}): check it is not a slip",
-                        r.value.indicator,
-                        r.value.month.long_label(),
-                        fmt_number(v),
-                        fmt_number(median)
-                    ),
-                ));
-            }
+        let bases = series
+            .iter()
+            .filter_map(|r| Some((r.value.base?, r.base_at.as_ref()?, r.value.month)));
+        for (at, month, v, median) in off_median(bases) {
+            let code = &series[0].value.indicator;
+            problems.push(Problem::warning(
+                at.clone(),
+                format!(
+                    "the Base of {code} for {} is {}, {} the median Base of its months ({}): check it is not a slip (an extra or a missing digit in a base prints a wrong rate)",
+                    month.long_label(),
+                    fmt_number(v),
+                    how_far(v, median),
+                    fmt_number(median)
+                ),
+            ));
         }
     }
+}
+
+/// `more than 5 times` or `less than a fifth of`, as `v` lies from `median`.
+pub(super) fn how_far(v: f64, median: f64) -> &'static str {
+    match v > median {
+        true => "more than 5 times",
+        false => "less than a fifth of",
+    }
+}
+
+/// The figures of one series (figure, cell, month) more than
+/// [`OFF_MEDIAN`] times, or less than a [`OFF_MEDIAN`]th of, the series'
+/// median, each with that median. A series of fewer than 3 figures, or
+/// whose median is zero, has none.
+pub(super) fn off_median<'l, T: Copy>(
+    figures: impl Iterator<Item = (f64, &'l Location, T)>,
+) -> Vec<(&'l Location, T, f64, f64)> {
+    let figures: Vec<_> = figures.collect();
+    let mut values: Vec<f64> = figures.iter().map(|f| f.0).collect();
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n < 3 {
+        return Vec::new();
+    }
+    let median = match n % 2 {
+        1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    };
+    if median == 0.0 {
+        return Vec::new();
+    }
+    figures
+        .into_iter()
+        .filter(|&(v, _, _)| match v > median {
+            true => v > median * OFF_MEDIAN,
+            false => v * OFF_MEDIAN < median,
+        })
+        .map(|(v, at, t)| (at, t, v, median))
+        .collect()
 }

@@ -38,8 +38,9 @@ enum Measure {
 /// One month's figures of one indicator, with the `Value` cell.
 #[derive(Default)]
 struct Cells {
-    value: Option<(f64, Location)>,
-    base: Option<f64>,
+    /// The figure, its cell, and whether the cell is percent-formatted.
+    value: Option<(f64, Location, bool)>,
+    base: Option<(f64, Location)>,
 }
 
 /// The values of a month-across sheet.
@@ -92,8 +93,10 @@ pub(super) fn parse(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Read> {
             };
             let cells = series.entry(*month).or_default();
             match measure {
-                Measure::Value => cells.value = Some((v, row.loc(key))),
-                Measure::Base => cells.base = Some(v),
+                Measure::Value => {
+                    cells.value = Some((v, row.loc(key), row.is_percent_formatted(key)))
+                }
+                Measure::Base => cells.base = Some((v, row.loc(key))),
             }
         }
     }
@@ -175,10 +178,13 @@ fn values(
     for (code, months) in figures {
         let kind = kinds[&code];
         for (month, cells) in months {
-            let Some((v, at)) = cells.value else { continue };
+            let Some((v, at, percent)) = cells.value else {
+                continue;
+            };
+            let base_at = cells.base.as_ref().map(|(_, at)| at.clone());
             let base = match kind {
                 Kind::Proportion => match cells.base {
-                    Some(b) => Some(b),
+                    Some((b, _)) => Some(b),
                     None => {
                         problems.push(Problem::error(
                             at,
@@ -192,7 +198,7 @@ fn values(
                 },
                 _ => None,
             };
-            if let Some(value) = plausible(kind, v, base, &at, problems) {
+            if let Some(value) = plausible(kind, (v, percent), base, &at, problems) {
                 out.push(Read {
                     value: MonthlyValue {
                         indicator: code.clone(),
@@ -201,6 +207,7 @@ fn values(
                         base,
                     },
                     at,
+                    base_at: base.and(base_at),
                 });
             }
         }

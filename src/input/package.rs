@@ -4,13 +4,14 @@
 //! [`NotAWorkbook`]; finding a sheet by name and resolving its header row
 //! ([`RawSheets::table`]) is the way into [`Table`].
 
+use std::collections::BTreeSet;
 use std::io::Cursor;
 
 use calamine::{Data, Ods, Range, Reader, Xlsx};
 
-use crate::input::cells;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
+use crate::input::{cells, formats};
 
 /// Why a file is not a workbook that can be read (`.xlsx`, or `.ods`): one
 /// line for the user, in plain words.
@@ -62,6 +63,8 @@ struct RawSheet {
     /// Its cells could not be read, for reasons already located in
     /// [`RawSheets::problems`]: the sheet is not read further.
     broken: bool,
+    /// The cells holding a value in a percent format (`formats.rs`).
+    percent: BTreeSet<(u32, u32)>,
 }
 
 impl RawSheets {
@@ -82,7 +85,12 @@ impl RawSheets {
         let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::Damaged(e.to_string());
         if is_opendocument(bytes) {
             let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
-            return read_sheets(ods);
+            let mut sheets = read_sheets(ods)?;
+            let mut percent = formats::ods_percent_cells(bytes);
+            for s in &mut sheets.sheets {
+                s.percent = percent.remove(&s.name).unwrap_or_default();
+            }
+            return Ok(sheets);
         }
         let xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
         read_xlsx(xlsx, bytes)
@@ -123,7 +131,8 @@ impl RawSheets {
     ) -> Option<Table<'s>> {
         match self.find(wanted) {
             Ok(Some(s)) if s.broken => None,
-            Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems),
+            Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems)
+                .map(|t| t.with_percent(&s.percent)),
             Err(names) => {
                 let names: Vec<String> = names.iter().map(|n| found(n)).collect();
                 problems.push(Problem::error(
@@ -208,6 +217,7 @@ where
             values,
             formulas,
             broken: false,
+            percent: BTreeSet::new(),
         });
     }
     Ok(RawSheets {
@@ -256,6 +266,7 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, N
             values,
             formulas,
             broken,
+            percent: scan.percent.clone(),
         });
     }
     Ok(RawSheets { sheets, problems })

@@ -79,6 +79,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
         rank_style: rank_style?,
         count_test: count_test?,
         projection_at: fields.rows.get("projection").map(|r| r.loc("Value")),
+        period_end_at: fields.rows.get("period_end").map(|r| r.loc("Value")),
     })
 }
 

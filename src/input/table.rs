@@ -5,7 +5,7 @@
 //! The rules every sheet shares live here too: keyword cells, blank key
 //! cells, and rows that repeat a key ([`Seen`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use calamine::{Data, Range};
 
@@ -24,6 +24,8 @@ pub struct Table<'a> {
     /// Lower-cased header → absolute column index.
     columns: BTreeMap<String, u32>,
     header_row: u32,
+    /// The cells holding a value in a percent format (`formats.rs`).
+    percent: Option<&'a BTreeSet<(u32, u32)>>,
 }
 
 /// A row of a table, for reading cells by header name.
@@ -118,7 +120,16 @@ impl<'a> Table<'a> {
             formulas,
             columns,
             header_row,
+            percent: None,
         })
+    }
+
+    /// The table, knowing which of its cells are in a percent format.
+    pub fn with_percent(self, percent: &'a BTreeSet<(u32, u32)>) -> Table<'a> {
+        Table {
+            percent: Some(percent),
+            ..self
+        }
     }
 
     /// True when the sheet has a column with this header.
@@ -260,6 +271,25 @@ impl<'t, 'a> RowRef<'t, 'a> {
         match self.table.col(header) {
             Some(c) => self.table.range.get_value((self.row, c)).unwrap_or(&EMPTY),
             None => &EMPTY,
+        }
+    }
+
+    /// True when the cell under `header` holds a number in a percent
+    /// format (`-59%` typed in Excel is -0.59 so formatted).
+    pub fn is_percent_formatted(&self, header: &str) -> bool {
+        let (Some(c), Some(set)) = (self.table.col(header), self.table.percent) else {
+            return false;
+        };
+        set.contains(&(self.row, c))
+    }
+
+    /// True when the cell under `header` is written as a percent: a number
+    /// in a percent format, or text ending in `%` (`-59%`).
+    pub fn is_percent(&self, header: &str) -> bool {
+        match self.cell(header) {
+            Data::String(s) => s.trim_end().ends_with('%'),
+            Data::Float(_) | Data::Int(_) => self.is_percent_formatted(header),
+            _ => false,
         }
     }
 

@@ -165,10 +165,13 @@ fn is_format(c: char) -> bool {
     matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF0..=0xFFFF)
 }
 
-/// How long a kind of text may be: what the layout can show, in characters.
-/// The layout's stress test (`tests/layout.rs`: 24 priorities, 200-character
-/// titles, 15-bullet narratives, long notes) fits with every text at these
-/// lengths or under.
+/// How long a kind of text may be, in characters. Texts that flow (a
+/// narrative, a note, a priority's title) are limited only against pasted
+/// documents, not prose (contract v3: the published dashboard's SP17
+/// paragraph is 402 characters); a panel too tall for a column flows on.
+/// The layout's tests (`tests/layout.rs`: 24 priorities, 15-bullet
+/// narratives, long notes; `tests/hostile_input.rs`: every text at its
+/// limit) lay out with every text at these lengths or under.
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
     /// The kind of text, for the message: `a report title`.
@@ -186,10 +189,10 @@ pub const REPORT_NAME: Limit = Limit {
     what: "a name in the Report sheet",
     max: 80,
 };
-/// A priority's title.
+/// A priority's title (it wraps over the panel's width).
 pub const PRIORITY_TITLE: Limit = Limit {
     what: "a priority title",
-    max: 200,
+    max: 300,
 };
 /// An indicator's label (a table row, wrapped; the sample's longest is 181).
 pub const LABEL: Limit = Limit {
@@ -204,12 +207,13 @@ pub const SOURCE: Limit = Limit {
 /// A note (priority, indicator or value; the sample's longest is 402).
 pub const NOTE: Limit = Limit {
     what: "a note",
-    max: 800,
+    max: 2000,
 };
-/// One narrative heading or bullet.
+/// One narrative heading, paragraph or bullet (the published dashboard's
+/// SP17 paragraph is 402).
 pub const NARRATIVE: Limit = Limit {
     what: "a narrative text",
-    max: 400,
+    max: 2000,
 };
 /// A footnote's text.
 pub const FOOTNOTE: Limit = Limit {

@@ -2,8 +2,6 @@
 //! → [`ValueEntry`] values, each a [`Given`] read according to its column and
 //! its indicator's kind. One entry per indicator and column.
 
-use calamine::Data;
-
 use crate::input::checks::Context;
 use crate::input::contract::{Code, Column, Given, Indicator, Kind, ValueEntry};
 use crate::input::package::Sheet;
@@ -104,10 +102,16 @@ fn given(
         return Some(Given::Text(text));
     }
     let n = take(row.number("Value"), problems).flatten()?;
-    if column == Some(Column::Var) {
+    let kind = indicator.map(|i| i.kind);
+    let var = column == Some(Column::Var);
+    if (var || kind == Some(Kind::Proportion)) && n.abs() > 1.0 && !row.is_percent("Value") {
+        problems.push(row.error("Value", not_a_percent(n, var, kind)));
+        return None;
+    }
+    if var {
         return Some(Given::Percent(n));
     }
-    let expected = match indicator.map(|i| i.kind) {
+    let expected = match kind {
         Some(Kind::Proportion) if !(0.0..=1.0).contains(&n) => {
             "a percent for a proportion (84.5% or 0.845)"
         }
@@ -118,9 +122,7 @@ fn given(
         }
         Some(Kind::Rank) if n < 1.0 || n.fract() != 0.0 => "a position (1, 2, 3 …)",
         _ => {
-            let percent =
-                matches!(row.cell("Value"), Data::String(_)) && text.trim_end().ends_with('%');
-            return Some(if percent {
+            return Some(if row.is_percent("Value") {
                 Given::Percent(n)
             } else {
                 Given::Number(n)
@@ -129,4 +131,31 @@ fn given(
     };
     problems.push(row.not_a("Value", expected));
     None
+}
+
+/// The error for a plain number above 1 where a percent is meant (contract
+/// v3): a plain number is read as a share, so `-59` typed for -59% would
+/// print as -5900% (a proportion's change `-4.1` as -410.0pp); the message
+/// says what it would print and how to type it.
+fn not_a_percent(n: f64, var: bool, kind: Option<Kind>) -> String {
+    let hundred = n * 100.0;
+    let (expected, prints) = match (var, kind) {
+        (true, Some(Kind::Proportion)) => (
+            "the change in percentage points as a percent (-4.1% or -0.041)",
+            format!("{hundred:+.1}pp"),
+        ),
+        (true, _) => (
+            "the change as a percent (-59% or -0.59)",
+            format!("{hundred:+.0}%"),
+        ),
+        (false, _) => (
+            "a percent for a proportion (84.5% or 0.845)",
+            format!("{hundred:.1}%"),
+        ),
+    };
+    format!(
+        "expected {expected}, found the number {} (a plain number, not a percent: it would print as {prints}); type it as {}%",
+        fmt_number(n),
+        fmt_number(n)
+    )
 }

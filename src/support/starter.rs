@@ -77,7 +77,7 @@ const INSTRUCTIONS: &[&str] = &[
     "The columns: baseline = the baseline financial year's total; latest = the latest 12 months to period_end; var = the % change between the pair printed before it (latest against baseline, or ytd against lytd; counts only); ytd = this financial year to date; lytd = the same months a year earlier; projection = the straight-line trend of the last 36 months (at least 24) carried through the projection year. A latest or ytd figure is coloured and marked when it differs significantly from the one it is compared with.",
     "INDICATORS — one row per printed row of a panel, in print order. Code: your name for the row, e.g. SP1.offences, each once. Priority: the priority's code. Label: the row's text. Kind: count (monthly counts), proportion (surveys: positive responses of respondents), rank (Position v MSG: where the home force stands among its most similar group), spc (SPC variance: the statistical process control reading of a series) or assessment (words). Polarity (count and proportion): down when lower is better, up when higher is better. Source (rank and spc rows): the code of the count row they are derived from. Footnote: a marker printed after the label (its text goes in the Footnotes sheet). Note: printed small beside the label.",
     "MONTHLY — the monthly figures of count and proportion rows. Either one row per indicator and month (Indicator, Month: any date in the month, Value: the count or the number of positive responses, Base: for surveys, the number of respondents), or one row per indicator with the months across (Indicator, Measure, then a column per month headed Sep-16, Oct-16 …; a survey takes two rows, Measure = value and Measure = base). A month with no figure has no row (or, months across, a blank cell): a figure that needs it prints n/a with a footnote, and the build warns of it.",
-    "VALUES — figures that do not come from Monthly, each replacing the computed one. Indicator: the row's code. Column: baseline, latest, var, ytd, lytd, projection or assessment. Value: a number, a percent (84.5%), NA (prints NA), words (for assessment), or empty to leave the cell empty on purpose. Base: the respondents behind a percent, so it can be tested. Note: printed small beside the figure, e.g. To May 15.",
+    "VALUES — figures that do not come from Monthly, each replacing the computed one. Indicator: the row's code. Column: baseline, latest, var, ytd, lytd, projection or assessment. Value: a number, a percent (84.5%), NA (prints NA), words (for assessment), or empty to leave the cell empty on purpose. A var, and a survey's figure, is a percent: type -59% or 84.5% (a plain -59 is refused: it would print -5900%). Base: the respondents behind a percent, so it can be tested. Note: printed small beside the figure, e.g. To May 15.",
     "PEERS — for Position v MSG rows: each force of the most similar group. Indicator: the count row compared. Force: the force's name (the home force included). Value: its count for the latest 12 months. Population: its area's resident population.",
     "NARRATIVE — text. Section: a priority's code (the text goes in its panel), a heading of your own (a comment box, e.g. SP18 Comments) or Note (the closing note). Kind: heading, paragraph or bullet. Text: printed exactly as typed.",
     "SAVINGS — for a savings priority: one row per bar of the chart. Item: the bar's label. Amount: £ millions.",
@@ -179,6 +179,9 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         first: baseline.first_month(),
         last: month,
     };
+    // The home force's count in Peers is its latest 12 months' (a count
+    // from another period is warned of).
+    let mut latest = 0.0;
     for (i, m) in span.months().enumerate() {
         let season = [
             0.93, 0.88, 0.97, 0.98, 1.03, 1.02, 1.08, 1.06, 1.01, 1.02, 0.99, 1.03,
@@ -186,6 +189,9 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
         let v = ((1000.0 - i as f64 * 2.0) * season).round();
         let d = NaiveDate::from_ymd_opt(m.year, m.month, m.days()).expect("valid");
         monthly.row(vec![t("SP1.offences"), Value::Date(d), Value::Number(v)]);
+        if month.months_until(m) > -12 {
+            latest += v;
+        }
     }
     monthly.date_columns = vec![1];
 
@@ -193,12 +199,14 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
     values.validations = vec![drop_down(1, "Column", "Which cell the value fills")];
 
     let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
-    for (force, value, population) in [
-        ("Home Force", 11_500.0, 1_000_000.0),
-        ("Neighbour A", 14_000.0, 1_100_000.0),
-        ("Neighbour B", 9_000.0, 900_000.0),
-        ("Neighbour C", 16_000.0, 1_200_000.0),
+    // Rates (count per head) relative to the home force's: the home force 2nd.
+    for (force, rate, population) in [
+        ("Home Force", 1.0, 1_000_000.0),
+        ("Neighbour A", 1.11, 1_100_000.0),
+        ("Neighbour B", 0.87, 900_000.0),
+        ("Neighbour C", 1.16, 1_200_000.0),
     ] {
+        let value = (latest * rate * population / 1_000_000.0_f64).round();
         peers.row(vec![
             t("SP1.offences"),
             t(force),

@@ -154,24 +154,28 @@ pub fn minimal(count: impl Fn(usize) -> f64) -> WorkbookData {
             Value::Number(100.0),
         ]);
     }
+    // The home force's count is the latest 12 months' (contract v3 warns
+    // of one that is not); North's rate is half the home's, South's 1.5
+    // times: the home force is 2nd.
+    let home: f64 = (33..45).map(&count).sum();
     let mut peers = SheetData::new("Peers", &["Indicator", "Force", "Value", "Population"]);
     peers
         .row(vec![
             t("C"),
             t("Home"),
-            Value::Number(100.0),
+            Value::Number(home),
             Value::Number(1000.0),
         ])
         .row(vec![
             t("C"),
             t("North"),
-            Value::Number(50.0),
+            Value::Number((home / 2.0).round()),
             Value::Number(1000.0),
         ])
         .row(vec![
             t("C"),
             t("South"),
-            Value::Number(300.0),
+            Value::Number(home * 3.0),
             Value::Number(2000.0),
         ]);
     WorkbookData {
