@@ -356,3 +356,18 @@ fn the_html_page_names_the_force_the_keys_months_and_the_appendix_titles() {
     assert!(page.contains("<dt>Latest 12 months</dt><dd>Jan–Dec 2015 (12 months)</dd>"));
     assert!(page.contains("<h3>Priority 11: Number of offences</h3>"));
 }
+
+/// A label with a run of characters too long for any line (a code, a
+/// pasted address) breaks within the run instead of running over the
+/// figures (found by the property test of random labels).
+#[test]
+fn a_label_with_nowhere_to_break_wraps_instead_of_running_over_the_figures() {
+    let mut data = common::minimal(|i| 100.0 + i as f64);
+    let label = "p=tSu=.~=T{g_G\"pZP[oc<`y$M`$Trwh_J.;u.=Xq";
+    data.sheet_mut("Indicators").unwrap().rows[1][2] = t(label);
+    let built = common::build(&data);
+    let all = glyphs::glyphs(&built.pdf);
+    if let Some((a, b)) = glyphs::first_overlap(&all, 1) {
+        panic!("{a:?} prints over {b:?}");
+    }
+}
