@@ -65,7 +65,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "a1f3f7cf6ae5325b639bba1ddf887001f7b641d02ee7ebe39ae91d244e21d750",
+        "f8681877c3d7ae95da15e626713f274e9aa2b13cb02696fb5d610aa4a4c4612a",
         "the signed-off sample's bytes changed"
     );
 }
