@@ -195,7 +195,7 @@ fn a_draft_says_so_in_its_title_and_as_text_at_the_top_of_page_one() {
     let doc = Document::load_mem(&draft()).unwrap();
     assert_eq!(
         info(&doc, b"Title"),
-        "DRAFT — not signed off: Police & Crime Plan Dashboard — Period ended December 2015"
+        "DRAFT — not signed off: Police & Crime Plan Dashboard — Leicestershire (Leicester, Leicestershire and Rutland) — Period ended December 2015"
     );
     let r = reading(&doc);
     let h1 = r.iter().position(|e| e.role == "H1").unwrap();
@@ -216,7 +216,7 @@ fn a_draft_says_so_in_its_title_and_as_text_at_the_top_of_page_one() {
     let doc = Document::load_mem(&signed_off()).unwrap();
     assert_eq!(
         info(&doc, b"Title"),
-        "Police & Crime Plan Dashboard — Period ended December 2015"
+        "Police & Crime Plan Dashboard — Leicestershire (Leicester, Leicestershire and Rutland) — Period ended December 2015"
     );
     assert!(!reading(&doc).iter().any(|e| e.text.contains("DRAFT")));
 }
@@ -458,7 +458,7 @@ fn another_forces_draft_reads_its_own_title_rows_and_trend() {
     let doc = Document::load_mem(&built.pdf).unwrap();
     assert_eq!(
         info(&doc, b"Title"),
-        "DRAFT — not signed off: Test Dashboard — Period ended December 2015"
+        "DRAFT — not signed off: Test Dashboard — Home — Period ended December 2015"
     );
     assert_eq!(
         info(&doc, b"Subject"),

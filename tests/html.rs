@@ -63,7 +63,7 @@ fn the_page_is_self_contained_english_and_marked_draft() {
     assert!(page.contains("<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard"));
     // The PDF's title and subject (issue #16: the month keeps its capital).
     assert!(page.contains(
-        "<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard — Period ended December 2015</title>"
+        "<title>DRAFT — not signed off: Police &amp; Crime Plan Dashboard — Leicestershire (Leicester, Leicestershire and Rutland) — Period ended December 2015</title>"
     ));
     assert!(page.contains(
         "<meta name=\"description\" content=\"Police &amp; Crime Plan Dashboard for Leicestershire \

@@ -97,7 +97,7 @@ fn chart_record(
         indicator: ind.code.to_string(),
         kind: ind.kind,
         priority: row.priority.clone(),
-        title: wording::spc_title(row),
+        title: wording::spc_title(ind.priority.as_str(), row),
         chart: ChartId::spc(ind.code.as_str()),
         points,
         mean: analysis.limits.mean,

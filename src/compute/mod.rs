@@ -80,8 +80,13 @@ pub fn compute(w: &Workbook) -> Computed {
     let report = report_record(&inputs);
     let key = wording::key(&report.baseline, &rows, !appendix.is_empty());
     let footnotes = notes::footnotes(w, &mut rows, &priorities, &key);
+    let printed: Vec<crate::input::Column> = priorities
+        .iter()
+        .flat_map(|p| p.columns.iter().map(|c| c.key))
+        .collect();
     let records = Records {
         key,
+        key_periods: wording::key_periods(&printed, &inputs.windows, &w.report),
         report,
         rows,
         priorities,
@@ -135,6 +140,7 @@ fn report_record(inputs: &Inputs) -> ReportRecord {
         period_label: wording::period_label(inputs.windows.month),
         force: r.force.clone(),
         area: r.area.clone(),
+        force_name: wording::force_name(&r.force, r.area.as_deref()),
         baseline: r.baseline.to_string(),
         projection: r.projection.map(|p| p.to_string()),
         board: r.board.clone(),

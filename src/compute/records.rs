@@ -26,6 +26,9 @@ pub struct Records {
     /// comparison that appears (baseline year; same period last year), and
     /// the SPC icons when SPC rows or charts appear.
     pub key: Vec<KeyEntry>,
+    /// The KEY's months: for each window column the pack prints (baseline,
+    /// latest, YTD, L.YTD, projection), which months it covers.
+    pub key_periods: Vec<KeyPeriod>,
     /// The footnotes' texts by marker: the `Footnotes` sheet's rows (sheet
     /// order), then the automatic notes of cells (`automatic`, in order of
     /// first use). Each prints once at the foot of every page its marker is
@@ -85,6 +88,9 @@ pub struct ReportRecord {
     pub period_label: String,
     pub force: String,
     pub area: Option<String>,
+    /// The force as every page's footer and the PDF's title name it:
+    /// `Leicestershire (Leicester, Leicestershire and Rutland)`.
+    pub force_name: String,
     /// `2012/13`.
     pub baseline: String,
     /// `2016/17`, if the workbook names one.
@@ -261,6 +267,16 @@ pub struct KeyEntry {
     /// show the class's fill and symbol).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<ChartId>,
+}
+
+/// One line of the KEY's months: a column and the months it covers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KeyPeriod {
+    pub column: Column,
+    /// The column's heading: `Latest 12 months`, `YTD`.
+    pub label: String,
+    /// `Jan–Dec 2015 (12 months)`.
+    pub months: String,
 }
 
 /// One SPC chart of the appendix.

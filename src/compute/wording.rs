@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::compute::measure::{NoTest, Tested};
 use crate::compute::records::{
-    Class, KeyEntry, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
+    Class, KeyEntry, KeyPeriod, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
 };
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
@@ -220,16 +220,31 @@ pub fn supersedes(version: u32, previous: u32, date: &str, reason: Option<&str>)
 /// Marks a pack that the board has not approved, in every output.
 pub const DRAFT_MARK: &str = "DRAFT — not signed off";
 
-/// The PDF's title as viewers and screen readers announce it; a draft's
-/// starts with its status: "DRAFT — not signed off: Police & Crime Plan
-/// Dashboard — Period ended December 2015".
+/// The force as every page names it: `Leicestershire (Leicester,
+/// Leicestershire and Rutland)`, or the force alone where the workbook
+/// gives no area.
+pub fn force_name(force: &str, area: Option<&str>) -> String {
+    match area.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => format!("{force} ({a})"),
+        None => force.to_string(),
+    }
+}
+
+/// The PDF's title as viewers and screen readers announce it, naming the
+/// force so that the packs of a batch are told apart; a draft's starts
+/// with its status: "DRAFT — not signed off: Police & Crime Plan Dashboard
+/// — Leicestershire (Leicester, Leicestershire and Rutland) — Period ended
+/// December 2015".
 pub fn document_title(report: &ReportRecord, draft: bool) -> String {
     let status = if draft {
         format!("{DRAFT_MARK}: ")
     } else {
         String::new()
     };
-    format!("{status}{} — {}", report.title, report.period_label)
+    format!(
+        "{status}{} — {} — {}",
+        report.title, report.force_name, report.period_label
+    )
 }
 
 /// The PDF's subject: "Police & Crime Plan Dashboard for Leicestershire
@@ -412,6 +427,61 @@ pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntr
     key
 }
 
+/// The heading over the KEY's months: which months each column covers.
+pub const KEY_PERIODS_HEADING: &str = "Months each column covers:";
+
+/// The months of a window: `Jan–Dec 2015`, `Apr 2015–Mar 2016`, `Apr 2016`.
+pub(super) fn window_months(window: Window) -> String {
+    let (first, last) = (window.first, window.last);
+    if first == last {
+        first.short_label()
+    } else if first.year == last.year {
+        format!("{}–{}", &first.name()[..3], last.short_label())
+    } else {
+        format!("{}–{}", first.short_label(), last.short_label())
+    }
+}
+
+/// What the KEY says of each window column the pack prints, in the
+/// tables' order: `Latest 12 months` covers `Jan–Dec 2015 (12 months)`;
+/// `YTD` (a June pack's) `Apr–Jun 2016 (3 months)`; the projection year
+/// the months it projects.
+pub(super) fn key_periods(
+    printed: &[Column],
+    windows: &Windows,
+    report: &Report,
+) -> Vec<KeyPeriod> {
+    let mut out = Vec::new();
+    for column in [
+        Column::Baseline,
+        Column::Latest,
+        Column::Ytd,
+        Column::Lytd,
+        Column::Projection,
+    ] {
+        if !printed.contains(&column) {
+            continue;
+        }
+        let window = match column {
+            Column::Projection => windows.projection,
+            _ => windows.of(column),
+        };
+        let Some(window) = window else { continue };
+        let n = window.len();
+        let months = format!(
+            "{} ({n} month{})",
+            window_months(window),
+            if n == 1 { "" } else { "s" }
+        );
+        out.push(KeyPeriod {
+            column,
+            label: column_label(column, printed, report),
+            months,
+        });
+    }
+    out
+}
+
 // ---- Headings ------------------------------------------------------------
 
 /// Column heading text.
@@ -436,9 +506,10 @@ pub(super) fn comment_heading(section: &str) -> String {
     format!("{}:", section.trim().trim_end_matches(':').trim_end())
 }
 
-/// `SP3 Number of offences.`: an appendix chart's title.
-pub(super) fn spc_title(row: &Row) -> String {
-    format!("SP{} {}", row.priority, row.label)
+/// `Priority 3: Number of offences`: an appendix chart's title, by the
+/// priority's number as written and the indicator's label.
+pub(super) fn spc_title(priority: &str, row: &Row) -> String {
+    format!("Priority {priority}: {}", row.label)
 }
 
 // ---- Alt texts and captions ----------------------------------------------
@@ -912,6 +983,26 @@ pub fn overflow_text(page: usize, section: &str, sample: &str, edge: Edge, mm: f
     )
 }
 
+/// Two runs of a section's text laid over each other: `page 1: priority 3
+/// "Title" prints "focused" over "NA" (12.3 mm from the left, 45.6 mm from
+/// the top): …`.
+pub fn overlap_text(
+    page: usize,
+    section: &str,
+    first: &str,
+    second: &str,
+    (x, y): (f64, f64),
+) -> String {
+    let short = |s: &str| s.trim().chars().take(40).collect::<String>();
+    format!(
+        "page {page}: {section} prints \"{}\" over \"{}\" ({x:.1} mm from the left, {y:.1} mm \
+         from the top): expected no text over other text; shorten the label or note in the \
+         workbook (or print fewer columns for that priority), or fix the layout",
+        short(first),
+        short(second)
+    )
+}
+
 /// Marks a panel's title where it continues onto a further column or page.
 pub const CONTINUED: &str = "(continued)";
 
@@ -972,6 +1063,31 @@ mod tests {
         assert_eq!(count_text(-0.04), "0.0");
         assert_eq!(count_text(-0.0), "0");
         assert_eq!(figure_words(Kind::Proportion, 0.1725), "17.3%");
+    }
+
+    #[test]
+    fn a_windows_months_name_the_year_once_where_they_share_it() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        let w = |first, last| Window { first, last };
+        assert_eq!(window_months(w(m(2015, 1), m(2015, 12))), "Jan–Dec 2015");
+        assert_eq!(
+            window_months(w(m(2015, 4), m(2016, 3))),
+            "Apr 2015–Mar 2016"
+        );
+        assert_eq!(window_months(w(m(2016, 4), m(2016, 4))), "Apr 2016");
+    }
+
+    #[test]
+    fn the_force_is_named_with_its_area_where_given() {
+        assert_eq!(
+            force_name(
+                "Leicestershire",
+                Some("Leicester, Leicestershire and Rutland")
+            ),
+            "Leicestershire (Leicester, Leicestershire and Rutland)"
+        );
+        assert_eq!(force_name("Northshire", None), "Northshire");
+        assert_eq!(force_name("Northshire", Some("  ")), "Northshire");
     }
 
     #[test]

@@ -84,6 +84,8 @@ struct RenderInfo<'a> {
     title: String,
     description: String,
     appendix_title: &'static str,
+    /// The heading over the KEY's months.
+    key_periods_heading: &'static str,
     /// Marks a panel's title where it continues onto a further column or page.
     continued: &'static str,
     draft: bool,
@@ -181,6 +183,7 @@ fn render_json(
                 .map(|line| format!(". {line}"))
                 .unwrap_or_default(),
         appendix_title: APPENDIX_TITLE,
+        key_periods_heading: wording::KEY_PERIODS_HEADING,
         continued: wording::CONTINUED,
         draft: options.draft,
         draft_mark: DRAFT_MARK,
@@ -367,9 +370,13 @@ pub fn compile(
         }
         // Nothing new to flow on (or a layout that does not read
         // `long_panels`): what overflows is the analyst's to fix.
-        if !found.overflows.is_empty() {
+        // Text over other text in a section (a figure over a label's
+        // word) is as unreadable as text off the page.
+        if !found.overflows.is_empty() || !found.overlaps.is_empty() {
+            let overflows = found.overflows.iter().map(|o| o.message());
+            let overlaps = found.overlaps.iter().map(|o| o.message());
             return Err(LayoutError {
-                diagnostics: found.overflows.iter().map(|o| o.message()).collect(),
+                diagnostics: overflows.chain(overlaps).collect(),
             });
         }
         break (world, document, warnings);

@@ -125,7 +125,7 @@ tbody th{{text-align:left;font-weight:normal}}\
 .class-words{{display:block;font-size:.8rem;font-weight:normal}}\
 .comment{{background:{comment_fill};padding:.2rem .8rem;border-radius:3px;margin:1rem 0}}\
 .key{{border:1px solid {rule};padding:.2rem .8rem;margin:1rem 0}}\
-.key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt{{float:left;margin-right:.5rem;font-weight:bold}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
+.key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt,.periods dt{{float:left;margin-right:.5rem;font-weight:bold}}.periods dd{{margin:0 0 .2rem 0}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
 .swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
 figure{{margin:1rem 0}}\
 .chart svg{{max-width:100%;height:auto}}\
@@ -158,7 +158,7 @@ impl Page<'_> {
             "<header>\n<h1>{}</h1>\n<p><strong>{}</strong> · {}{board}</p>\n",
             text(&r.title),
             text(&r.period_label),
-            text(&r.force),
+            text(&r.force_name),
         );
         if options.draft {
             let _ = writeln!(
@@ -368,7 +368,25 @@ impl Page<'_> {
             }
             self.out.push_str("</li>\n");
         }
-        self.out.push_str("</ul>\n</section>\n");
+        self.out.push_str("</ul>\n");
+        // Which months each column covers, as the PDF's KEY says.
+        if !records.key_periods.is_empty() {
+            let _ = writeln!(
+                self.out,
+                "<p>{}</p>\n<dl class=\"periods\">",
+                text(wording::KEY_PERIODS_HEADING)
+            );
+            for k in &records.key_periods {
+                let _ = writeln!(
+                    self.out,
+                    "<dt>{}</dt><dd>{}</dd>",
+                    text(&k.label),
+                    text(&k.months)
+                );
+            }
+            self.out.push_str("</dl>\n");
+        }
+        self.out.push_str("</section>\n");
     }
 
     /// A footnote's marker, linked to its note where it has one.

@@ -9,6 +9,10 @@
 //! bottom: …, left: …)) <boardpack-page>` and labels its header, footer and
 //! background `<boardpack-marginal>`; a layout that declares no margins is
 //! checked against the page's edges only.
+//!
+//! Within a section, no two lines of text may overlap: a run of text laid
+//! over another ([`Overlap`], a figure printed over a label's word) fails
+//! the build, naming the section, as content off the page does.
 
 use typst::foundations::Value;
 use typst::introspection::{Location, MetadataElem, Tag};
@@ -70,6 +74,67 @@ pub fn check(document: &PagedDocument) -> Vec<Overflow> {
     inspect(document).overflows
 }
 
+/// How far (in points) two runs of text may meet before they count as
+/// overlapping: the side bearings of neighbouring glyphs, a superscript
+/// marker's shift.
+const OVERLAP_TOLERANCE: f64 = 1.0;
+
+/// Two runs of text of one section laid over each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlap {
+    /// 1-based page number.
+    pub page: usize,
+    /// Who the text belongs to, as [`wording::section_name`] words it.
+    pub section: String,
+    /// The two runs' texts, in the order laid out.
+    pub first: String,
+    pub second: String,
+    /// Where they meet: millimetres from the page's left and top edges.
+    pub at_mm: (f64, f64),
+}
+
+impl Overlap {
+    /// The analyst's message.
+    pub fn message(&self) -> String {
+        wording::overlap_text(
+            self.page,
+            &self.section,
+            &self.first,
+            &self.second,
+            self.at_mm,
+        )
+    }
+}
+
+/// A run of text as laid out: its box (from the cap height to the
+/// baseline) in points from the page's top left corner.
+#[derive(Debug, Clone)]
+struct Run {
+    text: String,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+/// The first overlapping pair among the runs of one section on one page.
+fn overlapping(runs: &mut [Run]) -> Option<(&Run, &Run)> {
+    runs.sort_by(|a, b| a.top.total_cmp(&b.top));
+    for (i, a) in runs.iter().enumerate() {
+        for b in &runs[i + 1..] {
+            if b.top >= a.bottom - OVERLAP_TOLERANCE {
+                break;
+            }
+            let across = a.right.min(b.right) - a.left.max(b.left);
+            let down = a.bottom.min(b.bottom) - a.top.max(b.top);
+            if across > OVERLAP_TOLERANCE && down > OVERLAP_TOLERANCE {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
 /// What the pages show of their content's fit.
 #[derive(Debug, Clone, Default)]
 pub struct Inspection {
@@ -79,6 +144,8 @@ pub struct Inspection {
     /// (their `<boardpack-panel-end>` markers), in the pages' order: taller
     /// than a column, however little.
     pub long_panels: Vec<String>,
+    /// Text laid over other text, once per section and page.
+    pub overlaps: Vec<Overlap>,
 }
 
 /// Walks the laid-out pages once: overflows, and panels taller than a column.
@@ -92,10 +159,13 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
         margins: Margins::default(),
         marginal: Vec::new(),
         page_size: Point::zero(),
+        runs: Vec::new(),
+        overlaps: Vec::new(),
     };
     for (i, page) in document.pages().iter().enumerate() {
         walker.page = i + 1;
         walk_page(&mut walker, &page.frame);
+        walker.close_section();
     }
     let mut found: Vec<Overflow> = Vec::new();
     for o in walker.found {
@@ -109,6 +179,7 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
     Inspection {
         overflows: found,
         long_panels: walker.long_panels,
+        overlaps: walker.overlaps,
     }
 }
 
@@ -131,6 +202,9 @@ struct Walker {
     /// margins by design and are checked against the page's edges only.
     marginal: Vec<Location>,
     page_size: Point,
+    /// The text runs of the section being walked on this page.
+    runs: Vec<Run>,
+    overlaps: Vec<Overlap>,
 }
 
 /// Walks one page: the body is the page less the declared margins (the
@@ -159,6 +233,7 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
             let meta = content.to_packed::<MetadataElem>();
             match (label.as_deref(), meta) {
                 (Some(SECTION_LABEL), Some(meta)) => {
+                    walker.close_section();
                     walker.section = section_of(&meta.value);
                     walker.panel = panel_of(&meta.value);
                 }
@@ -188,7 +263,8 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
             let top = Point::new(Abs::zero(), -m.cap_height.at(text.size));
             let bottom = Point::new(text.width(), Abs::zero());
             let sample = text.text.to_string();
-            walker.test(ts, top, bottom, sample);
+            walker.test(ts, top, bottom, sample.clone());
+            walker.run(ts, top, bottom, sample);
         }
         FrameItem::Image(_, size, _) => {
             walker.test(ts, Point::zero(), size.to_point(), "image".into());
@@ -198,6 +274,40 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
 }
 
 impl Walker {
+    /// Keeps a run of text of the section (marginals apart: the footer
+    /// and the watermark lie over the body by design).
+    fn run(&mut self, ts: Transform, a: Point, b: Point, text: String) {
+        if !self.marginal.is_empty() || text.trim().is_empty() {
+            return;
+        }
+        let corners = [a, b, Point::new(a.x, b.y), Point::new(b.x, a.y)].map(|p| p.transform(ts));
+        let xs = corners.map(|p| p.x.to_pt());
+        let ys = corners.map(|p| p.y.to_pt());
+        self.runs.push(Run {
+            text,
+            left: xs.into_iter().fold(f64::INFINITY, f64::min),
+            right: xs.into_iter().fold(f64::NEG_INFINITY, f64::max),
+            top: ys.into_iter().fold(f64::INFINITY, f64::min),
+            bottom: ys.into_iter().fold(f64::NEG_INFINITY, f64::max),
+        });
+    }
+
+    /// Ends the section's runs on this page: the first two that overlap,
+    /// if any, are an [`Overlap`].
+    fn close_section(&mut self) {
+        let mut runs = std::mem::take(&mut self.runs);
+        if let Some((a, b)) = overlapping(&mut runs) {
+            let mm = |pt: f64| pt / 72.0 * 25.4;
+            self.overlaps.push(Overlap {
+                page: self.page,
+                section: self.section.clone(),
+                first: a.text.clone(),
+                second: b.text.clone(),
+                at_mm: (mm(a.left.max(b.left)), mm(a.top.max(b.top))),
+            });
+        }
+    }
+
     /// Records the rectangle `a`–`b` (in `ts`'s coordinates) if it leaves
     /// the body.
     fn test(&mut self, ts: Transform, a: Point, b: Point, sample: String) {
