@@ -343,3 +343,45 @@ fn older_records_without_windows_or_months_still_compare_like_with_like() {
         "{l:?}"
     );
 }
+
+/// A position is said as at each pack's month; `--json` gives the same
+/// changes with their kinds, the roll-ons and the baseline apart.
+#[test]
+fn positions_name_their_month_and_json_keeps_roll_ons_apart() {
+    let old = records(&book((2015, 12), "2012/13", "2016/17", steady));
+    let mut w = book((2016, 3), "2012/13", "2016/17", steady);
+    let peers = w.sheet_mut("Peers").unwrap();
+    let north = peers
+        .rows
+        .iter()
+        .position(|r| matches!(&r[1], Value::Text(f) if f == "North"))
+        .unwrap();
+    peers.rows[north][2] = Value::Number(500.0);
+    let new = records(&w);
+    let d = diff(&old, &new);
+    let l = lines(&d);
+    let position = l
+        .iter()
+        .find(|l| l.starts_with("Position v MSG — Position for Mar 2016: "))
+        .unwrap_or_else(|| panic!("{l:?}"));
+    assert!(position.ends_with(" for Dec 2015)"), "{position}");
+    let json = serde_json::to_value(&d).unwrap();
+    assert!(json["baseline_changed"].is_null(), "{json}");
+    let rolled = json["rolled_on"].as_array().unwrap();
+    assert!(
+        rolled.iter().any(|r| r["column"] == "ytd"
+            && r["old"] == "Apr–Dec 2015"
+            && r["new"] == "2015/16"
+            && r["new_year"] == false
+            && r["figures"] == 2),
+        "{rolled:?}"
+    );
+    let kinds: Vec<&str> = json["priorities"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"position"), "{kinds:?}");
+    assert!(!kinds.contains(&"restated"), "{kinds:?}");
+}

@@ -319,6 +319,27 @@ fn the_signed_off_pack_carries_the_changes_page_the_draft_showed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Without the pack its Changes page names, the archive is not whole.
+    std::fs::create_dir(dir.path().join("only-march")).unwrap();
+    std::fs::rename(
+        dir.path().join("arch/2016-03"),
+        dir.path().join("only-march/2016-03"),
+    )
+    .unwrap();
+    let out = boardpack(
+        dir.path(),
+        &["archive", "verify", "--archive", "only-march"],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("2016-03 v1: its Changes page compares with 2015-12 v1, which the archive does not hold"),
+        "{said}"
+    );
 }
 
 /// A pack whose sign-off record names the earlier pack of its Changes page

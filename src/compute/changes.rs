@@ -118,15 +118,19 @@ pub enum Change {
         months: Vec<String>,
         signal: String,
     },
-    /// A Position v MSG moved.
+    /// A Position v MSG moved, each as at its pack's month.
     Position {
         row: String,
+        old_month: String,
+        month: String,
         old: String,
         new: String,
     },
-    /// An assessment's text changed.
+    /// An assessment's text changed, each as at its pack's month.
     Assessment {
         row: String,
+        old_month: String,
+        month: String,
         old: String,
         new: String,
     },
@@ -226,7 +230,8 @@ impl Change {
                 new,
             } => line(
                 row,
-                &wording::reading_change(
+                &wording::at_month_change(
+                    wording::SPC_READING,
                     old_month,
                     month,
                     &reading_words(old),
@@ -247,9 +252,26 @@ impl Change {
                     &wording::new_special_cause(&reading_words(signal), &months),
                 )
             }
-            Change::Position { row, old, new } | Change::Assessment { row, old, new } => {
-                line(row, &wording::text_change(old, new))
-            }
+            Change::Position {
+                row,
+                old_month,
+                month,
+                old,
+                new,
+            } => line(
+                row,
+                &wording::at_month_change(wording::POSITION, old_month, month, old, new),
+            ),
+            Change::Assessment {
+                row,
+                old_month,
+                month,
+                old,
+                new,
+            } => line(
+                row,
+                &wording::at_month_change(wording::ASSESSMENT, old_month, month, old, new),
+            ),
             Change::Projection {
                 row,
                 year,
@@ -705,11 +727,15 @@ fn row_changes(
                 }),
                 "rank" if ot != nt => out.push(Change::Position {
                     row,
+                    old_month: old_side.month_label(),
+                    month: new_side.month_label(),
                     old: ot,
                     new: nt,
                 }),
                 "assessment" if ot != nt => out.push(Change::Assessment {
                     row,
+                    old_month: old_side.month_label(),
+                    month: new_side.month_label(),
                     old: ot,
                     new: nt,
                 }),

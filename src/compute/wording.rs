@@ -245,23 +245,31 @@ pub(super) fn class_change(figure: &str, old: &str, new: &str, old_window: Optio
     }
 }
 
-/// An SPC reading that moved, each with its month.
-pub(super) fn reading_change(old_month: &str, month: &str, old: &str, new: &str) -> String {
+/// What is read as at a pack's month, in a change line.
+pub(super) const SPC_READING: &str = "SPC reading";
+pub(super) const POSITION: &str = "Position";
+pub(super) const ASSESSMENT: &str = "Assessment";
+
+/// An SPC reading, a position or an assessment that moved, each as at its
+/// pack's month: `SPC reading for Mar 2016: special cause concern (was
+/// common cause for Dec 2015)`.
+pub(super) fn at_month_change(
+    what: &str,
+    old_month: &str,
+    month: &str,
+    old: &str,
+    new: &str,
+) -> String {
     if old_month == month {
-        format!("SPC reading for {month}: {old} → {new}")
+        format!("{what} for {month}: {old} → {new}")
     } else {
-        format!("SPC reading for {month}: {new} (was {old} for {old_month})")
+        format!("{what} for {month}: {new} (was {old} for {old_month})")
     }
 }
 
 /// `new special cause (special cause concern) in Jan 2016, Feb 2016`.
 pub(super) fn new_special_cause(reading: &str, months: &[String]) -> String {
     format!("new special cause ({reading}) in {}", months.join(", "))
-}
-
-/// `3rd → 2nd`.
-pub(super) fn text_change(old: &str, new: &str) -> String {
-    format!("{old} → {new}")
 }
 
 /// `Projection 2016/17: 61427 → 62010`.

@@ -469,11 +469,43 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
             if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
                 findings.extend(f);
             }
+            let archive = dir.parent().and_then(Path::parent);
+            findings.extend(archive.and_then(|a| changes_finding(a, &pdf)));
         }
         Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
     }
     findings.extend(html_finding(dir, &m));
     findings
+}
+
+/// A pack whose Changes page compares with an earlier archived pack
+/// carries that pack's records: they must be the archived pack's, byte for
+/// byte.
+fn changes_finding(archive: &Path, pdf: &[u8]) -> Option<String> {
+    let files = attachments(pdf).ok()?;
+    let (sign_off, _) = signed_inputs(&files).ok()?;
+    let since = sign_off.changes_since?;
+    let carried = files.iter().find(|(n, _)| n == PREVIOUS_ATTACHMENT)?;
+    let dir = archive
+        .join(&since.period)
+        .join(format!("v{}", since.version));
+    let archived = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .and_then(|m| std::fs::read(dir.join(m.pdf)).ok())
+        .and_then(|pdf| attachments(&pdf).ok())
+        .and_then(|files| files.into_iter().find(|(n, _)| n == RECORDS_ATTACHMENT));
+    match archived {
+        Some((_, bytes)) if bytes == carried.1 => None,
+        Some(_) => Some(format!(
+            "its Changes page compares with {} v{}, but the records it carries ({PREVIOUS_ATTACHMENT}) are not that archived pack's",
+            since.period, since.version
+        )),
+        None => Some(format!(
+            "its Changes page compares with {} v{}, which the archive does not hold (or whose records cannot be read)",
+            since.period, since.version
+        )),
+    }
 }
 
 /// The HTML companion archived beside a PDF, against its manifest's hash.
