@@ -493,6 +493,34 @@ struct Months {
     kind: MonthsKind,
 }
 
+impl Months {
+    /// A proportion's responses as monthly rates, to compare with a side
+    /// that has only rates (older records' chart points).
+    fn into_rates(self) -> Months {
+        if self.kind != MonthsKind::Responses {
+            return self;
+        }
+        let by_month = self
+            .by_month
+            .into_iter()
+            .filter_map(|(m, (v, b))| b.filter(|b| *b > 0.0).map(|b| (m, (v / b, None))))
+            .collect();
+        Months {
+            by_month,
+            kind: MonthsKind::Rates,
+        }
+    }
+
+    /// Both sides as the same kind of values: rates when either has only rates.
+    fn alike(old: Months, new: Months) -> (Months, Months) {
+        if old.kind == MonthsKind::Rates || new.kind == MonthsKind::Rates {
+            (old.into_rates(), new.into_rates())
+        } else {
+            (old, new)
+        }
+    }
+}
+
 /// The months the older side had, up to its reporting month, whose value
 /// (or base) the newer side gives differently.
 fn restated_months(old: &Months, new: &Months, until: Option<Month>) -> BTreeSet<Month> {
@@ -501,7 +529,7 @@ fn restated_months(old: &Months, new: &Months, until: Option<Month>) -> BTreeSet
         .filter(|(m, _)| until.is_none_or(|u| **m <= u))
         .filter(|(m, (v, b))| {
             new.by_month.get(*m).is_some_and(|(nv, nb)| {
-                // A side with rates and one with responses are not compared.
+                // Counts and rates are not compared (a kind changed).
                 let same_kind = old.kind == new.kind;
                 let base_differs = match (nb, b) {
                     (Some(x), Some(y)) => !same_number(*x, *y),
@@ -744,7 +772,13 @@ fn row_changes(
         }
         return out;
     }
-    let (om, nm) = (old_side.months(key, o), new_side.months(key, n));
+    let (om, nm) = match (old_side.months(key, o), new_side.months(key, n)) {
+        (Some(a), Some(b)) => {
+            let (a, b) = Months::alike(a, b);
+            (Some(a), Some(b))
+        }
+        other => other,
+    };
     let changed = match (&om, &nm) {
         (Some(a), Some(b)) => restated_months(a, b, old_side.month),
         _ => BTreeSet::new(),
@@ -1277,5 +1311,32 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].text, "Apr–Jun 2017 +69");
         assert_eq!(r[0].change, Some(69.0));
+    }
+
+    /// A proportion's restated months: the pooled rate's change in
+    /// percentage points; against older records' rates only, the months.
+    #[test]
+    fn restated_proportion_months_say_points_or_only_months() {
+        let responses = |x: f64| Months {
+            by_month: [
+                (m(2017, 4), (x, Some(100.0))),
+                (m(2017, 5), (80.0, Some(100.0))),
+            ]
+            .into_iter()
+            .collect(),
+            kind: MonthsKind::Responses,
+        };
+        let (old, new) = (responses(80.0), responses(90.0));
+        let changed = restated_months(&old, &new, None);
+        assert_eq!(runs(&changed, &old, &new)[0].text, "Apr 2017 +10.0pp");
+        let rates = Months {
+            by_month: [(m(2017, 4), (0.8, None)), (m(2017, 5), (0.8, None))]
+                .into_iter()
+                .collect(),
+            kind: MonthsKind::Rates,
+        };
+        let (old, new) = Months::alike(rates, responses(90.0));
+        let changed = restated_months(&old, &new, None);
+        assert_eq!(runs(&changed, &old, &new)[0].text, "Apr 2017");
     }
 }
