@@ -288,6 +288,14 @@ fn the_signed_off_pack_carries_the_changes_page_the_draft_showed() {
         text.contains("rolled on with the period (not revisions)"),
         "{text}"
     );
+    // The archived HTML page carries the same section.
+    let html = std::fs::read_to_string(dir.path().join("arch/2016-03/v1/m.html")).unwrap();
+    assert!(
+        html.contains("<h2 id=\"changes\">Changes since the Strategic Partnership Board pack for December 2015 (version 1)</h2>")
+            && html.contains("<h3>Rolled on with the period (not revisions): ")
+            && html.contains("data restated: Apr 2012 +100</td>"),
+        "{html}"
+    );
     let files = boardpack::pack::verify::attachments(&signed).unwrap();
     let file = |name: &str| -> serde_json::Value {
         serde_json::from_slice(&files.iter().find(|(n, _)| n == name).unwrap().1).unwrap()
