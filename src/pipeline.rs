@@ -63,7 +63,7 @@ pub fn records_of(loaded: Loaded, previous: Option<&Previous>) -> Computed {
     let mut computed = compute::compute(&loaded.workbook);
     let mut warnings = loaded.warnings;
     if let Some(previous) = previous {
-        computed.records.changes = Some(changes::section(previous, &computed.records));
+        with_changes(&mut computed, previous);
         warnings.extend(changes::stale_text(&loaded.workbook, previous));
         warnings.extend(changes::stale_peers(&loaded.workbook, previous));
     }
@@ -75,6 +75,12 @@ pub fn records_of(loaded: Loaded, previous: Option<&Previous>) -> Computed {
     }
     computed.warnings = warnings;
     computed
+}
+
+/// Adds to computed records the changes since `previous` (the "Changes
+/// since …" section), as `build --archive` and `sign-off` print it.
+pub fn with_changes(computed: &mut Computed, previous: &Previous) {
+    computed.records.changes = Some(changes::section(previous, &computed.records));
 }
 
 /// Runs `read` (reading the workbook, computing its records) while the

@@ -218,7 +218,9 @@ fn watch_waits_for_a_workbook_written_in_place_instead_of_calling_it_damaged() {
     // the sample's scaled, so every count's latest figure moved (eight
     // listed, the rest counted).
     assert!(
-        stderr.contains("  changed: SP1.fte ") && stderr.contains("(latest): revised 271 → "),
+        stderr.contains("  changed: Reduction in the number of 10-17 year olds ")
+            && stderr.contains("— Latest 12 months Jan–Dec 2015: 271 → ")
+            && stderr.contains(", data restated: Jan–Dec 2015 +"),
         "{stderr}"
     );
     assert!(

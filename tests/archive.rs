@@ -65,6 +65,10 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// carry `automatic` (the attached records change).
 /// Issue #25 also: the attached records carry the `Peers` rows
 /// (`peers`), so that a later pack can tell them unchanged.
+/// Issue #25 (the Changes page compares like with like):
+/// the attached records carry each figure's `window` and each count or
+/// proportion row's `monthly` series, and the layout's changes section
+/// changed (its hash is in the sign-off record).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(

@@ -63,14 +63,15 @@ fn a_restated_baseline_month_is_a_revision_not_a_change() {
     let sp11 = changes_of(&d, "11");
     assert!(
         sp11.iter().any(|c| matches!(c,
-            Change::Revised { row, column, old, new }
-                if row.starts_with("SP11.offences") && column == "baseline"
-                    && old == "58805" && new == "58905")),
+            Change::Restated { row, column, old, new, months, .. }
+                if row == "Number of offences" && column == "baseline"
+                    && old == "58805" && new == "58905"
+                    && months.len() == 1 && months[0].text == "Apr 2012 +100")),
         "{sp11:?}"
     );
-    assert!(d
-        .text()
-        .contains("revised 58805 → 58905 (same window, data restated)"));
+    assert!(d.text().contains(
+        "Number of offences — Baseline 2012/13: 58805 → 58905, data restated: Apr 2012 +100"
+    ));
 }
 
 #[test]
@@ -86,8 +87,8 @@ fn a_class_that_moves_is_reported_with_its_row() {
     let sp11 = changes_of(&d, "11");
     assert!(
         sp11.iter().any(|c| matches!(c,
-            Change::Class { row, column, old, new }
-                if row.starts_with("SP11.offences") && column == "latest"
+            Change::Class { row, column, window, old_window: None, old, new }
+                if row == "Number of offences" && column == "latest" && window == "Jan–Dec 2015"
                     && old == "no-change" && new == "deterioration")),
         "{sp11:?}"
     );
@@ -112,7 +113,7 @@ fn rows_added_and_removed_are_named() {
         .expect("a removed row");
     assert!(
         line.trim_start()
-            .starts_with(removed["code"].as_str().unwrap()),
+            .starts_with(&format!("{} — ", removed["label"].as_str().unwrap())),
         "{text}"
     );
     let d = diff(&new, &old);
@@ -158,7 +159,7 @@ fn the_command_reads_workbooks_records_and_signed_packs_and_exits_0() {
         assert_eq!(out.status.code(), Some(0), "{old} {new}");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            text.contains("revised 58805 → 58905"),
+            text.contains("Baseline 2012/13: 58805 → 58905, data restated: Apr 2012 +100"),
             "{old} {new}: {text}"
         );
     }

@@ -464,6 +464,7 @@ fn stale_peers_are_read_from_the_records_peers() {
         period: "2015-09".into(),
         version: 1,
         records: records.clone(),
+        bytes: serde_json::to_vec(records).unwrap(),
     };
     assert_eq!(stale_peers(&loaded.workbook, &previous(&records)).len(), 5);
     // One force's population changed: that indicator is not stale.

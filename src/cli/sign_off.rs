@@ -92,6 +92,14 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     // A mistyped path, or a drive not connected, must not pass as a fresh
     // start unnoticed.
     let new_archive = !dir.is_dir();
+    // The Changes page the draft showed (`build --archive`): against the
+    // archive's last signed-off pack of an earlier period, whose records
+    // the pack then carries.
+    let previous = if new_archive {
+        None
+    } else {
+        archive::previous(&dir, &period)?
+    };
     let supersedes = latest.map(|m| Superseded {
         version: m.version,
         date: m.date,
@@ -99,8 +107,9 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name)
         .with_layout(&layout)
         .accepting(warnings)
-        .versioned(version, supersedes);
-    let built = build_final_of(&bytes, computed, &sign_off, &layout)
+        .versioned(version, supersedes)
+        .comparing(previous.as_ref());
+    let built = build_final_of(&bytes, computed, &sign_off, &layout, previous.as_ref())
         .map_err(|e| explain(&args.workbook, e.into()))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);

@@ -165,13 +165,19 @@ const CHANGES_SHOWN: usize = 8;
 /// nothing did (a narrative or layout edit).
 fn changed_figures(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
     let diff = crate::compute::changes::diff(before, after);
-    let changes: Vec<String> = diff
-        .priorities
-        .iter()
-        .flat_map(|p| &p.changes)
-        .filter(|c| !matches!(c, Change::NarrativeUnchanged { .. }))
-        .map(Change::describe)
-        .collect();
+    // A period or baseline moved in the workbook: said first, and the
+    // figures that rolled on counted, never "no printed figure changed".
+    let mut changes: Vec<String> = diff.notes();
+    changes.extend(
+        diff.priorities
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| !matches!(c, Change::NarrativeUnchanged { .. }))
+            .map(Change::describe),
+    );
+    if !diff.rolled_on.is_empty() {
+        changes.push(diff.rolled_on_heading());
+    }
     if changes.is_empty() {
         return vec!["no printed figure changed".to_string()];
     }
@@ -301,4 +307,26 @@ fn build(args: &WatchArgs, workbook: &Path, output: &Path) -> anyhow::Result<Bui
 /// `14:03:27`, local time.
 fn clock() -> String {
     chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Regression: a save that moved the period on (every window moved)
+    /// was reported as "no printed figure changed".
+    #[test]
+    fn a_period_moved_on_is_said_not_called_no_change() {
+        let side = |end: &str| {
+            serde_json::json!({
+                "report": {"period_end": end, "baseline": "2012/13"},
+                "rows": [{"code": "C", "priority": "1", "label": "Count", "kind": "count",
+                          "cells": {"latest": {"text": "10", "value": 10.0}}}],
+                "priorities": []
+            })
+        };
+        let lines = super::changed_figures(&side("2015-12-31"), &side("2016-03-31"));
+        assert_eq!(
+            lines,
+            ["changed: Rolled on with the period (not revisions): 1 figure"]
+        );
+    }
 }

@@ -4,20 +4,30 @@
 //! signed-off pack's attachment; the comparison reads the export contract,
 //! so packs of older boardpack versions compare too.
 //!
+//! Like is compared with like: each figure is compared only with the figure
+//! of the same window (its months, or its financial year). A figure whose
+//! window moved on with the period (latest 12 months, YTD, L.YTD, the
+//! projection year) is a roll-on, summarised apart, never a revision; a
+//! changed baseline year is said once; a figure of the same window that
+//! changed is "data restated", with the months restated; months restated
+//! behind figures that rolled on are listed too; a figure where there was
+//! none is "new". A cell's window is its `window` field, or, in records
+//! without it, inferred from the report's period and years and the column.
+//!
 //! Enters: two records documents (JSON values). Leaves: a [`Diff`], by
-//! priority: classes, SPC readings and new special causes, positions,
-//! projections, revised figures for the same window (a restated baseline is
-//! a revision, not a change), rows added or removed, narratives unchanged.
+//! priority, rows named by their label under their priority's number.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compute::records::{ChangeLine, ChangesRecord, Class, Records};
+use crate::compute::windows::LATEST_MONTHS;
 use crate::compute::wording;
 use crate::input::problem::Problem;
 use crate::input::Workbook;
+use crate::methods::period::{FinancialYear, Month, Window};
 
 /// The comparison of an older pack with a newer one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -25,8 +35,37 @@ pub struct Diff {
     /// `2015-12`, `2016-03`: the periods compared.
     pub old_period: String,
     pub new_period: String,
+    /// The baseline year changed: said once, its figures not listed.
+    pub baseline_changed: Option<BaselineChanged>,
     /// One entry per priority with anything to say, in the newer pack's order.
     pub priorities: Vec<PriorityChanges>,
+    /// The figures whose window moved on with the period (or whose
+    /// projection year moved on): one entry per column and move.
+    pub rolled_on: Vec<RolledOn>,
+}
+
+/// `Report.baseline` moved: the baseline figures are of another year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineChanged {
+    /// `2012/13`.
+    pub old: String,
+    pub new: String,
+    /// The baseline figures printed in both packs.
+    pub figures: usize,
+}
+
+/// Figures of one column whose window moved on: not revisions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RolledOn {
+    /// `latest`, `ytd`, `lytd`, `baseline` or `projection`.
+    pub column: String,
+    /// The windows, in words: `Jan–Dec 2015`, `2016/17`.
+    pub old: String,
+    pub new: String,
+    /// The window starts in another financial year (a YTD reset in April),
+    /// or the projection year moved on.
+    pub new_year: bool,
+    pub figures: usize,
 }
 
 /// What changed in one priority.
@@ -37,20 +76,39 @@ pub struct PriorityChanges {
     pub changes: Vec<Change>,
 }
 
-/// One change, with the row it is about.
+/// A run of consecutive months restated, with the net change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthRun {
+    /// `2017-04`.
+    pub first: String,
+    pub last: String,
+    /// The net change over the run (a count's, or a proportion's pooled
+    /// rate's as a fraction), or null when it cannot be said.
+    pub change: Option<f64>,
+    /// `Apr–Jun 2017 +69`.
+    pub text: String,
+}
+
+/// One change, with the row it is about (the indicator's label; the
+/// priority is the entry's).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
-    /// A figure's class moved (`no-change` → `deterioration`).
+    /// A figure's class moved (`no-change` → `deterioration`). `window` is
+    /// the newer figure's; `old_window` the older's when it moved on.
     Class {
         row: String,
         column: String,
+        window: String,
+        old_window: Option<String>,
         old: String,
         new: String,
     },
-    /// An SPC reading moved (`common-cause` → `concern`).
+    /// An SPC reading moved (`common-cause` → `concern`), each of its month.
     Reading {
         row: String,
+        old_month: String,
+        month: String,
         old: String,
         new: String,
     },
@@ -60,31 +118,66 @@ pub enum Change {
         months: Vec<String>,
         signal: String,
     },
-    /// A Position v MSG moved.
+    /// A Position v MSG moved, each as at its pack's month.
     Position {
         row: String,
+        old_month: String,
+        month: String,
         old: String,
         new: String,
     },
-    /// A projection changed.
+    /// An assessment's text changed, each as at its pack's month.
+    Assessment {
+        row: String,
+        old_month: String,
+        month: String,
+        old: String,
+        new: String,
+    },
+    /// The projection of the same year changed.
     Projection {
         row: String,
+        year: String,
         old: String,
         new: String,
     },
-    /// A figure for the same window printed differently: the data were revised.
-    Revised {
+    /// A figure of the same window printed differently: with `months`, the
+    /// monthly data were restated (those months); without, the figure was
+    /// revised (given in `Values`, or the records carry no months).
+    Restated {
         row: String,
         column: String,
+        window: String,
         old: String,
         new: String,
+        months: Vec<MonthRun>,
     },
-    /// A figure whose window moved on changed.
-    Figure {
+    /// Months the older pack had that were restated since, besides those
+    /// of a same-window figure above: `printed_in` names the older pack's
+    /// figures that summed them.
+    MonthsRestated {
+        row: String,
+        months: Vec<MonthRun>,
+        printed_in: Vec<String>,
+    },
+    /// A figure where the older pack had none (`n/a`, `NA` or nothing).
+    New {
         row: String,
         column: String,
-        old: String,
+        window: String,
         new: String,
+        /// What the older pack printed (`n/a`), or empty.
+        was: String,
+    },
+    /// A figure the older pack had, that is now `n/a`, `NA` or gone.
+    Withdrawn {
+        row: String,
+        column: String,
+        window: String,
+        old_window: Option<String>,
+        old: String,
+        /// What the newer pack prints, or empty.
+        now: String,
     },
     RowAdded {
         row: String,
@@ -105,61 +198,140 @@ pub enum Change {
 }
 
 impl Change {
-    /// The change in words, for the terminal and the pack.
+    /// The change in words, for the terminal and the pack: led by the
+    /// row's label.
     pub fn describe(&self) -> String {
+        use wording::change_line as line;
+        let runs = |months: &[MonthRun]| -> Vec<String> {
+            months.iter().map(|m| m.text.clone()).collect()
+        };
         match self {
             Change::Class {
                 row,
                 column,
+                window,
+                old_window,
                 old,
                 new,
-            } => {
-                format!(
-                    "{row} ({column}): {} → {}",
-                    class_words(old),
-                    class_words(new)
-                )
-            }
-            Change::Reading { row, old, new } => {
-                format!("{row}: SPC {} → {}", reading_words(old), reading_words(new))
-            }
+            } => line(
+                row,
+                &wording::class_change(
+                    &wording::figure_named(column, window),
+                    &class_words(old),
+                    &class_words(new),
+                    old_window.as_deref(),
+                ),
+            ),
+            Change::Reading {
+                row,
+                old_month,
+                month,
+                old,
+                new,
+            } => line(
+                row,
+                &wording::at_month_change(
+                    wording::SPC_READING,
+                    old_month,
+                    month,
+                    &reading_words(old),
+                    &reading_words(new),
+                ),
+            ),
             Change::NewSpecialCause {
                 row,
                 months,
                 signal,
-            } => format!(
-                "{row}: new special cause ({}) in {}",
-                reading_words(signal),
-                months
-                    .iter()
-                    .map(|m| crate::methods::period::Month::parse_iso(m)
-                        .map_or_else(|| m.clone(), |m| m.short_label()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Change::Position { row, old, new } => format!("{row}: position {old} → {new}"),
-            Change::Savings { item, old, new } => format!("{item}: {old} → {new}"),
-            Change::Projection { row, old, new } => format!("{row}: projection {old} → {new}"),
-            Change::Revised {
-                row,
-                column,
-                old,
-                new,
             } => {
-                format!("{row} ({column}): revised {old} → {new} (same window, data restated)")
+                let months: Vec<String> = months
+                    .iter()
+                    .map(|m| Month::parse_iso(m).map_or_else(|| m.clone(), |m| m.short_label()))
+                    .collect();
+                line(
+                    row,
+                    &wording::new_special_cause(&reading_words(signal), &months),
+                )
             }
-            Change::Figure {
+            Change::Position {
                 row,
-                column,
+                old_month,
+                month,
                 old,
                 new,
-            } => format!("{row} ({column}): {old} → {new}"),
-            Change::RowAdded { row } => format!("{row}: row added"),
-            Change::RowRemoved { row } => format!("{row}: row removed"),
-            Change::NarrativeUnchanged { items } => format!(
-                "narrative unchanged ({items} {}): check it still holds",
-                if *items == 1 { "item" } else { "items" }
+            } => line(
+                row,
+                &wording::at_month_change(wording::POSITION, old_month, month, old, new),
             ),
+            Change::Assessment {
+                row,
+                old_month,
+                month,
+                old,
+                new,
+            } => line(
+                row,
+                &wording::at_month_change(wording::ASSESSMENT, old_month, month, old, new),
+            ),
+            Change::Projection {
+                row,
+                year,
+                old,
+                new,
+            } => line(
+                row,
+                &wording::figure_change(&wording::figure_named("projection", year), old, new),
+            ),
+            Change::Restated {
+                row,
+                column,
+                window,
+                old,
+                new,
+                months,
+            } => line(
+                row,
+                &wording::restated(
+                    &wording::figure_named(column, window),
+                    old,
+                    new,
+                    &runs(months),
+                ),
+            ),
+            Change::MonthsRestated {
+                row,
+                months,
+                printed_in,
+            } => line(row, &wording::months_restated(&runs(months), printed_in)),
+            Change::New {
+                row,
+                column,
+                window,
+                new,
+                was,
+            } => line(
+                row,
+                &wording::new_figure(&wording::figure_named(column, window), new, was),
+            ),
+            Change::Withdrawn {
+                row,
+                column,
+                window,
+                old_window,
+                old,
+                now,
+            } => line(
+                row,
+                &wording::withdrawn_figure(
+                    &wording::figure_named(column, window),
+                    old,
+                    now,
+                    old_window.as_deref(),
+                ),
+            ),
+            Change::RowAdded { row } => line(row, wording::ROW_ADDED),
+            Change::RowRemoved { row } => line(row, wording::ROW_REMOVED),
+            Change::Savings { item, old, new } => wording::savings_change(item, old, new),
+            Change::NarrativeUnchanged { items } => wording::narrative_unchanged(*items),
         }
     }
 }
@@ -168,15 +340,16 @@ impl Change {
 fn class_words(name: &str) -> String {
     match Class::named(name) {
         Some(c) => c.short_words().to_string(),
-        None if name.is_empty() => "no class".to_string(),
+        None if name.is_empty() => wording::NO_CLASS.to_string(),
         None => name.to_string(),
     }
 }
 
-/// An SPC reading in the words the pack uses.
+/// An SPC reading in the words the pack uses, or `no reading`.
 fn reading_words(name: &str) -> String {
     match Class::named(name) {
         Some(c) => wording::reading_words(c).to_string(),
+        None if name.is_empty() => wording::NO_READING.to_string(),
         None => name.to_string(),
     }
 }
@@ -204,19 +377,249 @@ fn rows(records: &Value) -> Vec<(String, &Value)> {
         .unwrap_or_default()
 }
 
+/// One side of the comparison: its records, reporting month and years.
+struct Side<'v> {
+    records: &'v Value,
+    month: Option<Month>,
+    baseline: Option<FinancialYear>,
+    projection: Option<FinancialYear>,
+}
+
+impl<'v> Side<'v> {
+    fn new(records: &'v Value) -> Side<'v> {
+        let report = &records["report"];
+        Side {
+            records,
+            month: Month::parse_iso(str_of(report, "period_end")),
+            baseline: FinancialYear::parse(str_of(report, "baseline")),
+            projection: FinancialYear::parse(str_of(report, "projection")),
+        }
+    }
+
+    /// A cell's window: its `window` field, or (records before it) the
+    /// column's window from the report's period and years.
+    fn window(&self, column: &str, cell: &Value) -> Option<Window> {
+        let w = &cell["window"];
+        if let (Some(first), Some(last)) = (
+            Month::parse_iso(str_of(w, "first")),
+            Month::parse_iso(str_of(w, "last")),
+        ) {
+            return Some(Window { first, last });
+        }
+        let month = self.month;
+        let ytd = month.map(|m| Window {
+            first: m.financial_year().first_month(),
+            last: m,
+        });
+        match column {
+            "baseline" => self.baseline.map(FinancialYear::window),
+            "projection" => self.projection.map(FinancialYear::window),
+            "latest" => month.map(|m| Window::ending(m, LATEST_MONTHS)),
+            "ytd" => ytd,
+            "lytd" => ytd.map(|w| Window {
+                first: w.first.plus(-LATEST_MONTHS),
+                last: w.last.plus(-LATEST_MONTHS),
+            }),
+            _ => None,
+        }
+    }
+
+    /// A row's monthly values, month → (value, base): its `monthly` field,
+    /// or (records before it) its appendix chart's points (a proportion's
+    /// as rates, without bases).
+    fn months(&self, code_key: &str, row: &Value) -> Option<Months> {
+        let m = &row["monthly"];
+        if let Some(first) = Month::parse_iso(str_of(m, "first")) {
+            let values = m["values"].as_array()?;
+            let bases = m["bases"].as_array();
+            let mut by_month = BTreeMap::new();
+            for (i, v) in values.iter().enumerate() {
+                let Some(v) = v.as_f64() else { continue };
+                let base = bases.and_then(|b| b.get(i)).and_then(Value::as_f64);
+                by_month.insert(first.plus(i as i64), (v, base));
+            }
+            return Some(Months {
+                by_month,
+                kind: if bases.is_some() {
+                    MonthsKind::Responses
+                } else {
+                    MonthsKind::Counts
+                },
+            });
+        }
+        let chart = self.records["appendix"]
+            .as_array()?
+            .iter()
+            .find(|c| str_of(c, "indicator").trim().to_uppercase() == code_key)?;
+        let by_month = chart["points"]
+            .as_array()?
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    Month::parse_iso(str_of(p, "month"))?,
+                    (p["value"].as_f64()?, None),
+                ))
+            })
+            .collect();
+        Some(Months {
+            by_month,
+            kind: if str_of(chart, "kind") == "proportion" {
+                MonthsKind::Rates
+            } else {
+                MonthsKind::Counts
+            },
+        })
+    }
+
+    fn month_label(&self) -> String {
+        self.month.map(Month::short_label).unwrap_or_default()
+    }
+}
+
+/// What a row's monthly values are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MonthsKind {
+    /// Counts: a run's change is the change of its sum.
+    Counts,
+    /// A proportion's positive responses with their bases: a run's change
+    /// is the change of its pooled rate.
+    Responses,
+    /// A proportion's monthly rates without bases: no net change is said.
+    Rates,
+}
+
+struct Months {
+    by_month: BTreeMap<Month, (f64, Option<f64>)>,
+    kind: MonthsKind,
+}
+
+impl Months {
+    /// A proportion's responses as monthly rates, to compare with a side
+    /// that has only rates (older records' chart points).
+    fn into_rates(self) -> Months {
+        if self.kind != MonthsKind::Responses {
+            return self;
+        }
+        let by_month = self
+            .by_month
+            .into_iter()
+            .filter_map(|(m, (v, b))| b.filter(|b| *b > 0.0).map(|b| (m, (v / b, None))))
+            .collect();
+        Months {
+            by_month,
+            kind: MonthsKind::Rates,
+        }
+    }
+
+    /// Both sides as the same kind of values: rates when either has only rates.
+    fn alike(old: Months, new: Months) -> (Months, Months) {
+        if old.kind == MonthsKind::Rates || new.kind == MonthsKind::Rates {
+            (old.into_rates(), new.into_rates())
+        } else {
+            (old, new)
+        }
+    }
+}
+
+/// The months the older side had, up to its reporting month, whose value
+/// (or base) the newer side gives differently.
+fn restated_months(old: &Months, new: &Months, until: Option<Month>) -> BTreeSet<Month> {
+    old.by_month
+        .iter()
+        .filter(|(m, _)| until.is_none_or(|u| **m <= u))
+        .filter(|(m, (v, b))| {
+            new.by_month.get(*m).is_some_and(|(nv, nb)| {
+                // Counts and rates are not compared (a kind changed).
+                let same_kind = old.kind == new.kind;
+                let base_differs = match (nb, b) {
+                    (Some(x), Some(y)) => !same_number(*x, *y),
+                    (x, y) => x.is_some() != y.is_some(),
+                };
+                same_kind
+                    && (!same_number(*nv, *v)
+                        || (old.kind == MonthsKind::Responses && base_differs))
+            })
+        })
+        .map(|(m, _)| *m)
+        .collect()
+}
+
+/// Whether two monthly values are the same number: one side may have been
+/// read back from JSON text, whose parsing can land one unit in the last
+/// place away from the number written.
+fn same_number(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Consecutive months as runs, each with its net change.
+fn runs(months: &BTreeSet<Month>, old: &Months, new: &Months) -> Vec<MonthRun> {
+    let mut groups: Vec<Vec<Month>> = Vec::new();
+    for m in months {
+        match groups.last_mut() {
+            Some(g) if g.last().is_some_and(|l| l.plus(1) == *m) => g.push(*m),
+            _ => groups.push(vec![*m]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let (first, last) = (g[0], g[g.len() - 1]);
+            let sum = |side: &Months, base: bool| -> f64 {
+                g.iter()
+                    .filter_map(|m| side.by_month.get(m))
+                    .map(|(v, b)| if base { b.unwrap_or(0.0) } else { *v })
+                    .sum()
+            };
+            let change = match old.kind {
+                MonthsKind::Counts => Some(sum(new, false) - sum(old, false)),
+                MonthsKind::Responses => {
+                    let (nn, on) = (sum(new, true), sum(old, true));
+                    (nn > 0.0 && on > 0.0).then(|| sum(new, false) / nn - sum(old, false) / on)
+                }
+                MonthsKind::Rates => None,
+            };
+            MonthRun {
+                first: first.to_string(),
+                last: last.to_string(),
+                change,
+                text: wording::month_run(first, last, change, old.kind == MonthsKind::Counts),
+            }
+        })
+        .collect()
+}
+
+/// Whether a cell prints a figure (a number), rather than `n/a`, `NA` or nothing.
+fn has_figure(cell: Option<&Value>) -> bool {
+    cell.is_some_and(|c| c["value"].is_number())
+}
+
+/// The moves of windows seen so far, by column and windows, in first-seen order.
+#[derive(Default)]
+struct Moves(Vec<((String, Window, Window), usize)>);
+
+impl Moves {
+    fn add(&mut self, column: &str, old: Window, new: Window) {
+        let key = (column.to_string(), old, new);
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((key, 1)),
+        }
+    }
+}
+
 /// Compares an older pack's records with a newer one's.
 pub fn diff(old: &Value, new: &Value) -> Diff {
-    let same_period = period(old) == period(new);
-    let same_baseline = str_of(&old["report"], "baseline") == str_of(&new["report"], "baseline");
+    let sides = (Side::new(old), Side::new(new));
     let old_rows: BTreeMap<String, &Value> = rows(old).into_iter().collect();
     let new_rows = rows(new);
     let mut by_priority: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    let mut moves = Moves::default();
     for (key, n) in &new_rows {
         let priority = str_of(n, "priority").to_string();
         let label = row_name(n);
         let changes = match old_rows.get(key) {
             None => vec![Change::RowAdded { row: label }],
-            Some(o) => row_changes(o, n, &label, same_period, same_baseline),
+            Some(o) => row_changes(&sides, key, (*o, *n), &label, &mut moves),
         };
         by_priority.entry(priority).or_default().extend(changes);
     }
@@ -233,11 +636,48 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
     savings_changes(old, new, &mut by_priority);
     let mut priorities = priorities_in_order(new, old, by_priority);
     priorities.extend(boxes_unchanged(old, new));
+    let (baseline_changed, rolled_on) = summarise_moves(old, new, moves);
     Diff {
         old_period: period(old),
         new_period: period(new),
+        baseline_changed,
         priorities,
+        rolled_on,
     }
+}
+
+/// The moved windows: a changed baseline year said once; the rest rolled on.
+fn summarise_moves(
+    old: &Value,
+    new: &Value,
+    moves: Moves,
+) -> (Option<BaselineChanged>, Vec<RolledOn>) {
+    let (ob, nb) = (
+        str_of(&old["report"], "baseline"),
+        str_of(&new["report"], "baseline"),
+    );
+    let baseline_moved = !ob.is_empty() && !nb.is_empty() && ob != nb;
+    let mut baseline_figures = 0;
+    let mut rolled = Vec::new();
+    for ((column, o, n), figures) in moves.0 {
+        if column == "baseline" && baseline_moved {
+            baseline_figures += figures;
+            continue;
+        }
+        rolled.push(RolledOn {
+            new_year: o.first.financial_year() != n.first.financial_year(),
+            old: wording::window_words(o),
+            new: wording::window_words(n),
+            column,
+            figures,
+        });
+    }
+    let baseline = baseline_moved.then(|| BaselineChanged {
+        old: ob.to_string(),
+        new: nb.to_string(),
+        figures: baseline_figures,
+    });
+    (baseline, rolled)
 }
 
 /// The comment boxes of their own (`SP18 Comments`, `Note`) whose text is
@@ -268,75 +708,204 @@ fn boxes_unchanged(old: &Value, new: &Value) -> Vec<PriorityChanges> {
         .collect()
 }
 
+/// A row as the board knows it: its label (the priority's number is said
+/// by the entry it is under), never its internal code.
 fn row_name(row: &Value) -> String {
-    format!("{} {}", str_of(row, "code"), str_of(row, "label"))
+    match str_of(row, "label").trim() {
+        "" => str_of(row, "code").to_string(),
+        label => label.to_string(),
+    }
 }
 
-/// One row's changes, cell by cell.
+/// One row's changes, cell by cell: figures of the same window compared,
+/// moved windows counted as roll-ons, restated months listed.
 fn row_changes(
-    o: &Value,
-    n: &Value,
+    (old_side, new_side): &(Side, Side),
+    key: &str,
+    (o, n): (&Value, &Value),
     row: &str,
-    same_period: bool,
-    same_baseline: bool,
+    moves: &mut Moves,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     let kind = str_of(n, "kind");
-    let empty = Value::Null;
-    let cells = n["cells"].as_object().into_iter().flatten();
-    for (column, nc) in cells {
-        let oc = o["cells"].get(column).unwrap_or(&empty);
-        let (ot, nt) = (str_of(oc, "text"), str_of(nc, "text"));
-        let (ocl, ncl) = (str_of(oc, "class"), str_of(nc, "class"));
-        let (row, column) = (row.to_string(), column.clone());
-        match kind {
-            "spc" if ocl != ncl => out.push(Change::Reading {
+    let (ocells, ncells) = (&o["cells"], &n["cells"]);
+    let mut columns: Vec<&str> = Vec::new();
+    for cells in [ncells, ocells] {
+        for c in cells.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !columns.contains(&c.as_str()) {
+                columns.push(c);
+            }
+        }
+    }
+    let cell = |cells: &'_ Value, c: &str| cells.get(c).filter(|v| v.is_object()).cloned();
+    if matches!(kind, "spc" | "rank" | "assessment") {
+        for c in &columns {
+            let (oc, nc) = (cell(ocells, c), cell(ncells, c));
+            let text = |x: &Option<Value>| x.as_ref().map(|v| str_of(v, "text").to_string());
+            let class = |x: &Option<Value>| x.as_ref().map(|v| str_of(v, "class").to_string());
+            let (ot, nt) = (text(&oc).unwrap_or_default(), text(&nc).unwrap_or_default());
+            let row = row.to_string();
+            match kind {
+                "spc" if class(&oc) != class(&nc) => out.push(Change::Reading {
+                    row,
+                    old_month: old_side.month_label(),
+                    month: new_side.month_label(),
+                    old: class(&oc).unwrap_or_default(),
+                    new: class(&nc).unwrap_or_default(),
+                }),
+                "rank" if ot != nt => out.push(Change::Position {
+                    row,
+                    old_month: old_side.month_label(),
+                    month: new_side.month_label(),
+                    old: ot,
+                    new: nt,
+                }),
+                "assessment" if ot != nt => out.push(Change::Assessment {
+                    row,
+                    old_month: old_side.month_label(),
+                    month: new_side.month_label(),
+                    old: ot,
+                    new: nt,
+                }),
+                _ => {}
+            }
+        }
+        return out;
+    }
+    let (om, nm) = match (old_side.months(key, o), new_side.months(key, n)) {
+        (Some(a), Some(b)) => {
+            let (a, b) = Months::alike(a, b);
+            (Some(a), Some(b))
+        }
+        other => other,
+    };
+    let changed = match (&om, &nm) {
+        (Some(a), Some(b)) => restated_months(a, b, old_side.month),
+        _ => BTreeSet::new(),
+    };
+    let mut explained: BTreeSet<Month> = BTreeSet::new();
+    let mut moved = false;
+    let mut revised = false;
+    let mut var: Option<(String, String)> = None;
+    for c in &columns {
+        let (oc, nc) = (cell(ocells, c), cell(ncells, c));
+        let (ot, nt) = (
+            oc.as_ref()
+                .map(|v| str_of(v, "text").to_string())
+                .unwrap_or_default(),
+            nc.as_ref()
+                .map(|v| str_of(v, "text").to_string())
+                .unwrap_or_default(),
+        );
+        if *c == "var" {
+            if has_figure(oc.as_ref()) && has_figure(nc.as_ref()) && ot != nt {
+                var = Some((ot, nt));
+            }
+            continue;
+        }
+        let ow = oc.as_ref().and_then(|v| old_side.window(c, v));
+        let nw = nc.as_ref().and_then(|v| new_side.window(c, v));
+        let words = |w: Option<Window>| w.map(wording::window_words).unwrap_or_default();
+        let same_window = ow == nw;
+        let column = c.to_string();
+        let row = row.to_string();
+        match (has_figure(oc.as_ref()), has_figure(nc.as_ref())) {
+            (false, true) => out.push(Change::New {
                 row,
-                old: ocl.into(),
-                new: ncl.into(),
+                column,
+                window: words(nw),
+                new: nt,
+                was: ot,
             }),
-            "rank" if ot != nt => out.push(Change::Position {
+            (true, false) => out.push(Change::Withdrawn {
                 row,
-                old: ot.into(),
-                new: nt.into(),
+                column,
+                window: words(nw.or(ow)),
+                old_window: (!same_window && nw.is_some()).then(|| words(ow)),
+                old: ot,
+                now: nt,
             }),
-            "spc" | "rank" => {}
-            _ if column == "projection" && ot != nt => out.push(Change::Projection {
-                row,
-                old: ot.into(),
-                new: nt.into(),
-            }),
-            _ => {
-                let same_window = match column.as_str() {
-                    "baseline" => same_baseline,
-                    "projection" => true,
-                    _ => same_period,
-                };
-                if ot != nt && !ot.is_empty() && same_window {
-                    out.push(Change::Revised {
+            (false, false) => {}
+            (true, true) => {
+                if let (false, Some(a), Some(b)) = (same_window, ow, nw) {
+                    moved = true;
+                    moves.add(c, a, b);
+                } else if ot != nt && *c == "projection" {
+                    out.push(Change::Projection {
                         row: row.clone(),
-                        column: column.clone(),
-                        old: ot.into(),
-                        new: nt.into(),
+                        year: words(nw),
+                        old: ot,
+                        new: nt,
                     });
-                } else if ot != nt && !same_window && column != "var" {
-                    out.push(Change::Figure {
+                } else if ot != nt {
+                    revised = true;
+                    let within: BTreeSet<Month> = changed
+                        .iter()
+                        .filter(|m| nw.is_some_and(|w| w.first <= **m && **m <= w.last))
+                        .copied()
+                        .collect();
+                    explained.extend(&within);
+                    let months = match (&om, &nm) {
+                        (Some(a), Some(b)) => runs(&within, a, b),
+                        _ => Vec::new(),
+                    };
+                    out.push(Change::Restated {
                         row: row.clone(),
                         column: column.clone(),
-                        old: ot.into(),
-                        new: nt.into(),
+                        window: words(nw),
+                        old: ot,
+                        new: nt,
+                        months,
                     });
                 }
-                if ocl != ncl && (!ocl.is_empty() || !ncl.is_empty()) {
+                let (ocl, ncl) = (
+                    oc.as_ref().map(|v| str_of(v, "class")).unwrap_or_default(),
+                    nc.as_ref().map(|v| str_of(v, "class")).unwrap_or_default(),
+                );
+                if ocl != ncl {
                     out.push(Change::Class {
                         row,
                         column,
+                        window: words(nw),
+                        old_window: (!same_window).then(|| words(ow)),
                         old: ocl.into(),
                         new: ncl.into(),
                     });
                 }
             }
         }
+    }
+    // A % Var. follows its figures: said only when its windows did not
+    // move and no figure of the row explains it (a `Values` entry changed).
+    if let (Some((ot, nt)), false, false) = (var, moved, revised) {
+        out.push(Change::Restated {
+            row: row.to_string(),
+            column: "var".into(),
+            window: String::new(),
+            old: ot,
+            new: nt,
+            months: Vec::new(),
+        });
+    }
+    let rest: BTreeSet<Month> = changed.difference(&explained).copied().collect();
+    if let (false, Some(a), Some(b)) = (rest.is_empty(), &om, &nm) {
+        let printed_in = ocells
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(c, v)| *c != "projection" && has_figure(Some(v)))
+            .filter_map(|(c, v)| {
+                let w = old_side.window(c, v)?;
+                rest.iter()
+                    .any(|m| w.first <= *m && *m <= w.last)
+                    .then(|| wording::figure_named(c, &wording::window_words(w)))
+            })
+            .collect();
+        out.push(Change::MonthsRestated {
+            row: row.to_string(),
+            months: runs(&rest, a, b),
+            printed_in,
+        });
     }
     out
 }
@@ -379,16 +948,22 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
                 .entry(str_of(&chart, "priority").to_string())
                 .or_default()
                 .push(Change::NewSpecialCause {
-                    row: format!(
-                        "{} {}",
-                        str_of(&chart, "indicator"),
-                        str_of(&chart, "title")
-                    ),
+                    row: chart_row_name(new, &chart),
                     months,
                     signal,
                 });
         }
     }
+}
+
+/// The label of the row a chart is of (its title, if no row has its code).
+fn chart_row_name(records: &Value, chart: &Value) -> String {
+    let key = str_of(chart, "indicator").trim().to_uppercase();
+    rows(records)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, r)| row_name(r))
+        .unwrap_or_else(|| str_of(chart, "title").to_string())
 }
 
 /// Savings amounts that changed, by item label (an item that came or went
@@ -493,11 +1068,18 @@ fn priorities_in_order(
 }
 
 impl Diff {
-    /// The comparison as lines, by priority.
+    /// The comparison as lines: the baseline year, by priority, then the
+    /// figures rolled on.
     pub fn text(&self) -> String {
         let mut out = format!("changes from {} to {}:\n", self.old_period, self.new_period);
-        if self.priorities.is_empty() {
+        if self.priorities.is_empty()
+            && self.baseline_changed.is_none()
+            && self.rolled_on.is_empty()
+        {
             out.push_str("  nothing changed\n");
+        }
+        for note in self.notes() {
+            out.push_str(&format!("{note}\n"));
         }
         for p in &self.priorities {
             out.push_str(format!("{} {}", p.code, p.title).trim());
@@ -506,23 +1088,74 @@ impl Diff {
                 out.push_str(&format!("  {}\n", c.describe()));
             }
         }
+        if !self.rolled_on.is_empty() {
+            out.push_str(&format!("{}\n", self.rolled_on_heading()));
+            for line in self.rolled_on_lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
         out
+    }
+
+    /// What is said once for the whole pack: the baseline year changed.
+    pub fn notes(&self) -> Vec<String> {
+        self.baseline_changed
+            .iter()
+            .map(|b| wording::baseline_changed(&b.old, &b.new, b.figures))
+            .collect()
+    }
+
+    /// `Rolled on with the period (not revisions): 39 figures`.
+    pub fn rolled_on_heading(&self) -> String {
+        if self.rolled_on.is_empty() {
+            return String::new();
+        }
+        wording::rolled_on_heading(self.rolled_on.iter().map(|r| r.figures).sum())
+    }
+
+    /// One line per column whose window moved on.
+    pub fn rolled_on_lines(&self) -> Vec<String> {
+        self.rolled_on
+            .iter()
+            .map(|r| wording::rolled_on(&r.column, &r.old, &r.new, r.new_year, r.figures))
+            .collect()
     }
 }
 
 /// The last signed-off pack of an earlier period, as the archive holds it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Previous {
     /// `2015-12`.
     pub period: String,
     pub version: u32,
     /// Its records, as attached to the pack.
     pub records: Value,
+    /// The records' bytes as attached (`records.json`): a signed-off pack
+    /// whose Changes page compares with this pack carries them verbatim,
+    /// so that its page is rebuilt from exactly the same records.
+    pub bytes: Vec<u8>,
+}
+
+impl Previous {
+    /// The pack of `period`, version `version`, from its records' bytes;
+    /// `None` when they are not a JSON document.
+    pub fn from_json(period: &str, version: u32, bytes: Vec<u8>) -> Option<Previous> {
+        let records = serde_json::from_slice(&bytes).ok()?;
+        Some(Previous {
+            period: period.to_string(),
+            version,
+            records,
+            bytes,
+        })
+    }
 }
 
 /// The changes section of a pack built after `previous` was signed off.
 pub fn section(previous: &Previous, records: &Records) -> ChangesRecord {
-    let new = serde_json::to_value(records).expect("records serialise");
+    let mut new = serde_json::to_value(records).expect("records serialise");
+    if let Some(map) = new.as_object_mut() {
+        map.remove("changes");
+    }
     let d = diff(&previous.records, &new);
     let since = str_of(&previous.records["report"], "period_label")
         .strip_prefix("Period ended ")
@@ -541,7 +1174,10 @@ pub fn section(previous: &Previous, records: &Records) -> ChangesRecord {
         .collect();
     ChangesRecord {
         heading: wording::changes_heading(board, &since, previous.version),
+        notes: d.notes(),
         lines,
+        rolled_on_heading: d.rolled_on_heading(),
+        rolled_on: d.rolled_on_lines(),
     }
 }
 
@@ -637,19 +1273,112 @@ pub fn stale_peers(w: &Workbook, previous: &Previous) -> Vec<Problem> {
 mod tests {
     use super::*;
 
-    /// Months print as elsewhere in the pack (`Jan 2016`), not `2016-01`.
+    /// Months print as elsewhere in the pack (`Jan 2016`), not `2016-01`;
+    /// the row is named by its label, not its code.
     #[test]
     fn new_special_causes_name_their_months_as_the_pack_does() {
         let c = Change::NewSpecialCause {
-            row: "SP11.offences Number of offences".into(),
+            row: "Number of offences".into(),
             months: vec!["2016-01".into(), "2016-02".into()],
             signal: "concern".into(),
         };
         let text = c.describe();
         assert!(
-            text.starts_with("SP11.offences Number of offences: new special cause (")
+            text.starts_with("Number of offences — new special cause (")
                 && text.ends_with(") in Jan 2016, Feb 2016"),
             "{text}"
         );
+    }
+
+    fn m(y: i32, mo: u32) -> Month {
+        Month::new(y, mo).unwrap()
+    }
+
+    #[test]
+    fn windows_read_as_years_or_months() {
+        let fy = Window {
+            first: m(2012, 4),
+            last: m(2013, 3),
+        };
+        assert_eq!(wording::window_words(fy), "2012/13");
+        let cal = Window::ending(m(2015, 12), 12);
+        assert_eq!(wording::window_words(cal), "Jan–Dec 2015");
+        let across = Window::ending(m(2016, 2), 12);
+        assert_eq!(wording::window_words(across), "Mar 2015–Feb 2016");
+        let one = Window::ending(m(2016, 4), 1);
+        assert_eq!(wording::window_words(one), "Apr 2016");
+    }
+
+    /// Records without `window` fields (older packs): the window is the
+    /// column's, from the report's period and years.
+    #[test]
+    fn windows_are_inferred_for_records_without_them() {
+        let records = serde_json::json!({
+            "report": {"period_end": "2016-06-30", "baseline": "2012/13", "projection": "2016/17"}
+        });
+        let side = Side::new(&records);
+        let none = Value::Null;
+        let w = |c| side.window(c, &none).map(wording::window_words);
+        assert_eq!(w("latest").as_deref(), Some("Jul 2015–Jun 2016"));
+        assert_eq!(w("ytd").as_deref(), Some("Apr–Jun 2016"));
+        assert_eq!(w("lytd").as_deref(), Some("Apr–Jun 2015"));
+        assert_eq!(w("baseline").as_deref(), Some("2012/13"));
+        assert_eq!(w("projection").as_deref(), Some("2016/17"));
+        assert_eq!(w("var"), None);
+    }
+
+    #[test]
+    fn restated_months_run_together_with_their_net_change() {
+        let months = |vals: &[(Month, f64)]| Months {
+            by_month: vals.iter().map(|(m, v)| (*m, (*v, None))).collect(),
+            kind: MonthsKind::Counts,
+        };
+        let old = months(&[
+            (m(2017, 3), 10.0),
+            (m(2017, 4), 100.0),
+            (m(2017, 5), 100.0),
+            (m(2017, 6), 100.0),
+            (m(2017, 7), 5.0),
+        ]);
+        let new = months(&[
+            (m(2017, 3), 10.0),
+            (m(2017, 4), 123.0),
+            (m(2017, 5), 123.0),
+            (m(2017, 6), 123.0),
+            (m(2017, 7), 5.0),
+            (m(2017, 8), 7.0),
+        ]);
+        let changed = restated_months(&old, &new, Some(m(2017, 7)));
+        let r = runs(&changed, &old, &new);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].text, "Apr–Jun 2017 +69");
+        assert_eq!(r[0].change, Some(69.0));
+    }
+
+    /// A proportion's restated months: the pooled rate's change in
+    /// percentage points; against older records' rates only, the months.
+    #[test]
+    fn restated_proportion_months_say_points_or_only_months() {
+        let responses = |x: f64| Months {
+            by_month: [
+                (m(2017, 4), (x, Some(100.0))),
+                (m(2017, 5), (80.0, Some(100.0))),
+            ]
+            .into_iter()
+            .collect(),
+            kind: MonthsKind::Responses,
+        };
+        let (old, new) = (responses(80.0), responses(90.0));
+        let changed = restated_months(&old, &new, None);
+        assert_eq!(runs(&changed, &old, &new)[0].text, "Apr 2017 +10.0pp");
+        let rates = Months {
+            by_month: [(m(2017, 4), (0.8, None)), (m(2017, 5), (0.8, None))]
+                .into_iter()
+                .collect(),
+            kind: MonthsKind::Rates,
+        };
+        let (old, new) = Months::alike(rates, responses(90.0));
+        let changed = restated_months(&old, &new, None);
+        assert_eq!(runs(&changed, &old, &new)[0].text, "Apr 2017");
     }
 }

@@ -68,7 +68,8 @@ pub(super) fn measure_cells(
         }
     }
     if columns.contains(&Column::Projection) {
-        if let Some(cell) = projection_cell(inputs, memo, diag, ind) {
+        if let Some(mut cell) = projection_cell(inputs, memo, diag, ind) {
+            cell.window = inputs.windows.projection;
             cells.insert(Column::Projection, cell);
         }
     }
@@ -91,6 +92,7 @@ fn window_cells<'a>(
         let (fig, note) = figure(inputs, Some(diag), ind, c);
         if let Some(mut cell) = fig.cell() {
             cell.note = note;
+            cell.window = inputs.windows.of(c);
             cells.insert(c, cell);
         } else if !has_series && inputs.given(ind, c).is_none() {
             no_data.push(c.name());

@@ -131,6 +131,7 @@ mod tests {
                     (c, cell)
                 })
                 .collect(),
+            monthly: None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity};
-use crate::methods::period::Month;
+use crate::methods::period::{Month, Window};
 
 /// Everything the layout places. Serialises to the records export.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -66,7 +66,18 @@ pub struct PeerRecord {
 pub struct ChangesRecord {
     /// `Changes since the Strategic Partnership Board pack for December 2015 (version 1)`.
     pub heading: String,
+    /// What changed for the whole pack, printed before the table: the
+    /// baseline year changed (`Baseline year changed from 2012/13 to 2013/14: …`).
+    pub notes: Vec<String>,
+    /// Figures revised or restated, classes, readings and positions that
+    /// moved, new figures: one line per change, by priority.
     pub lines: Vec<ChangeLine>,
+    /// `Rolled on with the period (not revisions): 39 figures`, or empty
+    /// when no window moved.
+    pub rolled_on_heading: String,
+    /// One line per column whose window moved on with the period
+    /// (`Latest 12 months: Jan–Dec 2015 → Apr 2015–Mar 2016 (12 figures)`).
+    pub rolled_on: Vec<String>,
 }
 
 /// One change, under its priority.
@@ -74,6 +85,8 @@ pub struct ChangesRecord {
 pub struct ChangeLine {
     /// `11 To reduce all crime`.
     pub priority: String,
+    /// The change, led by the indicator's label (`Number of offences —
+    /// Baseline 2012/13: 58805 → 58905, data restated: Apr 2012 +100`).
     pub change: String,
 }
 
@@ -116,6 +129,23 @@ pub struct Row {
     pub note: Option<String>,
     /// Keyed by column name; a column with nothing to print is absent.
     pub cells: BTreeMap<Column, Cell>,
+    /// A count or proportion row's monthly series (sheet `Monthly`), so
+    /// that a later pack can say which months were restated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<MonthlySeries>,
+}
+
+/// A monthly series, compactly: its first month and one entry a month
+/// from there (null for a month with no value).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MonthlySeries {
+    /// `2012-04` in JSON.
+    pub first: Month,
+    /// Counts, or a proportion's positive responses.
+    pub values: Vec<Option<f64>>,
+    /// A proportion's respondents, month by month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bases: Option<Vec<Option<f64>>>,
 }
 
 /// One printed figure.
@@ -159,6 +189,10 @@ pub struct Cell {
     /// `b` …, given in print order; see `compute/notes.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footnote_marker: Option<String>,
+    /// The months the figure covers (`{"first": "2015-01", "last":
+    /// "2015-12"}`): a window column's window, a projection's year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
 }
 
 /// Significance class of a figure, or the SPC reading of an `spc` row. Its

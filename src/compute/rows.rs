@@ -7,10 +7,11 @@
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::measure::measure_cells;
 use crate::compute::ranks::rank_cell;
-use crate::compute::records::{Cell, Row};
+use crate::compute::records::{Cell, MonthlySeries, Row};
 use crate::compute::spc_cells::spc_cell;
 use crate::compute::wording::{self, count_text, NA};
 use crate::input::{Code, Column, Given, Indicator, Kind};
+use crate::methods::period::Window;
 
 /// The row of an indicator under a panel of `columns`.
 pub(super) fn row(
@@ -23,7 +24,9 @@ pub(super) fn row(
     let (column, cell) = match ind.kind {
         Kind::Count | Kind::Proportion => {
             let cells = measure_cells(inputs, memo, diag, ind, columns);
-            return record(ind, cells.into_iter());
+            let mut row = record(ind, cells.into_iter());
+            row.monthly = monthly_series(inputs, ind);
+            return row;
         }
         Kind::Rank => (Column::Latest, rank_cell(inputs, diag, ind)),
         Kind::Spc => (Column::Latest, spc_cell(inputs, memo, diag, ind)),
@@ -42,7 +45,27 @@ fn record(ind: &Indicator, cells: impl Iterator<Item = (Column, Cell)>) -> Row {
         footnote: ind.footnote.clone(),
         note: ind.note.clone(),
         cells: cells.collect(),
+        monthly: None,
     }
+}
+
+/// A count or proportion indicator's series from sheet `Monthly`, from its
+/// first month to its last, for a later pack's comparison.
+fn monthly_series(inputs: &Inputs, ind: &Indicator) -> Option<MonthlySeries> {
+    let series = inputs.series(ind)?;
+    let (first, last) = (*series.keys().next()?, *series.keys().next_back()?);
+    let months = Window { first, last }.months();
+    let (values, bases): (Vec<_>, Vec<_>) = months
+        .map(|m| match series.get(&m) {
+            Some((v, b)) => (Some(*v), *b),
+            None => (None, None),
+        })
+        .unzip();
+    Some(MonthlySeries {
+        first,
+        values,
+        bases: (ind.kind == Kind::Proportion).then_some(bases),
+    })
 }
 
 /// An assessment, as given in `Values`.

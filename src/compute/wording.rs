@@ -184,6 +184,239 @@ pub fn changes_heading(board: &str, since: &str, version: u32) -> String {
     format!("Changes since the {board} pack for {since} (version {version})")
 }
 
+// ---- Changes since an earlier pack (`diff`, `build --archive`) ----------
+
+/// A class that is absent, in a change line.
+pub(super) const NO_CLASS: &str = "no class";
+/// An SPC reading that is absent (no chart could be drawn), in a change line.
+pub(super) const NO_READING: &str = "no reading";
+pub(super) const ROW_ADDED: &str = "row added";
+pub(super) const ROW_REMOVED: &str = "row removed";
+
+/// `Number of offences — Baseline 2012/13: 58805 → 58905`: a change led by
+/// its row's label.
+pub(super) fn change_line(row: &str, what: &str) -> String {
+    if row.is_empty() {
+        what.to_string()
+    } else {
+        format!("{row} — {what}")
+    }
+}
+
+/// `Apr 2012`, `Apr–Jun 2017`, `Nov 2016–Jan 2017`.
+pub(super) fn months_range(first: Month, last: Month) -> String {
+    if first == last {
+        first.short_label()
+    } else if first.year == last.year {
+        format!("{}–{}", &first.name()[..3], last.short_label())
+    } else {
+        format!("{}–{}", first.short_label(), last.short_label())
+    }
+}
+
+/// A figure's window in words: a financial year (`2012/13`) when it is
+/// one, else its months (`Jan–Dec 2015`, `Apr 2015–Mar 2016`).
+pub(super) fn window_words(w: Window) -> String {
+    if w.first.month == 4 && w.len() == 12 {
+        w.first.financial_year().to_string()
+    } else {
+        months_range(w.first, w.last)
+    }
+}
+
+/// A column's name in a change line.
+fn column_words(column: &str) -> String {
+    match column {
+        "baseline" => "Baseline".into(),
+        "latest" => format!("Latest {LATEST_MONTHS} months"),
+        "ytd" => "YTD".into(),
+        "lytd" => "L.YTD".into(),
+        "var" => "% Var.".into(),
+        "projection" => "Projection".into(),
+        "assessment" => "Assessment".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A figure named by its column and window: `Baseline 2012/13`,
+/// `Latest 12 months Jan–Dec 2015`, `Projection 2016/17`.
+pub(super) fn figure_named(column: &str, window: &str) -> String {
+    let column = column_words(column);
+    if window.is_empty() {
+        column
+    } else {
+        format!("{column} {window}")
+    }
+}
+
+/// `Latest 12 months Jan–Dec 2015: no significant change → deterioration`;
+/// when the window moved on, the earlier class with its own window.
+pub(super) fn class_change(figure: &str, old: &str, new: &str, old_window: Option<&str>) -> String {
+    match old_window {
+        None => format!("{figure}: {old} → {new}"),
+        Some(w) => format!("{figure}: {new} (was {old} for {w})"),
+    }
+}
+
+/// What is read as at a pack's month, in a change line.
+pub(super) const SPC_READING: &str = "SPC reading";
+pub(super) const POSITION: &str = "Position";
+pub(super) const ASSESSMENT: &str = "Assessment";
+
+/// An SPC reading, a position or an assessment that moved, each as at its
+/// pack's month: `SPC reading for Mar 2016: special cause concern (was
+/// common cause for Dec 2015)`.
+pub(super) fn at_month_change(
+    what: &str,
+    old_month: &str,
+    month: &str,
+    old: &str,
+    new: &str,
+) -> String {
+    if old_month == month {
+        format!("{what} for {month}: {old} → {new}")
+    } else {
+        format!("{what} for {month}: {new} (was {old} for {old_month})")
+    }
+}
+
+/// `new special cause (special cause concern) in Jan 2016, Feb 2016`.
+pub(super) fn new_special_cause(reading: &str, months: &[String]) -> String {
+    format!("new special cause ({reading}) in {}", months.join(", "))
+}
+
+/// `Projection 2016/17: 61427 → 62010`.
+pub(super) fn figure_change(figure: &str, old: &str, new: &str) -> String {
+    format!("{figure}: {old} → {new}")
+}
+
+/// A figure of the same window that changed: with the months whose data
+/// were restated, or, without them, `revised`.
+pub(super) fn restated(figure: &str, old: &str, new: &str, runs: &[String]) -> String {
+    if runs.is_empty() {
+        format!("{figure}: revised {old} → {new}")
+    } else {
+        format!(
+            "{figure}: {old} → {new}, data restated: {}",
+            runs.join(", ")
+        )
+    }
+}
+
+/// Months of the earlier pack restated since, and the figures of that
+/// pack that summed them.
+pub(super) fn months_restated(runs: &[String], printed_in: &[String]) -> String {
+    let mut out = format!("earlier months restated: {}", runs.join(", "));
+    if !printed_in.is_empty() {
+        out.push_str(&format!(
+            " (in the earlier pack's {})",
+            and_words(printed_in)
+        ));
+    }
+    out
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `YTD 2015/16: new figure 264371 (was n/a)`.
+pub(super) fn new_figure(figure: &str, new: &str, was: &str) -> String {
+    if was.is_empty() {
+        format!("{figure}: new figure {new}")
+    } else {
+        format!("{figure}: new figure {new} (was {was})")
+    }
+}
+
+/// `YTD 2015/16: n/a (was 264371 for Apr–Dec 2015)`.
+pub(super) fn withdrawn_figure(
+    figure: &str,
+    old: &str,
+    now: &str,
+    old_window: Option<&str>,
+) -> String {
+    let now = if now.is_empty() { "no figure" } else { now };
+    match old_window {
+        None => format!("{figure}: {now} (was {old})"),
+        Some(w) => format!("{figure}: {now} (was {old} for {w})"),
+    }
+}
+
+/// `Savings realised to date: £16.1m → £17.0m`.
+pub(super) fn savings_change(item: &str, old: &str, new: &str) -> String {
+    format!("{item}: {old} → {new}")
+}
+
+/// A narrative carried over word for word.
+pub(super) fn narrative_unchanged(items: usize) -> String {
+    format!(
+        "narrative unchanged ({items} {}): check it still holds",
+        if items == 1 { "item" } else { "items" }
+    )
+}
+
+/// `Apr–Jun 2017 +69`: a run of restated months and its net change (a
+/// count's, or a proportion's pooled rate's in percentage points).
+pub(super) fn month_run(first: Month, last: Month, change: Option<f64>, counts: bool) -> String {
+    let months = months_range(first, last);
+    match change {
+        Some(c) if counts => format!("{months} {}", fixed_f64(c, count_decimals(c), true)),
+        Some(c) => format!("{months} {}pp", fixed_f64(c * 100.0, 1, true)),
+        None => months,
+    }
+}
+
+/// Whole counts print whole; a fractional one with one decimal, as [`count_text`].
+fn count_decimals(v: f64) -> u32 {
+    if (v - v.round()).abs() < 1e-9 {
+        0
+    } else {
+        1
+    }
+}
+
+/// The baseline year changed: said once, for all its figures.
+pub(super) fn baseline_changed(old: &str, new: &str, figures: usize) -> String {
+    format!(
+        "Baseline year changed from {old} to {new}: {} now of {new}, not revisions",
+        crate::input::problem::plural(figures, "baseline figure")
+    )
+}
+
+/// `Rolled on with the period (not revisions): 39 figures`.
+pub(super) fn rolled_on_heading(figures: usize) -> String {
+    format!(
+        "Rolled on with the period (not revisions): {}",
+        crate::input::problem::plural(figures, "figure")
+    )
+}
+
+/// `Latest 12 months: Jan–Dec 2015 → Apr 2015–Mar 2016 (12 figures)`.
+pub(super) fn rolled_on(
+    column: &str,
+    old: &str,
+    new: &str,
+    new_year: bool,
+    figures: usize,
+) -> String {
+    let why = match column {
+        "projection" if new_year => ", the projection year moved on",
+        "ytd" | "lytd" if new_year => ", a new financial year",
+        _ => "",
+    };
+    format!(
+        "{}: {old} → {new}{why} ({})",
+        column_words(column),
+        crate::input::problem::plural(figures, "figure")
+    )
+}
+
 /// A `Values` note word for word the last signed-off pack's.
 pub(super) fn stale_note(note: &str, period: &str) -> String {
     format!(

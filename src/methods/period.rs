@@ -174,8 +174,9 @@ impl fmt::Display for FinancialYear {
     }
 }
 
-/// A run of consecutive months, inclusive at both ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A run of consecutive months, inclusive at both ends (in JSON
+/// `{"first": "2015-01", "last": "2015-12"}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Window {
     pub first: Month,
     pub last: Month,

@@ -354,17 +354,15 @@ pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, Archiv
         return Ok(None);
     };
     let pdf = std::fs::read(&last.path).map_err(io(&last.path))?;
-    let records = crate::pack::verify::attachments(&pdf)
+    let previous = crate::pack::verify::attachments(&pdf)
         .ok()
         .and_then(|files| {
             files
                 .into_iter()
                 .find(|(name, _)| name == crate::pack::signoff::RECORDS_ATTACHMENT)
         })
-        .and_then(|(_, bytes)| serde_json::from_slice(&bytes).ok());
-    Ok(records.map(|records| Previous {
-        period: last.manifest.period.clone(),
-        version: last.manifest.version,
-        records,
-    }))
+        .and_then(|(_, bytes)| {
+            Previous::from_json(&last.manifest.period, last.manifest.version, bytes)
+        });
+    Ok(previous)
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::compute::changes::Previous;
 use crate::compute::{wording, Computed};
 use crate::input::limits::InputLimits;
 use crate::pipeline::{self, BuildError, Built};
@@ -46,7 +47,25 @@ pub struct SignOff {
     /// The version this one replaces (v2 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Superseded>,
+    /// The earlier signed-off pack whose changes the pack prints ("Changes
+    /// since …"), when the archive held one; its records are attached as
+    /// [`PREVIOUS_ATTACHMENT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_since: Option<ChangesSince>,
 }
+
+/// The earlier pack a signed-off pack's Changes page compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesSince {
+    /// `2015-12`.
+    pub period: String,
+    pub version: u32,
+}
+
+/// Name of the attached records of the earlier pack the Changes page was
+/// built from: that pack's `records.json`, byte for byte (its period and
+/// version are the sign-off record's `changes_since`).
+pub const PREVIOUS_ATTACHMENT: &str = "previous-records.json";
 
 /// The version a sign-off replaces: its number and sign-off date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +117,7 @@ impl SignOff {
             accepted_warnings: Vec::new(),
             version: 1,
             supersedes: None,
+            changes_since: None,
         }
     }
 }
@@ -115,6 +135,16 @@ impl SignOff {
     pub fn versioned(mut self, version: u32, previous: Option<Superseded>) -> SignOff {
         self.version = version;
         self.supersedes = previous;
+        self
+    }
+
+    /// The same sign-off, of a pack that prints the changes since
+    /// `previous` (the archive's last signed-off pack of an earlier period).
+    pub fn comparing(mut self, previous: Option<&Previous>) -> SignOff {
+        self.changes_since = previous.map(|p| ChangesSince {
+            period: p.period.clone(),
+            version: p.version,
+        });
         self
     }
 
@@ -185,18 +215,48 @@ pub fn build_final_within(
     layout: &Layout,
     limits: &InputLimits,
 ) -> Result<Built, BuildError> {
-    let computed = pipeline::while_warming(|| pipeline::records_within(workbook, limits))?;
-    Ok(build_final_of(workbook, computed, sign_off, layout)?)
+    build_final_since(workbook, sign_off, layout, limits, None)
 }
 
-/// As [`build_final_within`], from the workbook's records computed already
-/// (sign-off reads them first for their warnings and period).
-pub fn build_final_of(
+/// As [`build_final_within`], printing the changes since `previous` (the
+/// records the pack carries as [`PREVIOUS_ATTACHMENT`]).
+pub fn build_final_since(
     workbook: &[u8],
-    computed: Computed,
     sign_off: &SignOff,
     layout: &Layout,
+    limits: &InputLimits,
+    previous: Option<&Previous>,
+) -> Result<Built, BuildError> {
+    let computed = pipeline::while_warming(|| pipeline::records_within(workbook, limits))?;
+    Ok(build_final_of(
+        workbook, computed, sign_off, layout, previous,
+    )?)
+}
+
+/// As [`build_final_since`], from the workbook's records computed already
+/// (sign-off reads them first for their warnings and period). With
+/// `previous`, the pack prints the changes since it, as `build --archive`
+/// does, and carries its records so that `verify` rebuilds the same page.
+pub fn build_final_of(
+    workbook: &[u8],
+    mut computed: Computed,
+    sign_off: &SignOff,
+    layout: &Layout,
+    previous: Option<&Previous>,
 ) -> Result<Built, LayoutError> {
+    let previous_attachment = previous.map(|p| {
+        pipeline::with_changes(&mut computed, p);
+        Attachment {
+            name: PREVIOUS_ATTACHMENT.into(),
+            bytes: p.bytes.clone(),
+            relationship: "supplement".into(),
+            mime: "application/json".into(),
+            description: format!(
+                "The records of the pack for {} (version {}) that the Changes page compares with",
+                p.period, p.version
+            ),
+        }
+    });
     let sign_off_json = serde_json::to_vec_pretty(sign_off).expect("sign-off serialises");
     let layout_attachment = (!layout.is_builtin()).then(|| Attachment {
         name: LAYOUT_ATTACHMENT.into(),
@@ -209,6 +269,7 @@ pub fn build_final_of(
         let records_json = serde_json::to_vec_pretty(records).expect("records serialise");
         let mut options = final_options(workbook, sign_off, layout, records_json, sign_off_json);
         options.attachments.extend(layout_attachment);
+        options.attachments.extend(previous_attachment);
         options
     })
 }

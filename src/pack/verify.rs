@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::compute::changes::Previous;
 use crate::input::limits::InputLimits;
 use crate::pack::archive::{periods, versions, ArchiveError, Manifest};
 use crate::pack::signoff::{
-    build_final_within, sha256, tool_version, SignOff, LAYOUT_ATTACHMENT, RECORDS_ATTACHMENT,
-    SIGN_OFF_ATTACHMENT,
+    build_final_since, sha256, tool_version, SignOff, LAYOUT_ATTACHMENT, PREVIOUS_ATTACHMENT,
+    RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT,
 };
 use crate::render::document::{Layout, DASHBOARD_LAYOUT};
 use crate::render::fonts::FACES;
@@ -272,7 +273,20 @@ fn check_inputs(
             return findings;
         }
     };
-    match build_final_within(workbook, sign_off, &layout, &InputLimits::default()) {
+    let previous = match carried_previous(sign_off, files) {
+        Ok(previous) => previous,
+        Err(finding) => {
+            findings.push(finding);
+            return findings;
+        }
+    };
+    match build_final_since(
+        workbook,
+        sign_off,
+        &layout,
+        &InputLimits::default(),
+        previous.as_ref(),
+    ) {
         Ok(rebuilt) if rebuilt.pdf == pdf => {}
         Ok(rebuilt) => {
             let at = rebuilt
@@ -292,6 +306,29 @@ fn check_inputs(
         )),
     }
     findings
+}
+
+/// The earlier pack's records that the Changes page was built from, as the
+/// pack carries them, when its sign-off record names one; a finding when
+/// they are missing or unreadable.
+fn carried_previous(
+    sign_off: &SignOff,
+    files: &[(String, Vec<u8>)],
+) -> Result<Option<Previous>, String> {
+    let Some(since) = &sign_off.changes_since else {
+        return Ok(None);
+    };
+    let carried = files
+        .iter()
+        .find(|(n, _)| n == PREVIOUS_ATTACHMENT)
+        .and_then(|(_, bytes)| Previous::from_json(&since.period, since.version, bytes.clone()));
+    match carried {
+        Some(p) => Ok(Some(p)),
+        None => Err(format!(
+            "the PDF was changed: its sign-off record says it shows the changes since {} v{}, but the records of that pack ({PREVIOUS_ATTACHMENT}) are not attached or cannot be read",
+            since.period, since.version
+        )),
+    }
 }
 
 /// The layout the pack was built with: the built-in one, or the attached
@@ -432,11 +469,43 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
             if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
                 findings.extend(f);
             }
+            let archive = dir.parent().and_then(Path::parent);
+            findings.extend(archive.and_then(|a| changes_finding(a, &pdf)));
         }
         Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
     }
     findings.extend(html_finding(dir, &m));
     findings
+}
+
+/// A pack whose Changes page compares with an earlier archived pack
+/// carries that pack's records: they must be the archived pack's, byte for
+/// byte.
+fn changes_finding(archive: &Path, pdf: &[u8]) -> Option<String> {
+    let files = attachments(pdf).ok()?;
+    let (sign_off, _) = signed_inputs(&files).ok()?;
+    let since = sign_off.changes_since?;
+    let carried = files.iter().find(|(n, _)| n == PREVIOUS_ATTACHMENT)?;
+    let dir = archive
+        .join(&since.period)
+        .join(format!("v{}", since.version));
+    let archived = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .and_then(|m| std::fs::read(dir.join(m.pdf)).ok())
+        .and_then(|pdf| attachments(&pdf).ok())
+        .and_then(|files| files.into_iter().find(|(n, _)| n == RECORDS_ATTACHMENT));
+    match archived {
+        Some((_, bytes)) if bytes == carried.1 => None,
+        Some(_) => Some(format!(
+            "its Changes page compares with {} v{}, but the records it carries ({PREVIOUS_ATTACHMENT}) are not that archived pack's",
+            since.period, since.version
+        )),
+        None => Some(format!(
+            "its Changes page compares with {} v{}, which the archive does not hold (or whose records cannot be read)",
+            since.period, since.version
+        )),
+    }
 }
 
 /// The HTML companion archived beside a PDF, against its manifest's hash.

@@ -458,11 +458,26 @@ impl Page<'_> {
             "<section aria-labelledby=\"changes\">\n<h2 id=\"changes\">{}</h2>",
             text(&c.heading)
         );
-        let rows = c
-            .lines
-            .iter()
-            .map(|l| (l.priority.as_str(), l.change.as_str()));
-        self.pairs(("Priority", "Change"), rows);
+        for note in &c.notes {
+            let _ = writeln!(self.out, "<p><strong>{}</strong></p>", text(note));
+        }
+        if c.lines.is_empty() && c.notes.is_empty() && c.rolled_on.is_empty() {
+            self.out.push_str("<p>Nothing changed.</p>\n");
+        }
+        if !c.lines.is_empty() {
+            let rows = c
+                .lines
+                .iter()
+                .map(|l| (l.priority.as_str(), l.change.as_str()));
+            self.pairs(("Priority", "Change"), rows);
+        }
+        if !c.rolled_on.is_empty() {
+            let _ = writeln!(self.out, "<h3>{}</h3>\n<ul>", text(&c.rolled_on_heading));
+            for line in &c.rolled_on {
+                let _ = writeln!(self.out, "<li>{}</li>", text(line));
+            }
+            self.out.push_str("</ul>\n");
+        }
         self.out.push_str("</section>\n");
     }
 
