@@ -12,6 +12,7 @@ use crate::compute::spc_cells::{reading_class, xmr};
 use crate::compute::wording::{self, reading_text, Shape, SpcAltFacts, Trend};
 use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
+use crate::methods::rounding::Exact;
 use crate::methods::spc::Analysis;
 
 /// One XmR chart per count or proportion indicator with a monthly series.
@@ -127,17 +128,26 @@ pub(super) fn drawn_limits(kind: Kind, analysis: &Analysis) -> (f64, f64) {
 
 /// The series' shape for the alt text: the mean of its first twelve months
 /// against its last twelve (a third of the series each when shorter), read
-/// as level when they differ by less than half a process sigma (the mean
-/// moving range / 1.128); its highest and lowest months; its latest month.
+/// as level when they are equal or differ by less than half a process sigma
+/// (the mean moving range / 1.128), decided exactly on the analysed points
+/// (methods v3); its highest and lowest months; its latest month.
 fn shape(series: &[(Month, f64)], analysis: &Analysis) -> Option<Shape> {
     let latest = *series.last()?;
     let span = (series.len() / 3).clamp(1, 12);
     let mean = |s: &[(Month, f64)]| s.iter().map(|(_, v)| v).sum::<f64>() / s.len() as f64;
     let (first, last) = (mean(&series[..span]), mean(&series[series.len() - span..]));
-    let sigma = analysis.limits.mean_moving_range / 1.128;
-    let trend = if (last - first).abs() < sigma / 2.0 {
+    let points = analysis.points.get(..series.len())?;
+    let exact_mean = |s: &[Exact]| {
+        s.iter()
+            .fold(Exact::integer(0), |acc, x| acc.plus(x))
+            .ratio(&Exact::integer(s.len() as i64))
+    };
+    let change = exact_mean(&points[points.len() - span..])?.minus(&exact_mean(&points[..span])?);
+    // |change| < sigma / 2 ⇔ 2 · 1.128 · |change| < MR̄.
+    let twice_scaled = change.abs().times(&Exact::fraction(2256, 1000)?);
+    let trend = if change.is_zero() || twice_scaled < analysis.exact.mean_moving_range {
         Trend::Level
-    } else if last > first {
+    } else if change > Exact::integer(0) {
         Trend::Rising
     } else {
         Trend::Falling
@@ -191,6 +201,17 @@ mod tests {
         assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
         // A drift of 1 over three years is within half a sigma: level.
         let (s, a) = series(|i| 100.0 + i / 36.0);
+        assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
+    }
+
+    #[test]
+    fn a_series_the_same_every_month_reads_level_not_falling() {
+        // No variation at all: sigma is 0 and the two ends are equal. The
+        // rule "less than half a sigma" alone read it as falling.
+        let start = Month::new(2012, 4).unwrap();
+        let s: Vec<(Month, f64)> = (0..36).map(|i| (start.plus(i), 0.7)).collect();
+        let values: Vec<f64> = s.iter().map(|(_, v)| *v).collect();
+        let a = analyse(&values, 0..12, Direction::High, 7).unwrap();
         assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
     }
 

@@ -39,6 +39,36 @@ impl Exact {
         }))
     }
 
+    /// The whole number `n`.
+    pub fn integer(n: i64) -> Exact {
+        Exact(BigRational::from_integer(BigInt::from(n)))
+    }
+
+    /// The fraction `numer / denom` (`266/100`); `None` when `denom` is 0.
+    pub fn fraction(numer: i64, denom: i64) -> Option<Exact> {
+        Exact::integer(numer).ratio(&Exact::integer(denom))
+    }
+
+    /// `self + other`.
+    pub fn plus(&self, other: &Exact) -> Exact {
+        Exact(&self.0 + &other.0)
+    }
+
+    /// `self × other`.
+    pub fn times(&self, other: &Exact) -> Exact {
+        Exact(&self.0 * &other.0)
+    }
+
+    /// `|self|`.
+    pub fn abs(&self) -> Exact {
+        Exact(self.0.abs())
+    }
+
+    /// True for exactly 0.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
     /// `self / other`; `None` when `other` is 0.
     pub fn ratio(&self, other: &Exact) -> Option<Exact> {
         (!other.0.is_zero()).then(|| Exact(&self.0 / &other.0))

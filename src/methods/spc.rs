@@ -1,12 +1,27 @@
 //! The statistical process control rule engine: XmR charts read by the NHS
 //! "Making Data Count" rules. A pure function of the values, the points the
 //! limits come from, the improvement direction and the run length.
+//!
+//! Methods v3: every decision (above, below or on the centre line, beyond a
+//! limit or a two-sigma line, a step up or down) is made on exact fractions
+//! ([`Exact`]), never on floating-point values: a survey at 70 % every month
+//! is on its centre line, not a rounding error above or below it. The
+//! floating-point [`Limits`] are for drawing and describing the chart only.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
+use crate::methods::rounding::Exact;
+
 /// XmR multiplier: 3 / d₂ with d₂ = 1.128 for moving ranges of two, as the
-/// Making Data Count Excel tool rounds it.
+/// Making Data Count Excel tool rounds it. The rules use it exactly, as
+/// 266/100 ([`xmr_constant`]).
 pub const XMR_CONSTANT: f64 = 2.66;
+
+/// The XmR multiplier as the exact fraction 266/100.
+pub fn xmr_constant() -> Exact {
+    Exact::fraction(266, 100).expect("100 is not 0")
+}
 
 /// The fewest points for which process limits and icons are shown.
 pub const MIN_POINTS_FOR_LIMITS: usize = 13;
@@ -22,7 +37,8 @@ pub enum Direction {
     Neither,
 }
 
-/// Centre line and limits.
+/// Centre line and limits as numbers to draw and describe; the rules decide
+/// on [`ExactLimits`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     pub mean: f64,
@@ -35,25 +51,70 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Limits from the given points (at least two).
+    /// Limits from the given points (at least two, all finite), computed
+    /// exactly on the decimals they hold and then rounded to `f64`.
     pub fn from_points(points: &[f64]) -> Option<Limits> {
+        ExactLimits::from_points(&exact_points(points)?).map(|l| l.approx())
+    }
+}
+
+/// Centre line and limits as exact fractions: X̄, MR̄, X̄ ± 266/100 · MR̄
+/// and X̄ ± (2/3) · 266/100 · MR̄.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactLimits {
+    pub mean: Exact,
+    pub mean_moving_range: Exact,
+    pub lower: Exact,
+    pub upper: Exact,
+    pub lower_two_sigma: Exact,
+    pub upper_two_sigma: Exact,
+}
+
+impl ExactLimits {
+    /// Limits from the given points (at least two).
+    pub fn from_points(points: &[Exact]) -> Option<ExactLimits> {
         if points.len() < 2 {
             return None;
         }
-        let mean = points.iter().sum::<f64>() / points.len() as f64;
-        let mr: Vec<f64> = points.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-        let mean_moving_range = mr.iter().sum::<f64>() / mr.len() as f64;
-        let three_sigma = XMR_CONSTANT * mean_moving_range;
-        let two_sigma = three_sigma * 2.0 / 3.0;
-        Some(Limits {
+        let mean = average(points.iter().cloned(), points.len())?;
+        let moving_ranges = points.windows(2).map(|w| w[1].minus(&w[0]).abs());
+        let mean_moving_range = average(moving_ranges, points.len() - 1)?;
+        let three_sigma = xmr_constant().times(&mean_moving_range);
+        let two_sigma = three_sigma.times(&Exact::fraction(2, 3)?);
+        Some(ExactLimits {
+            lower: mean.minus(&three_sigma),
+            upper: mean.plus(&three_sigma),
+            lower_two_sigma: mean.minus(&two_sigma),
+            upper_two_sigma: mean.plus(&two_sigma),
             mean,
             mean_moving_range,
-            lower: mean - three_sigma,
-            upper: mean + three_sigma,
-            lower_two_sigma: mean - two_sigma,
-            upper_two_sigma: mean + two_sigma,
         })
     }
+
+    /// The limits as the nearest `f64`s, to draw and describe.
+    pub fn approx(&self) -> Limits {
+        Limits {
+            mean: self.mean.to_f64(),
+            mean_moving_range: self.mean_moving_range.to_f64(),
+            lower: self.lower.to_f64(),
+            upper: self.upper.to_f64(),
+            lower_two_sigma: self.lower_two_sigma.to_f64(),
+            upper_two_sigma: self.upper_two_sigma.to_f64(),
+        }
+    }
+}
+
+/// The mean of `count` exact values; `None` when there are none.
+fn average(values: impl Iterator<Item = Exact>, count: usize) -> Option<Exact> {
+    values
+        .fold(Exact::integer(0), |acc, x| acc.plus(&x))
+        .ratio(&Exact::integer(i64::try_from(count).ok()?))
+}
+
+/// Each value as the decimal it holds (its shortest round-trip form, the
+/// number as typed); `None` if any is NaN or infinite.
+fn exact_points(values: &[f64]) -> Option<Vec<Exact>> {
+    values.iter().map(|v| Exact::from_f64(*v)).collect()
 }
 
 /// How one point reads.
@@ -112,7 +173,12 @@ impl Triggers {
 /// An XmR chart read by the rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
+    /// The limits to draw and describe.
     pub limits: Limits,
+    /// The limits the rules decided on.
+    pub exact: ExactLimits,
+    /// The points read, exactly.
+    pub points: Vec<Exact>,
     pub triggers: Vec<Triggers>,
     pub flags: Vec<Flags>,
     pub readings: Vec<Reading>,
@@ -125,11 +191,23 @@ impl Analysis {
     }
 }
 
-/// Reads `values` against limits computed from `values[baseline]`.
-/// `None` when the baseline has fewer than two points or the series fewer
-/// than [`MIN_POINTS_FOR_LIMITS`] points.
+/// Reads `values` against limits computed from `values[baseline]`, each
+/// value taken as the decimal it holds (`0.7` is 7/10).
+/// `None` when the baseline has fewer than two points, the series fewer
+/// than [`MIN_POINTS_FOR_LIMITS`] points, or a value is not finite.
 pub fn analyse(
     values: &[f64],
+    baseline: Range<usize>,
+    direction: Direction,
+    run_length: usize,
+) -> Option<Analysis> {
+    analyse_exact(exact_points(values)?, baseline, direction, run_length)
+}
+
+/// [`analyse`] on exact values (a proportion's monthly rates as the
+/// fractions xᵢ/nᵢ).
+pub fn analyse_exact(
+    values: Vec<Exact>,
     baseline: Range<usize>,
     direction: Direction,
     run_length: usize,
@@ -137,44 +215,45 @@ pub fn analyse(
     if values.len() < MIN_POINTS_FOR_LIMITS || baseline.end > values.len() {
         return None;
     }
-    let limits = Limits::from_points(&values[baseline])?;
-    let triggers = triggers(values, &limits, run_length);
+    let exact = ExactLimits::from_points(&values[baseline])?;
+    let triggers = triggers(&values, &exact, run_length);
     let flags: Vec<Flags> = triggers.iter().map(Triggers::flags).collect();
     let readings = flags.iter().map(|f| read(*f, direction)).collect();
     Some(Analysis {
-        limits,
+        limits: exact.approx(),
+        exact,
+        points: values,
         triggers,
         flags,
         readings,
     })
 }
 
-/// Applies the four rules to every point.
-pub fn triggers(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Triggers> {
+/// Applies the four rules to every point, deciding every comparison exactly.
+pub fn triggers(values: &[Exact], limits: &ExactLimits, run_length: usize) -> Vec<Triggers> {
     let n = values.len();
     let mut flags = vec![Triggers::default(); n];
     let run_length = run_length.max(2);
 
-    // Rule 1: a point outside the process limits.
-    for (i, &x) in values.iter().enumerate() {
-        flags[i].above_upper_limit = x > limits.upper;
-        flags[i].below_lower_limit = x < limits.lower;
+    // Rule 1: a point outside the process limits (a point on a limit is
+    // inside it).
+    for (i, x) in values.iter().enumerate() {
+        flags[i].above_upper_limit = *x > limits.upper;
+        flags[i].below_lower_limit = *x < limits.lower;
     }
 
     // Rule 2: a shift, run_length or more points on one side of the mean.
     // A point on the mean breaks the run.
-    let side = |x: f64| -> i8 {
-        if x > limits.mean {
-            1
-        } else if x < limits.mean {
-            -1
-        } else {
-            0
+    let sign = |o: Ordering| -> i8 {
+        match o {
+            Ordering::Greater => 1,
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
         }
     };
     for_runs(
         n,
-        |i| side(values[i]),
+        |i| sign(values[i].cmp(&limits.mean)),
         |start, end, s| {
             if s != 0 && end - start >= run_length {
                 for f in &mut flags[start..end] {
@@ -192,16 +271,7 @@ pub fn triggers(values: &[f64], limits: &Limits, run_length: usize) -> Vec<Trigg
     // lower) than the one before. An equal step breaks it. Runs are found on
     // the steps; a run of k steps covers k + 1 points.
     if n >= 2 {
-        let step = |i: usize| -> i8 {
-            let d = values[i + 1] - values[i];
-            if d > 0.0 {
-                1
-            } else if d < 0.0 {
-                -1
-            } else {
-                0
-            }
-        };
+        let step = |i: usize| sign(values[i + 1].cmp(&values[i]));
         for_runs(n - 1, step, |start, end, s| {
             let points = end - start + 1;
             if s != 0 && points >= run_length {
@@ -402,6 +472,156 @@ mod tests {
         assert_eq!(read(f, Direction::High), Reading::Improvement);
         assert_eq!(read(f, Direction::Low), Reading::Improvement);
         assert_eq!(read(f, Direction::Neither), Reading::Neither);
+    }
+
+    /// `x / n` exactly.
+    fn rate(x: i64, n: i64) -> Exact {
+        Exact::fraction(x, n).unwrap()
+    }
+
+    /// Each `x` of `n`.
+    fn rates(xs: &[i64], n: i64) -> Vec<Exact> {
+        xs.iter().map(|&x| rate(x, n)).collect()
+    }
+
+    fn exact_readings(values: Vec<Exact>, direction: Direction) -> Vec<Reading> {
+        analyse_exact(values, 0..12, direction, 7).unwrap().readings
+    }
+
+    fn all_common_cause(r: &[Reading]) -> bool {
+        r.iter().all(|r| *r == Reading::CommonCause)
+    }
+
+    #[test]
+    fn a_survey_at_70_percent_every_month_is_on_its_centre_line_at_every_point() {
+        // In floating point the mean of twelve 0.7s is 0.7000000000000001:
+        // every point read below the centre line and below the (zero-width)
+        // lower limit, "special cause concern" at every point.
+        assert_eq!(
+            [0.7f64; 12].iter().sum::<f64>() / 12.0,
+            0.700_000_000_000_000_1
+        );
+        let bases = [100, 200, 110, 90, 50, 130, 70, 120, 150, 80, 170, 140];
+        let values: Vec<Exact> = (0..45)
+            .map(|i| {
+                let n = bases[i % 12];
+                rate(7 * n / 10, n)
+            })
+            .collect();
+        let a = analyse_exact(values, 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.mean, rate(7, 10));
+        assert!(a.exact.mean_moving_range.is_zero());
+        assert!(a.triggers.iter().all(|t| *t == Triggers::default()));
+        assert!(all_common_cause(&a.readings));
+        // The same read from the decimals 0.7.
+        let a = analyse(&[0.7; 45], 0..12, Direction::High, 7).unwrap();
+        assert!(all_common_cause(&a.readings));
+    }
+
+    #[test]
+    fn a_series_whose_moving_ranges_are_all_zero_has_no_point_outside_its_limits() {
+        for v in [0.0, 5.0, 58_805.0] {
+            let a = analyse(&[v; 30], 0..12, Direction::Low, 6).unwrap();
+            assert_eq!((a.limits.lower, a.limits.upper), (v, v));
+            assert!(a.flags.iter().all(|f| !f.high && !f.low), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_rate_exactly_on_a_process_limit_is_inside_it() {
+        // Baseline rates of 100 give an upper limit of exactly 99.1 %, which
+        // floating point put at 0.9909999999999997: 991 of 1000 read above it.
+        let baseline = [70, 67, 66, 72, 82, 62, 77, 76, 84, 60, 72, 82];
+        let series = |x: i64| {
+            let mut v = rates(&baseline, 100);
+            v.push(rate(x, 1000));
+            v.extend(rates(&baseline, 100));
+            v
+        };
+        let a = analyse_exact(series(991), 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.upper, rate(991, 1000));
+        assert!(all_common_cause(&a.readings));
+        let r = exact_readings(series(992), Direction::High);
+        assert_eq!(r[12], Reading::Improvement);
+        // The lower limit: exactly 43.4 %.
+        let baseline = [81, 69, 71, 68, 81, 78, 66, 57, 58, 73, 57, 81];
+        let series = |x: i64| {
+            let mut v = rates(&baseline, 100);
+            v.push(rate(x, 1000));
+            v.extend(rates(&baseline, 100));
+            v
+        };
+        let a = analyse_exact(series(434), 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.lower, rate(434, 1000));
+        assert!(all_common_cause(&a.readings));
+        assert_eq!(
+            exact_readings(series(433), Direction::High)[12],
+            Reading::Concern
+        );
+    }
+
+    #[test]
+    fn rates_exactly_on_a_two_sigma_line_are_not_beyond_it() {
+        // Upper two-sigma line exactly 86.4 % (floating point: 0.8639999999999999).
+        let baseline = [55, 71, 78, 66, 68, 73, 66, 76, 55, 73, 76, 67];
+        let series = |x: i64| {
+            let mut v = rates(&baseline, 100);
+            v.extend([rate(x, 1000), rate(66, 100), rate(x, 1000)]);
+            v.extend(rates(&baseline, 100));
+            v
+        };
+        let a = analyse_exact(series(864), 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.upper_two_sigma, rate(864, 1000));
+        assert!(all_common_cause(&a.readings));
+        let r = exact_readings(series(865), Direction::High);
+        assert_eq!((r[12], r[14]), (Reading::Improvement, Reading::Improvement));
+    }
+
+    #[test]
+    fn counts_exactly_on_a_two_sigma_line_are_not_beyond_it() {
+        // Lower two-sigma line exactly 472 (floating point: 472.00000000000006).
+        let baseline = [
+            526., 530., 517., 525., 484., 533., 531., 498., 466., 537., 534., 515.,
+        ];
+        let series = |x: f64, y: f64| {
+            let mut v = baseline.to_vec();
+            v.extend([x, 515.0, y]);
+            v.extend(baseline);
+            v
+        };
+        let a = analyse(&series(472.0, 472.0), 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.lower_two_sigma, Exact::integer(472));
+        assert!(all_common_cause(&a.readings));
+        // One on the line and one beyond it: not two beyond.
+        let r = readings(&series(471.0, 472.0), Direction::High, 7);
+        assert!(all_common_cause(&r));
+        let r = readings(&series(471.0, 471.0), Direction::High, 7);
+        assert_eq!((r[12], r[14]), (Reading::Concern, Reading::Concern));
+    }
+
+    #[test]
+    fn points_exactly_on_the_centre_line_break_a_shift() {
+        // Rates: the baseline mean is exactly 67 % (floating point:
+        // 0.6699999999999999, so seven months at 67 % read as a shift above).
+        let baseline = [57, 66, 80, 57, 68, 83, 59, 55, 64, 68, 79, 68];
+        let series = |x: i64| {
+            let mut v = rates(&baseline, 100);
+            v.extend((0..7).map(|_| rate(x, 100)));
+            v.extend(rates(&baseline, 100));
+            v
+        };
+        let a = analyse_exact(series(67), 0..12, Direction::High, 7).unwrap();
+        assert_eq!(a.exact.mean, rate(67, 100));
+        assert!(all_common_cause(&a.readings));
+        assert_eq!(
+            exact_readings(series(68), Direction::High)[15],
+            Reading::Improvement
+        );
+        // Counts: a mean of exactly 11, seven months of 11.
+        let mut v = flat_with(12, &[]);
+        v.extend([11.0; 7]);
+        v.extend(flat_with(6, &[]));
+        assert!(all_common_cause(&readings(&v, Direction::High, 7)));
     }
 
     #[test]
