@@ -5,12 +5,15 @@
 //! polarity. Leaves: the row's `latest` cell (`3rd`, `=3rd`), or the
 //! position given in `Values` (logged).
 
+use std::cmp::Ordering;
+
 use crate::compute::context::{Diagnostics, Inputs};
 use crate::compute::figures::na_cell;
 use crate::compute::records::Cell;
 use crate::compute::wording;
 use crate::input::{Column, Given, Indicator, Peer, Polarity};
 use crate::methods::period::ordinal;
+use crate::methods::rounding::Exact;
 
 /// The position cell of a `rank` row.
 pub(super) fn rank_cell(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<Cell> {
@@ -54,16 +57,19 @@ fn position_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
     let home = *peers
         .iter()
         .find(|p| p.force.trim().eq_ignore_ascii_case(force))?;
-    // Compare rates exactly by cross-multiplying: a/b < c/d ⇔ a·d < c·b.
-    let better = |p: &Peer| {
-        let (lhs, rhs) = (p.value * home.population, home.value * p.population);
-        match polarity {
-            Polarity::Down => lhs < rhs,
-            Polarity::Up => lhs > rhs,
-        }
+    // Compare rates exactly by cross-multiplying the decimals typed
+    // (methods v3): a/b < c/d ⇔ a·d < c·b.
+    let exact = |v: f64| Exact::from_f64(v).unwrap_or_else(|| Exact::integer(0));
+    let against_home = |p: &Peer| {
+        let lhs = exact(p.value).times(&exact(home.population));
+        let rhs = exact(home.value).times(&exact(p.population));
+        lhs.cmp(&rhs)
     };
-    let tied =
-        |p: &Peer| !std::ptr::eq(p, home) && p.value * home.population == home.value * p.population;
+    let better = |p: &Peer| match polarity {
+        Polarity::Down => against_home(p) == Ordering::Less,
+        Polarity::Up => against_home(p) == Ordering::Greater,
+    };
+    let tied = |p: &Peer| !std::ptr::eq(p, home) && against_home(p) == Ordering::Equal;
     let position = 1 + peers.iter().filter(|p| better(p)).count() as u64;
     let text = wording::position_text(position, peers.iter().any(|p| tied(p)));
     Some(Cell {
