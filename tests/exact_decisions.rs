@@ -224,3 +224,21 @@ fn a_confidence_typed_as_text_percent_is_the_decimal_it_shows() {
     let c = records(&w);
     assert_eq!(c.records.report.confidence, 0.999);
 }
+
+#[test]
+fn a_savings_amount_on_a_half_rounds_half_away_from_zero() {
+    // £20.15m printed £20.1m (`{:.1}` on the binary value 20.149999…).
+    let mut w = common::sample();
+    let savings = w.sheet_mut("Savings").unwrap();
+    savings.set(1, 1, Value::Number(20.15));
+    savings.set(2, 1, Value::Number(16.05));
+    let c = records(&w);
+    let bars: Vec<&str> = c
+        .records
+        .priorities
+        .iter()
+        .filter_map(|p| p.savings.as_ref())
+        .flat_map(|s| s.items.iter().map(|i| i.text.as_str()))
+        .collect();
+    assert_eq!(bars, ["£20.2m", "£16.1m", "£2.4m", "£1.8m"]);
+}
