@@ -49,6 +49,11 @@ impl Exact {
         Exact::integer(numer).ratio(&Exact::integer(denom))
     }
 
+    /// `numer / denom`; `None` when `denom` is 0.
+    pub fn from_parts(numer: BigInt, denom: BigInt) -> Option<Exact> {
+        (!denom.is_zero()).then(|| Exact(BigRational::new(numer, denom)))
+    }
+
     /// `self + other`.
     pub fn plus(&self, other: &Exact) -> Exact {
         Exact(&self.0 + &other.0)
@@ -101,6 +106,29 @@ impl Exact {
             }
         })
     }
+}
+
+/// The values as whole numbers in the same ratio to one another, with the
+/// scale: each value times the least common multiple of their denominators,
+/// and that multiple. Comparing the whole numbers compares the values
+/// exactly, with whole-number comparisons only (much cheaper than comparing
+/// fractions, for a rule that compares every point many times).
+pub fn common_scale(values: &[&Exact]) -> (BigInt, Vec<BigInt>) {
+    // lcm(d, e) = d · e / gcd(d, e) = d · (the denominator of d/e in lowest terms).
+    let lcm = values.iter().fold(BigInt::from(1u8), |d, v| {
+        let e = v.0.denom();
+        if (&d % e).is_zero() {
+            d
+        } else {
+            let reduced = BigRational::new(d.clone(), e.clone());
+            d * reduced.denom()
+        }
+    });
+    let scaled = values
+        .iter()
+        .map(|v| v.0.numer() * (&lcm / v.0.denom()))
+        .collect();
+    (lcm, scaled)
 }
 
 /// `x` rounded half away from zero to `decimals` places, as printed: the
@@ -159,6 +187,26 @@ mod tests {
         assert_eq!(fixed_f64(-0.5, 0, true), "-1");
         assert_eq!(fixed_f64(2.5, 0, true), "+3");
         assert_eq!(fixed_f64(0.1725, 3, false), "0.173");
+    }
+
+    #[test]
+    fn a_common_scale_keeps_the_order_and_the_ties() {
+        let v = [
+            ex(0.7),
+            Exact::fraction(7, 10).unwrap(),
+            Exact::fraction(2, 3).unwrap(),
+            ex(-1.25),
+            Exact::integer(3),
+        ];
+        let refs: Vec<&Exact> = v.iter().collect();
+        let (lcm, s) = common_scale(&refs);
+        // The lcm of 10, 3 and 4 is 60.
+        assert_eq!(lcm, BigInt::from(60));
+        let want: Vec<BigInt> = [42, 42, 40, -75, 180]
+            .into_iter()
+            .map(BigInt::from)
+            .collect();
+        assert_eq!(s, want);
     }
 
     #[test]

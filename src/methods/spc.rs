@@ -11,7 +11,10 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use crate::methods::rounding::Exact;
+use num_bigint::BigInt;
+use num_traits::Signed;
+
+use crate::methods::rounding::{common_scale, Exact};
 
 /// XmR multiplier: 3 / d₂ with d₂ = 1.128 for moving ranges of two, as the
 /// Making Data Count Excel tool rounds it. The rules use it exactly, as
@@ -73,22 +76,7 @@ pub struct ExactLimits {
 impl ExactLimits {
     /// Limits from the given points (at least two).
     pub fn from_points(points: &[Exact]) -> Option<ExactLimits> {
-        if points.len() < 2 {
-            return None;
-        }
-        let mean = average(points.iter().cloned(), points.len())?;
-        let moving_ranges = points.windows(2).map(|w| w[1].minus(&w[0]).abs());
-        let mean_moving_range = average(moving_ranges, points.len() - 1)?;
-        let three_sigma = xmr_constant().times(&mean_moving_range);
-        let two_sigma = three_sigma.times(&Exact::fraction(2, 3)?);
-        Some(ExactLimits {
-            lower: mean.minus(&three_sigma),
-            upper: mean.plus(&three_sigma),
-            lower_two_sigma: mean.minus(&two_sigma),
-            upper_two_sigma: mean.plus(&two_sigma),
-            mean,
-            mean_moving_range,
-        })
+        Scaled::new(points, 0..points.len()).map(|s| s.limits())
     }
 
     /// The limits as the nearest `f64`s, to draw and describe.
@@ -104,11 +92,71 @@ impl ExactLimits {
     }
 }
 
-/// The mean of `count` exact values; `None` when there are none.
-fn average(values: impl Iterator<Item = Exact>, count: usize) -> Option<Exact> {
-    values
-        .fold(Exact::integer(0), |acc, x| acc.plus(&x))
-        .ratio(&Exact::integer(i64::try_from(count).ok()?))
+/// A series and its lines as whole numbers over one common denominator, so
+/// that the rules compare whole numbers only: exact, and far cheaper than
+/// comparing fractions.
+struct Scaled {
+    points: Vec<BigInt>,
+    /// X̄, MR̄, the process limits and the two-sigma lines.
+    mean: BigInt,
+    mean_moving_range: BigInt,
+    lower: BigInt,
+    upper: BigInt,
+    lower_two_sigma: BigInt,
+    upper_two_sigma: BigInt,
+    denominator: BigInt,
+}
+
+impl Scaled {
+    /// The points of `values` and the lines of `values[baseline]` (at least
+    /// two points).
+    fn new(values: &[Exact], baseline: Range<usize>) -> Option<Scaled> {
+        let k = baseline.len();
+        if k < 2 || baseline.end > values.len() {
+            return None;
+        }
+        let refs: Vec<&Exact> = values.iter().collect();
+        // xᵢ = numerᵢ / d for a common d.
+        let (d, numer) = common_scale(&refs);
+        let base = &numer[baseline];
+        let sum: BigInt = base.iter().sum();
+        let ranges: BigInt = base.windows(2).map(|w| (&w[1] - &w[0]).abs()).sum();
+        let (k, k1) = (BigInt::from(k), BigInt::from(k - 1));
+        // X̄ = sum / (d·k) and MR̄ = ranges / (d·(k − 1)). Over the common
+        // denominator d·k·(k − 1)·300: xᵢ is numerᵢ·k·(k − 1)·300, X̄ is
+        // sum·(k − 1)·300, MR̄ is ranges·k·300, 2.66·MR̄ is ranges·k·798
+        // and (2/3)·2.66·MR̄ is ranges·k·532.
+        let unit: BigInt = &k * &k1 * 300u32;
+        let mean = sum * &k1 * 300u32;
+        let three_sigma = &ranges * &k * 798u32;
+        let two_sigma = &ranges * &k * 532u32;
+        Some(Scaled {
+            points: numer.iter().map(|x| x * &unit).collect(),
+            lower: &mean - &three_sigma,
+            upper: &mean + &three_sigma,
+            lower_two_sigma: &mean - &two_sigma,
+            upper_two_sigma: &mean + &two_sigma,
+            mean,
+            mean_moving_range: ranges * &k * 300u32,
+            denominator: d * unit,
+        })
+    }
+
+    /// The lines as exact fractions.
+    fn limits(&self) -> ExactLimits {
+        let exact = |n: &BigInt| {
+            Exact::from_parts(n.clone(), self.denominator.clone())
+                .expect("a common denominator is never 0")
+        };
+        ExactLimits {
+            mean: exact(&self.mean),
+            mean_moving_range: exact(&self.mean_moving_range),
+            lower: exact(&self.lower),
+            upper: exact(&self.upper),
+            lower_two_sigma: exact(&self.lower_two_sigma),
+            upper_two_sigma: exact(&self.upper_two_sigma),
+        }
+    }
 }
 
 /// Each value as the decimal it holds (its shortest round-trip form, the
@@ -215,8 +263,9 @@ pub fn analyse_exact(
     if values.len() < MIN_POINTS_FOR_LIMITS || baseline.end > values.len() {
         return None;
     }
-    let exact = ExactLimits::from_points(&values[baseline])?;
-    let triggers = triggers(&values, &exact, run_length);
+    let scaled = Scaled::new(&values, baseline)?;
+    let exact = scaled.limits();
+    let triggers = rules(&scaled, run_length);
     let flags: Vec<Flags> = triggers.iter().map(Triggers::flags).collect();
     let readings = flags.iter().map(|f| read(*f, direction)).collect();
     Some(Analysis {
@@ -231,19 +280,37 @@ pub fn analyse_exact(
 
 /// Applies the four rules to every point, deciding every comparison exactly.
 pub fn triggers(values: &[Exact], limits: &ExactLimits, run_length: usize) -> Vec<Triggers> {
-    let n = values.len();
+    let lines = [
+        &limits.mean,
+        &limits.mean_moving_range,
+        &limits.lower,
+        &limits.upper,
+        &limits.lower_two_sigma,
+        &limits.upper_two_sigma,
+    ];
+    let all: Vec<&Exact> = values.iter().chain(lines).collect();
+    let (denominator, mut points) = common_scale(&all);
+    let mut line = points.split_off(values.len()).into_iter();
+    let mut next = || line.next().expect("six lines");
+    let scaled = Scaled {
+        mean: next(),
+        mean_moving_range: next(),
+        lower: next(),
+        upper: next(),
+        lower_two_sigma: next(),
+        upper_two_sigma: next(),
+        points,
+        denominator,
+    };
+    rules(&scaled, run_length)
+}
+
+/// The four rules on a scaled series.
+fn rules(s: &Scaled, run_length: usize) -> Vec<Triggers> {
+    let x = &s.points;
+    let n = x.len();
     let mut flags = vec![Triggers::default(); n];
     let run_length = run_length.max(2);
-
-    // Rule 1: a point outside the process limits (a point on a limit is
-    // inside it).
-    for (i, x) in values.iter().enumerate() {
-        flags[i].above_upper_limit = *x > limits.upper;
-        flags[i].below_lower_limit = *x < limits.lower;
-    }
-
-    // Rule 2: a shift, run_length or more points on one side of the mean.
-    // A point on the mean breaks the run.
     let sign = |o: Ordering| -> i8 {
         match o {
             Ordering::Greater => 1,
@@ -251,74 +318,72 @@ pub fn triggers(values: &[Exact], limits: &ExactLimits, run_length: usize) -> Ve
             Ordering::Equal => 0,
         }
     };
-    for_runs(
-        n,
-        |i| sign(values[i].cmp(&limits.mean)),
-        |start, end, s| {
-            if s != 0 && end - start >= run_length {
-                for f in &mut flags[start..end] {
-                    if s > 0 {
-                        f.shift_above_mean = true;
-                    } else {
-                        f.shift_below_mean = true;
-                    }
+
+    // Rule 1: a point outside the process limits (a point on a limit is
+    // inside it).
+    for (f, x) in flags.iter_mut().zip(x) {
+        f.above_upper_limit = *x > s.upper;
+        f.below_lower_limit = *x < s.lower;
+    }
+
+    // Rule 2: a shift, run_length or more points on one side of the mean.
+    // A point on the mean breaks the run.
+    let sides: Vec<i8> = x.iter().map(|x| sign(x.cmp(&s.mean))).collect();
+    for_runs(&sides, |start, end, side| {
+        if side != 0 && end - start >= run_length {
+            for f in &mut flags[start..end] {
+                if side > 0 {
+                    f.shift_above_mean = true;
+                } else {
+                    f.shift_below_mean = true;
                 }
             }
-        },
-    );
+        }
+    });
 
     // Rule 3: a trend, run_length or more points each higher (or each
     // lower) than the one before. An equal step breaks it. Runs are found on
     // the steps; a run of k steps covers k + 1 points.
-    if n >= 2 {
-        let step = |i: usize| sign(values[i + 1].cmp(&values[i]));
-        for_runs(n - 1, step, |start, end, s| {
-            let points = end - start + 1;
-            if s != 0 && points >= run_length {
-                for f in &mut flags[start..=end] {
-                    if s > 0 {
-                        f.increasing_trend = true;
-                    } else {
-                        f.decreasing_trend = true;
-                    }
+    let steps: Vec<i8> = x.windows(2).map(|w| sign(w[1].cmp(&w[0]))).collect();
+    for_runs(&steps, |start, end, step| {
+        let points = end - start + 1;
+        if step != 0 && points >= run_length {
+            for f in &mut flags[start..=end] {
+                if step > 0 {
+                    f.increasing_trend = true;
+                } else {
+                    f.decreasing_trend = true;
                 }
             }
-        });
-    }
+        }
+    });
 
     // Rule 4: two of three consecutive points beyond the same two-sigma
     // line; the points beyond it are flagged.
+    let above: Vec<bool> = x.iter().map(|x| *x > s.upper_two_sigma).collect();
+    let below: Vec<bool> = x.iter().map(|x| *x < s.lower_two_sigma).collect();
     for start in 0..n.saturating_sub(2) {
         let window = start..start + 3;
-        let above: Vec<usize> = window
-            .clone()
-            .filter(|&i| values[i] > limits.upper_two_sigma)
-            .collect();
-        let below: Vec<usize> = window
-            .filter(|&i| values[i] < limits.lower_two_sigma)
-            .collect();
-        if above.len() >= 2 {
-            above
-                .iter()
-                .for_each(|&i| flags[i].above_upper_two_sigma = true);
+        if window.clone().filter(|&i| above[i]).count() >= 2 {
+            for i in window.clone().filter(|&i| above[i]) {
+                flags[i].above_upper_two_sigma = true;
+            }
         }
-        if below.len() >= 2 {
-            below
-                .iter()
-                .for_each(|&i| flags[i].below_lower_two_sigma = true);
+        if window.clone().filter(|&i| below[i]).count() >= 2 {
+            for i in window.filter(|&i| below[i]) {
+                flags[i].below_lower_two_sigma = true;
+            }
         }
     }
     flags
 }
 
-/// Calls `f(start, end, key)` for each maximal run of equal keys over 0..n.
-fn for_runs(n: usize, key: impl Fn(usize) -> i8, mut f: impl FnMut(usize, usize, i8)) {
+/// Calls `f(start, end, key)` for each maximal run of equal keys.
+fn for_runs(keys: &[i8], mut f: impl FnMut(usize, usize, i8)) {
     let mut start = 0;
-    for i in 1..=n {
-        if i == n || key(i) != key(start) {
-            if n > 0 {
-                f(start, i, key(start));
-            }
+    for i in 1..=keys.len() {
+        if i == keys.len() || keys[i] != keys[start] {
+            f(start, i, keys[start]);
             start = i;
         }
     }
