@@ -12,7 +12,10 @@ use crate::compute::spc_cells::{reading_class, xmr};
 use crate::compute::wording::{self, reading_text, Shape, SpcAltFacts, Trend};
 use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
-use crate::methods::rounding::Exact;
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
+
+use crate::methods::rounding::{common_scale, Exact};
 use crate::methods::spc::Analysis;
 
 /// One XmR chart per count or proportion indicator with a monthly series.
@@ -136,18 +139,18 @@ fn shape(series: &[(Month, f64)], analysis: &Analysis) -> Option<Shape> {
     let span = (series.len() / 3).clamp(1, 12);
     let mean = |s: &[(Month, f64)]| s.iter().map(|(_, v)| v).sum::<f64>() / s.len() as f64;
     let (first, last) = (mean(&series[..span]), mean(&series[series.len() - span..]));
-    let points = analysis.points.get(..series.len())?;
-    let exact_mean = |s: &[Exact]| {
-        s.iter()
-            .fold(Exact::integer(0), |acc, x| acc.plus(x))
-            .ratio(&Exact::integer(s.len() as i64))
-    };
-    let change = exact_mean(&points[points.len() - span..])?.minus(&exact_mean(&points[..span])?);
-    // |change| < sigma / 2 ⇔ 2 · 1.128 · |change| < MR̄.
-    let twice_scaled = change.abs().times(&Exact::fraction(2256, 1000)?);
-    let trend = if change.is_zero() || twice_scaled < analysis.exact.mean_moving_range {
+    // The change between the two ends' means, exactly: the points as whole
+    // numbers over a common denominator d, summed.
+    let points: Vec<&Exact> = analysis.points.get(..series.len())?.iter().collect();
+    let (d, whole) = common_scale(&points);
+    let sum = |s: &[BigInt]| s.iter().sum::<BigInt>();
+    let difference = sum(&whole[whole.len() - span..]) - sum(&whole[..span]);
+    // |change| < sigma / 2 ⇔ 2 · 1.128 · |change| < MR̄, with
+    // change = difference / (d · span).
+    let scaled = Exact::from_parts(difference.abs() * 2256u32, d * span * 1000u32)?;
+    let trend = if difference.is_zero() || scaled < analysis.exact.mean_moving_range {
         Trend::Level
-    } else if change > Exact::integer(0) {
+    } else if difference.is_positive() {
         Trend::Rising
     } else {
         Trend::Falling

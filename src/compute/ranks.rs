@@ -60,18 +60,24 @@ fn position_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
     // Compare rates exactly by cross-multiplying the decimals typed
     // (methods v3): a/b < c/d ⇔ a·d < c·b.
     let exact = |v: f64| Exact::from_f64(v).unwrap_or_else(|| Exact::integer(0));
-    let against_home = |p: &Peer| {
-        let lhs = exact(p.value).times(&exact(home.population));
-        let rhs = exact(home.value).times(&exact(p.population));
-        lhs.cmp(&rhs)
+    let (home_value, home_population) = (exact(home.value), exact(home.population));
+    let against_home: Vec<(&Peer, Ordering)> = peers
+        .iter()
+        .map(|p| {
+            let lhs = exact(p.value).times(&home_population);
+            let rhs = home_value.times(&exact(p.population));
+            (*p, lhs.cmp(&rhs))
+        })
+        .collect();
+    let better = match polarity {
+        Polarity::Down => Ordering::Less,
+        Polarity::Up => Ordering::Greater,
     };
-    let better = |p: &Peer| match polarity {
-        Polarity::Down => against_home(p) == Ordering::Less,
-        Polarity::Up => against_home(p) == Ordering::Greater,
-    };
-    let tied = |p: &Peer| !std::ptr::eq(p, home) && against_home(p) == Ordering::Equal;
-    let position = 1 + peers.iter().filter(|p| better(p)).count() as u64;
-    let text = wording::position_text(position, peers.iter().any(|p| tied(p)));
+    let position = 1 + against_home.iter().filter(|(_, o)| *o == better).count() as u64;
+    let tied = against_home
+        .iter()
+        .any(|(p, o)| !std::ptr::eq(*p, home) && *o == Ordering::Equal);
+    let text = wording::position_text(position, tied);
     Some(Cell {
         alt: Some(wording::position_alt(&text, peers.len())),
         text: wording::position_styled(text, peers.len(), inputs.w.report.rank_style),

@@ -23,6 +23,10 @@ impl Exact {
         if !v.is_finite() {
             return None;
         }
+        // A whole number (a count) is itself: no digits to read.
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            return Some(Exact::integer(v as i64));
+        }
         // `{:e}` gives the shortest round-trip digits: `1.725e-1`.
         let s = format!("{v:e}");
         let (mantissa, exp) = s.split_once('e')?;
