@@ -69,6 +69,9 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// the attached records carry each figure's `window` and each count or
 /// proportion row's `monthly` series, and the layout's changes section
 /// changed (its hash is in the sign-off record).
+/// Methods v3's exact SPC decisions changed the attached
+/// records only: limits are now the nearest `f64` of the exact fractions
+/// (a last digit here and there, no reading changed; the pages are the same).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(

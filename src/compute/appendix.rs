@@ -12,6 +12,10 @@ use crate::compute::spc_cells::{reading_class, xmr};
 use crate::compute::wording::{self, reading_text, Shape, SpcAltFacts, Trend};
 use crate::input::{Code, Column, Indicator, Kind};
 use crate::methods::period::Month;
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
+
+use crate::methods::rounding::{common_scale, Exact};
 use crate::methods::spc::Analysis;
 
 /// One XmR chart per count or proportion indicator with a monthly series.
@@ -127,17 +131,26 @@ pub(super) fn drawn_limits(kind: Kind, analysis: &Analysis) -> (f64, f64) {
 
 /// The series' shape for the alt text: the mean of its first twelve months
 /// against its last twelve (a third of the series each when shorter), read
-/// as level when they differ by less than half a process sigma (the mean
-/// moving range / 1.128); its highest and lowest months; its latest month.
+/// as level when they are equal or differ by less than half a process sigma
+/// (the mean moving range / 1.128), decided exactly on the analysed points
+/// (methods v3); its highest and lowest months; its latest month.
 fn shape(series: &[(Month, f64)], analysis: &Analysis) -> Option<Shape> {
     let latest = *series.last()?;
     let span = (series.len() / 3).clamp(1, 12);
     let mean = |s: &[(Month, f64)]| s.iter().map(|(_, v)| v).sum::<f64>() / s.len() as f64;
     let (first, last) = (mean(&series[..span]), mean(&series[series.len() - span..]));
-    let sigma = analysis.limits.mean_moving_range / 1.128;
-    let trend = if (last - first).abs() < sigma / 2.0 {
+    // The change between the two ends' means, exactly: the points as whole
+    // numbers over a common denominator d, summed.
+    let points: Vec<&Exact> = analysis.points.get(..series.len())?.iter().collect();
+    let (d, whole) = common_scale(&points);
+    let sum = |s: &[BigInt]| s.iter().sum::<BigInt>();
+    let difference = sum(&whole[whole.len() - span..]) - sum(&whole[..span]);
+    // |change| < sigma / 2 ⇔ 2 · 1.128 · |change| < MR̄, with
+    // change = difference / (d · span).
+    let scaled = Exact::from_parts(difference.abs() * 2256u32, d * span * 1000u32)?;
+    let trend = if difference.is_zero() || scaled < analysis.exact.mean_moving_range {
         Trend::Level
-    } else if last > first {
+    } else if difference.is_positive() {
         Trend::Rising
     } else {
         Trend::Falling
@@ -191,6 +204,17 @@ mod tests {
         assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
         // A drift of 1 over three years is within half a sigma: level.
         let (s, a) = series(|i| 100.0 + i / 36.0);
+        assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
+    }
+
+    #[test]
+    fn a_series_the_same_every_month_reads_level_not_falling() {
+        // No variation at all: sigma is 0 and the two ends are equal. The
+        // rule "less than half a sigma" alone read it as falling.
+        let start = Month::new(2012, 4).unwrap();
+        let s: Vec<(Month, f64)> = (0..36).map(|i| (start.plus(i), 0.7)).collect();
+        let values: Vec<f64> = s.iter().map(|(_, v)| *v).collect();
+        let a = analyse(&values, 0..12, Direction::High, 7).unwrap();
         assert_eq!(shape(&s, &a).unwrap().trend, Trend::Level);
     }
 

@@ -5,6 +5,7 @@
 //! row's cells by column; why a figure prints empty or uncoloured goes to
 //! the [`Diagnostics`].
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
@@ -14,7 +15,9 @@ use crate::compute::records::{Cell, Class, Test};
 use crate::compute::wording::{self, points_exact, var_exact};
 use crate::input::{Column, CountTest, Given, Indicator, Kind, Polarity};
 use crate::methods::rounding::Exact;
-use crate::methods::stats::{dispersion, poisson_p_value, quasi_poisson_z, two_proportion_z};
+use crate::methods::stats::{
+    dispersion, poisson_p_value, quasi_poisson_z, significant, two_proportion_z,
+};
 
 type Cells = BTreeMap<Column, Cell>;
 
@@ -248,7 +251,7 @@ pub(super) fn significance(
     phi: Option<f64>,
 ) -> Result<Tested, NoTest> {
     let class = |p: f64, higher: bool| {
-        if p >= 1.0 - how.confidence {
+        if !significant(p, how.confidence) {
             Class::NoChange
         } else if higher == (how.polarity == Polarity::Up) {
             Class::Improvement
@@ -281,14 +284,25 @@ pub(super) fn significance(
         }
         (
             Fig::Rate {
-                p: p1, n: Some(n1), ..
+                p: p1,
+                n: Some(n1),
+                x: x1,
             },
             Fig::Rate {
-                p: p2, n: Some(n2), ..
+                p: p2,
+                n: Some(n2),
+                x: x2,
             },
         ) => {
-            let t = two_proportion_z(p1 * n1, *n1, p2 * n2, *n2).ok_or(NoTest::NoVariance)?;
-            (t.p_value, t.z > 0.0, Test::TwoProportionZ)
+            let (x1, x2) = (x1.unwrap_or(p1 * n1), x2.unwrap_or(p2 * n2));
+            let t = two_proportion_z(x1, *n1, x2, *n2).ok_or(NoTest::NoVariance)?;
+            // Which rate is higher, or whether they are equal, is decided on
+            // the exact fractions (methods v3): equal rates are no change
+            // (z = 0, p = 1), whatever the floating-point z says.
+            match now.exact().cmp(&then.exact()) {
+                Ordering::Equal => (1.0, false, Test::TwoProportionZ),
+                o => (t.p_value, o == Ordering::Greater, Test::TwoProportionZ),
+            }
         }
         (Fig::Rate { .. }, Fig::Rate { .. }) => return Err(NoTest::NoBase),
         _ => return Err(NoTest::NeedsBoth),
@@ -370,6 +384,27 @@ mod tests {
         let rate = |p, n| Fig::Rate { p, n, x: None };
         let no_base = significance(&rate(0.8, None), &rate(0.9, Some(100.0)), up, None);
         assert_eq!(no_base, Err(NoTest::NoBase));
+    }
+
+    #[test]
+    fn proportions_at_exactly_equal_rates_are_no_change_with_p_1() {
+        // 70 of 1000 summed from the months against 7 % of 100 given in
+        // Values: 0.07 × 100 is 7.000000000000001 in floating point, a
+        // z a hair from 0; the rates are equal, so p = 1.
+        let up = how(Polarity::Up, CountTest::Overdispersed);
+        let now = Fig::Rate {
+            p: 70.0 / 1000.0,
+            n: Some(1000.0),
+            x: Some(70.0),
+        };
+        let then = Fig::Rate {
+            p: 0.07,
+            n: Some(100.0),
+            x: None,
+        };
+        let t = significance(&now, &then, up, None).unwrap();
+        assert_eq!((t.class, t.p_value), (Class::NoChange, 1.0));
+        assert_eq!(t.test, Test::TwoProportionZ);
     }
 
     #[test]

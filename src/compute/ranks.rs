@@ -7,12 +7,15 @@
 //! force's count in `Peers` is not the pack's own latest 12 months
 //! ([`warn_home_counts`]).
 
+use std::cmp::Ordering;
+
 use crate::compute::context::{Diagnostics, Inputs};
 use crate::compute::figures::{na_cell, window_figure, Fig};
 use crate::compute::records::Cell;
 use crate::compute::wording;
 use crate::input::{Column, Given, Indicator, Peer, Polarity};
 use crate::methods::period::ordinal;
+use crate::methods::rounding::Exact;
 
 /// The position cell of a `rank` row.
 pub(super) fn rank_cell(inputs: &Inputs, diag: &mut Diagnostics, ind: &Indicator) -> Option<Cell> {
@@ -56,18 +59,27 @@ fn position_cell(inputs: &Inputs, ind: &Indicator) -> Option<Cell> {
     let home = *peers
         .iter()
         .find(|p| p.force.trim().eq_ignore_ascii_case(force))?;
-    // Compare rates exactly by cross-multiplying: a/b < c/d ⇔ a·d < c·b.
-    let better = |p: &Peer| {
-        let (lhs, rhs) = (p.value * home.population, home.value * p.population);
-        match polarity {
-            Polarity::Down => lhs < rhs,
-            Polarity::Up => lhs > rhs,
-        }
+    // Compare rates exactly by cross-multiplying the decimals typed
+    // (methods v3): a/b < c/d ⇔ a·d < c·b.
+    let exact = |v: f64| Exact::from_f64(v).unwrap_or_else(|| Exact::integer(0));
+    let (home_value, home_population) = (exact(home.value), exact(home.population));
+    let against_home: Vec<(&Peer, Ordering)> = peers
+        .iter()
+        .map(|p| {
+            let lhs = exact(p.value).times(&home_population);
+            let rhs = home_value.times(&exact(p.population));
+            (*p, lhs.cmp(&rhs))
+        })
+        .collect();
+    let better = match polarity {
+        Polarity::Down => Ordering::Less,
+        Polarity::Up => Ordering::Greater,
     };
-    let tied =
-        |p: &Peer| !std::ptr::eq(p, home) && p.value * home.population == home.value * p.population;
-    let position = 1 + peers.iter().filter(|p| better(p)).count() as u64;
-    let text = wording::position_text(position, peers.iter().any(|p| tied(p)));
+    let position = 1 + against_home.iter().filter(|(_, o)| *o == better).count() as u64;
+    let tied = against_home
+        .iter()
+        .any(|(p, o)| !std::ptr::eq(*p, home) && *o == Ordering::Equal);
+    let text = wording::position_text(position, tied);
     Some(Cell {
         alt: Some(wording::position_alt(&text, peers.len())),
         text: wording::position_styled(text, peers.len(), inputs.w.report.rank_style),

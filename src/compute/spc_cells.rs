@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::records::{Cell, ChartId, Class};
 use crate::compute::wording::{self, reading_text};
-use crate::input::{Indicator, Polarity};
+use crate::input::{Indicator, Kind, Polarity};
 use crate::methods::period::{FinancialYear, Month, Window, BASELINE_MONTHS};
+use crate::methods::rounding::Exact;
 use crate::methods::spc::{self, Direction, Reading};
 
 /// Why an indicator has no XmR reading; `Display` says it to the analyst.
@@ -78,15 +79,35 @@ fn analyse(inputs: &Inputs, source: &Indicator) -> Xmr {
         });
     }
     let series: Vec<(Month, f64)> = span.months().map(|mo| (mo, values[&mo])).collect();
-    let ys: Vec<f64> = series.iter().map(|(_, v)| *v).collect();
+    // The rules decide on the exact values (methods v3): a count as typed,
+    // a proportion's monthly rate as the fraction x/n.
+    let monthly = inputs.series(source);
+    let exact: Option<Vec<Exact>> = span
+        .months()
+        .map(|mo| {
+            let (v, b) = *monthly?.get(&mo)?;
+            exact_value(source.kind, v, b)
+        })
+        .collect();
     let direction = match source.polarity {
         Some(Polarity::Up) => Direction::High,
         _ => Direction::Low,
     };
     let run_length = inputs.w.report.spc_run_length;
-    let analysis = spc::analyse(&ys, 0..BASELINE_MONTHS, direction, run_length)
+    let analysis = exact
+        .and_then(|e| spc::analyse_exact(e, 0..BASELINE_MONTHS, direction, run_length))
         .ok_or(NoReading::TooShort { first: span.first })?;
     Ok((series, analysis))
+}
+
+/// A month's value as the rules read it: a count as the decimal typed, a
+/// proportion's rate as the exact fraction Value / Base.
+fn exact_value(kind: Kind, value: f64, base: Option<f64>) -> Option<Exact> {
+    let value = Exact::from_f64(value)?;
+    match kind {
+        Kind::Proportion => value.ratio(&Exact::from_f64(base?)?),
+        _ => Some(value),
+    }
 }
 
 /// The class a reading is printed with.

@@ -101,9 +101,10 @@ pub(super) fn figure_words(kind: Kind, v: f64) -> String {
     }
 }
 
-/// Prints a savings amount (`£20.3m`).
+/// Prints a savings amount (`£20.3m`), rounded half away from zero on the
+/// decimal typed (`20.15` is `£20.2m`; `{:.1}` printed `£20.1m`), never `-0`.
 pub fn money_text(millions: f64) -> String {
-    format!("£{millions:.1}m")
+    format!("£{}m", fixed_f64(millions, 1, false))
 }
 
 /// Thousands-separated whole number, for alt texts (`59,653`), never `-0`.
@@ -1274,6 +1275,11 @@ mod tests {
         assert_eq!(percent_text(845.0 / 1000.0), "84.5%");
         assert_eq!(count_text(58805.0), "58805");
         assert_eq!(money_text(20.3), "£20.3m");
+        // Halves round away from zero on the decimal typed (methods v3).
+        assert_eq!(format!("{:.1}", 20.15f64), "20.1");
+        assert_eq!(money_text(20.15), "£20.2m");
+        assert_eq!(money_text(20.25), "£20.3m");
+        assert_eq!(money_text(-0.04), "£0.0m");
         assert_eq!(grouped(59653.0), "59,653");
         assert_eq!(grouped(1_234_567.0), "1,234,567");
         assert_eq!(grouped(667.0), "667");

@@ -427,7 +427,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
         let n = match cell {
             Data::Empty => return Ok(None),
             Data::Int(i) => *i as f64,
-            Data::Float(f) if f.is_finite() => *f,
+            Data::Float(f) if f.is_finite() => as_shown(*f),
             Data::String(s) if s.trim().is_empty() => return Ok(None),
             Data::String(s) => parse_number(s).ok_or_else(|| self.not_a(header, "a number"))?,
             _ => return Err(self.not_a(header, "a number")),
@@ -618,12 +618,30 @@ impl<K: Ord> Default for Seen<K> {
     }
 }
 
+/// A number cell's value as the spreadsheet shows it (methods v3): rounded
+/// to 15 significant digits, all that Excel displays. Every number typed is
+/// unchanged (Excel keeps 15 digits of what is typed); a formula's result
+/// with a binary remainder past them (`0.30000000000000004`, or
+/// `0.9384999999999999` for a cell that shows 93.85%) is read as the decimal
+/// shown, so that it rounds as the analyst sees it.
+pub fn as_shown(f: f64) -> f64 {
+    if !f.is_finite() || (f.fract() == 0.0 && f.abs() < 1e15) {
+        return f;
+    }
+    format!("{f:.14e}").parse().unwrap_or(f)
+}
+
 /// Parses numeric text: `58,805`, ` 12 `, `84.5%` (→ 0.845), `-3`.
+///
+/// A percentage is read as the exact decimal it shows (methods v3):
+/// `93.85%` is the decimal 0.9385, parsed as such (the decimal point moved
+/// two places in the text), never 93.85 parsed and then divided by 100,
+/// whose floating-point result is 0.9384999999999999 and prints `93.8%`.
 pub fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
-    let (t, scale) = match t.strip_suffix('%') {
-        Some(rest) => (rest.trim_end(), 100.0),
-        None => (t, 1.0),
+    let (t, percent) = match t.strip_suffix('%') {
+        Some(rest) => (rest.trim_end(), true),
+        None => (t, false),
     };
     // Thousands separators only between groups of three digits.
     let cleaned: String = if t.contains(',') {
@@ -647,8 +665,21 @@ pub fn parse_number(text: &str) -> Option<f64> {
     {
         return None;
     }
-    let v: f64 = cleaned.parse().ok()?;
-    v.is_finite().then_some(v / scale)
+    let v: f64 = if percent {
+        hundredths(&cleaned)?.parse().ok()?
+    } else {
+        cleaned.parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Numeric text divided by 100 as text: `93.85` → `93.85e-2`, `9.385e1` →
+/// `9.385e-1`, so that parsing it rounds once, from the exact decimal.
+fn hundredths(number: &str) -> Option<String> {
+    Some(match number.split_once(['e', 'E']) {
+        Some((mantissa, exp)) => format!("{mantissa}e{}", exp.parse::<i32>().ok()?.checked_sub(2)?),
+        None => format!("{number}e-2"),
+    })
 }
 
 #[cfg(test)]
@@ -656,10 +687,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_number_cell_is_read_to_the_fifteen_digits_a_spreadsheet_shows() {
+        assert_eq!(as_shown(0.1 + 0.2), 0.3);
+        assert_eq!(as_shown(0.938_499_999_999_999_9), 0.9385);
+        for typed in [
+            0.9385,
+            58805.0,
+            1e12,
+            -4.1,
+            0.123_456_789_012_345,
+            1e-300,
+            0.0,
+        ] {
+            assert_eq!(as_shown(typed), typed);
+        }
+        assert!(as_shown(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn a_text_percent_on_a_half_is_read_as_the_decimal_it_shows() {
+        // 93.85 / 100 in floating point is 0.9384999999999999 (below the
+        // half: it printed 93.8%); the text is 0.9385 exactly.
+        assert_eq!(93.85f64 / 100.0, 0.938_499_999_999_999_9);
+        assert_eq!(parse_number("93.85%"), Some(0.9385));
+        assert_eq!(format!("{}", parse_number("93.85%").unwrap()), "0.9385");
+        assert_eq!(parse_number("17.25%"), Some(0.1725));
+        assert_eq!(parse_number("0.05%"), Some(0.0005));
+    }
+
+    #[test]
     fn numeric_text() {
         assert_eq!(parse_number("58,805"), Some(58805.0));
         assert_eq!(parse_number("1,234,567.5"), Some(1234567.5));
         assert_eq!(parse_number("84.5%"), Some(0.845));
+        assert_eq!(parse_number("95%"), Some(0.95));
+        assert_eq!(parse_number("-4.1 %"), Some(-0.041));
+        assert_eq!(parse_number("1,234.5%"), Some(12.345));
+        assert_eq!(parse_number("9.385e1%"), Some(0.9385));
+        assert_eq!(parse_number("5e%"), None);
+        assert_eq!(parse_number("%"), None);
         assert_eq!(parse_number(" -3 "), Some(-3.0));
         assert_eq!(parse_number("5,88,05"), None);
         assert_eq!(parse_number("12x"), None);

@@ -23,6 +23,10 @@ impl Exact {
         if !v.is_finite() {
             return None;
         }
+        // A whole number (a count) is itself: no digits to read.
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            return Some(Exact::integer(v as i64));
+        }
         // `{:e}` gives the shortest round-trip digits: `1.725e-1`.
         let s = format!("{v:e}");
         let (mantissa, exp) = s.split_once('e')?;
@@ -37,6 +41,41 @@ impl Exact {
         } else {
             BigRational::new(digits, scale)
         }))
+    }
+
+    /// The whole number `n`.
+    pub fn integer(n: i64) -> Exact {
+        Exact(BigRational::from_integer(BigInt::from(n)))
+    }
+
+    /// The fraction `numer / denom` (`266/100`); `None` when `denom` is 0.
+    pub fn fraction(numer: i64, denom: i64) -> Option<Exact> {
+        Exact::integer(numer).ratio(&Exact::integer(denom))
+    }
+
+    /// `numer / denom`; `None` when `denom` is 0.
+    pub fn from_parts(numer: BigInt, denom: BigInt) -> Option<Exact> {
+        (!denom.is_zero()).then(|| Exact(BigRational::new(numer, denom)))
+    }
+
+    /// `self + other`.
+    pub fn plus(&self, other: &Exact) -> Exact {
+        Exact(&self.0 + &other.0)
+    }
+
+    /// `self × other`.
+    pub fn times(&self, other: &Exact) -> Exact {
+        Exact(&self.0 * &other.0)
+    }
+
+    /// `|self|`.
+    pub fn abs(&self) -> Exact {
+        Exact(self.0.abs())
+    }
+
+    /// True for exactly 0.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
     }
 
     /// `self / other`; `None` when `other` is 0.
@@ -71,6 +110,29 @@ impl Exact {
             }
         })
     }
+}
+
+/// The values as whole numbers in the same ratio to one another, with the
+/// scale: each value times the least common multiple of their denominators,
+/// and that multiple. Comparing the whole numbers compares the values
+/// exactly, with whole-number comparisons only (much cheaper than comparing
+/// fractions, for a rule that compares every point many times).
+pub fn common_scale(values: &[&Exact]) -> (BigInt, Vec<BigInt>) {
+    // lcm(d, e) = d · e / gcd(d, e) = d · (the denominator of d/e in lowest terms).
+    let lcm = values.iter().fold(BigInt::from(1u8), |d, v| {
+        let e = v.0.denom();
+        if (&d % e).is_zero() {
+            d
+        } else {
+            let reduced = BigRational::new(d.clone(), e.clone());
+            d * reduced.denom()
+        }
+    });
+    let scaled = values
+        .iter()
+        .map(|v| v.0.numer() * (&lcm / v.0.denom()))
+        .collect();
+    (lcm, scaled)
 }
 
 /// `x` rounded half away from zero to `decimals` places, as printed: the
@@ -129,6 +191,26 @@ mod tests {
         assert_eq!(fixed_f64(-0.5, 0, true), "-1");
         assert_eq!(fixed_f64(2.5, 0, true), "+3");
         assert_eq!(fixed_f64(0.1725, 3, false), "0.173");
+    }
+
+    #[test]
+    fn a_common_scale_keeps_the_order_and_the_ties() {
+        let v = [
+            ex(0.7),
+            Exact::fraction(7, 10).unwrap(),
+            Exact::fraction(2, 3).unwrap(),
+            ex(-1.25),
+            Exact::integer(3),
+        ];
+        let refs: Vec<&Exact> = v.iter().collect();
+        let (lcm, s) = common_scale(&refs);
+        // The lcm of 10, 3 and 4 is 60.
+        assert_eq!(lcm, BigInt::from(60));
+        let want: Vec<BigInt> = [42, 42, 40, -75, 180]
+            .into_iter()
+            .map(BigInt::from)
+            .collect();
+        assert_eq!(s, want);
     }
 
     #[test]

@@ -5,6 +5,19 @@
 
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 
+use crate::methods::rounding::Exact;
+
+/// Whether `p_value` is below the significance level 1 − `confidence`,
+/// decided exactly on the decimals the two hold (methods v3): with
+/// confidence 0.95 a p of exactly 0.05 is not significant, where
+/// `1.0 - 0.95` in floating point is 0.050000000000000044.
+pub fn significant(p_value: f64, confidence: f64) -> bool {
+    match (Exact::from_f64(p_value), Exact::from_f64(confidence)) {
+        (Some(p), Some(c)) => p < Exact::integer(1).minus(&c),
+        _ => false,
+    }
+}
+
 /// Two-sided p-value that counts `a` and `b`, observed over equal periods,
 /// come from the same Poisson rate. Given a + b, `a` is Binomial(a + b, ½)
 /// under no change; p = min(1, 2 · min(P(S ≤ a), P(S ≥ a))).
@@ -157,6 +170,20 @@ mod tests {
         let t = two_proportion_z(338.0, 400.0, 321.6, 400.0).unwrap();
         assert!((t.z - 1.52).abs() < 0.01, "z = {}", t.z);
         assert!(t.p_value > 0.05);
+    }
+
+    #[test]
+    fn a_p_value_exactly_at_the_level_is_not_significant() {
+        // The floating-point 1 − 0.95 is 0.050000000000000044, above 0.05.
+        let (p, confidence) = (0.05, 0.95);
+        assert!(p < 1.0 - confidence);
+        assert!(!significant(p, confidence));
+        assert!(significant(0.049_999_9, 0.95));
+        assert!(!significant(0.1, 0.9));
+        assert!(significant(0.099_999, 0.9));
+        // 1/16 (the exact test of 0 against 5) at confidence 0.9375.
+        assert!(!significant(0.0625, 0.9375));
+        assert!(!significant(f64::NAN, 0.95));
     }
 
     #[test]
