@@ -357,6 +357,14 @@ fn positions_name_their_month_and_json_keeps_roll_ons_apart() {
         .position(|r| matches!(&r[1], Value::Text(f) if f == "North"))
         .unwrap();
     peers.rows[north][2] = Value::Number(500.0);
+    // The minimal workbook's counts here are all 0 (every force level at
+    // =1st): the home force's count moves too, so that its position moves.
+    let home = peers
+        .rows
+        .iter()
+        .position(|r| matches!(&r[1], Value::Text(f) if f == "Home"))
+        .unwrap();
+    peers.rows[home][2] = Value::Number(600.0);
     let new = records(&w);
     let d = diff(&old, &new);
     let l = lines(&d);
