@@ -18,6 +18,12 @@ use crate::compute::records::{FootnoteRecord, KeyEntry, PriorityRecord, Row};
 use crate::compute::wording;
 use crate::input::{Column, Workbook};
 
+/// The longest figure's note (`Values.Note`) printed under its figure, in
+/// characters: the published dashboard's are a few words (`To May 15`);
+/// a longer one would stand as a tall column of two or three words a line
+/// beside the row, so it prints at the page's foot by a marker instead.
+pub const INLINE_NOTE_MAX: usize = 60;
+
 /// Gives every cell note its marker and returns the pack's footnotes: the
 /// `Footnotes` sheet's rows (sheet order), then the automatic notes in order
 /// of first use.
@@ -56,6 +62,17 @@ pub(super) fn footnotes(
                 let Some(cell) = row.cells.get_mut(&column) else {
                     continue;
                 };
+                // A figure's note too long to read under its figure (a
+                // paragraph pasted into `Values.Note`) is the cell's note
+                // at the page's foot instead, by a marker.
+                if cell.footnote.is_none()
+                    && cell
+                        .note
+                        .as_ref()
+                        .is_some_and(|n| n.chars().count() > INLINE_NOTE_MAX)
+                {
+                    cell.footnote = cell.note.take();
+                }
                 let Some(text) = cell.footnote.clone() else {
                     continue;
                 };
@@ -218,5 +235,37 @@ mod tests {
         let notes = footnotes(&w, &mut rows, &p, &[]);
         let markers: Vec<&str> = notes.iter().map(|f| f.marker.as_str()).collect();
         assert_eq!(markers, ["*", "c", "b", "d", "e"]);
+    }
+
+    #[test]
+    fn a_long_values_note_prints_at_the_foot_a_short_one_under_its_figure() {
+        let mut w = workbook();
+        w.footnotes.clear();
+        for i in &mut w.indicators {
+            i.footnote = None;
+        }
+        let p = [priority("1", &[Column::Baseline, Column::Latest])];
+        let mut rows = vec![row(
+            "1",
+            &[(Column::Baseline, None), (Column::Latest, None)],
+        )];
+        let long = "provisional ".repeat(6);
+        let short = "x".repeat(INLINE_NOTE_MAX);
+        rows[0].cells.get_mut(&Column::Baseline).unwrap().note = Some(short.clone());
+        rows[0].cells.get_mut(&Column::Latest).unwrap().note = Some(long.clone());
+        let notes = footnotes(&w, &mut rows, &p, &[]);
+        let baseline = &rows[0].cells[&Column::Baseline];
+        assert_eq!(
+            (
+                baseline.note.as_deref(),
+                baseline.footnote_marker.as_deref()
+            ),
+            (Some(short.as_str()), None)
+        );
+        let latest = &rows[0].cells[&Column::Latest];
+        assert_eq!(latest.note, None);
+        assert_eq!(latest.footnote_marker.as_deref(), Some("a"));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].text, long);
     }
 }
