@@ -12,6 +12,36 @@ use crate::compute::changes::Previous;
 use crate::pack::signoff::{sha256, SignOff};
 use crate::render::fonts::FACES;
 
+/// The archive's append-only log at its root: one line per event (a version
+/// archived, a version withdrawn), each chained to the one before. Its
+/// presence is also what marks a folder as an archive, whatever `--archive`
+/// says, so that no command writes an output into one.
+pub const LOG: &str = "archive-log.jsonl";
+
+/// The archive that holds `path` (the folder itself or a folder above it),
+/// if any: a folder with the archive's [`LOG`], or (an archive made before
+/// the log) a `<period>/v<N>/manifest.json` folder's grandparent. `path`
+/// need not exist; its existing ancestors are looked at.
+pub fn enclosing_archive(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let mut at: Option<&Path> = Some(abs.as_path());
+    while let Some(dir) = at {
+        if std::fs::symlink_metadata(dir.join(LOG)).is_ok() {
+            return Some(dir.to_path_buf());
+        }
+        let is_version = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(version_number)
+            .is_some();
+        if is_version && std::fs::symlink_metadata(dir.join("manifest.json")).is_ok() {
+            return dir.parent().and_then(Path::parent).map(Path::to_path_buf);
+        }
+        at = dir.parent();
+    }
+    None
+}
+
 /// The default archive folder.
 pub const DEFAULT_DIR: &str = "archive";
 /// The environment variable naming the archive folder.
@@ -367,4 +397,33 @@ pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, Archiv
         version: last.manifest.version,
         records,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_inside_an_archive_is_recognised_by_its_log_or_its_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let logged = dir.path().join("logged");
+        std::fs::create_dir_all(logged.join("2015-12/v1")).unwrap();
+        std::fs::write(logged.join(LOG), b"").unwrap();
+        let inside = logged.join("2015-12/v1/new/x.pdf");
+        assert_eq!(
+            enclosing_archive(&inside).as_deref(),
+            Some(logged.as_path())
+        );
+
+        let old = dir.path().join("old");
+        std::fs::create_dir_all(old.join("2015-12/v2")).unwrap();
+        std::fs::write(old.join("2015-12/v2/manifest.json"), b"{}").unwrap();
+        let pdf = old.join("2015-12/v2/pack.pdf");
+        assert_eq!(enclosing_archive(&pdf).as_deref(), Some(old.as_path()));
+
+        assert_eq!(
+            enclosing_archive(&dir.path().join("elsewhere/out.pdf")),
+            None
+        );
+    }
 }
