@@ -156,41 +156,37 @@ fn larger_workbook(dir: &Path) {
     std::fs::write(dir.join("big.xlsx"), bytes).unwrap();
 }
 
-/// The temporary files in a folder.
+/// The temporary files and folders in a folder (`.boardpack-…tmp`,
+/// `.signing-…`).
 fn temporary_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".tmp"))
+                .filter(|n| n.ends_with(".tmp") || n.starts_with(".signing-"))
                 .collect()
         })
         .unwrap_or_default()
 }
 
-/// Sends `signal` to a build caught while its outputs are staged (stopped
-/// the moment a temporary file is seen, then signalled and resumed), and
-/// checks it leaves no temporary file.
+/// Runs boardpack with `args` (each `{n}` replaced by the attempt's
+/// number) until a run is caught while it has temporary files in `staged`
+/// (stopped the moment one is seen); sends it `signal`, resumes it, and
+/// checks it leaves none.
 #[cfg(target_os = "linux")]
-fn a_build_signalled_while_writing_leaves_no_temporary_file(signal: i32) {
-    let dir = tempfile::tempdir().unwrap();
-    larger_workbook(dir.path());
+fn signalled_while_writing_leaves_nothing(dir: &Path, args: &[&str], staged: &str, signal: i32) {
     let kill = |pid: u32, sig: i32| {
         // SAFETY: kill(2) with a child's id and a signal number.
         unsafe { libc::kill(pid as libc::pid_t, sig) };
     };
     for attempt in 0..20 {
-        let out = dir.path().join(format!("out{attempt}"));
-        std::fs::create_dir(&out).unwrap();
+        let n = attempt.to_string();
+        let folder = dir.join(staged.replace("{n}", &n));
         let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
-            .args(["build", "big.xlsx", "--records"])
-            .arg(out.join("r.json"))
-            .arg("--html")
-            .arg(out.join("p.html"))
-            .arg("-o")
-            .arg(out.join("p.pdf"))
-            .current_dir(dir.path())
+            .args(args.iter().map(|a| a.replace("{n}", &n)))
+            .current_dir(dir)
+            .env_remove("BOARDPACK_ARCHIVE")
             .stderr(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -199,9 +195,9 @@ fn a_build_signalled_while_writing_leaves_no_temporary_file(signal: i32) {
             if let Ok(Some(_)) = child.try_wait() {
                 break false;
             }
-            if !temporary_files(&out).is_empty() {
+            if !temporary_files(&folder).is_empty() {
                 kill(child.id(), libc::SIGSTOP);
-                if temporary_files(&out).is_empty() {
+                if temporary_files(&folder).is_empty() {
                     kill(child.id(), libc::SIGCONT);
                     continue;
                 }
@@ -213,15 +209,54 @@ fn a_build_signalled_while_writing_leaves_no_temporary_file(signal: i32) {
         let status = child.wait().unwrap();
         if caught {
             assert_eq!(
-                temporary_files(&out),
+                temporary_files(&folder),
                 Vec::<String>::new(),
                 "left behind after signal {signal} ({status})"
             );
-            eprintln!("caught on attempt {attempt}: {status}");
             return;
         }
     }
-    panic!("no build was caught while writing its outputs");
+    panic!("no run was caught while writing its outputs");
+}
+
+/// Sends `signal` to a build caught while its outputs are staged.
+#[cfg(target_os = "linux")]
+fn a_build_signalled_while_writing_leaves_no_temporary_file(signal: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    larger_workbook(dir.path());
+    let args = [
+        "build",
+        "big.xlsx",
+        "--records",
+        "out{n}/r.json",
+        "--html",
+        "out{n}/p.html",
+        "-o",
+        "out{n}/p.pdf",
+    ];
+    signalled_while_writing_leaves_nothing(dir.path(), &args, "out{n}", signal);
+}
+
+/// Regression (issue 26): SIGTERM during a sign-off left its hidden
+/// `.signing-*` folder in the archive.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_during_a_sign_off_leaves_no_signing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    larger_workbook(dir.path());
+    let args = [
+        "sign-off",
+        "big.xlsx",
+        "--by",
+        "J",
+        "--role",
+        "S",
+        "--accept-warnings",
+        "--archive",
+        "arch{n}",
+    ];
+    // The scale workbook's period ends in December 2015.
+    signalled_while_writing_leaves_nothing(dir.path(), &args, "arch{n}/2015-12", libc::SIGTERM);
 }
 
 /// Regression (issue 26): SIGTERM during a build left `.boardpack-*.tmp`
