@@ -136,9 +136,10 @@ fn print_warnings(warnings: &[Problem]) {
 fn sweep_leftovers<'a>(dirs: impl IntoIterator<Item = &'a Path>) {
     let mut swept = std::collections::BTreeSet::new();
     for dir in dirs {
-        let dir = match dir.as_os_str().is_empty() {
-            true => Path::new("."),
-            false => dir,
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
         };
         if swept.insert(dir.to_path_buf()) {
             for leftover in crate::pack::output::sweep(dir) {
