@@ -145,3 +145,64 @@ fn build_writes_the_page_beside_the_pdf() {
     assert!(page.contains("<h1>Police &amp; Crime Plan Dashboard</h1>"));
     assert!(dir.path().join("w.pdf").exists());
 }
+
+/// Regression (issue 26): the page printed a layout's `theme.json` class
+/// `symbol` unescaped, so a script in it ran in the draft page and in the
+/// page archived by sign-off. Every text of the layout is escaped.
+#[test]
+fn a_layout_symbol_is_printed_as_text_never_as_markup() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let lay = dir.path().join("lay");
+    std::fs::create_dir(&lay).unwrap();
+    std::fs::write(
+        lay.join("main.typ"),
+        boardpack::render::document::DASHBOARD_LAYOUT,
+    )
+    .unwrap();
+    let mut theme = serde_json::to_value(boardpack::render::theme::theme()).unwrap();
+    let script = "<script>alert(\"x\")</script>";
+    for (i, symbol) in [script, "<img src=x onerror=alert(1)>", "&amp;\"'"]
+        .iter()
+        .enumerate()
+    {
+        theme["classes"][i]["symbol"] = (*symbol).into();
+    }
+    std::fs::write(lay.join("theme.json"), serde_json::to_vec(&theme).unwrap()).unwrap();
+    let out = common::run(
+        dir.path(),
+        &[
+            "build", "w.xlsx", "--layout", "lay", "-o", "d.pdf", "--html", "d.html",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = common::sign_off(
+        dir.path(),
+        "w.xlsx",
+        "2016-01-28",
+        "arch",
+        &["--layout", "lay"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let archived = dir.path().join("arch/2015-12/v1/w.html");
+    for page in [dir.path().join("d.html"), archived] {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(!html.contains("<script"), "{}: a script", page.display());
+        assert!(!html.contains("<img"), "{}: an image tag", page.display());
+        assert!(
+            html.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt;"),
+            "{}: the symbol is not printed as text",
+            page.display()
+        );
+        assert!(html.contains("&amp;amp;"), "{}", page.display());
+        // Read as a reader reads it, the symbol is itself.
+        assert!(page_text(&html).contains(script), "{}", page.display());
+    }
+}

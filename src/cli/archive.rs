@@ -9,7 +9,8 @@ use crate::pack::verify::verify_archive;
 
 pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     let dir = archive::dir(args.archive.as_deref());
-    let entries = archive::list(archive::existing(&dir)?)?;
+    super::sweep_archive(archive::existing(&dir)?);
+    let entries = archive::list(&dir)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json(&entries))?);
         return Ok(());
@@ -32,7 +33,8 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
 
 pub fn verify(args: &ArchiveVerifyArgs) -> anyhow::Result<()> {
     let dir = archive::dir(args.archive.as_deref());
-    let versions = archive::list(archive::existing(&dir)?)?.len();
+    super::sweep_archive(archive::existing(&dir)?);
+    let versions = archive::list(&dir)?.len();
     let findings = verify_archive(&dir)?;
     if !findings.is_empty() {
         bail!(

@@ -9,7 +9,9 @@ use anyhow::{bail, Context};
 use super::{explain, print_layout_warnings, print_log, print_warnings, read_workbook, BuildArgs};
 use crate::input::limits::InputLimits;
 use crate::input::problem::plural;
-use crate::pack::output::{check_outputs, write_all_atomic};
+use crate::pack::output::{
+    check_emit_folder, check_outputs, plan_ejected, write_all_atomic, EmitFolder,
+};
 use crate::pipeline::{self, Built};
 use crate::render::document::{self, RenderOptions};
 use crate::render::html;
@@ -150,10 +152,25 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     let mut inputs = vec![workbook];
     inputs.extend(args.layout.as_deref());
     check_outputs(&outputs.paths(), &inputs)?;
+    let emit = match &args.emit_typst {
+        Some(dir) => Some((
+            dir,
+            check_emit_folder(dir, &inputs, args.layout.as_deref())?,
+        )),
+        None => None,
+    };
     let layout = super::layout(args.layout.as_deref())?;
-    if let Some(dir) = &args.emit_typst {
+    let mut folders = super::parents(&outputs.paths());
+    if let Some((dir, _)) = &emit {
         check_emit_target(dir, &layout, args.layout.as_deref())?;
+        folders.push(dir);
     }
+    let project_folders: Vec<PathBuf> = emit
+        .iter()
+        .flat_map(|(dir, _)| ["charts", "fonts", "attachments"].map(|sub| dir.join(sub)))
+        .collect();
+    folders.extend(project_folders.iter().map(PathBuf::as_path));
+    super::sweep_leftovers(folders);
     let built = build_one(
         workbook,
         &outputs,
@@ -166,8 +183,8 @@ fn single(args: &BuildArgs, workbook: &Path) -> anyhow::Result<()> {
     if args.verbose {
         print_log(&built.log);
     }
-    if let Some(dir) = &args.emit_typst {
-        emit_typst(dir, &built, &layout)?;
+    if let Some((dir, folder)) = &emit {
+        emit_typst(dir, &built, &layout, folder, &inputs)?;
         eprintln!("wrote the Typst project {}", dir.join("main.typ").display());
     }
     println!("{}", output.display());
@@ -202,6 +219,15 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         .into());
     }
     check_batch_names(workbooks)?;
+    let all: Vec<Outputs> = workbooks
+        .iter()
+        .map(|w| batch_outputs(args, &out_dir, w))
+        .collect();
+    let paths: Vec<&Path> = all.iter().flat_map(Outputs::paths).collect();
+    let mut inputs: Vec<&Path> = workbooks.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.layout.as_deref());
+    check_outputs(&paths, &inputs)?;
+    super::sweep_leftovers(super::parents(&paths));
     let limits = args.limits.limits();
     let layout = super::layout(args.layout.as_deref())?;
     let next = Mutex::new(0usize);
@@ -223,23 +249,10 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
                 let Some(workbook) = workbooks.get(i) else {
                     break;
                 };
-                let name = stem(workbook);
-                let outputs = Outputs {
-                    pdf: out_dir.join(format!("{name}.pdf")),
-                    records: args
-                        .records
-                        .as_ref()
-                        .map(|d| d.join(format!("{name}.json"))),
-                    html: args.html.as_ref().map(|d| d.join(format!("{name}.html"))),
-                };
-                let result = build_one(
-                    workbook,
-                    &outputs,
-                    &limits,
-                    &layout,
-                    args.archive.as_deref(),
-                )
-                .map(|b| (outputs.pdf, b));
+                let outputs = &all[i];
+                let result =
+                    build_one(workbook, outputs, &limits, &layout, args.archive.as_deref())
+                        .map(|b| (outputs.pdf.clone(), b));
                 progress.step(workbook);
                 // Typst's memo keeps what the last few packs shared (the
                 // layout's code, fonts, common words) and drops the rest:
@@ -287,6 +300,20 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
     }
     eprintln!("built {}", plural(workbooks.len(), "workbook"));
     Ok(())
+}
+
+/// Where one workbook of a batch writes: `NAME.pdf` in the output folder,
+/// `NAME.json` and `NAME.html` in the `--records` and `--html` folders.
+fn batch_outputs(args: &BuildArgs, out_dir: &Path, workbook: &Path) -> Outputs {
+    let name = stem(workbook);
+    Outputs {
+        pdf: out_dir.join(format!("{name}.pdf")),
+        records: args
+            .records
+            .as_ref()
+            .map(|d| d.join(format!("{name}.json"))),
+        html: args.html.as_ref().map(|d| d.join(format!("{name}.html"))),
+    }
 }
 
 /// Two workbooks whose names give the same PDF name (`a/w.xlsx`,
@@ -345,7 +372,16 @@ fn check_emit_target(
     )
 }
 
-pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyhow::Result<()> {
+/// Writes the project's files into `dir` (checked before the build by
+/// [`check_emit_folder`]): only what changed, never through a link, never
+/// over a file it did not write, and the list of what it wrote.
+pub fn emit_typst(
+    dir: &Path,
+    built: &Built,
+    layout: &document::Layout,
+    folder: &EmitFolder,
+    inputs: &[&Path],
+) -> anyhow::Result<()> {
     let options = RenderOptions {
         layout: layout.clone(),
         ..RenderOptions::draft(&built.records)
@@ -357,17 +393,18 @@ pub fn emit_typst(dir: &Path, built: &Built, layout: &document::Layout) -> anyho
         &built.long_panels,
         document::Json::Indented,
     );
-    let mut out: Vec<(PathBuf, Vec<u8>)> = files
+    let mut out: Vec<(String, Vec<u8>)> = files
         .into_iter()
-        .map(|(path, bytes)| (dir.join(path.trim_start_matches('/')), bytes))
+        .map(|(path, bytes)| (path.trim_start_matches('/').to_string(), bytes))
         .collect();
-    out.push((dir.join("main.typ"), options.layout.source.into_bytes()));
+    out.push(("main.typ".into(), options.layout.source.into_bytes()));
     for (name, bytes) in crate::render::fonts::FACES {
-        out.push((dir.join("fonts").join(name), bytes.to_vec()));
+        out.push((format!("fonts/{name}"), bytes.to_vec()));
     }
     for (name, bytes) in crate::render::fonts::LICENSES {
-        out.push((dir.join("fonts").join(name), bytes.to_vec()));
+        out.push((format!("fonts/{name}"), bytes.to_vec()));
     }
+    let out = plan_ejected(dir, &out, folder, inputs)?;
     let refs: Vec<(&Path, &[u8])> = out
         .iter()
         .map(|(p, b)| (p.as_path(), b.as_slice()))

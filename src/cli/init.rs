@@ -18,6 +18,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
+    crate::pack::output::check_outputs(&[args.workbook.as_path()], &[])?;
     if args.workbook.exists() {
         bail!(
             "{} exists already; init never overwrites a file",

@@ -31,12 +31,10 @@ pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("boardpack: internal error (please report it with the workbook): {info}");
     }));
-    // Ctrl-C: remove any half-written output before exiting (130, as a
-    // shell reports an interrupted command).
-    let _ = ctrlc::set_handler(|| {
-        crate::pack::output::remove_staged();
-        std::process::exit(130);
-    });
+    // Ctrl-C, SIGTERM or SIGHUP: remove any half-written output or
+    // version folder before exiting (130, as a shell reports an
+    // interrupted command).
+    let _ = ctrlc::set_handler(|| crate::pack::output::exit_interrupted(130));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
@@ -131,6 +129,39 @@ fn print_warnings(warnings: &[Problem]) {
             eprintln!("{line}");
         }
     }
+}
+
+/// Removes from each folder what an interrupted run left there (temporary
+/// files, version folders half archived), saying so on stderr.
+fn sweep_leftovers<'a>(dirs: impl IntoIterator<Item = &'a Path>) {
+    let mut swept = std::collections::BTreeSet::new();
+    for dir in dirs {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if swept.insert(dir.to_path_buf()) {
+            for leftover in crate::pack::output::sweep(dir) {
+                eprintln!("note: {leftover}");
+            }
+        }
+    }
+}
+
+/// The folders files are written into: each output's parent.
+fn parents<'a>(outputs: &[&'a Path]) -> Vec<&'a Path> {
+    outputs
+        .iter()
+        .map(|p| p.parent().unwrap_or(Path::new(".")))
+        .collect()
+}
+
+/// Removes what interrupted sign-offs left in an archive: its root and
+/// every period folder.
+fn sweep_archive(archive: &Path) {
+    let periods = crate::pack::archive::periods(archive).unwrap_or_default();
+    sweep_leftovers(std::iter::once(archive).chain(periods.iter().map(|p| p.as_path())));
 }
 
 /// Prints Typst's warnings on a layout that compiled, as typst-cli does.

@@ -39,6 +39,7 @@ pub fn run(args: &NextArgs) -> anyhow::Result<()> {
         args.workbook.with_file_name(name)
     });
     check_outputs(&[output.as_path()], &[args.workbook.as_path()])?;
+    super::sweep_leftovers(super::parents(&[output.as_path()]));
     if output.exists() {
         bail!(
             "{} exists already; next never overwrites a file",

@@ -29,6 +29,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
+    let dir = archive::dir(args.archive.as_deref());
+    // The archive is this run's output: never inside an input, nor inside
+    // another archive; what an interrupted sign-off left is removed.
+    let mut inputs = vec![args.workbook.as_path()];
+    inputs.extend(args.layout.as_deref());
+    crate::pack::output::check_archive_folder(&dir, &inputs)?;
+    super::sweep_archive(&dir);
     let limits = args.limits.limits();
     let bytes = read_workbook(&args.workbook, &limits)?;
     let name = args
@@ -68,7 +75,6 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .period_end
         .format("%Y-%m")
         .to_string();
-    let dir = archive::dir(args.archive.as_deref());
     let (version, latest) = archive::next_version(&dir, &period)?;
     if let Some(previous) = &latest {
         if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

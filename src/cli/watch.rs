@@ -71,6 +71,10 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}.pdf", stem(&workbook))));
     let mut watched = vec![workbook.clone()];
     watched.extend(args.layout.clone());
+    // As build: never over an input, into the archive, or onto a device.
+    let inputs: Vec<&Path> = watched.iter().map(PathBuf::as_path).collect();
+    crate::pack::output::check_outputs(&[output.as_path()], &inputs)?;
+    super::sweep_leftovers(super::parents(&[output.as_path()]));
     let (events, _watcher) = watch(&watched);
     eprintln!(
         "watching {} ({}; Ctrl-C to stop)",

@@ -9,8 +9,75 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::compute::changes::Previous;
+use crate::pack::output;
 use crate::pack::signoff::{sha256, SignOff};
 use crate::render::fonts::FACES;
+
+/// The archive's append-only log at its root: one line per event (a version
+/// archived, a version withdrawn), each chained to the one before. Its
+/// presence is also what marks a folder as an archive, whatever `--archive`
+/// says, so that no command writes an output into one.
+pub const LOG: &str = "archive-log.jsonl";
+
+/// The archive that holds `path` (the folder itself or a folder above it),
+/// if any: a folder with the archive's [`LOG`], or (an archive made before
+/// the log) a folder holding `<period>/v<N>/manifest.json` — found from a
+/// version folder, a period folder or the archive itself. `path` need not
+/// exist; its existing ancestors are looked at.
+pub fn enclosing_archive(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let mut at: Option<&Path> = Some(abs.as_path());
+    while let Some(dir) = at {
+        if std::fs::symlink_metadata(dir.join(LOG)).is_ok() {
+            return Some(dir.to_path_buf());
+        }
+        let is_version = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(version_number)
+            .is_some();
+        if is_version && std::fs::symlink_metadata(dir.join("manifest.json")).is_ok() {
+            return dir.parent().and_then(Path::parent).map(Path::to_path_buf);
+        }
+        // A period folder of such an archive, or the archive itself.
+        if is_period(dir) && holds_versions(dir) {
+            return dir.parent().map(Path::to_path_buf);
+        }
+        let holds_periods = std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| is_period(&e.path()) && holds_versions(&e.path()))
+        });
+        if holds_periods {
+            return Some(dir.to_path_buf());
+        }
+        at = dir.parent();
+    }
+    None
+}
+
+/// Whether a folder is named as a period's (`2015-12`).
+fn is_period(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+}
+
+/// Whether a period folder holds a version folder with its manifest.
+fn holds_versions(period_dir: &Path) -> bool {
+    std::fs::read_dir(period_dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            e.file_name().to_str().and_then(version_number).is_some()
+                && std::fs::symlink_metadata(e.path().join("manifest.json")).is_ok()
+        })
+    })
+}
 
 /// The default archive folder.
 pub const DEFAULT_DIR: &str = "archive";
@@ -266,12 +333,15 @@ pub fn store(
             }
         };
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".signing-");
+        // Its name holds the process: a later run removes it if this one
+        // is killed (output::sweep).
+        let prefix = output::staging_prefix(output::SIGNING_PREFIX);
+        builder.prefix(&prefix);
         // The version folder gets the umask's mode, not a private 0700.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
-        let tmp = builder.tempdir_in(&period_dir).map_err(io(&period_dir))?;
-        let _guard = crate::pack::output::staged(tmp.path());
+        let (tmp, _guard) = output::create_staged(|| builder.tempdir_in(&period_dir), |t| t.path())
+            .map_err(io(&period_dir))?;
         write_synced(&tmp.path().join(&manifest.pdf), pdf)?;
         if let (Some(name), Some(html)) = (&manifest.html, html) {
             write_synced(&tmp.path().join(name), html)?;
@@ -365,4 +435,43 @@ pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, Archiv
             Previous::from_json(&last.manifest.period, last.manifest.version, bytes)
         });
     Ok(previous)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_inside_an_archive_is_recognised_by_its_log_or_its_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let logged = dir.path().join("logged");
+        std::fs::create_dir_all(logged.join("2015-12/v1")).unwrap();
+        std::fs::write(logged.join(LOG), b"").unwrap();
+        let inside = logged.join("2015-12/v1/new/x.pdf");
+        assert_eq!(
+            enclosing_archive(&inside).as_deref(),
+            Some(logged.as_path())
+        );
+
+        let old = dir.path().join("old");
+        std::fs::create_dir_all(old.join("2015-12/v2")).unwrap();
+        std::fs::write(old.join("2015-12/v2/manifest.json"), b"{}").unwrap();
+        let pdf = old.join("2015-12/v2/pack.pdf");
+        assert_eq!(enclosing_archive(&pdf).as_deref(), Some(old.as_path()));
+
+        // Its period folder and the archive itself are recognised too.
+        assert_eq!(
+            enclosing_archive(&old.join("2015-12/new.pdf")).as_deref(),
+            Some(old.as_path())
+        );
+        assert_eq!(
+            enclosing_archive(&old.join("new.pdf")).as_deref(),
+            Some(old.as_path())
+        );
+
+        assert_eq!(
+            enclosing_archive(&dir.path().join("elsewhere/out.pdf")),
+            None
+        );
+    }
 }

@@ -7,8 +7,10 @@
 //! `lang="en-GB"` and no script.
 //!
 //! Enters: the records, the charts and the render options (draft or
-//! signed off). Leaves: the page as a string. Workbook text is escaped, so
-//! it prints literally.
+//! signed off). Leaves: the page as a string. Every text from the workbook
+//! or the layout (its `theme.json`: class symbols, colours) is escaped, so
+//! it prints literally and never becomes markup; the page's style takes only
+//! a checked theme (colours `#RRGGBB`, an embedded font's name).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -27,7 +29,12 @@ use crate::render::theme::Theme;
 /// The page of a pack.
 pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> String {
     // The layout's palette (checked when the pack was built), as the PDF's.
-    let theme = options.layout.theme().unwrap_or_default();
+    let theme = options
+        .layout
+        .theme()
+        .ok()
+        .filter(|t| t.problems().is_empty())
+        .unwrap_or_default();
     let mut page = Page {
         out: String::new(),
         charts,
@@ -262,15 +269,19 @@ impl Page<'_> {
                 let _ = write!(
                     self.out,
                     "<td style=\"background:{};color:{}\"><span aria-hidden=\"true\">{} </span><strong>{}</strong>",
-                    s.fill,
-                    s.text,
-                    s.symbol,
+                    attr(&s.fill),
+                    attr(&s.text),
+                    text(&s.symbol),
                     text(&c.text),
                 );
                 if let Some(m) = &c.footnote_marker {
                     self.mark(m);
                 }
-                let _ = write!(self.out, "<span class=\"class-words\">{}</span>", s.words);
+                let _ = write!(
+                    self.out,
+                    "<span class=\"class-words\">{}</span>",
+                    text(&s.words)
+                );
             }
             None => {
                 let _ = write!(self.out, "<td>{}", text(&c.text));
@@ -298,7 +309,8 @@ impl Page<'_> {
         };
         let _ = write!(
             self.out,
-            "<span style=\"color:{colour}\">SPC: {}</span>",
+            "<span style=\"color:{}\">SPC: {}</span>",
+            attr(colour),
             text(&c.text)
         );
     }
@@ -356,7 +368,9 @@ impl Page<'_> {
                     let _ = write!(
                         self.out,
                         "<span class=\"swatch\" style=\"background:{};color:{}\" aria-hidden=\"true\">{}</span>",
-                        s.fill, s.text, s.symbol
+                        attr(&s.fill),
+                        attr(&s.text),
+                        text(&s.symbol)
                     );
                 }
                 (None, None) => {}

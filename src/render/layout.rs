@@ -70,7 +70,7 @@ pub const PACK_DATA: [&str; 5] = [
     "/fonts/",
 ];
 
-fn is_pack_data(path: &str) -> bool {
+pub(crate) fn is_pack_data(path: &str) -> bool {
     PACK_DATA
         .iter()
         .any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)))
