@@ -282,7 +282,7 @@ fn verify_of_a_changed_pdf_exits_1_saying_what_differs() {
 /// renumbered) and the archive is left whole; signed again it is v2.
 #[test]
 fn two_sign_offs_at_once_take_one_number_and_the_other_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::Scratch::new();
     let bytes = common::sample_bytes();
     let mut s = sign_off();
     s.reason = Some("race".into());
@@ -370,7 +370,7 @@ fn sign_off_without_by_is_a_usage_error() {
 
 #[test]
 fn the_archive_folder_comes_from_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::Scratch::new();
     std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
         .args([

@@ -222,9 +222,10 @@ pub fn cell(
         .and_then(|r| r.cells.get(&column).cloned())
 }
 
-/// A temporary folder holding the sample workbook under `name`.
-pub fn dir_with_sample(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+/// A temporary folder holding the sample workbook under `name` (deleted
+/// with any read-only archive signed off in it).
+pub fn dir_with_sample(name: &str) -> Scratch {
+    let dir = Scratch::new();
     std::fs::write(dir.path().join(name), sample_bytes()).expect("the sample is written");
     dir
 }
