@@ -107,6 +107,7 @@ fn every_manifest_field_is_checked_against_the_pack() {
         ("period", Box::new(|m| m.period = "2016-03".into())),
     ];
     let original = std::fs::read(versions[0].join("manifest.json")).unwrap();
+    tamper(dir.path());
     for (field, edit) in edits {
         std::fs::write(versions[0].join("manifest.json"), &original).unwrap();
         edit_manifest(&versions[0], edit);
@@ -729,6 +730,7 @@ fn a_manifest_naming_a_file_outside_its_folder_is_refused_before_it_is_opened() 
 /// Regression: a version folder, or its PDF, replaced by a link to a copy
 /// elsewhere "verified".
 #[test]
+#[cfg(unix)]
 fn a_version_folder_or_pdf_replaced_by_a_link_is_found() {
     let dir = copy();
     let elsewhere = dir.path().join("elsewhere");
@@ -840,7 +842,8 @@ fn log_lines_removed_reordered_duplicated_or_inserted_are_found() {
             assert!(e.contains(s), "{what}: {s}\n{e}");
         }
     }
-    // The log deleted: every manifest says its version was logged.
+    // The log deleted: every manifest says its version was logged; a
+    // sign-off does not start a new log over them.
     let dir = copy();
     std::fs::remove_file(dir.path().join("archive/archive-log.jsonl")).unwrap();
     let e = findings(dir.path());
@@ -848,6 +851,22 @@ fn log_lines_removed_reordered_duplicated_or_inserted_are_found() {
         e.contains("archive-log.jsonl is missing, but 2015-12 v1 was entered in it when archived: the log was deleted"),
         "{e}"
     );
+    let out = common::sign_off(
+        dir.path(),
+        "m.xlsx",
+        "2016-04-22",
+        "archive",
+        &["--accept-warnings", "--reason", "r"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("the log was deleted, and a new one would vouch for whatever is there now"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("archive/2016-03/v3").exists());
+    assert!(!dir.path().join("archive/archive-log.jsonl").exists());
 }
 
 /// Regression: `verify PDF` said a pack "matches its manifest" when the
@@ -926,6 +945,7 @@ fn workbooks_named_in_any_script_sign_off_and_verify() {
 /// 0444, version folders 0555, the log 0444; the period folder and the
 /// archive's root stay writable for later versions and the log.
 #[test]
+#[cfg(unix)]
 fn archived_files_and_version_folders_are_read_only() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

@@ -182,6 +182,12 @@ pub enum ArchiveError {
     },
     #[error("{} is a link, not the archive's own file or folder: an archive holds no links; replace it with what it links to, or restore the archive", .path.display())]
     Link { path: PathBuf },
+    #[error("{} is missing, but {period} v{version} was entered in it when archived: the log was deleted, and a new one would vouch for whatever is there now; restore it from a copy of the archive, then run `boardpack archive verify`", .path.display())]
+    LogDeleted {
+        path: PathBuf,
+        period: String,
+        version: u32,
+    },
     #[error("{period} v{version} is not in the archive's log, so it cannot be withdrawn: `boardpack archive list` shows the versions archived")]
     NotArchived { period: String, version: u32 },
     #[error("{period} v{version} was withdrawn already, on {date}: {reason}")]

@@ -441,7 +441,12 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
             on_disk.insert(key.clone());
             let dir = period_dir.join(format!("v{v}"));
             if !chain::is_plain_dir(&dir) {
-                // A link (reported above), or a stray file.
+                // A link is reported above; anything else is said here.
+                if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                    report.findings.push(format!(
+                        "{period} v{v}: is not a folder: the version was replaced; restore it"
+                    ));
+                }
                 previous = None;
                 continue;
             }
@@ -493,6 +498,16 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
         ));
     }
     Ok(report)
+}
+
+/// `2015-12`: a period folder's name.
+fn is_period(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
 }
 
 /// Every link in the archive (a folder or file replaced by a link to a copy
@@ -661,6 +676,15 @@ pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, Arc
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    let logged = std::fs::symlink_metadata(root.join(LOG)).is_ok();
+    let looks_archived = match parts.as_slice() {
+        [period, v, _] => is_period(period) && version_number(v).is_some(),
+        _ => false,
+    };
+    if !logged && !looks_archived {
+        // A version folder copied out of its archive, not an archive.
+        return Ok(None);
+    }
     let mut p = Placement {
         archive: root.clone(),
         ..Placement::default()
@@ -697,6 +721,7 @@ pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, Arc
             ));
         }
     }
+    p.findings.extend(unlisted(&dir, m));
     let manifest = chain::read_plain(&dir.join("manifest.json")).ok();
     if manifest.is_none() {
         p.findings

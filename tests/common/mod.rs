@@ -469,15 +469,26 @@ pub fn reading(doc: &Document) -> Vec<Elem> {
 /// and folders, under `path` (links left alone), so that a test can tamper
 /// with an archive and its temporary folder can be deleted.
 pub fn writable(path: &std::path::Path) {
-    use std::os::unix::fs::PermissionsExt;
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return;
     };
     if meta.file_type().is_symlink() {
         return;
     }
-    let mode = meta.permissions().mode() | if meta.is_dir() { 0o700 } else { 0o600 };
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() | if meta.is_dir() { 0o700 } else { 0o600 };
+        std::fs::Permissions::from_mode(mode)
+    };
+    #[cfg(not(unix))]
+    #[allow(clippy::permissions_set_readonly_false)]
+    let permissions = {
+        let mut p = meta.permissions();
+        p.set_readonly(false);
+        p
+    };
+    let _ = std::fs::set_permissions(path, permissions);
     if meta.is_dir() {
         for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
             writable(&entry.path());
@@ -515,6 +526,7 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         if kind.is_dir() {
             copy_tree(&src, &dst);
         } else if kind.is_symlink() {
+            #[cfg(unix)]
             std::os::unix::fs::symlink(std::fs::read_link(&src).unwrap(), &dst).unwrap();
         } else {
             std::fs::copy(&src, &dst).unwrap();

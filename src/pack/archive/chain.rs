@@ -273,8 +273,12 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
     if std::fs::symlink_metadata(archive.join(LOG)).is_ok() {
         return Ok(Vec::new());
     }
-    let mut entered = Vec::new();
+    let mut found = Vec::new();
     for pd in periods(archive)? {
+        let period = pd
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for v in versions(&pd)? {
             let dir = pd.join(format!("v{v}"));
             if !is_plain_dir(&dir) {
@@ -286,19 +290,32 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
             let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
                 continue;
             };
-            append(archive, lock, |previous| LogEntry {
-                kind: Kind::Archived,
-                period: m.period.clone(),
-                version: v,
-                manifest_sha256: sha256(&bytes),
-                previous_sha256: previous,
-                date: m.date,
-                reason: None,
-                entered_late: true,
-            })?;
-            seal(&dir)?;
-            entered.push((m.period.clone(), v));
+            if m.logged {
+                // The log was deleted: a new one would vouch for whatever
+                // is there now.
+                return Err(ArchiveError::LogDeleted {
+                    path: archive.join(LOG),
+                    period: m.period,
+                    version: v,
+                });
+            }
+            found.push((dir, period.clone(), v, bytes, m.date));
         }
+    }
+    let mut entered = Vec::new();
+    for (dir, period, v, bytes, date) in found {
+        append(archive, lock, |previous| LogEntry {
+            kind: Kind::Archived,
+            period: period.clone(),
+            version: v,
+            manifest_sha256: sha256(&bytes),
+            previous_sha256: previous,
+            date,
+            reason: None,
+            entered_late: true,
+        })?;
+        seal(&dir)?;
+        entered.push((period, v));
     }
     Ok(entered)
 }
