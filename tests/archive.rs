@@ -165,7 +165,7 @@ fn a_pack_made_by_another_version_says_so() {
 fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
     let pdf = signed();
     let bytes = common::sample_bytes();
-    let mut m = Manifest::new("2015-12", "d.pdf", pdf, &bytes, &sign_off());
+    let mut m = Manifest::new("2015-12", "dashboard-2015-12.pdf", pdf, &bytes, &sign_off());
     assert_eq!(verify(pdf, Some(&m)), Verdict::Verified);
     m.workbook_sha256 = sha256(b"another workbook");
     match verify(pdf, Some(&m)) {

@@ -727,6 +727,26 @@ fn a_manifest_naming_a_file_outside_its_folder_is_refused_before_it_is_opened() 
     );
 }
 
+/// The PDF renamed, its manifest edited to match: the manifest is not the
+/// one archived, and not the names sign-off gives the workbook's pack.
+#[test]
+fn a_renamed_pdf_with_its_manifest_edited_is_found() {
+    let dir = copy();
+    let v2 = dir.path().join("archive/2016-03/v2");
+    common::writable(&v2);
+    std::fs::rename(v2.join("m.pdf"), v2.join("approved.pdf")).unwrap();
+    edit_manifest(&v2, |m| m.pdf = "approved.pdf".into());
+    let e = findings(dir.path());
+    assert!(
+        e.contains("2016-03 v2: the manifest was changed: its pdf is \"approved.pdf\", but sign-off names the PDF of the workbook \"m.xlsx\" (its sign-off record's) \"m.pdf\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("2016-03 v2: manifest.json is not the one archived"),
+        "{e}"
+    );
+}
+
 /// Regression: a version folder, or its PDF, replaced by a link to a copy
 /// elsewhere "verified".
 #[test]

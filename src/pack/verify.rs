@@ -229,7 +229,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
         ),
         ("period", Some(&m.period), period.as_deref()),
     ];
-    pairs
+    let mut findings: Vec<String> = pairs
         .iter()
         .filter(|(_, manifest, pack)| manifest != pack)
         .map(|(name, manifest, pack)| {
@@ -239,7 +239,28 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
                 shown(*pack)
             )
         })
-        .collect()
+        .collect();
+    // Sign-off names the PDF and the HTML page after the workbook.
+    let stem = Path::new(&s.workbook)
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned());
+    if let Some(stem) = stem {
+        for (field, name, ext) in [
+            ("pdf", Some(&m.pdf), "pdf"),
+            ("html", m.html.as_ref(), "html"),
+        ] {
+            let expected = format!("{stem}.{ext}");
+            if name.is_some_and(|n| *n != expected) {
+                findings.push(format!(
+                    "the manifest was changed: its {field} is {}, but sign-off names the {} of the workbook {:?} (its sign-off record's) {expected:?}",
+                    shown(name.map(String::as_str)),
+                    if ext == "pdf" { "PDF" } else { "HTML page" },
+                    s.workbook
+                ));
+            }
+        }
+    }
+    findings
 }
 
 fn shown(v: Option<&str>) -> String {
