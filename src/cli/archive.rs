@@ -223,9 +223,9 @@ fn table(entries: &[Entry]) -> String {
             ]
         })
         .collect();
-    // Widest cells, the signer and layout at most 28 and 20 characters; the
-    // reason takes what is left of the line, at least 24.
-    let caps = [usize::MAX, usize::MAX, usize::MAX, 28, 20];
+    // Widest cells, the signer and layout at most 24 and 14 characters
+    // (wrapped); the reason takes what is left of the line, at least 16.
+    let caps = [usize::MAX, usize::MAX, usize::MAX, 24, 14];
     let mut widths = [0usize; 6];
     for (c, w) in widths.iter_mut().enumerate().take(5) {
         *w = rows
@@ -237,7 +237,7 @@ fn table(entries: &[Entry]) -> String {
             .min(caps[c]);
     }
     let used: usize = widths[..5].iter().map(|w| w + 2).sum();
-    widths[5] = WIDTH.saturating_sub(used).max(24);
+    widths[5] = WIDTH.saturating_sub(used).max(16);
     let line = |cells: &[String]| {
         let mut out = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {

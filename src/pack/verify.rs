@@ -787,3 +787,29 @@ pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, Arc
 fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::text_string;
+    use lopdf::{Object, StringFormat};
+
+    #[test]
+    fn attachment_names_are_read_as_pdf_text_strings() {
+        let s = |b: &[u8]| Object::String(b.to_vec(), StringFormat::Literal);
+        // UTF-16BE with its mark, as Typst writes a name outside ASCII.
+        let mut utf16 = vec![0xFE, 0xFF];
+        utf16.extend("café – 📊.xlsx".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(text_string(&s(&utf16)).unwrap(), "café – 📊.xlsx");
+        // UTF-8 with its mark (PDF 2.0), the mark not kept.
+        assert_eq!(
+            text_string(&s("\u{feff}Πίνακας.xlsx".as_bytes())).unwrap(),
+            "Πίνακας.xlsx"
+        );
+        // PDFDocEncoding: 0x85 is an en dash, 0xE9 é.
+        assert_eq!(
+            text_string(&s(b"caf\xE9 \x85 w.xlsx")).unwrap(),
+            "café – w.xlsx"
+        );
+        assert_eq!(text_string(&s(b"w.xlsx")).unwrap(), "w.xlsx");
+    }
+}
