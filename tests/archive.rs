@@ -322,6 +322,23 @@ fn two_sign_offs_at_once_take_one_number_and_the_other_is_refused() {
         .map(|e| e.manifest.version)
         .collect();
     assert_eq!(versions, vec![1, 2]);
+    // The log took one line per version archived, in turn, chained.
+    let log = archive::chain::read(dir.path()).unwrap();
+    assert_eq!(
+        (log.lines, log.findings.len()),
+        (2, 0),
+        "{:?}",
+        log.findings
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(archive::LOG))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o444);
+    }
 }
 
 #[test]

@@ -1037,6 +1037,15 @@ fn a_withdrawn_version_stays_listed_withdrawn_and_its_pack_verifies_saying_so() 
     assert_eq!(v[4]["current"], false);
     assert_eq!(v[3]["current"], true);
 
+    // The changes of a later pack are against the latest version not
+    // withdrawn.
+    let archive = dir.path().join("archive");
+    let before = boardpack::pack::archive::previous(&archive, "2016-06").unwrap();
+    assert_eq!(
+        before.map(|p| (p.period, p.version)),
+        Some(("2016-03".into(), 1))
+    );
+
     // Withdrawn again, or a version not archived: refused.
     for (version, says) in [
         ("v2", "2016-03 v2 was withdrawn already, on "),

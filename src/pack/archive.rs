@@ -336,8 +336,9 @@ pub fn store(
     }
     let lock = chain::lock(archive)?;
     let entered = chain::start(archive, &lock)?;
+    chain::prepare(archive, &lock)?;
     manifest.logged = true;
-    loop {
+    let place = || loop {
         let latest = versions(&period_dir)?.last().copied().unwrap_or(0);
         let Some(next) = latest.checked_add(1) else {
             return Err(ArchiveError::VersionsExhausted {
@@ -405,13 +406,18 @@ pub fn store(
                     reason: None,
                     entered_late: false,
                 })?;
-                return Ok(Stored {
-                    pdf: target.join(&manifest.pdf),
-                    entered,
-                });
+                return Ok(target.join(&manifest.pdf));
             }
             Err(_) if std::fs::symlink_metadata(&target).is_ok() => continue,
             Err(e) => return Err(io(&target)(e)),
+        }
+    };
+    match place() {
+        Ok(pdf) => Ok(Stored { pdf, entered }),
+        Err(e) => {
+            // Nothing archived: the log is read-only again.
+            chain::reseal_log(archive);
+            Err(e)
         }
     }
 }

@@ -266,6 +266,27 @@ pub(crate) fn append(
     Ok(entry)
 }
 
+/// Checks, before a version is put in place, that the log can be appended
+/// to (it is ours to make writable for the append), so that a version is
+/// not archived that the log could not record.
+pub(crate) fn prepare(archive: &Path, _lock: &Lock) -> Result<(), ArchiveError> {
+    let path = archive.join(LOG);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if !m.file_type().is_file() => Err(ArchiveError::Link { path }),
+        Ok(_) => set_mode(&path, 0o644),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Makes the log read-only again after [`prepare`] when nothing was
+/// appended (best effort).
+pub(crate) fn reseal_log(archive: &Path) {
+    let path = archive.join(LOG);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+        let _ = set_mode(&path, 0o444);
+    }
+}
+
 /// Starts the log of an archive made before it (versions there, no log):
 /// enters every readable version, period by period, in order, as found;
 /// makes them read-only; returns them. Nothing when the log is there.
@@ -314,7 +335,9 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
             reason: None,
             entered_late: true,
         })?;
-        seal(&dir)?;
+        // Best effort: in a shared archive, another user's files may not
+        // be ours to change; the log is what vouches for them.
+        let _ = seal(&dir);
         entered.push((period, v));
     }
     Ok(entered)
