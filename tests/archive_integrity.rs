@@ -738,7 +738,7 @@ fn a_renamed_pdf_with_its_manifest_edited_is_found() {
     edit_manifest(&v2, |m| m.pdf = "approved.pdf".into());
     let e = findings(dir.path());
     assert!(
-        e.contains("2016-03 v2: the manifest was changed: its pdf is \"approved.pdf\", but sign-off names the PDF of the workbook \"m.xlsx\" (its sign-off record's) \"m.pdf\""),
+        e.contains("2016-03 v2: the manifest was changed: its pdf is \"approved.pdf\", but sign-off names the PDF of the workbook its sign-off record names (\"m.xlsx\") \"m.pdf\""),
         "{e}"
     );
     assert!(

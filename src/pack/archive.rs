@@ -2,7 +2,9 @@
 //! its `manifest.json`. Append-only: a version, once written, is never
 //! changed; a version appears whole (written in a temporary folder, synced,
 //! then renamed into place) and two sign-offs at once cannot take the same
-//! number.
+//! number. Each version is made read-only once complete and entered in the
+//! archive's log ([`chain`]), which chains every version of every period;
+//! a version may later be withdrawn (a line of the log), never removed.
 
 use std::path::{Path, PathBuf};
 

@@ -2,11 +2,10 @@
 //! of the PDF, rebuild the pack, and compare bytes; with a manifest beside
 //! the PDF, check its hashes too.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::input::limits::InputLimits;
-use std::collections::BTreeSet;
-
 use crate::pack::archive::{
     chain, enclosing_archive, io, periods, plain_name, version_number, versions, ArchiveError,
     Manifest, Withdrawal, LOG,
@@ -252,7 +251,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
             let expected = format!("{stem}.{ext}");
             if name.is_some_and(|n| *n != expected) {
                 findings.push(format!(
-                    "the manifest was changed: its {field} is {}, but sign-off names the {} of the workbook {:?} (its sign-off record's) {expected:?}",
+                    "the manifest was changed: its {field} is {}, but sign-off names the {} of the workbook its sign-off record names ({:?}) {expected:?}",
                     shown(name.map(String::as_str)),
                     if ext == "pdf" { "PDF" } else { "HTML page" },
                     s.workbook
