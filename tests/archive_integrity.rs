@@ -910,6 +910,15 @@ fn verify_pdf_finds_a_manifest_whose_version_was_changed() {
         e.contains("its manifest.json is not the one archived"),
         "{e}"
     );
+    // Its manifest deleted: verify PDF says so.
+    std::fs::remove_file(dir.path().join("archive/2015-12/v2/manifest.json")).unwrap();
+    let out = boardpack(dir.path(), &["verify", "archive/2015-12/v2/w.pdf"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("but has no manifest.json beside it"),
+        "{}",
+        stderr(&out)
+    );
     // Untouched, it verifies, and says where it is in the archive.
     let out = boardpack(base(), &["verify", "archive/2015-12/v2/w.pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -3,7 +3,9 @@
 use anyhow::{anyhow, Context};
 
 use super::VerifyArgs;
-use crate::pack::verify::{html_finding, manifest_beside, placement, verify, Verdict};
+use crate::pack::verify::{
+    html_finding, manifest_beside, manifest_missing, placement, verify, Verdict,
+};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     let pdf =
@@ -18,7 +20,10 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     // In an archive: in its own folder, through no link, in the log.
     let placed = match &manifest {
         Some(m) => placement(&args.pdf, m)?,
-        None => None,
+        None => {
+            findings.extend(manifest_missing(&args.pdf));
+            None
+        }
     };
     if let Some(p) = &placed {
         findings.extend(p.findings.iter().cloned());

@@ -682,6 +682,18 @@ pub struct Placement {
     pub withdrawn: Option<Withdrawal>,
 }
 
+/// A pack in an archive (one with a log) without its `manifest.json`: the
+/// finding that says so.
+pub fn manifest_missing(pdf_path: &Path) -> Option<String> {
+    let root = enclosing_archive(pdf_path)?;
+    std::fs::symlink_metadata(root.join(LOG)).ok()?;
+    Some(format!(
+        "it is in the archive {}, but has no manifest.json beside it: the manifest was deleted or the pack moved; run `boardpack archive verify --archive {}`",
+        root.display(),
+        root.display()
+    ))
+}
+
 /// Where a pack with its manifest lies in an archive (none when it is in
 /// none): in the folder its manifest names, through no link, naming only
 /// files of its folder, entered in the archive's log with this manifest, and
