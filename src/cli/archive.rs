@@ -53,9 +53,10 @@ pub fn verify(args: &ArchiveVerifyArgs) -> anyhow::Result<()> {
     }
     let versions = report.versions;
     println!(
-        "verified: {} holds {versions} version{}, each present, in its log, chained to the one before and rebuilt byte for byte",
+        "verified: {} holds {versions} version{}, each present,{} chained to the one before and rebuilt byte for byte",
         dir.display(),
-        if versions == 1 { "" } else { "s" }
+        if versions == 1 { "" } else { "s" },
+        if report.log_lines > 0 { " in its log," } else { "" }
     );
     if let Some(head) = &report.log_head {
         println!(
