@@ -176,7 +176,7 @@ fn a_pack_made_by_another_version_says_so() {
 fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
     let pdf = signed();
     let bytes = common::sample_bytes();
-    let mut m = Manifest::new("2015-12", "d.pdf", pdf, &bytes, &sign_off());
+    let mut m = Manifest::new("2015-12", "dashboard-2015-12.pdf", pdf, &bytes, &sign_off());
     assert_eq!(verify(pdf, Some(&m)), Verdict::Verified);
     m.workbook_sha256 = sha256(b"another workbook");
     match verify(pdf, Some(&m)) {
@@ -293,7 +293,7 @@ fn verify_of_a_changed_pdf_exits_1_saying_what_differs() {
 /// renumbered) and the archive is left whole; signed again it is v2.
 #[test]
 fn two_sign_offs_at_once_take_one_number_and_the_other_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::Scratch::new();
     let bytes = common::sample_bytes();
     let mut s = sign_off();
     s.reason = Some("race".into());
@@ -333,6 +333,23 @@ fn two_sign_offs_at_once_take_one_number_and_the_other_is_refused() {
         .map(|e| e.manifest.version)
         .collect();
     assert_eq!(versions, vec![1, 2]);
+    // The log took one line per version archived, in turn, chained.
+    let log = archive::chain::read(dir.path()).unwrap();
+    assert_eq!(
+        (log.lines, log.findings.len()),
+        (2, 0),
+        "{:?}",
+        log.findings
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(archive::LOG))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o444);
+    }
 }
 
 #[test]
@@ -381,7 +398,7 @@ fn sign_off_without_by_is_a_usage_error() {
 
 #[test]
 fn the_archive_folder_comes_from_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::Scratch::new();
     std::fs::write(dir.path().join("w.xlsx"), common::sample_bytes()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_boardpack"))
         .args([

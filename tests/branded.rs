@@ -74,7 +74,7 @@ const SIGN_OFF: [&str; 7] = [
 
 /// Signs the sample off in the branded layout; returns the folder and the
 /// archived v1's path.
-fn signed_branded() -> (tempfile::TempDir, PathBuf) {
+fn signed_branded() -> (common::Scratch, PathBuf) {
     let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
     branded(dir.path());
     let out = common::run(dir.path(), &SIGN_OFF);

@@ -122,7 +122,7 @@ fn rows_added_and_removed_are_named() {
 
 #[test]
 fn the_command_reads_workbooks_records_and_signed_packs_and_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::Scratch::new();
     std::fs::write(dir.path().join("old.xlsx"), common::sample_bytes()).unwrap();
     let mut new = common::sample();
     restate(&mut new, "SP11.offences", (2012, 4), |v| v + 100.0);

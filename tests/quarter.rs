@@ -21,8 +21,8 @@ fn ok(out: &Output) -> String {
 
 /// A folder with the sample signed off, and the March 2016 workbook that
 /// `next` writes, its April 2012 all-crime count restated (+100).
-fn quarter() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn quarter() -> common::Scratch {
+    let dir = common::Scratch::new();
     std::fs::write(
         dir.path().join("dashboard-2015-12.xlsx"),
         common::sample_bytes(),

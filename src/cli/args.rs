@@ -155,6 +155,28 @@ pub enum ArchiveCommand {
     /// Check the whole archive: every version present, the chain of manifests unbroken, every PDF verified.
     #[command(after_help = "Example:\n  boardpack archive verify --archive archive")]
     Verify(ArchiveVerifyArgs),
+    /// Mark a version withdrawn, with why: it stays in the archive, listed and verified as withdrawn.
+    #[command(
+        after_help = "Example:\n  boardpack archive withdraw 2015-12 v2 --reason \"signed off in error: the board has not approved it\""
+    )]
+    Withdraw(ArchiveWithdrawArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveWithdrawArgs {
+    /// The period, as the archive names it: 2015-12.
+    pub period: String,
+
+    /// The version: v2 (or 2).
+    pub version: String,
+
+    /// Why it is withdrawn (recorded in the archive's log, shown by `archive list` and `verify`).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

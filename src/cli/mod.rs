@@ -18,8 +18,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, BuildArgs, CheckArgs, Cli, Command,
-    CompletionsArgs, DiffArgs, InitArgs, LimitArgs, NextArgs, SignOffArgs, VerifyArgs, WatchArgs,
+    ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, ArchiveWithdrawArgs, BuildArgs, CheckArgs,
+    Cli, Command, CompletionsArgs, DiffArgs, InitArgs, LimitArgs, NextArgs, SignOffArgs,
+    VerifyArgs, WatchArgs,
 };
 
 use crate::input::problem::Problem;
@@ -44,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::SignOff(a) => sign_off::run(&a),
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
         Command::Archive(ArchiveCommand::Verify(a)) => archive::verify(&a),
+        Command::Archive(ArchiveCommand::Withdraw(a)) => archive::withdraw(&a),
         Command::Verify(a) => verify::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Watch(a) => watch::run(&a),

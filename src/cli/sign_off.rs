@@ -129,8 +129,11 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let html = final_html(&built, &sign_off, &layout);
     let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
     let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off)
-        .with_html(&html_name, html.as_bytes());
-    let path = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
+        .with_html(&html_name, html.as_bytes())
+        .with_layout(&layout);
+    let stored = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
+    super::archive::note_entered(&dir, &stored.entered);
+    let path = stored.pdf;
     eprintln!(
         "signed off {period} v{version} by {} ({}) on {}",
         sign_off.by, sign_off.role, sign_off.date

@@ -3,40 +3,64 @@
 use anyhow::{anyhow, Context};
 
 use super::VerifyArgs;
-use crate::pack::verify::{html_finding, manifest_beside, verify, Verdict};
+use crate::pack::verify::{
+    html_finding, manifest_beside, manifest_missing, placement, verify, Verdict,
+};
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     let pdf =
         std::fs::read(&args.pdf).with_context(|| format!("cannot read {}", args.pdf.display()))?;
     let manifest = manifest_beside(&args.pdf)?;
-    let mut verdict = verify(&pdf, manifest.as_ref());
+    let mut findings = match verify(&pdf, manifest.as_ref()) {
+        Verdict::Verified => Vec::new(),
+        Verdict::Differs(f) => f,
+    };
     let dir = args.pdf.parent().unwrap_or(std::path::Path::new("."));
-    if let Some(finding) = manifest.as_ref().and_then(|m| html_finding(dir, m)) {
-        verdict = match verdict {
-            Verdict::Verified => Verdict::Differs(vec![finding]),
-            Verdict::Differs(mut f) => {
-                f.push(finding);
-                Verdict::Differs(f)
-            }
-        };
-    }
-    match verdict {
-        Verdict::Verified => {
-            let with = if manifest.is_some() {
-                " and matches its manifest"
-            } else {
-                ""
-            };
-            println!(
-                "verified: {} is exactly what its workbook and sign-off build{with}",
-                args.pdf.display()
-            );
-            Ok(())
+    findings.extend(manifest.as_ref().and_then(|m| html_finding(dir, m)));
+    // In an archive: in its own folder, through no link, in the log.
+    let placed = match &manifest {
+        Some(m) => placement(&args.pdf, m)?,
+        None => {
+            findings.extend(manifest_missing(&args.pdf));
+            None
         }
-        Verdict::Differs(findings) => Err(anyhow!(
+    };
+    if let Some(p) = &placed {
+        findings.extend(p.findings.iter().cloned());
+        for note in &p.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    if !findings.is_empty() {
+        return Err(anyhow!(
             "{} is not verified:\n  {}",
             args.pdf.display(),
             findings.join("\n  ")
-        )),
+        ));
     }
+    let with = match (&manifest, &placed) {
+        (Some(_), Some(p)) => format!(
+            " and matches its manifest; it is {} of the archive {}, as its log records",
+            p.version,
+            p.archive.display()
+        ),
+        (Some(_), None) => " and matches its manifest".into(),
+        _ => String::new(),
+    };
+    println!(
+        "verified: {} is exactly what its workbook and sign-off build{with}",
+        args.pdf.display()
+    );
+    if let Some(w) = placed.as_ref().and_then(|p| p.withdrawn.as_ref()) {
+        println!(
+            "withdrawn: {} was withdrawn on {}: {}",
+            placed
+                .as_ref()
+                .map(|p| p.version.as_str())
+                .unwrap_or_default(),
+            w.date,
+            w.reason
+        );
+    }
+    Ok(())
 }

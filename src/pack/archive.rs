@@ -2,7 +2,9 @@
 //! its `manifest.json`. Append-only: a version, once written, is never
 //! changed; a version appears whole (written in a temporary folder, synced,
 //! then renamed into place) and two sign-offs at once cannot take the same
-//! number.
+//! number. Each version is made read-only once complete and entered in the
+//! archive's log ([`chain`]), which chains every version of every period;
+//! a version may later be withdrawn (a line of the log), never removed.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,10 @@ use crate::compute::changes::Previous;
 use crate::pack::output;
 use crate::pack::signoff::{sha256, SignOff};
 use crate::render::fonts::FACES;
+
+pub mod chain;
+
+pub use chain::{Kind, LogEntry, Withdrawal};
 
 /// The archive's append-only log at its root: one line per event (a version
 /// archived, a version withdrawn), each chained to the one before. Its
@@ -114,6 +120,14 @@ pub struct Manifest {
     /// that a deleted, replaced or reordered version breaks the chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_manifest_sha256: Option<String>,
+    /// The layout, as `archive list` names it: its folder's (or file's)
+    /// name, or `built-in`. Absent in manifests written before it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
+    /// The version was entered in the archive's [`LOG`] when archived: a
+    /// log missing beside it was deleted, not never made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub logged: bool,
 }
 
 impl Manifest {
@@ -147,8 +161,33 @@ impl Manifest {
             html: None,
             html_sha256: None,
             previous_manifest_sha256: None,
+            layout: None,
+            logged: false,
         }
     }
+
+    /// Records the layout's name ([`layout_name`]).
+    pub fn with_layout(mut self, layout: &crate::render::document::Layout) -> Manifest {
+        self.layout = Some(layout_name(layout));
+        self
+    }
+}
+
+/// A layout as the archive names it: `built-in`, or the name of its folder
+/// (of the `.typ` file, for a single file).
+pub fn layout_name(layout: &crate::render::document::Layout) -> String {
+    if layout.is_builtin() {
+        return "built-in".into();
+    }
+    let path = Path::new(&layout.name);
+    let named = if path.file_name().is_some_and(|n| n == "main.typ") {
+        path.parent().and_then(Path::file_name)
+    } else {
+        path.file_name()
+    };
+    named
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| layout.name.clone())
 }
 
 /// Why the archive refused or failed.
@@ -180,6 +219,25 @@ pub enum ArchiveError {
         latest: u32,
         path: PathBuf,
     },
+    #[error("{} is a link, not the archive's own file or folder: an archive holds no links; replace it with what it links to, or restore the archive", .path.display())]
+    Link { path: PathBuf },
+    #[error("{} is missing, but {period} v{version} was entered in it when archived: the log was deleted, and a new one would vouch for whatever is there now; restore it from a copy of the archive, then run `boardpack archive verify`", .path.display())]
+    LogDeleted {
+        path: PathBuf,
+        period: String,
+        version: u32,
+    },
+    #[error("{period} v{version} is not in the archive's log, so it cannot be withdrawn: `boardpack archive list` shows the versions archived")]
+    NotArchived { period: String, version: u32 },
+    #[error("{period} v{version} was withdrawn already, on {date}: {reason}")]
+    AlreadyWithdrawn {
+        period: String,
+        version: u32,
+        date: chrono::NaiveDate,
+        reason: String,
+    },
+    #[error("{period} v{version}'s manifest.json is not the one archived (its sha256 differs from the log's), so it is not withdrawn: run `boardpack archive verify` and restore the folder")]
+    ManifestChanged { period: String, version: u32 },
     #[error("{period} has a version v{latest}, the largest number a version can have: no later version can be archived; check the folder {}", .dir.display())]
     VersionsExhausted {
         period: String,
@@ -188,7 +246,7 @@ pub enum ArchiveError {
     },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,
@@ -240,7 +298,7 @@ pub(crate) fn versions(period_dir: &Path) -> Result<Vec<u32>, ArchiveError> {
 
 /// `v7` → 7: a version folder's name, `v` and a number from 1 without
 /// leading zeros; anything else is not a version.
-fn version_number(name: &str) -> Option<u32> {
+pub(crate) fn version_number(name: &str) -> Option<u32> {
     let digits = name.strip_prefix('v')?;
     if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -289,20 +347,37 @@ pub fn next_version(archive: &Path, period: &str) -> Result<(u32, Option<Manifes
     Ok((next, Some(manifest)))
 }
 
+/// A pack stored: the archived PDF's path, and the versions found in an
+/// archive made before its log, entered in the log started by this store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub pdf: PathBuf,
+    pub entered: Vec<(String, u32)>,
+}
+
 /// Stores a signed-off pack as the version its manifest names (the pack
-/// prints it), which must be the period's next; returns the archived PDF's
-/// path. Signing a period again needs a reason. If another sign-off took
-/// the number meanwhile, refuses ([`ArchiveError::VersionTaken`]): the
-/// pack cannot be renumbered, it must be built again.
+/// prints it), which must be the period's next; the version is written
+/// read-only and entered in the archive's [`LOG`], under a lock. Signing a
+/// period again needs a reason. If another sign-off took the number
+/// meanwhile, refuses ([`ArchiveError::VersionTaken`]): the pack cannot be
+/// renumbered, it must be built again. In an archive made before the log,
+/// the versions there are first entered in a new log, in order.
 pub fn store(
     archive: &Path,
     mut manifest: Manifest,
     pdf: &[u8],
     html: Option<&[u8]>,
-) -> Result<PathBuf, ArchiveError> {
+) -> Result<Stored, ArchiveError> {
     let period_dir = archive.join(&manifest.period);
     std::fs::create_dir_all(&period_dir).map_err(io(&period_dir))?;
-    loop {
+    if !chain::is_plain_dir(&period_dir) {
+        return Err(ArchiveError::Link { path: period_dir });
+    }
+    let lock = chain::lock(archive)?;
+    let entered = chain::start(archive, &lock)?;
+    chain::prepare(archive, &lock)?;
+    manifest.logged = true;
+    let place = || loop {
         let latest = versions(&period_dir)?.last().copied().unwrap_or(0);
         let Some(next) = latest.checked_add(1) else {
             return Err(ArchiveError::VersionsExhausted {
@@ -329,7 +404,9 @@ pub fn store(
             0 => None,
             n => {
                 let previous = period_dir.join(format!("v{n}")).join("manifest.json");
-                Some(sha256(&std::fs::read(&previous).map_err(io(&previous))?))
+                Some(sha256(
+                    &chain::read_plain(&previous).map_err(io(&previous))?,
+                ))
             }
         };
         let mut builder = tempfile::Builder::new();
@@ -350,7 +427,7 @@ pub fn store(
         write_synced(&tmp.path().join("manifest.json"), &json)?;
         sync_dir(tmp.path())?;
         let target = period_dir.join(format!("v{next}"));
-        if target.exists() {
+        if std::fs::symlink_metadata(&target).is_ok() {
             // Another sign-off took this number meanwhile: the loop
             // refuses with VersionTaken.
             continue;
@@ -359,13 +436,96 @@ pub fn store(
             Ok(()) => {
                 // The folder is now the version; nothing to clean up.
                 let _ = tmp.keep();
+                chain::seal(&target)?;
                 sync_dir(&period_dir)?;
+                chain::append(archive, &lock, |previous| LogEntry {
+                    kind: Kind::Archived,
+                    period: manifest.period.clone(),
+                    version: next,
+                    manifest_sha256: sha256(&json),
+                    previous_sha256: previous,
+                    date: manifest.date,
+                    reason: None,
+                    entered_late: false,
+                })?;
                 return Ok(target.join(&manifest.pdf));
             }
-            Err(_) if target.exists() => continue,
+            Err(_) if std::fs::symlink_metadata(&target).is_ok() => continue,
             Err(e) => return Err(io(&target)(e)),
         }
+    };
+    match place() {
+        Ok(pdf) => Ok(Stored { pdf, entered }),
+        Err(e) => {
+            // Nothing archived: the log is read-only again.
+            chain::reseal_log(archive);
+            Err(e)
+        }
     }
+}
+
+/// Withdraws an archived version: appends a withdrawal, with its reason and
+/// date, to the archive's log. The version stays as it was archived; `archive
+/// list` marks it withdrawn and `verify` of its pack says so. In an archive
+/// made before the log, the log is started first (as by [`store`]); returns
+/// the versions so entered.
+pub fn withdraw(
+    archive: &Path,
+    period: &str,
+    version: u32,
+    reason: &str,
+    date: chrono::NaiveDate,
+) -> Result<Vec<(String, u32)>, ArchiveError> {
+    let lock = chain::lock(archive)?;
+    let entered = chain::start(archive, &lock)?;
+    let log = chain::read(archive)?;
+    let key = (period.to_string(), version);
+    let Some((_, archived_sha)) = log.archived.get(&key) else {
+        return Err(ArchiveError::NotArchived {
+            period: period.into(),
+            version,
+        });
+    };
+    if let Some(w) = log.withdrawn.get(&key) {
+        return Err(ArchiveError::AlreadyWithdrawn {
+            period: period.into(),
+            version,
+            date: w.date,
+            reason: w.reason.clone(),
+        });
+    }
+    let manifest = archive
+        .join(period)
+        .join(format!("v{version}"))
+        .join("manifest.json");
+    let found = chain::read_plain(&manifest).map(|b| sha256(&b)).ok();
+    if found.as_ref() != Some(archived_sha) {
+        return Err(ArchiveError::ManifestChanged {
+            period: period.into(),
+            version,
+        });
+    }
+    chain::append(archive, &lock, |previous| LogEntry {
+        kind: Kind::Withdrawn,
+        period: period.into(),
+        version,
+        manifest_sha256: archived_sha.clone(),
+        previous_sha256: previous,
+        date,
+        reason: Some(reason.to_string()),
+        entered_late: false,
+    })?;
+    Ok(entered)
+}
+
+/// Whether a manifest's file name is a plain name of a file in its own
+/// version folder: not empty, no slash or backslash, not `.` or `..`, no NUL.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !Path::new(name).is_absolute()
 }
 
 /// One archived version, as listed.
@@ -373,6 +533,8 @@ pub fn store(
 pub struct Entry {
     pub path: PathBuf,
     pub manifest: Manifest,
+    /// When and why it was withdrawn, if it was (the archive's log says).
+    pub withdrawn: Option<Withdrawal>,
 }
 
 /// The period folders of an archive, in order.
@@ -385,25 +547,36 @@ pub(crate) fn periods(archive: &Path) -> Result<Vec<PathBuf>, ArchiveError> {
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
+        .filter(|p| chain::is_plain_dir(p))
         .collect();
     dirs.sort();
     Ok(dirs)
 }
 
-/// Every archived version, by period then version. Folders without a
-/// readable manifest are skipped.
+/// Every archived version, by period then version, with its withdrawal
+/// from the archive's log. Folders without a readable manifest, links, and
+/// manifests naming a file outside their folder are skipped (`archive
+/// verify` reports them).
 pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
     let mut out = Vec::new();
+    let mut withdrawn = chain::read(archive)?.withdrawn;
     for pd in periods(archive)? {
         for v in versions(&pd)? {
             let dir = pd.join(format!("v{v}"));
-            let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else {
+            if !chain::is_plain_dir(&dir) {
+                continue;
+            }
+            let Ok(bytes) = chain::read_plain(&dir.join("manifest.json")) else {
                 continue;
             };
             if let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) {
+                if !plain_name(&manifest.pdf) {
+                    continue;
+                }
+                let key = (manifest.period.clone(), manifest.version);
                 out.push(Entry {
                     path: dir.join(&manifest.pdf),
+                    withdrawn: withdrawn.remove(&key),
                     manifest,
                 });
             }
@@ -413,17 +586,18 @@ pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
 }
 
 /// The last signed-off pack of a period before `period` (`2016-03`): the
-/// latest period's current version, with the records it carries.
+/// latest period's latest version not withdrawn, with the records it
+/// carries.
 pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, ArchiveError> {
     let entries = list(archive)?;
     let Some(last) = entries
         .iter()
-        .filter(|e| e.manifest.period.as_str() < period)
+        .filter(|e| e.manifest.period.as_str() < period && e.withdrawn.is_none())
         .max_by_key(|e| (e.manifest.period.clone(), e.manifest.version))
     else {
         return Ok(None);
     };
-    let pdf = std::fs::read(&last.path).map_err(io(&last.path))?;
+    let pdf = chain::read_plain(&last.path).map_err(io(&last.path))?;
     let previous = crate::pack::verify::attachments(&pdf)
         .ok()
         .and_then(|files| {

@@ -2,11 +2,15 @@
 //! of the PDF, rebuild the pack, and compare bytes; with a manifest beside
 //! the PDF, check its hashes too.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::compute::changes::Previous;
 use crate::input::limits::InputLimits;
-use crate::pack::archive::{periods, versions, ArchiveError, Manifest};
+use crate::pack::archive::{
+    chain, enclosing_archive, io, periods, plain_name, version_number, versions, ArchiveError,
+    Manifest, Withdrawal, LOG,
+};
 use crate::pack::signoff::{
     build_final_since, sha256, tool_version, SignOff, LAYOUT_ATTACHMENT, PREVIOUS_ATTACHMENT,
     RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT,
@@ -82,11 +86,7 @@ fn attachment(
     doc: &lopdf::Document,
     filespec: &lopdf::Dictionary,
 ) -> Result<(String, Vec<u8>), AttachmentError> {
-    let name = filespec
-        .get(b"UF")
-        .or_else(|_| filespec.get(b"F"))
-        .and_then(|n| n.as_str())
-        .map(|s| String::from_utf8_lossy(s).into_owned())?;
+    let name = text_string(filespec.get(b"UF").or_else(|_| filespec.get(b"F"))?)?;
     let name = name.rsplit('/').next().unwrap_or(&name).to_string();
     let stream_ref = filespec
         .get(b"EF")
@@ -96,6 +96,16 @@ fn attachment(
     let stream = doc.get_object(stream_ref).and_then(|o| o.as_stream())?;
     let bytes = inflate(&name, stream)?;
     Ok((name, bytes))
+}
+
+/// A PDF text string (an attachment's name): UTF-16BE after its byte order
+/// mark (as Typst writes a name with any character outside ASCII), UTF-8
+/// after its mark (PDF 2.0), PDFDocEncoding otherwise.
+fn text_string(o: &lopdf::Object) -> Result<String, lopdf::Error> {
+    match o.as_str()?.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(utf8) => String::from_utf8(utf8.to_vec()).map_err(|_| lopdf::Error::TextStringDecode),
+        None => lopdf::decode_text_string(o),
+    }
 }
 
 /// An embedded file's bytes: inflated as a stream, counting, and refused
@@ -203,7 +213,9 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
                 .map(|p| p.chars().take(7).collect::<String>())
         });
     let (manifest_date, pack_date) = (m.date.to_string(), s.date.to_string());
-    let pairs: [(&str, Option<&str>, Option<&str>); 8] = [
+    let (manifest_version, pack_version) = (m.version.to_string(), s.version.to_string());
+    let pairs: [(&str, Option<&str>, Option<&str>); 9] = [
+        ("version", Some(&manifest_version), Some(&pack_version)),
         ("signed_off_by", Some(&m.signed_off_by), Some(&s.by)),
         ("role", Some(&m.role), Some(&s.role)),
         ("date", Some(&manifest_date), Some(&pack_date)),
@@ -217,7 +229,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
         ),
         ("period", Some(&m.period), period.as_deref()),
     ];
-    pairs
+    let mut findings: Vec<String> = pairs
         .iter()
         .filter(|(_, manifest, pack)| manifest != pack)
         .map(|(name, manifest, pack)| {
@@ -227,7 +239,28 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
                 shown(*pack)
             )
         })
-        .collect()
+        .collect();
+    // Sign-off names the PDF and the HTML page after the workbook.
+    let stem = Path::new(&s.workbook)
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned());
+    if let Some(stem) = stem {
+        for (field, name, ext) in [
+            ("pdf", Some(&m.pdf), "pdf"),
+            ("html", m.html.as_ref(), "html"),
+        ] {
+            let expected = format!("{stem}.{ext}");
+            if name.is_some_and(|n| *n != expected) {
+                findings.push(format!(
+                    "the manifest was changed: its {field} is {}, but sign-off names the {} of the workbook its sign-off record names ({:?}) {expected:?}",
+                    shown(name.map(String::as_str)),
+                    if ext == "pdf" { "PDF" } else { "HTML page" },
+                    s.workbook
+                ));
+            }
+        }
+    }
+    findings
 }
 
 fn shown(v: Option<&str>) -> String {
@@ -408,14 +441,46 @@ pub fn manifest_beside(pdf_path: &Path) -> Result<Option<Manifest>, ManifestErro
     }
 }
 
-/// Checks a whole archive: in each period the versions run v1, v2, … with
-/// none missing; each has a readable manifest whose period and version are
-/// its folder's; each manifest holds the hash of the one before it (so a
-/// deleted, replaced or reordered version is found); and each PDF
-/// verifies against its manifest. Returns the findings, one per line, each
-/// naming its version; none means the archive is whole.
+/// What `archive verify` found.
+#[derive(Debug, Default)]
+pub struct ArchiveReport {
+    /// What is wrong, one finding per line, each naming its version (or
+    /// the log's line); none means the archive is whole.
+    pub findings: Vec<String>,
+    /// What is worth saying but not wrong: an archive made before the log.
+    pub notes: Vec<String>,
+    /// How many version folders were checked.
+    pub versions: usize,
+    /// The log's lines, and the sha256 of its last.
+    pub log_lines: usize,
+    pub log_head: Option<String>,
+}
+
+/// Checks a whole archive, as [`check_archive`]; returns its findings.
 pub fn verify_archive(archive: &Path) -> Result<Vec<String>, ArchiveError> {
-    let mut findings = Vec::new();
+    Ok(check_archive(archive)?.findings)
+}
+
+/// Checks a whole archive: nothing in it is a link; its log's chain is
+/// unbroken and the log and the version folders agree exactly (every
+/// version the log archived is there with the manifest it recorded, and
+/// there is no other); in each period the versions run v1, v2, … with none
+/// missing; each has a readable manifest whose period and version are its
+/// folder's, which names only files of its own folder (checked before any
+/// is opened), lists every file there, and holds the hash of the manifest
+/// before it; each PDF verifies against its manifest and its own sign-off
+/// record, and each HTML page listed is there and unchanged.
+pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
+    let mut report = ArchiveReport {
+        findings: links(archive),
+        ..ArchiveReport::default()
+    };
+    let log = chain::read(archive)?;
+    report.findings.extend(log.findings.iter().cloned());
+    report.log_lines = log.lines;
+    report.log_head = log.head.clone();
+    let mut on_disk = BTreeSet::new();
+    let mut logged: Option<(String, u32)> = None;
     for period_dir in periods(archive)? {
         let period = period_dir
             .file_name()
@@ -425,25 +490,134 @@ pub fn verify_archive(archive: &Path) -> Result<Vec<String>, ArchiveError> {
         for (i, v) in versions(&period_dir)?.into_iter().enumerate() {
             let expected = i as u32 + 1;
             if v != expected {
-                findings.push(format!(
+                report.findings.push(format!(
                     "{period}: v{expected} is missing (the next folder is v{v}): a version was deleted or renamed"
                 ));
             }
+            let key = (period.clone(), v);
+            on_disk.insert(key.clone());
             let dir = period_dir.join(format!("v{v}"));
-            findings.extend(
-                check_version(&dir, &period, v, previous.as_deref())
-                    .into_iter()
-                    .map(|f| format!("{period} v{v}: {f}")),
-            );
-            previous = std::fs::read(dir.join("manifest.json")).ok();
+            if !chain::is_plain_dir(&dir) {
+                // A link is reported above; anything else is said here.
+                if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                    report.findings.push(format!(
+                        "{period} v{v}: is not a folder: the version was replaced; restore it"
+                    ));
+                }
+                previous = None;
+                continue;
+            }
+            report.versions += 1;
+            let bytes = chain::read_plain(&dir.join("manifest.json")).ok();
+            let mut findings = check_version(&dir, &period, v, previous.as_deref());
+            if log.exists {
+                match log.archived.get(&key) {
+                    None => findings.push(format!(
+                        "a version folder the archive's log does not list: it was not archived by sign-off (copied or restored from elsewhere), or the lines at the end of {LOG} were removed"
+                    )),
+                    Some((line, sha)) if bytes.as_deref().map(sha256).as_ref() != Some(sha) => {
+                        findings.push(format!(
+                            "manifest.json is not the one archived: its sha256 differs from the one {LOG} line {line} recorded (it was edited or replaced)"
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            } else if logged.is_none()
+                && bytes
+                    .as_deref()
+                    .and_then(|b| serde_json::from_slice::<Manifest>(b).ok())
+                    .is_some_and(|m| m.logged)
+            {
+                logged = Some(key.clone());
+            }
+            report
+                .findings
+                .extend(findings.into_iter().map(|f| format!("{period} v{v}: {f}")));
+            previous = bytes;
         }
     }
-    Ok(findings)
+    if log.exists {
+        for ((period, v), (line, _)) in &log.archived {
+            if !on_disk.contains(&(period.clone(), *v)) {
+                report.findings.push(format!(
+                    "{period} v{v}: {LOG} line {line} archived it, but its folder is missing: the version (or its whole period) was deleted or moved"
+                ));
+            }
+        }
+    } else if let Some((period, v)) = logged {
+        report.findings.push(format!(
+            "{LOG} is missing, but {period} v{v} was entered in it when archived: the log was deleted; restore it from a copy of the archive"
+        ));
+    } else if report.versions > 0 {
+        report.notes.push(format!(
+            "the archive has no {LOG}: it was made before boardpack kept one, so a version or period deleted whole cannot be found; the next sign-off (or `boardpack archive withdraw`) starts the log with the {} there, as they are",
+            crate::input::problem::plural(report.versions, "version")
+        ));
+    }
+    Ok(report)
 }
 
-/// One version folder: its manifest, its place in the chain, its PDF.
+/// `2015-12`: a period folder's name.
+fn is_period(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+}
+
+/// Every link in the archive (a folder or file replaced by a link to a copy
+/// elsewhere), never followed, each naming its version where it is in one.
+fn links(archive: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![archive.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !kind.is_symlink() {
+                continue;
+            }
+            let to = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            let rel = path.strip_prefix(archive).unwrap_or(&path);
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let at = match parts.as_slice() {
+                [period, v] if version_number(v).is_some() => {
+                    format!("{period} {v}: its folder")
+                }
+                [period, v, rest @ ..] if version_number(v).is_some() => {
+                    format!("{period} {v}: {}", rest.join("/"))
+                }
+                _ => rel.display().to_string(),
+            };
+            out.push(format!(
+                "{at} is a symbolic link (to {to}), not the archive's own: an archive holds no links, and what one points to is not checked; put the files themselves back"
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One version folder: its manifest, the files it names, its place in the
+/// chain, its PDF and HTML page.
 fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> Vec<String> {
-    let bytes = match std::fs::read(dir.join("manifest.json")) {
+    let bytes = match chain::read_plain(&dir.join("manifest.json")) {
         Ok(b) => b,
         Err(_) => return vec!["no manifest.json: the version cannot be verified".into()],
     };
@@ -464,15 +638,20 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
             Some(_) => "the manifest does not hold the hash of the previous version's manifest: a version before it was replaced, removed or reordered".into(),
         });
     }
-    match std::fs::read(dir.join(&m.pdf)) {
-        Ok(pdf) => {
-            if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
-                findings.extend(f);
+    findings.extend(unlisted(dir, &m));
+    if !plain_name(&m.pdf) {
+        findings.push(outside("PDF", &m.pdf));
+    } else {
+        match chain::read_plain(&dir.join(&m.pdf)) {
+            Ok(pdf) => {
+                if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
+                    findings.extend(f);
+                }
+                let archive = dir.parent().and_then(Path::parent);
+                findings.extend(archive.and_then(|a| changes_finding(a, &pdf)));
             }
-            let archive = dir.parent().and_then(Path::parent);
-            findings.extend(archive.and_then(|a| changes_finding(a, &pdf)));
+            Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
         }
-        Err(e) => findings.push(format!("cannot read {}: {e}", m.pdf)),
     }
     findings.extend(html_finding(dir, &m));
     findings
@@ -489,10 +668,11 @@ fn changes_finding(archive: &Path, pdf: &[u8]) -> Option<String> {
     let dir = archive
         .join(&since.period)
         .join(format!("v{}", since.version));
-    let archived = std::fs::read(dir.join("manifest.json"))
+    let archived = chain::read_plain(&dir.join("manifest.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-        .and_then(|m| std::fs::read(dir.join(m.pdf)).ok())
+        .filter(|m| plain_name(&m.pdf))
+        .and_then(|m| chain::read_plain(&dir.join(m.pdf)).ok())
         .and_then(|pdf| attachments(&pdf).ok())
         .and_then(|files| files.into_iter().find(|(n, _)| n == RECORDS_ATTACHMENT));
     match archived {
@@ -508,10 +688,48 @@ fn changes_finding(archive: &Path, pdf: &[u8]) -> Option<String> {
     }
 }
 
-/// The HTML companion archived beside a PDF, against its manifest's hash.
+fn outside(what: &str, name: &str) -> String {
+    format!(
+        "the manifest names the {what} {name:?}, which is not a file of its own version folder (a plain file name): it was changed to point elsewhere; it was not opened"
+    )
+}
+
+/// The files of a version folder that its manifest does not list.
+fn unlisted(dir: &Path, m: &Manifest) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![format!("cannot list the folder {}", dir.display())];
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json" && *n != m.pdf && Some(n) != m.html.as_ref())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            format!("holds {n}, which its manifest does not list: it was added after archiving")
+        })
+        .collect()
+}
+
+/// The HTML companion archived beside a PDF, against its manifest's hash:
+/// a page listed must be there (a plain file of the folder) and unchanged.
 pub fn html_finding(dir: &Path, m: &Manifest) -> Option<String> {
-    let (name, expected) = (m.html.as_ref()?, m.html_sha256.as_ref()?);
-    match std::fs::read(dir.join(name)) {
+    let name = match (&m.html, &m.html_sha256) {
+        (None, None) => return None,
+        (Some(name), Some(_)) => name,
+        _ => {
+            return Some(
+                "the manifest names an HTML page without its sha256, or a sha256 without its page: it was changed".into(),
+            )
+        }
+    };
+    let expected = m.html_sha256.as_ref()?;
+    if !plain_name(name) {
+        return Some(outside("HTML page", name));
+    }
+    match chain::read_plain(&dir.join(name)) {
         Ok(bytes) if sha256(&bytes) == *expected => None,
         Ok(bytes) => Some(format!(
             "the HTML page {name} was changed: its sha256 is {}, the manifest recorded {}",
@@ -522,6 +740,157 @@ pub fn html_finding(dir: &Path, m: &Manifest) -> Option<String> {
     }
 }
 
+/// A pack's place in the archive that holds it, as `verify PDF` checks it.
+#[derive(Debug, Default)]
+pub struct Placement {
+    /// The archive.
+    pub archive: PathBuf,
+    /// `2015-12 v2`, as the folders say.
+    pub version: String,
+    pub findings: Vec<String>,
+    pub notes: Vec<String>,
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// A pack in an archive (one with a log) without its `manifest.json`: the
+/// finding that says so.
+pub fn manifest_missing(pdf_path: &Path) -> Option<String> {
+    let root = enclosing_archive(pdf_path)?;
+    std::fs::symlink_metadata(root.join(LOG)).ok()?;
+    Some(format!(
+        "it is in the archive {}, but has no manifest.json beside it: the manifest was deleted or the pack moved; run `boardpack archive verify --archive {}`",
+        root.display(),
+        root.display()
+    ))
+}
+
+/// Where a pack with its manifest lies in an archive (none when it is in
+/// none): in the folder its manifest names, through no link, naming only
+/// files of its folder, entered in the archive's log with this manifest, and
+/// whether it was withdrawn.
+pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, ArchiveError> {
+    let Some(root) = enclosing_archive(pdf_path) else {
+        return Ok(None);
+    };
+    let abs = std::path::absolute(pdf_path).map_err(io(pdf_path))?;
+    let rel = abs.strip_prefix(&root).unwrap_or(&abs);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let logged = std::fs::symlink_metadata(root.join(LOG)).is_ok();
+    let looks_archived = match parts.as_slice() {
+        [period, v, _] => is_period(period) && version_number(v).is_some(),
+        _ => false,
+    };
+    if !logged && !looks_archived {
+        // A version folder copied out of its archive, not an archive.
+        return Ok(None);
+    }
+    let mut p = Placement {
+        archive: root.clone(),
+        ..Placement::default()
+    };
+    let key = match parts.as_slice() {
+        [period, v, _] if version_number(v).is_some() => {
+            (period.clone(), version_number(v).unwrap_or_default())
+        }
+        _ => (m.period.clone(), m.version),
+    };
+    p.version = format!("{} v{}", key.0, key.1);
+    let expected = [m.period.clone(), format!("v{}", m.version), m.pdf.clone()];
+    if parts != expected {
+        p.findings.push(format!(
+            "the pack is {} in the archive {}, but its manifest says {} v{} ({}): the manifest was changed, or the version moved",
+            rel.display(),
+            root.display(),
+            m.period,
+            m.version,
+            m.pdf
+        ));
+    }
+    if !plain_name(&m.pdf) {
+        p.findings.push(outside("PDF", &m.pdf));
+    }
+    let dir = abs.parent().unwrap_or(&root).to_path_buf();
+    let mut at = root.clone();
+    for part in &parts {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|x| x.file_type().is_symlink()) {
+            p.findings.push(format!(
+                "{} is a symbolic link, not the archive's own: an archive holds no links; put the files themselves back",
+                at.strip_prefix(&root).unwrap_or(&at).display()
+            ));
+        }
+    }
+    p.findings.extend(unlisted(&dir, m));
+    let manifest = chain::read_plain(&dir.join("manifest.json")).ok();
+    if manifest.is_none() {
+        p.findings
+            .push("manifest.json is a link, not the archive's own file".into());
+    }
+    let log = chain::read(&root)?;
+    if !log.findings.is_empty() {
+        p.findings.push(format!(
+            "the archive's log is damaged ({}): run `boardpack archive verify --archive {}` to see them",
+            crate::input::problem::plural(log.findings.len(), "finding"),
+            root.display()
+        ));
+    }
+    if log.exists {
+        match log.archived.get(&key) {
+            None => p.findings.push(format!(
+                "{} is not in the archive's log: it was not archived by sign-off (copied or restored from elsewhere), or its manifest was changed",
+                p.version
+            )),
+            Some((line, sha)) if manifest.as_deref().map(sha256).as_ref() != Some(sha) => {
+                p.findings.push(format!(
+                    "its manifest.json is not the one archived: its sha256 differs from the one {LOG} line {line} recorded (it was edited or replaced)"
+                ))
+            }
+            Some(_) => {}
+        }
+        p.withdrawn = log.withdrawn.get(&key).cloned();
+    } else if m.logged {
+        p.findings.push(format!(
+            "the archive {} has no {LOG}, but this version was entered in it when archived: the log was deleted",
+            root.display()
+        ));
+    } else {
+        p.notes.push(format!(
+            "the archive {} has no {LOG} (it was made before boardpack kept one): that no version was deleted cannot be checked",
+            root.display()
+        ));
+    }
+    Ok(Some(p))
+}
+
 fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_string;
+    use lopdf::{Object, StringFormat};
+
+    #[test]
+    fn attachment_names_are_read_as_pdf_text_strings() {
+        let s = |b: &[u8]| Object::String(b.to_vec(), StringFormat::Literal);
+        // UTF-16BE with its mark, as Typst writes a name outside ASCII.
+        let mut utf16 = vec![0xFE, 0xFF];
+        utf16.extend("café – 📊.xlsx".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(text_string(&s(&utf16)).unwrap(), "café – 📊.xlsx");
+        // UTF-8 with its mark (PDF 2.0), the mark not kept.
+        assert_eq!(
+            text_string(&s("\u{feff}Πίνακας.xlsx".as_bytes())).unwrap(),
+            "Πίνακας.xlsx"
+        );
+        // PDFDocEncoding: 0x85 is an en dash, 0xE9 é.
+        assert_eq!(
+            text_string(&s(b"caf\xE9 \x85 w.xlsx")).unwrap(),
+            "café – w.xlsx"
+        );
+        assert_eq!(text_string(&s(b"w.xlsx")).unwrap(), "w.xlsx");
+    }
 }

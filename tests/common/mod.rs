@@ -226,9 +226,10 @@ pub fn cell(
         .and_then(|r| r.cells.get(&column).cloned())
 }
 
-/// A temporary folder holding the sample workbook under `name`.
-pub fn dir_with_sample(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+/// A temporary folder holding the sample workbook under `name` (deleted
+/// with any read-only archive signed off in it).
+pub fn dir_with_sample(name: &str) -> Scratch {
+    let dir = Scratch::new();
     std::fs::write(dir.path().join(name), sample_bytes()).expect("the sample is written");
     dir
 }
@@ -466,4 +467,74 @@ pub fn reading(doc: &Document) -> Vec<Elem> {
     }];
     walk(doc, &text, root.get(b"K").unwrap(), None, 0, &mut out);
     out
+}
+
+/// Gives back the write bits that sign-off takes from an archive's files
+/// and folders, under `path` (links left alone), so that a test can tamper
+/// with an archive and its temporary folder can be deleted.
+pub fn writable(path: &std::path::Path) {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() | if meta.is_dir() { 0o700 } else { 0o600 };
+        std::fs::Permissions::from_mode(mode)
+    };
+    #[cfg(not(unix))]
+    #[allow(clippy::permissions_set_readonly_false)]
+    let permissions = {
+        let mut p = meta.permissions();
+        p.set_readonly(false);
+        p
+    };
+    let _ = std::fs::set_permissions(path, permissions);
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            writable(&entry.path());
+        }
+    }
+}
+
+/// A temporary folder that may hold an archive (read-only folders and
+/// all): made writable again and deleted when dropped.
+pub struct Scratch(pub tempfile::TempDir);
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch(tempfile::tempdir().expect("a temporary folder"))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        writable(self.0.path());
+    }
+}
+
+/// Copies a folder (not following links), its copy writable.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_tree(&src, &dst);
+        } else if kind.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(std::fs::read_link(&src).unwrap(), &dst).unwrap();
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+    writable(to);
 }
