@@ -77,6 +77,10 @@ pub struct Manifest {
     /// that a deleted, replaced or reordered version breaks the chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_manifest_sha256: Option<String>,
+    /// What the workbook held that the attached copy leaves out, as the
+    /// pack's sign-off record lists it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 impl Manifest {
@@ -110,6 +114,7 @@ impl Manifest {
             html: None,
             html_sha256: None,
             previous_manifest_sha256: None,
+            left_out: s.left_out.clone(),
         }
     }
 }

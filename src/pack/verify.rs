@@ -202,7 +202,8 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
                 .map(|p| p.chars().take(7).collect::<String>())
         });
     let (manifest_date, pack_date) = (m.date.to_string(), s.date.to_string());
-    let pairs: [(&str, Option<&str>, Option<&str>); 8] = [
+    let (manifest_left, pack_left) = (m.left_out.join("; "), s.left_out.join("; "));
+    let pairs: [(&str, Option<&str>, Option<&str>); 9] = [
         ("signed_off_by", Some(&m.signed_off_by), Some(&s.by)),
         ("role", Some(&m.role), Some(&s.role)),
         ("date", Some(&manifest_date), Some(&pack_date)),
@@ -215,6 +216,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
             Some(&s.layout_sha256),
         ),
         ("period", Some(&m.period), period.as_deref()),
+        ("left_out", Some(&manifest_left), Some(&pack_left)),
     ];
     pairs
         .iter()

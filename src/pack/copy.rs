@@ -1,0 +1,427 @@
+//! The workbook a signed-off pack carries: not the analyst's file but a
+//! copy holding only the contract's sheets and their cells' values, so that
+//! a published pack never carries a hidden sheet, an extra sheet, comments,
+//! the workbook's document properties (author names), macros or anything
+//! else the pack was not built from. [`copy`] makes it (an `.xlsx`, written
+//! deterministically: the same values give the same bytes) and lists what
+//! it left out; sign-off builds the pack from the copy, after checking that
+//! the copy gives the same records as the workbook.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Range, Reader};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook as XlsxBook};
+
+use crate::input::problem::plural;
+use crate::input::RawSheets;
+
+/// The contract's sheets, in its order (`docs/workbook.md`): what the copy
+/// keeps. Every other sheet is left out.
+pub const CONTRACT_SHEETS: [&str; 9] = [
+    "Report",
+    "Priorities",
+    "Indicators",
+    "Monthly",
+    "Values",
+    "Peers",
+    "Narrative",
+    "Savings",
+    "Footnotes",
+];
+
+/// The copy of a workbook that a signed-off pack carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkbookCopy {
+    /// Its file name: the workbook's, with `.xlsx` for its extension.
+    pub name: String,
+    /// The `.xlsx` bytes.
+    pub bytes: Vec<u8>,
+    /// What the workbook holds that the copy does not, one phrase each
+    /// (`sheet 'Notes' (hidden)`, `3 comments`, `author names`).
+    pub left_out: Vec<String>,
+}
+
+/// Why a copy could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("the workbook could not be read again to copy it: {0}")]
+    Unreadable(String),
+    #[error("the copy of the workbook could not be written: {0}")]
+    Write(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// The name the copy of `workbook` (a file name) is attached under: the
+/// same name, with `.xlsx` for an `.ods`, `.xlsm` or any other extension
+/// (the copy is an `.xlsx`, without macros).
+pub fn copy_name(workbook: &str) -> String {
+    let stem = match workbook.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => workbook,
+    };
+    format!("{stem}.xlsx")
+}
+
+/// Copies the contract's sheets of a workbook (`.xlsx` or `.ods`, already
+/// read within its limits), cell values only, into a new `.xlsx` named
+/// after `name`, and lists what was left out.
+pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
+    let sheets = RawSheets::open(bytes).map_err(|e| CopyError::Unreadable(e.to_string()))?;
+    let mut book = XlsxBook::new();
+    // Fixed properties: no author, no company, a constant creation time,
+    // so that the same values give the same bytes.
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed_time()?));
+    let formats = Formats::new();
+    let mut kept = Vec::new();
+    for wanted in CONTRACT_SHEETS {
+        let Some((sheet_name, values)) = sheets.sheet_cells(wanted) else {
+            continue;
+        };
+        kept.push(sheet_name.to_string());
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name)?;
+        write_cells(ws, values, &formats)?;
+    }
+    let bytes_out = book.save_to_buffer()?;
+    let mut left_out = Vec::new();
+    left_out.extend(left_out_sheets(bytes, &sheets, &kept));
+    let formulas = count_formulas(bytes, &kept);
+    if formulas > 0 {
+        left_out.push(format!(
+            "{} (their saved values are kept)",
+            plural(formulas, "formula")
+        ));
+    }
+    left_out.extend(left_out_parts(bytes));
+    Ok(WorkbookCopy {
+        name: copy_name(name),
+        bytes: bytes_out,
+        left_out,
+    })
+}
+
+fn fixed_time() -> Result<ExcelDateTime, CopyError> {
+    Ok(ExcelDateTime::from_ymd(2000, 1, 1)?)
+}
+
+/// The number formats that keep a value read as it was: dates as dates,
+/// durations as durations.
+struct Formats {
+    date: Format,
+    date_time: Format,
+    duration: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            duration: Format::new().set_num_format("[h]:mm:ss"),
+        }
+    }
+}
+
+/// Writes every cell of a sheet at its place, as its value.
+fn write_cells(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    values: &Range<Data>,
+    formats: &Formats,
+) -> Result<(), CopyError> {
+    let Some((r0, c0)) = values.start() else {
+        return Ok(());
+    };
+    for (r, c, value) in values.used_cells() {
+        let (row, col) = (r0 + r as u32, (c0 + c as u32) as u16);
+        match value {
+            Data::Empty => {}
+            Data::String(s) => {
+                ws.write_string(row, col, s)?;
+            }
+            Data::Float(f) => {
+                ws.write_number(row, col, *f)?;
+            }
+            Data::Int(i) => {
+                ws.write_number(row, col, *i as f64)?;
+            }
+            Data::Bool(b) => {
+                ws.write_boolean(row, col, *b)?;
+            }
+            Data::DateTime(d) => {
+                // The copy is in the 1900 date system, whatever the
+                // workbook's: the serial of the date and time read.
+                let serial = match d.as_datetime() {
+                    Some(dt) if !d.is_duration() => serial_1900(dt),
+                    _ => d.as_f64(),
+                };
+                let format = if d.is_duration() {
+                    &formats.duration
+                } else if serial.fract() == 0.0 {
+                    &formats.date
+                } else {
+                    &formats.date_time
+                };
+                ws.write_number_with_format(row, col, serial, format)?;
+            }
+            // An OpenDocument date or duration, kept as the text calamine
+            // read (the contract reads it as text too).
+            Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                ws.write_string(row, col, s)?;
+            }
+            // An error cell stays an error (`=#N/A` is Excel's own
+            // literal), never data.
+            Data::Error(e) => {
+                let e = e.to_string();
+                ws.write_formula(row, col, Formula::new(format!("={e}")).set_result(e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 1900-system serial of a date and time (from 1 March 1900, where
+/// the two systems' serials agree with the calendar).
+fn serial_1900(dt: chrono::NaiveDateTime) -> f64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .expect("a date")
+        .and_hms_opt(0, 0, 0)
+        .expect("a time");
+    let ms = (dt - epoch).num_milliseconds() as f64;
+    ms / 86_400_000.0
+}
+
+/// How many cells of the kept sheets hold a formula (the copy holds their
+/// saved values): streamed, so a formula far down a sheet allocates nothing.
+fn count_formulas(bytes: &[u8], kept: &[String]) -> usize {
+    let Ok(book) = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) else {
+        return 0;
+    };
+    match book {
+        calamine::Sheets::Xlsx(mut xlsx) => kept
+            .iter()
+            .map(|name| {
+                let mut n = 0;
+                if let Ok(mut reader) = xlsx.worksheet_cells_reader(name) {
+                    while let Ok(Some(cell)) = reader.next_formula() {
+                        n += usize::from(!cell.get_value().is_empty());
+                    }
+                }
+                n
+            })
+            .sum(),
+        mut other => kept
+            .iter()
+            .filter_map(|name| other.worksheet_formula(name).ok())
+            .map(|f| f.used_cells().filter(|(_, _, t)| !t.is_empty()).count())
+            .sum(),
+    }
+}
+
+/// The sheets not kept, in workbook order, each saying if it was hidden.
+fn left_out_sheets(bytes: &[u8], sheets: &RawSheets, kept: &[String]) -> Vec<String> {
+    let hidden: Vec<(String, calamine::SheetVisible)> =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map(|book| {
+                book.sheets_metadata()
+                    .iter()
+                    .map(|s| (s.name.clone(), s.visible))
+                    .collect()
+            })
+            .unwrap_or_default();
+    sheets
+        .sheet_names()
+        .into_iter()
+        .filter(|n| !kept.iter().any(|k| k == n))
+        .map(|n| {
+            let how = match hidden.iter().find(|(h, _)| h == n).map(|(_, v)| *v) {
+                Some(calamine::SheetVisible::Hidden) => " (hidden)",
+                Some(calamine::SheetVisible::VeryHidden) => " (very hidden)",
+                _ => "",
+            };
+            format!("sheet '{n}'{how}")
+        })
+        .collect()
+}
+
+/// The most of one part read to look into it: far above any real
+/// workbook's properties or comments (the package's size was checked when
+/// it was read).
+const MAX_PART: u64 = 64 * 1024 * 1024;
+
+/// What the package's other parts hold that the copy leaves out: comments,
+/// document properties, macros, links and objects. `.xlsx` and `.ods`.
+fn left_out_parts(bytes: &[u8]) -> Vec<String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
+    let mut part = |name: &str| -> Option<String> {
+        let f = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        f.take(MAX_PART).read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let mut out = Vec::new();
+    let ods = names.iter().any(|n| n == "content.xml");
+    if ods {
+        let content = part("content.xml").unwrap_or_default();
+        let comments = count(&content, b"annotation");
+        if comments > 0 {
+            out.push(plural(comments, "comment"));
+        }
+        let meta = part("meta.xml").unwrap_or_default();
+        if has_text(&meta, &["initial-creator", "creator"]) {
+            out.push("author names".into());
+        }
+        properties(
+            &meta,
+            &["title", "subject", "keyword", "description"],
+            &mut out,
+        );
+        let custom = count(&meta, b"user-defined");
+        if custom > 0 {
+            out.push(plural(custom, "custom property"));
+        }
+        let prefixed = |p: &str| names.iter().any(|n| n.starts_with(p));
+        if prefixed("Basic/") || prefixed("Scripts/") {
+            out.push("macros".into());
+        }
+        if prefixed("Pictures/") || prefixed("Object ") {
+            out.push("images and embedded objects".into());
+        }
+        return out;
+    }
+    let matching =
+        |f: &dyn Fn(&str) -> bool| names.iter().filter(|n| f(n)).cloned().collect::<Vec<_>>();
+    let legacy = matching(&|n| n.starts_with("xl/comments") && n.ends_with(".xml"));
+    let threaded = matching(&|n| n.starts_with("xl/threadedComments/") && n.ends_with(".xml"));
+    let mut comments: usize = legacy
+        .iter()
+        .map(|n| count(&part(n).unwrap_or_default(), b"comment"))
+        .sum();
+    if comments == 0 {
+        comments = threaded
+            .iter()
+            .map(|n| count(&part(n).unwrap_or_default(), b"threadedComment"))
+            .sum();
+    }
+    if comments > 0 {
+        out.push(plural(comments, "comment"));
+    }
+    let core = part("docProps/core.xml").unwrap_or_default();
+    let app = part("docProps/app.xml").unwrap_or_default();
+    let persons = names.iter().any(|n| n.starts_with("xl/persons/"));
+    if has_text(&core, &["creator", "lastModifiedBy"]) || has_text(&app, &["Manager"]) || persons {
+        out.push("author names".into());
+    }
+    if has_text(&app, &["Company"]) {
+        out.push("company name".into());
+    }
+    properties(
+        &core,
+        &["title", "subject", "keywords", "description", "category"],
+        &mut out,
+    );
+    let custom = count(
+        &part("docProps/custom.xml").unwrap_or_default(),
+        b"property",
+    );
+    if custom > 0 {
+        out.push(plural(custom, "custom property"));
+    }
+    let any = |p: &str| names.iter().any(|n| n.starts_with(p));
+    if names.iter().any(|n| n.ends_with("vbaProject.bin")) {
+        out.push("macros".into());
+    }
+    if any("xl/externalLinks/") {
+        out.push("links to other workbooks".into());
+    }
+    if any("xl/pivotCache/") || any("xl/pivotTables/") {
+        out.push("pivot tables and their data".into());
+    }
+    if any("xl/media/") || any("xl/embeddings/") || any("xl/drawings/drawing") {
+        out.push("drawings, images and embedded objects".into());
+    }
+    let names_defined = count(&part("xl/workbook.xml").unwrap_or_default(), b"definedName");
+    if names_defined > 0 {
+        out.push(plural(names_defined, "defined name"));
+    }
+    out
+}
+
+/// `document properties (title, keywords)`, for those that hold text.
+fn properties(xml: &str, fields: &[&str], out: &mut Vec<String>) {
+    let set: Vec<&str> = fields
+        .iter()
+        .copied()
+        .filter(|f| has_text(xml, &[f]))
+        .collect();
+    if !set.is_empty() {
+        out.push(format!("document properties ({})", set.join(", ")));
+    }
+}
+
+/// How many elements with this local name the XML holds.
+fn count(xml: &str, local: &[u8]) -> usize {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut n = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == local => n += 1,
+            Ok(Event::Eof) | Err(_) => return n,
+            _ => {}
+        }
+    }
+}
+
+/// Whether an element with one of these local names holds text other than
+/// white space.
+fn has_text(xml: &str, locals: &[&str]) -> bool {
+    use quick_xml::events::Event;
+    let named = |n: &[u8]| locals.iter().any(|l| l.as_bytes() == n);
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut inside = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if named(e.local_name().as_ref()) => inside += 1,
+            Ok(Event::End(e)) if named(e.local_name().as_ref()) => {
+                inside = inside.saturating_sub(1)
+            }
+            Ok(Event::Text(t)) if inside > 0 => {
+                if t.iter().any(|b| !b.is_ascii_whitespace()) {
+                    return true;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_keeps_the_name_with_the_xlsx_extension() {
+        assert_eq!(copy_name("café – 2015-12.xlsx"), "café – 2015-12.xlsx");
+        assert_eq!(copy_name("dashboard.ods"), "dashboard.xlsx");
+        assert_eq!(copy_name("dashboard.xlsm"), "dashboard.xlsx");
+        assert_eq!(copy_name("dashboard"), "dashboard.xlsx");
+        assert_eq!(copy_name(".hidden"), ".hidden.xlsx");
+    }
+
+    #[test]
+    fn the_sample_copies_to_the_same_bytes_each_time() {
+        let sample = crate::support::sample::sample().to_bytes().unwrap();
+        let a = copy(&sample, "dashboard-2015-12.xlsx").unwrap();
+        let b = copy(&a.bytes, "dashboard-2015-12.xlsx").unwrap();
+        assert_eq!(a.bytes, copy(&sample, "x.xlsx").unwrap().bytes);
+        // A copy of the copy is the copy: nothing more to leave out.
+        assert_eq!(a.bytes, b.bytes);
+        assert!(b.left_out.is_empty(), "{:?}", b.left_out);
+    }
+}
