@@ -258,6 +258,11 @@ fn a_signed_pack_attaches_no_hidden_sheet_extra_sheet_comment_author_or_formula(
             .any(|p| p.contains("comments") || p.contains("vbaProject") || p.contains("drawings")),
         "{parts:?}"
     );
+    // A percentage is still shown as one (Values: SP5.satisfaction 86.5%).
+    assert!(
+        text.contains("formatCode=\"0.0%\""),
+        "the percent format is lost"
+    );
     // Nor in any attachment of the pack.
     for (name, bytes) in boardpack::pack::verify::attachments(&pdf).unwrap() {
         let text = String::from_utf8_lossy(&bytes);

@@ -162,7 +162,8 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     );
     if !copy.left_out.is_empty() {
         eprintln!(
-            "note: the pack carries a copy of the workbook's contract sheets (values only); left out: {}",
+            "the pack carries {}, a copy of the workbook's contract sheets (values only); left out: {}",
+            copy.name,
             copy.left_out.join(", ")
         );
     }

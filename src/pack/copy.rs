@@ -7,6 +7,7 @@
 //! it left out; sign-off builds the pack from the copy, after checking that
 //! the copy gives the same records as the workbook.
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Range, Reader};
@@ -72,6 +73,8 @@ pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
     book.set_properties(&DocProperties::new().set_creation_datetime(&fixed_time()?));
     let formats = Formats::new();
     let mut kept = Vec::new();
+    let percents = percent_cells(bytes);
+    let none = BTreeMap::new();
     for wanted in CONTRACT_SHEETS {
         let Some((sheet_name, values)) = sheets.sheet_cells(wanted) else {
             continue;
@@ -79,7 +82,8 @@ pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
         kept.push(sheet_name.to_string());
         let ws = book.add_worksheet();
         ws.set_name(sheet_name)?;
-        write_cells(ws, values, &formats)?;
+        let percent = percents.get(sheet_name).unwrap_or(&none);
+        write_cells(ws, values, &formats, percent)?;
     }
     let bytes_out = book.save_to_buffer()?;
     let mut left_out = Vec::new();
@@ -121,11 +125,14 @@ impl Formats {
     }
 }
 
-/// Writes every cell of a sheet at its place, as its value.
+/// Writes every cell of a sheet at its place, as its value; a number the
+/// workbook formats as a percentage (`percent`: its format by place) keeps
+/// that format.
 fn write_cells(
     ws: &mut rust_xlsxwriter::Worksheet,
     values: &Range<Data>,
     formats: &Formats,
+    percent: &BTreeMap<(u32, u32), String>,
 ) -> Result<(), CopyError> {
     let Some((r0, c0)) = values.start() else {
         return Ok(());
@@ -137,11 +144,21 @@ fn write_cells(
             Data::String(s) => {
                 ws.write_string(row, col, s)?;
             }
-            Data::Float(f) => {
-                ws.write_number(row, col, *f)?;
-            }
-            Data::Int(i) => {
-                ws.write_number(row, col, *i as f64)?;
+            Data::Float(_) | Data::Int(_) => {
+                let n = match value {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => unreachable!("a number"),
+                };
+                match percent.get(&(row, col as u32)) {
+                    Some(code) => {
+                        let format = Format::new().set_num_format(code);
+                        ws.write_number_with_format(row, col, n, &format)?;
+                    }
+                    None => {
+                        ws.write_number(row, col, n)?;
+                    }
+                }
             }
             Data::Bool(b) => {
                 ws.write_boolean(row, col, *b)?;
@@ -176,6 +193,143 @@ fn write_cells(
         }
     }
     Ok(())
+}
+
+/// An `.xlsx` part's text, if present, read within [`MAX_PART`].
+fn part_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let f = zip.by_name(name).ok()?;
+    let mut text = String::new();
+    f.take(MAX_PART).read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// The attributes (by local name) of each element with this local name.
+fn elements(xml: &str, local: &str) -> Vec<BTreeMap<String, String>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref() == local.as_bytes() =>
+            {
+                let attributes = e
+                    .attributes()
+                    .flatten()
+                    .filter_map(|a| {
+                        let key = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+                        let value = a
+                            .decode_and_unescape_value(reader.decoder())
+                            .ok()?
+                            .into_owned();
+                        Some((key, value))
+                    })
+                    .collect();
+                out.push(attributes);
+            }
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
+}
+
+/// Whether a number format shows a percentage: a `%` outside quotes.
+fn is_percent(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `B12` → (11, 1).
+fn cell_position(reference: &str) -> Option<(u32, u32)> {
+    let split = reference.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = reference.split_at(split);
+    let mut col: u32 = 0;
+    for c in letters.chars() {
+        if !c.is_ascii_uppercase() {
+            return None;
+        }
+        col = col
+            .checked_mul(26)?
+            .checked_add(c as u32 - 'A' as u32 + 1)?;
+    }
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
+/// The cells an `.xlsx` workbook formats as percentages, by sheet name
+/// then place, with their number format (`0.0%`); nothing for an `.ods`.
+fn percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeMap<(u32, u32), String>> {
+    let mut out = BTreeMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let styles = part_text(&mut zip, "xl/styles.xml").unwrap_or_default();
+    let custom: BTreeMap<String, String> = elements(&styles, "numFmt")
+        .into_iter()
+        .filter_map(|mut a| Some((a.remove("numFmtId")?, a.remove("formatCode")?)))
+        .collect();
+    // The cell formats (`s="3"` is the fourth `xf` of `cellXfs`); the
+    // `cellStyleXfs` before them are styles, not cell formats.
+    let cell_xfs = styles
+        .find("<cellXfs")
+        .map(|at| &styles[at..])
+        .and_then(|rest| rest.find("</cellXfs>").map(|end| &rest[..end]))
+        .unwrap_or("");
+    let percent_xf: BTreeMap<String, String> = elements(cell_xfs, "xf")
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let code = match a.get("numFmtId")?.as_str() {
+                "9" => "0%".to_string(),
+                "10" => "0.00%".to_string(),
+                id => custom.get(id)?.clone(),
+            };
+            is_percent(&code).then(|| (i.to_string(), code))
+        })
+        .collect();
+    if percent_xf.is_empty() {
+        return out;
+    }
+    let book = part_text(&mut zip, "xl/workbook.xml").unwrap_or_default();
+    let rels = part_text(&mut zip, "xl/_rels/workbook.xml.rels").unwrap_or_default();
+    let targets: BTreeMap<String, String> = elements(&rels, "Relationship")
+        .into_iter()
+        .filter_map(|mut a| Some((a.remove("Id")?, a.remove("Target")?)))
+        .collect();
+    for sheet in elements(&book, "sheet") {
+        let (Some(name), Some(target)) = (
+            sheet.get("name"),
+            sheet.get("id").and_then(|id| targets.get(id)),
+        ) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let xml = part_text(&mut zip, &path).unwrap_or_default();
+        let cells: BTreeMap<(u32, u32), String> = elements(&xml, "c")
+            .into_iter()
+            .filter_map(|a| {
+                let code = percent_xf.get(a.get("s")?)?;
+                Some((cell_position(a.get("r")?)?, code.clone()))
+            })
+            .collect();
+        if !cells.is_empty() {
+            out.insert(name.clone(), cells);
+        }
+    }
+    out
 }
 
 /// The 1900-system serial of a date and time (from 1 March 1900, where
@@ -390,10 +544,8 @@ fn has_text(xml: &str, locals: &[&str]) -> bool {
             Ok(Event::End(e)) if named(e.local_name().as_ref()) => {
                 inside = inside.saturating_sub(1)
             }
-            Ok(Event::Text(t)) if inside > 0 => {
-                if t.iter().any(|b| !b.is_ascii_whitespace()) {
-                    return true;
-                }
+            Ok(Event::Text(t)) if inside > 0 && t.iter().any(|b| !b.is_ascii_whitespace()) => {
+                return true
             }
             Ok(Event::Eof) | Err(_) => return false,
             _ => {}
@@ -423,5 +575,26 @@ mod tests {
         // A copy of the copy is the copy: nothing more to leave out.
         assert_eq!(a.bytes, b.bytes);
         assert!(b.left_out.is_empty(), "{:?}", b.left_out);
+    }
+
+    #[test]
+    fn dates_of_the_1904_system_and_error_cells_copy_to_what_they_were() {
+        use crate::support::xlsx::Value;
+        let mut data = crate::support::sample::sample();
+        data.date_1904 = true;
+        let report = data.sheet_mut("Report").unwrap();
+        report.set(1, 4, Value::Error("#DIV/0!".into()));
+        let bytes = data.to_bytes().unwrap();
+        let c = copy(&bytes, "w.xlsx").unwrap();
+        let records =
+            |b: &[u8]| serde_json::to_value(crate::pipeline::records(b).unwrap().records).unwrap();
+        assert_eq!(records(&bytes), records(&c.bytes));
+        let sheets = RawSheets::open(&c.bytes).unwrap();
+        let (_, report) = sheets.sheet_cells("Report").unwrap();
+        assert!(
+            matches!(report.get_value((1, 4)), Some(Data::Error(_))),
+            "{:?}",
+            report.get_value((1, 4))
+        );
     }
 }
