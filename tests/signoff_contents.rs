@@ -132,14 +132,20 @@ fn layout_folder(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
 }
 
 /// One archive shared by the tests: `leaky.xlsx` signed off as 2015-12 v1
-/// in the layout folder `branding/` (the built-in layout, marked), with the
+/// in the layout folder `branding/` (the built-in layout, its headings a
+/// shade smaller), with the
 /// other layouts the tests use beside it.
 fn shared() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("leaky.xlsx"), leaky_workbook()).unwrap();
-        layout_folder(dir.path(), "branding", |s| format!("{s}\n// branding\n"));
+        // Headings a shade smaller: a layout that prints differently.
+        layout_folder(dir.path(), "branding", |s| {
+            let heading = "#show heading: set text(size: 8.5pt";
+            assert!(s.contains(heading), "the built-in layout's heading size");
+            s.replace(heading, "#show heading: set text(size: 8.4pt")
+        });
         layout_folder(dir.path(), "other", |s| format!("{s}\n// another brand\n"));
         layout_folder(dir.path(), "no-attach", |s| {
             let start = s
@@ -669,4 +675,21 @@ fn a_settings_file_that_is_not_one_is_an_error_naming_it() {
         err.contains("boardpack.toml is not the archive's settings") && err.contains("layuot"),
         "{err}"
     );
+}
+
+#[test]
+fn drafts_are_built_in_the_layout_boardpack_layout_names_as_sign_off_is() {
+    let dir = shared();
+    let build = |name: &str, more: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["build", "leaky.xlsx", "-o", name];
+        args.extend(more);
+        let out = run(dir, &args, env);
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read(dir.join(name)).unwrap()
+    };
+    let flag = build("flag.pdf", &["--layout", "branding"], &[]);
+    let env = build("env.pdf", &[], &[("BOARDPACK_LAYOUT", "branding")]);
+    let plain = build("plain.pdf", &[], &[]);
+    assert_eq!(env, flag, "BOARDPACK_LAYOUT is not the draft's layout");
+    assert_ne!(env, plain);
 }

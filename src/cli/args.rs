@@ -90,7 +90,8 @@ pub struct WatchArgs {
     pub interval: u64,
 
     /// Build with this Typst layout: a folder with main.typ and its files, or a .typ (watched too).
-    #[arg(long, value_name = "DIR|FILE.typ")]
+    /// Default: $BOARDPACK_LAYOUT, else the built-in one.
+    #[arg(long, value_name = "DIR|FILE.typ", env = "BOARDPACK_LAYOUT")]
     pub layout: Option<PathBuf>,
 
     /// Stop after this many builds (for scripts and tests).
@@ -249,8 +250,9 @@ pub struct BuildArgs {
 
     /// Build with this Typst layout instead of the built-in one: a folder with
     /// main.typ and its files (its theme.json colours the charts too), or a .typ
-    /// (start from a project written by --emit-typst).
-    #[arg(long, value_name = "DIR|FILE.typ")]
+    /// (start from a project written by --emit-typst). Default:
+    /// $BOARDPACK_LAYOUT (the layout sign-off uses too), else the built-in one.
+    #[arg(long, value_name = "DIR|FILE.typ", env = "BOARDPACK_LAYOUT")]
     pub layout: Option<PathBuf>,
 
     /// Also write the pack as a self-contained Typst project in DIR (main.typ,
