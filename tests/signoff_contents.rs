@@ -231,6 +231,9 @@ fn attached(pdf: &[u8], name: &str) -> Vec<u8> {
         .1
 }
 
+/// Regression (issue #26): a signed pack attached the whole workbook, so a
+/// hidden OFFICIAL-SENSITIVE sheet, comments and author names came out of
+/// a published pack with `pdfdetach`.
 #[test]
 fn a_signed_pack_attaches_no_hidden_sheet_extra_sheet_comment_author_or_formula() {
     let pdf = std::fs::read(v1_pdf()).unwrap();
@@ -396,6 +399,8 @@ fn an_ods_workbook_is_carried_as_an_xlsx_copy_of_its_name_and_verifies() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// Regression (issue #26): a layout without the `pdf.attach` loop signed
+/// off a pack that carried no workbook, which nothing could verify.
 #[test]
 fn a_layout_without_pdf_attach_is_refused_and_nothing_is_archived() {
     let dir = shared();
@@ -431,6 +436,8 @@ fn a_layout_without_pdf_attach_is_refused_and_nothing_is_archived() {
     assert_eq!(snapshot(&dir.join("archive")), before);
 }
 
+/// Regression (issue #26): sign-off was permanent with no preview; a
+/// trial `--reason "x"` became v2 for ever.
 #[test]
 fn dry_run_prints_what_would_be_archived_and_archives_nothing() {
     let dir = shared();
@@ -541,6 +548,8 @@ fn archive_copy(name: &str) -> PathBuf {
     to
 }
 
+/// Regression (issue #26): a pack signed off without the `--layout` the
+/// drafts used went into the archive unbranded, unremarked.
 #[test]
 fn the_archive_names_its_default_layout_and_another_layout_is_warned_of() {
     let dir = shared();
@@ -584,7 +593,8 @@ fn the_archive_names_its_default_layout_and_another_layout_is_warned_of() {
     let err = stderr(&out);
     assert!(
         err.contains("warning: the pack is signed off in the layout other (from --layout), not in the default layout")
-            && err.contains("boardpack.toml"),
+            && err.contains("boardpack.toml")
+            && err.contains("leave out --layout"),
         "{err}"
     );
     assert!(
@@ -637,7 +647,7 @@ fn the_archive_names_its_default_layout_and_another_layout_is_warned_of() {
     );
     let err = stderr(&out);
     assert!(
-        err.contains("warning: the pack is signed off in the layout built-in")
+        err.contains("warning: the pack is signed off in the built-in layout")
             && err.contains(
                 "the archive's latest pack (2015-12 v1) was signed off in another layout"
             ),

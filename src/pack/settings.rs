@@ -66,7 +66,40 @@ pub fn archive_default(archive: &Path) -> Result<Option<(PathBuf, PathBuf)>, Set
         path: path.clone(),
         why: e.message().to_string(),
     })?;
-    Ok(settings.layout.map(|l| (archive.join(l), path)))
+    Ok(settings.layout.map(|l| (lexical(&archive.join(l)), path)))
+}
+
+/// `archive/../branding` → `branding`: `..` taken away with the folder
+/// before it, as written (no link is followed), so the layout is named as
+/// people would name it.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+/// `the built-in layout`, `the layout branding`.
+fn phrase(layout: &Layout) -> String {
+    if layout.is_builtin() {
+        "the built-in layout".into()
+    } else {
+        format!("the layout {}", layout_label(layout))
+    }
 }
 
 /// The default layout named by `BOARDPACK_LAYOUT`, if set.
@@ -134,24 +167,28 @@ pub fn choose(
         match Layout::read(path) {
             Ok(other) if layout_sha256(&other) == used_hash => {}
             Ok(other) => warnings.push(format!(
-                "the pack is signed off in the layout {} (from {}), not in the default layout {} named by {from}: drafts built with the default look different; if that is not meant, sign off with --layout {}",
-                layout_label(&used.layout),
+                "the pack is signed off in {} (from {}), not in the default layout {} named by {from}: drafts built with the default look different; if that is not meant, {}",
+                phrase(&used.layout),
                 used.from,
                 layout_label(&other),
-                path.display()
+                if used.from == "--layout" {
+                    "leave out --layout to sign off in the default".to_string()
+                } else {
+                    format!("sign off with --layout {}", path.display())
+                }
             )),
             Err(e) => warnings.push(format!(
-                "the default layout {} named by {from} cannot be read ({e}), so it cannot be told whether the pack's layout {} is the drafts'",
+                "the default layout {} named by {from} cannot be read ({e}), so it cannot be told whether {} is the drafts'",
                 path.display(),
-                layout_label(&used.layout)
+                phrase(&used.layout)
             )),
         }
     }
     if defaults.is_empty() {
         if let Some(m) = latest.filter(|m| m.layout_sha256 != used_hash) {
             warnings.push(format!(
-                "the pack is signed off in the layout {} ({}), but the archive's latest pack ({} v{}) was signed off in another layout (sha256 {}): if the drafts were built with --layout, sign off with the same --layout, and name it in {} as the archive's default (layout = \"FOLDER\")",
-                layout_label(&used.layout),
+                "the pack is signed off in {} ({}), but the archive's latest pack ({} v{}) was signed off in another layout (sha256 {}): if the drafts were built with --layout, sign off with the same --layout, and name it in {} as the archive's default (layout = \"FOLDER\")",
+                phrase(&used.layout),
                 used.from,
                 m.period,
                 m.version,
