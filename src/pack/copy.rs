@@ -13,7 +13,9 @@ use std::io::{Cursor, Read};
 use calamine::{Data, Range, Reader};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook as XlsxBook};
 
+use crate::input::dates::parse_text_date;
 use crate::input::problem::plural;
+use crate::input::table::norm;
 use crate::input::RawSheets;
 
 /// The contract's sheets, in its order (`docs/workbook.md`): what the copy
@@ -62,10 +64,50 @@ pub fn copy_name(workbook: &str) -> String {
     format!("{stem}.xlsx")
 }
 
+/// The columns of each contract sheet (`docs/workbook.md`): with
+/// [`Columns::Contract`] the copy leaves out every other column (a column
+/// of notes beside `Monthly`), the `Monthly` sheet's months (its
+/// month-across form) excepted.
+pub const CONTRACT_COLUMNS: [(&str, &[&str]); 9] = [
+    ("Report", &["Field", "Value"]),
+    (
+        "Priorities",
+        &["Code", "Title", "Layout", "Columns", "Note"],
+    ),
+    (
+        "Indicators",
+        &[
+            "Code", "Priority", "Label", "Kind", "Polarity", "Source", "Footnote", "Note",
+        ],
+    ),
+    ("Monthly", &["Indicator", "Month", "Value", "Base"]),
+    ("Values", &["Indicator", "Column", "Value", "Base", "Note"]),
+    ("Peers", &["Indicator", "Force", "Value", "Population"]),
+    ("Narrative", &["Section", "Kind", "Text"]),
+    ("Savings", &["Item", "Amount"]),
+    ("Footnotes", &["Marker", "Text"]),
+];
+
+/// Which columns of the contract's sheets a copy keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Only the contract's columns (by their header in row 1).
+    Contract,
+    /// Every column: for a workbook whose copy without the others would
+    /// not read the same (a column the contract reads that
+    /// [`CONTRACT_COLUMNS`] does not know).
+    All,
+}
+
 /// Copies the contract's sheets of a workbook (`.xlsx` or `.ods`, already
 /// read within its limits), cell values only, into a new `.xlsx` named
 /// after `name`, and lists what was left out.
 pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
+    copy_with(bytes, name, Columns::Contract)
+}
+
+/// As [`copy`], keeping the `columns` given.
+pub fn copy_with(bytes: &[u8], name: &str, columns: Columns) -> Result<WorkbookCopy, CopyError> {
     let sheets = RawSheets::open(bytes).map_err(|e| CopyError::Unreadable(e.to_string()))?;
     let mut book = XlsxBook::new();
     // Fixed properties: no author, no company, a constant creation time,
@@ -75,19 +117,30 @@ pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
     let mut kept = Vec::new();
     let percents = percent_cells(bytes);
     let none = BTreeMap::new();
+    let mut left_out_columns = Vec::new();
     for wanted in CONTRACT_SHEETS {
         let Some((sheet_name, values)) = sheets.sheet_cells(wanted) else {
             continue;
         };
-        kept.push(sheet_name.to_string());
         let ws = book.add_worksheet();
         ws.set_name(sheet_name)?;
         let percent = percents.get(sheet_name).unwrap_or(&none);
-        write_cells(ws, values, &formats, percent)?;
+        let dropped = match columns {
+            Columns::Contract => other_columns(wanted, values),
+            Columns::All => BTreeMap::new(),
+        };
+        write_cells(ws, values, &formats, percent, &dropped)?;
+        kept.push((sheet_name.to_string(), dropped.keys().copied().collect()));
+        left_out_columns.extend(dropped.into_iter().map(|(col, header)| match header {
+            Some(h) => format!("column '{h}' of {sheet_name}"),
+            None => format!("column {} of {sheet_name} (no header)", column_letters(col)),
+        }));
     }
     let bytes_out = book.save_to_buffer()?;
     let mut left_out = Vec::new();
-    left_out.extend(left_out_sheets(bytes, &sheets, &kept));
+    let kept_names: Vec<String> = kept.iter().map(|(n, _)| n.clone()).collect();
+    left_out.extend(left_out_sheets(bytes, &sheets, &kept_names));
+    left_out.extend(left_out_columns);
     let formulas = count_formulas(bytes, &kept);
     if formulas > 0 {
         left_out.push(format!(
@@ -101,6 +154,61 @@ pub fn copy(bytes: &[u8], name: &str) -> Result<WorkbookCopy, CopyError> {
         bytes: bytes_out,
         left_out,
     })
+}
+
+/// The columns of a contract sheet that are not the contract's, by
+/// column, with their header (none for a column without one): each holding
+/// some value.
+fn other_columns(sheet: &str, values: &Range<Data>) -> BTreeMap<u32, Option<String>> {
+    let known = CONTRACT_COLUMNS
+        .iter()
+        .find(|(s, _)| *s == sheet)
+        .map_or(&[][..], |(_, c)| *c);
+    let mut out = BTreeMap::new();
+    let Some((r0, c0)) = values.start() else {
+        return out;
+    };
+    for (_, c, value) in values.used_cells() {
+        let col = c0 + c as u32;
+        if matches!(value, Data::Empty) || out.contains_key(&col) {
+            continue;
+        }
+        let header = if r0 == 0 {
+            values.get_value((0, col))
+        } else {
+            None
+        };
+        let keep = match header {
+            Some(Data::String(h)) => {
+                known.iter().any(|k| norm(k) == norm(h))
+                    || (sheet == "Monthly" && parse_text_date(h).is_some())
+            }
+            None | Some(Data::Empty) => false,
+            // A month of the month-across form (a date), or a number: kept.
+            Some(_) => sheet == "Monthly",
+        };
+        if !keep {
+            let shown = match header {
+                Some(Data::String(h)) if !h.trim().is_empty() => Some(h.trim().to_string()),
+                Some(Data::Empty) | None | Some(Data::String(_)) => None,
+                Some(other) => Some(other.to_string()),
+            };
+            out.insert(col, shown);
+        }
+    }
+    out
+}
+
+/// `0` → `A`, `27` → `AB`.
+fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(char::from(b'A' + r as u8));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
 }
 
 fn fixed_time() -> Result<ExcelDateTime, CopyError> {
@@ -133,11 +241,15 @@ fn write_cells(
     values: &Range<Data>,
     formats: &Formats,
     percent: &BTreeMap<(u32, u32), String>,
+    dropped: &BTreeMap<u32, Option<String>>,
 ) -> Result<(), CopyError> {
     let Some((r0, c0)) = values.start() else {
         return Ok(());
     };
     for (r, c, value) in values.used_cells() {
+        if dropped.contains_key(&(c0 + c as u32)) {
+            continue;
+        }
         let (row, col) = (r0 + r as u32, (c0 + c as u32) as u16);
         match value {
             Data::Empty => {}
@@ -343,20 +455,23 @@ fn serial_1900(dt: chrono::NaiveDateTime) -> f64 {
     ms / 86_400_000.0
 }
 
-/// How many cells of the kept sheets hold a formula (the copy holds their
-/// saved values): streamed, so a formula far down a sheet allocates nothing.
-fn count_formulas(bytes: &[u8], kept: &[String]) -> usize {
+/// How many cells of the kept sheets and columns (`kept`: each sheet's
+/// name and the columns left out of it) hold a formula (the copy holds
+/// their saved values): streamed, so a formula far down a sheet allocates
+/// nothing.
+fn count_formulas(bytes: &[u8], kept: &[(String, Vec<u32>)]) -> usize {
     let Ok(book) = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) else {
         return 0;
     };
     match book {
         calamine::Sheets::Xlsx(mut xlsx) => kept
             .iter()
-            .map(|name| {
+            .map(|(name, dropped)| {
                 let mut n = 0;
                 if let Ok(mut reader) = xlsx.worksheet_cells_reader(name) {
                     while let Ok(Some(cell)) = reader.next_formula() {
-                        n += usize::from(!cell.get_value().is_empty());
+                        let col = cell.get_position().1;
+                        n += usize::from(!cell.get_value().is_empty() && !dropped.contains(&col));
                     }
                 }
                 n
@@ -364,8 +479,13 @@ fn count_formulas(bytes: &[u8], kept: &[String]) -> usize {
             .sum(),
         mut other => kept
             .iter()
-            .filter_map(|name| other.worksheet_formula(name).ok())
-            .map(|f| f.used_cells().filter(|(_, _, t)| !t.is_empty()).count())
+            .filter_map(|(name, dropped)| Some((other.worksheet_formula(name).ok()?, dropped)))
+            .map(|(f, dropped)| {
+                let c0 = f.start().map_or(0, |(_, c)| c);
+                f.used_cells()
+                    .filter(|(_, c, t)| !t.is_empty() && !dropped.contains(&(c0 + *c as u32)))
+                    .count()
+            })
             .sum(),
     }
 }
@@ -585,10 +705,15 @@ mod tests {
         let report = data.sheet_mut("Report").unwrap();
         report.set(1, 4, Value::Error("#DIV/0!".into()));
         let bytes = data.to_bytes().unwrap();
-        let c = copy(&bytes, "w.xlsx").unwrap();
+        // The error is beside the table: every column kept, to see it.
+        let c = copy_with(&bytes, "w.xlsx", Columns::All).unwrap();
+        let strict = copy(&bytes, "w.xlsx").unwrap();
+        let beside = "column E of Report (no header)".to_string();
+        assert!(strict.left_out.contains(&beside), "{:?}", strict.left_out);
         let records =
             |b: &[u8]| serde_json::to_value(crate::pipeline::records(b).unwrap().records).unwrap();
         assert_eq!(records(&bytes), records(&c.bytes));
+        assert_eq!(records(&bytes), records(&strict.bytes));
         let sheets = RawSheets::open(&c.bytes).unwrap();
         let (_, report) = sheets.sheet_cells("Report").unwrap();
         assert!(
