@@ -722,4 +722,50 @@ mod tests {
             report.get_value((1, 4))
         );
     }
+
+    #[test]
+    fn macros_and_custom_properties_are_left_out_and_listed() {
+        use std::io::Write;
+        let sample = crate::support::sample::sample().to_bytes().unwrap();
+        // The sample's package with a macro project and custom properties.
+        let mut input = zip::ZipArchive::new(Cursor::new(&sample[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for i in 0..input.len() {
+            let mut f = input.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            out.start_file(name, opts).unwrap();
+            out.write_all(&data).unwrap();
+        }
+        out.start_file("xl/vbaProject.bin", opts).unwrap();
+        out.write_all(b"Sub AutoOpen()").unwrap();
+        out.start_file("docProps/custom.xml", opts).unwrap();
+        out.write_all(br#"<Properties><property name="Classification"><vt:lpwstr>OFFICIAL-SENSITIVE</vt:lpwstr></property></Properties>"#).unwrap();
+        let xlsm = out.finish().unwrap().into_inner();
+        let c = copy(&xlsm, "w.xlsm").unwrap();
+        assert_eq!(c.name, "w.xlsx");
+        assert!(
+            c.left_out.contains(&"macros".to_string()),
+            "{:?}",
+            c.left_out
+        );
+        assert!(
+            c.left_out.contains(&"1 custom property".to_string()),
+            "{:?}",
+            c.left_out
+        );
+        let parts: Vec<String> = zip::ZipArchive::new(Cursor::new(&c.bytes[..]))
+            .unwrap()
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        assert!(
+            !parts
+                .iter()
+                .any(|p| p.contains("vba") || p.contains("custom")),
+            "{parts:?}"
+        );
+    }
 }
