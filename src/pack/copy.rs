@@ -768,4 +768,30 @@ mod tests {
             "{parts:?}"
         );
     }
+
+    /// A column added to the contract (and so to the sample) must be added
+    /// to [`CONTRACT_COLUMNS`] too, or signed-off packs carry every column.
+    #[test]
+    fn every_sheet_and_column_of_the_sample_is_the_contracts() {
+        let sample = crate::support::sample::sample();
+        for sheet in &sample.sheets {
+            let (_, columns) = CONTRACT_COLUMNS
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(&sheet.name))
+                .unwrap_or_else(|| panic!("sheet {} is not in CONTRACT_COLUMNS", sheet.name));
+            for header in &sheet.rows[0] {
+                if let crate::support::xlsx::Value::Text(h) = header {
+                    assert!(
+                        columns.iter().any(|c| c.eq_ignore_ascii_case(h)),
+                        "column {h} of {} is not in CONTRACT_COLUMNS",
+                        sheet.name
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            CONTRACT_SHEETS.to_vec(),
+            CONTRACT_COLUMNS.iter().map(|(s, _)| *s).collect::<Vec<_>>()
+        );
+    }
 }
