@@ -546,7 +546,7 @@ fn left_out_parts(bytes: &[u8]) -> Vec<String> {
             out.push(plural(comments, "comment"));
         }
         let meta = part("meta.xml").unwrap_or_default();
-        if has_text(&meta, &["initial-creator", "creator"]) {
+        if has_text(&meta, &["initial-creator", "creator", "printed-by"]) {
             out.push("author names".into());
         }
         properties(
@@ -617,6 +617,15 @@ fn left_out_parts(bytes: &[u8]) -> Vec<String> {
     }
     if any("xl/media/") || any("xl/embeddings/") || any("xl/drawings/drawing") {
         out.push("drawings, images and embedded objects".into());
+    }
+    if any("xl/printerSettings/") {
+        out.push("printer settings".into());
+    }
+    if any("xl/revisions/") {
+        out.push("revision history".into());
+    }
+    if any("customXml/") {
+        out.push("custom XML data".into());
     }
     let names_defined = count(&part("xl/workbook.xml").unwrap_or_default(), b"definedName");
     if names_defined > 0 {
