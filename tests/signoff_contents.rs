@@ -708,3 +708,25 @@ fn drafts_are_built_in_the_layout_boardpack_layout_names_as_sign_off_is() {
     assert_eq!(env, flag, "BOARDPACK_LAYOUT is not the draft's layout");
     assert_ne!(env, plain);
 }
+
+#[test]
+fn a_manifest_whose_left_out_list_was_edited_does_not_verify() {
+    let dir = shared();
+    let archive = archive_copy("edited-left-out");
+    let path = archive.join("2015-12/v1/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["left_out"] = serde_json::json!(["author names"]);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let out = run(
+        dir,
+        &["verify", "edited-left-out/2015-12/v1/leaky.pdf"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the manifest was changed: its left_out is \"author names\""),
+        "{}",
+        stderr(&out)
+    );
+}
