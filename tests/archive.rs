@@ -5,8 +5,10 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 use boardpack::pack::archive::{self, Manifest};
+use boardpack::pack::copy::{copy, WorkbookCopy};
 use boardpack::pack::signoff::{build_final, sha256, SignOff};
 use boardpack::pack::verify::{verify, Verdict};
 use chrono::NaiveDate;
@@ -19,16 +21,19 @@ fn sign_off() -> SignOff {
         None,
         "dashboard-2015-12.xlsx",
     )
+    .leaving_out(sample_copy().left_out.clone())
+}
+
+/// The sample's copy as sign-off attaches it, and builds the pack from:
+/// the contract's sheets, values only.
+fn sample_copy() -> &'static WorkbookCopy {
+    static COPY: OnceLock<WorkbookCopy> = OnceLock::new();
+    COPY.get_or_init(|| copy(&common::sample_bytes(), "dashboard-2015-12.xlsx").unwrap())
 }
 
 fn signed() -> &'static Vec<u8> {
-    use std::sync::OnceLock;
     static PDF: OnceLock<Vec<u8>> = OnceLock::new();
-    PDF.get_or_init(|| {
-        build_final(&common::sample_bytes(), &sign_off())
-            .unwrap()
-            .pdf
-    })
+    PDF.get_or_init(|| build_final(&sample_copy().bytes, &sign_off()).unwrap().pdf)
 }
 
 fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -72,6 +77,10 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// Methods v3's exact SPC decisions changed the attached
 /// records only: limits are now the nearest `f64` of the exact fractions
 /// (a last digit here and there, no reading changed; the pages are the same).
+/// Then issue #26: the pack carries, and is built from, a
+/// copy of the workbook holding only the contract's sheets and their values
+/// (percentages kept as percentages; no document properties), and its
+/// sign-off record lists what the copy left out (the sample's author name).
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
@@ -121,7 +130,8 @@ fn the_pack_is_pdf_a_3b_and_pdf_ua_1_with_its_attachments() {
         .find(|(n, _)| n == "dashboard-2015-12.xlsx")
         .unwrap()
         .1;
-    assert_eq!(workbook, &common::sample_bytes());
+    // The copy, not the analyst's file (issue #26).
+    assert_eq!(workbook, &sample_copy().bytes);
     // Relationships: the workbook is the Source, the records are Data.
     let doc = lopdf::Document::load_mem(pdf).unwrap();
     let mut relationships: Vec<(String, String)> = doc
@@ -175,8 +185,8 @@ fn a_pack_made_by_another_version_says_so() {
 #[test]
 fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
     let pdf = signed();
-    let bytes = common::sample_bytes();
-    let mut m = Manifest::new("2015-12", "dashboard-2015-12.pdf", pdf, &bytes, &sign_off());
+    let bytes = &sample_copy().bytes;
+    let mut m = Manifest::new("2015-12", "dashboard-2015-12.pdf", pdf, bytes, &sign_off());
     assert_eq!(verify(pdf, Some(&m)), Verdict::Verified);
     m.workbook_sha256 = sha256(b"another workbook");
     match verify(pdf, Some(&m)) {
@@ -186,7 +196,7 @@ fn a_manifest_catches_a_changed_workbook_and_a_changed_pdf() {
         ),
         Verdict::Verified => panic!(),
     }
-    let m = Manifest::new("2015-12", "d.pdf", b"other pdf", &bytes, &sign_off());
+    let m = Manifest::new("2015-12", "d.pdf", b"other pdf", bytes, &sign_off());
     match verify(pdf, Some(&m)) {
         Verdict::Differs(why) => assert!(why[0].contains("the PDF was changed"), "{why:?}"),
         Verdict::Verified => panic!(),
@@ -227,7 +237,7 @@ fn sign_off_archives_v1_then_v2_with_a_reason_leaving_v1_untouched() {
     .unwrap();
     assert_eq!(manifest.version, 1);
     assert_eq!(manifest.pdf_sha256, sha256(&v1_bytes));
-    assert_eq!(manifest.workbook_sha256, sha256(&common::sample_bytes()));
+    assert_eq!(manifest.workbook_sha256, sha256(&sample_copy().bytes));
     assert_eq!(manifest.fonts.len(), boardpack::render::fonts::FACES.len());
 
     // Again without a reason: refused as a usage error, nothing written.

@@ -385,7 +385,7 @@ fn the_sample_builds_with_no_warnings() {
 
 /// A folder with the sample signed off for December 2015, and the March
 /// 2016 workbook `next` writes (`m.xlsx`), `edit`ed.
-fn signed_and_next(edit: impl Fn(&mut WorkbookData)) -> tempfile::TempDir {
+fn signed_and_next(edit: impl Fn(&mut WorkbookData)) -> common::Scratch {
     let dir = common::dir_with_sample("dashboard-2015-12.xlsx");
     let out = common::sign_off(
         dir.path(),

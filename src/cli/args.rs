@@ -31,7 +31,7 @@ pub enum Command {
     /// Build the final, signed-off pack (PDF/A-3b + PDF/UA-1) and archive it.
     #[command(
         name = "sign-off",
-        after_help = "Example:\n  boardpack sign-off inputs/dashboard-2015-12.xlsx --by \"Jane Smith\" --role \"Board Secretary\" --date 2016-01-28"
+        after_help = "Examples:\n  boardpack sign-off inputs/dashboard-2015-12.xlsx --by \"Jane Smith\" --role \"Board Secretary\" --date 2016-01-28 --dry-run\n  boardpack sign-off inputs/dashboard-2015-12.xlsx --by \"Jane Smith\" --role \"Board Secretary\" --date 2016-01-28"
     )]
     SignOff(SignOffArgs),
     /// Look into the archive of signed-off packs.
@@ -90,7 +90,8 @@ pub struct WatchArgs {
     pub interval: u64,
 
     /// Build with this Typst layout: a folder with main.typ and its files, or a .typ (watched too).
-    #[arg(long, value_name = "DIR|FILE.typ")]
+    /// Default: $BOARDPACK_LAYOUT, else the built-in one.
+    #[arg(long, value_name = "DIR|FILE.typ", env = "BOARDPACK_LAYOUT")]
     pub layout: Option<PathBuf>,
 
     /// Stop after this many builds (for scripts and tests).
@@ -110,7 +111,7 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct SignOffArgs {
-    /// The workbook the board approved (.xlsx).
+    /// The workbook the board approved (.xlsx or .ods); the pack carries a copy of its contract's sheets, values only.
     pub workbook: PathBuf,
 
     /// Who signs the pack off, e.g. "Jane Smith".
@@ -130,8 +131,14 @@ pub struct SignOffArgs {
     pub reason: Option<String>,
 
     /// Sign off the pack in this layout (a folder with main.typ and its files, or a .typ); the pack carries it.
+    /// Default: $BOARDPACK_LAYOUT, else the layout named in the archive's boardpack.toml, else the built-in one.
     #[arg(long, value_name = "DIR|FILE.typ")]
     pub layout: Option<PathBuf>,
+
+    /// Build the final pack and print what would be archived (period, version, layout,
+    /// warnings, what the attached workbook leaves out, the files), archiving nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Sign off although the workbook has warnings; they are attached to the pack and listed in its sign-off record.
     #[arg(long)]
@@ -265,8 +272,9 @@ pub struct BuildArgs {
 
     /// Build with this Typst layout instead of the built-in one: a folder with
     /// main.typ and its files (its theme.json colours the charts too), or a .typ
-    /// (start from a project written by --emit-typst).
-    #[arg(long, value_name = "DIR|FILE.typ")]
+    /// (start from a project written by --emit-typst). Default:
+    /// $BOARDPACK_LAYOUT (the layout sign-off uses too), else the built-in one.
+    #[arg(long, value_name = "DIR|FILE.typ", env = "BOARDPACK_LAYOUT")]
     pub layout: Option<PathBuf>,
 
     /// Also write the pack as a self-contained Typst project in DIR (main.typ,

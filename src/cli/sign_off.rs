@@ -1,8 +1,14 @@
 //! `boardpack sign-off`: build the final pack and archive it.
 
+use std::path::Path;
+
 use super::{explain, print_layout_warnings, print_warnings, read_workbook, SignOffArgs, Usage};
 use crate::pack::archive::{self, Manifest};
-use crate::pack::signoff::{build_final_of, final_html, SignOff, Superseded};
+use crate::pack::copy::WorkbookCopy;
+use crate::pack::settings;
+use crate::pack::signoff::{
+    build_final_of, check_carried, copy_checked, final_html, layout_label, SignOff, Superseded,
+};
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     if args.by.trim().is_empty() || args.role.trim().is_empty() {
@@ -43,7 +49,10 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "workbook.xlsx".into());
-    let layout = super::layout(args.layout.as_deref())?;
+    let flag_layout = match args.layout.as_deref() {
+        Some(path) => Some(super::layout(Some(path))?),
+        None => None,
+    };
     // The workbook is read once: its warnings and period decide whether and
     // as which version the pack is signed off, and its records are built.
     let computed =
@@ -106,19 +115,42 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     } else {
         archive::previous(&dir, &period)?
     };
+    let (layout, layout_warnings) =
+        settings::choose(flag_layout, &dir, latest_of_any_period(&dir).as_ref())?;
+    for w in &layout_warnings {
+        eprintln!("warning: {w}");
+    }
+    // The pack carries, and is built from, a copy of the workbook holding
+    // only the contract's sheets and their values; it must give the same
+    // records as the workbook itself.
+    let (copy, copied) = copy_checked(&bytes, &name, &computed, &limits)?;
     let supersedes = latest.map(|m| Superseded {
         version: m.version,
         date: m.date,
     });
-    let sign_off = SignOff::new(&args.by, &args.role, date, args.reason.as_deref(), &name)
-        .with_layout(&layout)
-        .accepting(warnings)
-        .versioned(version, supersedes)
-        .comparing(previous.as_ref());
-    let built = build_final_of(&bytes, computed, &sign_off, &layout, previous.as_ref())
-        .map_err(|e| explain(&args.workbook, e.into()))?;
+    let sign_off = SignOff::new(
+        &args.by,
+        &args.role,
+        date,
+        args.reason.as_deref(),
+        &copy.name,
+    )
+    .with_layout(&layout.layout)
+    .accepting(warnings)
+    .versioned(version, supersedes)
+    .leaving_out(copy.left_out.clone())
+    .comparing(previous.as_ref());
+    let built = build_final_of(
+        &copy.bytes,
+        copied,
+        &sign_off,
+        &layout.layout,
+        previous.as_ref(),
+    )
+    .map_err(|e| explain(&args.workbook, e.into()))?;
     print_warnings(&built.warnings);
     print_layout_warnings(&built.layout_warnings);
+    check_carried(&built, &copy.bytes, &sign_off, &layout.layout)?;
     let pdf_name = format!(
         "{}.pdf",
         args.workbook
@@ -126,11 +158,25 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("dashboard-{period}"))
     );
-    let html = final_html(&built, &sign_off, &layout);
+    let html = final_html(&built, &sign_off, &layout.layout);
     let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
-    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &bytes, &sign_off)
+    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &copy.bytes, &sign_off)
         .with_html(&html_name, html.as_bytes())
-        .with_layout(&layout);
+        .with_layout(&layout.layout);
+    if args.dry_run {
+        let plan = Plan {
+            dir: &dir,
+            new_archive,
+            manifest: &manifest,
+            layout: &layout,
+            layout_warnings: &layout_warnings,
+            copy: &copy,
+            sign_off: &sign_off,
+            sizes: [built.pdf.len(), html.len()],
+        };
+        print!("{}", plan.text());
+        return Ok(());
+    }
     let stored = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
     super::archive::note_entered(&dir, &stored.entered);
     let path = stored.pdf;
@@ -138,6 +184,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         "signed off {period} v{version} by {} ({}) on {}",
         sign_off.by, sign_off.role, sign_off.date
     );
+    if !copy.left_out.is_empty() {
+        eprintln!(
+            "the pack carries {}, a copy of the workbook's contract sheets (values only); left out: {}",
+            copy.name,
+            copy.left_out.join(", ")
+        );
+    }
     if new_archive {
         eprintln!(
             "note: {} was not there, so this sign-off started a new archive; if you meant an existing one, check --archive or BOARDPACK_ARCHIVE",
@@ -146,4 +199,123 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     }
     println!("{}", path.display());
     Ok(())
+}
+
+/// The archive's latest pack of any period (by period, then version), if
+/// the archive is there: the layout it was signed off in.
+fn latest_of_any_period(dir: &Path) -> Option<Manifest> {
+    if !dir.is_dir() {
+        return None;
+    }
+    archive::list(dir)
+        .ok()?
+        .into_iter()
+        .map(|e| e.manifest)
+        .max_by(|a, b| (&a.period, a.version).cmp(&(&b.period, b.version)))
+}
+
+/// What `sign-off --dry-run` would archive.
+struct Plan<'a> {
+    dir: &'a Path,
+    new_archive: bool,
+    manifest: &'a Manifest,
+    layout: &'a settings::Named,
+    layout_warnings: &'a [String],
+    copy: &'a WorkbookCopy,
+    sign_off: &'a SignOff,
+    /// The PDF's and the HTML page's sizes in bytes.
+    sizes: [usize; 2],
+}
+
+impl Plan<'_> {
+    fn text(&self) -> String {
+        use std::fmt::Write;
+        let (m, s) = (self.manifest, self.sign_off);
+        let folder = self.dir.join(&m.period).join(format!("v{}", m.version));
+        let mut out = String::new();
+        let mut line = |label: &str, value: String| {
+            let _ = writeln!(out, "{label:<10} {value}");
+        };
+        line(
+            "dry run:",
+            "nothing is archived; without --dry-run this sign-off would archive".into(),
+        );
+        line("period:", m.period.clone());
+        line(
+            "version:",
+            match &s.supersedes {
+                Some(p) => format!("v{} (supersedes v{} of {})", m.version, p.version, p.date),
+                None => format!("v{}", m.version),
+            },
+        );
+        line("signed:", format!("by {} ({}) on {}", s.by, s.role, s.date));
+        line("reason:", s.reason.clone().unwrap_or_else(|| "none".into()));
+        line(
+            "layout:",
+            format!(
+                "{} (from {}; sha256 {})",
+                layout_label(&self.layout.layout),
+                self.layout.from,
+                &s.layout_sha256[..12]
+            ),
+        );
+        let mut warnings: Vec<String> = self.layout_warnings.to_vec();
+        warnings.extend(
+            s.accepted_warnings
+                .iter()
+                .map(|w| format!("{w} (accepted)")),
+        );
+        line(
+            "warnings:",
+            if warnings.is_empty() {
+                "none".into()
+            } else {
+                warnings.join("\n           ")
+            },
+        );
+        line(
+            "left out:",
+            if self.copy.left_out.is_empty() {
+                "nothing (the workbook holds only the contract's sheets and values)".into()
+            } else {
+                format!(
+                    "{} (the pack carries {}: the contract's sheets, values only)",
+                    self.copy.left_out.join(", "),
+                    self.copy.name
+                )
+            },
+        );
+        if self.new_archive {
+            line(
+                "archive:",
+                format!(
+                    "{} is not there: this sign-off would start a new archive",
+                    self.dir.display()
+                ),
+            );
+        }
+        line("files:", format!("{}", folder.join(&m.pdf).display()));
+        let _ = writeln!(
+            out,
+            "           {} bytes, sha256 {}; attached: {}, records.json, sign-off.json{}",
+            self.sizes[0],
+            m.pdf_sha256,
+            self.copy.name,
+            if self.layout.layout.is_builtin() {
+                ""
+            } else {
+                ", layout.zip"
+            }
+        );
+        if let Some(html) = &m.html {
+            let _ = writeln!(
+                out,
+                "           {} ({} bytes)",
+                folder.join(html).display(),
+                self.sizes[1]
+            );
+        }
+        let _ = writeln!(out, "           {}", folder.join("manifest.json").display());
+        out
+    }
 }

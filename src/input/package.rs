@@ -182,6 +182,19 @@ impl RawSheets {
         out
     }
 
+    /// The sheets' names, in workbook order.
+    pub fn sheet_names(&self) -> Vec<&str> {
+        self.sheets.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The sheet named `wanted`, found as the contract finds it: its name
+    /// as the workbook spells it, and its cells' values. `None` when there
+    /// is no such sheet, or several.
+    pub fn sheet_cells(&self, wanted: &str) -> Option<(&str, &Range<Data>)> {
+        let sheet = self.find(wanted).ok().flatten()?;
+        Some((&sheet.name, &sheet.values))
+    }
+
     fn names(&self) -> String {
         if self.sheets.is_empty() {
             return "none".into();

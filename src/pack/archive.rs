@@ -128,6 +128,10 @@ pub struct Manifest {
     /// log missing beside it was deleted, not never made.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub logged: bool,
+    /// What the workbook held that the attached copy leaves out, as the
+    /// pack's sign-off record lists it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 impl Manifest {
@@ -163,6 +167,7 @@ impl Manifest {
             previous_manifest_sha256: None,
             layout: None,
             logged: false,
+            left_out: s.left_out.clone(),
         }
     }
 

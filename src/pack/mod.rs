@@ -6,6 +6,8 @@
 //! Leaves: files on disk — PDFs, records, archive versions.
 
 pub mod archive;
+pub mod copy;
 pub mod output;
+pub mod settings;
 pub mod signoff;
 pub mod verify;

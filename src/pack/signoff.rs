@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::compute::changes::Previous;
 use crate::compute::{wording, Computed};
 use crate::input::limits::InputLimits;
+use crate::pack::copy::WorkbookCopy;
 use crate::pipeline::{self, BuildError, Built};
 use crate::render::document::{
     Attachment, Layout, LayoutError, RenderOptions, SignOffBlock, DASHBOARD_LAYOUT,
@@ -52,6 +53,11 @@ pub struct SignOff {
     /// [`PREVIOUS_ATTACHMENT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_since: Option<ChangesSince>,
+    /// What the analyst's workbook held that the attached copy does not
+    /// (`sheet 'Notes' (hidden)`, `3 comments`, `author names`): the pack
+    /// carries only the contract's sheets and their values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 /// The earlier pack a signed-off pack's Changes page compares with.
@@ -118,6 +124,7 @@ impl SignOff {
             version: 1,
             supersedes: None,
             changes_since: None,
+            left_out: Vec::new(),
         }
     }
 }
@@ -151,10 +158,154 @@ impl SignOff {
     /// The same sign-off, of a pack built with `layout`: its hash is the
     /// layout bundle's (the built-in layout keeps the source's hash).
     pub fn with_layout(mut self, layout: &Layout) -> SignOff {
-        if !layout.is_builtin() {
-            self.layout_sha256 = sha256(&layout.bundle());
-        }
+        self.layout_sha256 = layout_sha256(layout);
         self
+    }
+
+    /// The same sign-off, of a pack carrying a copy of the workbook that
+    /// leaves these out (see [`crate::pack::copy`]).
+    pub fn leaving_out(mut self, left_out: Vec<String>) -> SignOff {
+        self.left_out = left_out;
+        self
+    }
+}
+
+/// The hash a sign-off record keeps of a layout: the built-in layout's
+/// source, or a custom layout's bundle.
+pub fn layout_sha256(layout: &Layout) -> String {
+    if layout.is_builtin() {
+        sha256(DASHBOARD_LAYOUT.as_bytes())
+    } else {
+        sha256(&layout.bundle())
+    }
+}
+
+/// How a layout is named to people: `built-in`, or its folder (or file).
+pub fn layout_label(layout: &Layout) -> String {
+    if layout.is_builtin() {
+        return "built-in".into();
+    }
+    let name = &layout.name;
+    name.strip_suffix(crate::render::layout::MAIN)
+        .map(|folder| folder.trim_end_matches(['/', '\\']))
+        .filter(|folder| !folder.is_empty())
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// Why a final pack cannot be signed off as built.
+#[derive(Debug, thiserror::Error)]
+pub enum SignOffError {
+    #[error("the copy of {workbook} made to attach to the pack does not give the same {what} as the workbook: this is a bug in boardpack, not in the workbook; nothing was archived; please report it with the workbook")]
+    CopyDiffers { workbook: String, what: String },
+    #[error("the copy of {workbook} made to attach to the pack does not build ({why}): this is a bug in boardpack, not in the workbook; nothing was archived; please report it with the workbook")]
+    CopyFails { workbook: String, why: String },
+    #[error(transparent)]
+    Copy(#[from] crate::pack::copy::CopyError),
+    #[error("the layout {layout} does not attach {} to the pack: a signed-off pack must carry the workbook, records and sign-off record it was built from (and its layout), or nothing can prove it; add to main.typ the loop of the built-in layout: #for a in render.attachments {{ pdf.attach(a.path, relationship: a.relationship, mime-type: a.mime, description: a.description) }} (docs/layouts.md); nothing was archived", .missing.join(", "))]
+    NotCarried {
+        layout: String,
+        missing: Vec<String>,
+    },
+}
+
+/// The copy of a workbook (named `name`) that its final pack carries and
+/// is built from, with the copy's records: only the contract's sheets and
+/// their values ([`crate::pack::copy`]), checked to give the records and
+/// warnings of the workbook itself (`original`, computed from it).
+pub fn copy_checked(
+    workbook: &[u8],
+    name: &str,
+    original: &Computed,
+    limits: &InputLimits,
+) -> Result<(WorkbookCopy, Computed), SignOffError> {
+    use crate::pack::copy::{copy_with, Columns};
+    let checked = |columns: Columns| -> Result<(WorkbookCopy, Computed), SignOffError> {
+        let copy = copy_with(workbook, name, columns)?;
+        let copied =
+            pipeline::records_within(&copy.bytes, limits).map_err(|e| SignOffError::CopyFails {
+                workbook: name.to_string(),
+                why: e.to_string(),
+            })?;
+        same_as_original(name, original, &copied)?;
+        Ok((copy, copied))
+    };
+    // Only the contract's columns; should the workbook read otherwise
+    // without its other columns (one the contract reads that the copy
+    // does not know), every column of the contract's sheets.
+    checked(Columns::Contract).or_else(|_| checked(Columns::All))
+}
+
+/// Checks that the copy of a workbook (its records computed) gives the
+/// records and warnings of the workbook itself.
+pub fn same_as_original(
+    workbook: &str,
+    original: &Computed,
+    copy: &Computed,
+) -> Result<(), SignOffError> {
+    let differs = |what: String| SignOffError::CopyDiffers {
+        workbook: workbook.to_string(),
+        what,
+    };
+    let (a, b) = (
+        serde_json::to_value(&original.records).expect("records serialise"),
+        serde_json::to_value(&copy.records).expect("records serialise"),
+    );
+    if a != b {
+        let field = a
+            .as_object()
+            .zip(b.as_object())
+            .and_then(|(a, b)| a.keys().find(|k| a.get(*k) != b.get(*k)).cloned())
+            .unwrap_or_default();
+        return Err(differs(format!("records (their {field:?} differ)")));
+    }
+    let text = |c: &Computed| c.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    if text(original) != text(copy) {
+        return Err(differs("warnings".into()));
+    }
+    Ok(())
+}
+
+/// Checks that a final pack carries what it was built from: the workbook,
+/// the records, the sign-off record and (a custom layout) the layout, each
+/// found by its bytes among the PDF's embedded files. A layout without the
+/// built-in layout's `pdf.attach` loop is refused here, before anything is
+/// archived.
+pub fn check_carried(
+    built: &Built,
+    workbook: &[u8],
+    sign_off: &SignOff,
+    layout: &Layout,
+) -> Result<(), SignOffError> {
+    let embedded: Vec<Vec<u8>> = crate::pack::verify::attachments(&built.pdf)
+        .map(|files| files.into_iter().map(|(_, bytes)| bytes).collect())
+        .unwrap_or_default();
+    let mut expected = vec![
+        (sign_off.workbook.clone(), workbook.to_vec()),
+        (
+            RECORDS_ATTACHMENT.to_string(),
+            serde_json::to_vec_pretty(&built.records).expect("records serialise"),
+        ),
+        (
+            SIGN_OFF_ATTACHMENT.to_string(),
+            serde_json::to_vec_pretty(sign_off).expect("sign-off serialises"),
+        ),
+    ];
+    if !layout.is_builtin() {
+        expected.push((LAYOUT_ATTACHMENT.to_string(), layout.bundle()));
+    }
+    let missing: Vec<String> = expected
+        .into_iter()
+        .filter(|(_, bytes)| !embedded.contains(bytes))
+        .map(|(name, _)| name)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(SignOffError::NotCarried {
+            layout: layout_label(layout),
+            missing,
+        })
     }
 }
 

@@ -214,7 +214,8 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
         });
     let (manifest_date, pack_date) = (m.date.to_string(), s.date.to_string());
     let (manifest_version, pack_version) = (m.version.to_string(), s.version.to_string());
-    let pairs: [(&str, Option<&str>, Option<&str>); 9] = [
+    let (manifest_left, pack_left) = (m.left_out.join("; "), s.left_out.join("; "));
+    let pairs: [(&str, Option<&str>, Option<&str>); 10] = [
         ("version", Some(&manifest_version), Some(&pack_version)),
         ("signed_off_by", Some(&m.signed_off_by), Some(&s.by)),
         ("role", Some(&m.role), Some(&s.role)),
@@ -228,6 +229,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
             Some(&s.layout_sha256),
         ),
         ("period", Some(&m.period), period.as_deref()),
+        ("left_out", Some(&manifest_left), Some(&pack_left)),
     ];
     let mut findings: Vec<String> = pairs
         .iter()
