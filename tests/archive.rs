@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "4bc1f10a5c0c471d030de08f75efece7c28835e04fec6a8984a93acb3e3e27fe",
+        "788ccb5e79ea9b3c4d78cff7d281190dc5b5af26ad8b5ee82c28d72784f7d057",
         "the signed-off sample's bytes changed"
     );
 }
