@@ -194,7 +194,8 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<String> 
     Some(text)
 }
 
-fn count_elements(xml: &str, local: &[u8]) -> usize {
+/// How many elements with this local name an XML part holds (streamed).
+pub(crate) fn count_elements(xml: &str, local: &[u8]) -> usize {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut n = 0;
     loop {

@@ -13,6 +13,7 @@
 //! This stage knows nothing of the stages after it.
 
 mod cells;
+pub(crate) use cells::count_elements;
 mod checks;
 pub mod contract;
 pub mod dates;

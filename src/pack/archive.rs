@@ -64,9 +64,13 @@ pub fn enclosing_archive(path: &Path) -> Option<PathBuf> {
 
 /// Whether a folder is named as a period's (`2015-12`).
 fn is_period(dir: &Path) -> bool {
-    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_period_name)
+}
+
+/// `2015-12`: a period folder's name.
+pub(crate) fn is_period_name(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() == 7
         && b[4] == b'-'

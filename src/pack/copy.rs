@@ -16,7 +16,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook as
 use crate::input::dates::parse_text_date;
 use crate::input::problem::plural;
 use crate::input::table::norm;
-use crate::input::RawSheets;
+use crate::input::{count_elements as count, RawSheets};
 
 /// The contract's sheets, in its order (`docs/workbook.md`): what the copy
 /// keeps. Every other sheet is left out.
@@ -643,20 +643,6 @@ fn properties(xml: &str, fields: &[&str], out: &mut Vec<String>) {
         .collect();
     if !set.is_empty() {
         out.push(format!("document properties ({})", set.join(", ")));
-    }
-}
-
-/// How many elements with this local name the XML holds.
-fn count(xml: &str, local: &[u8]) -> usize {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut n = 0;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == local => n += 1,
-            Ok(Event::Eof) | Err(_) => return n,
-            _ => {}
-        }
     }
 }
 

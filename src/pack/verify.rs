@@ -559,16 +559,6 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
     Ok(report)
 }
 
-/// `2015-12`: a period folder's name.
-fn is_period(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.len() == 7
-        && b[4] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || c.is_ascii_digit())
-}
-
 /// Every link in the archive (a folder or file replaced by a link to a copy
 /// elsewhere), never followed, each naming its version where it is in one.
 fn links(archive: &Path) -> Vec<String> {
@@ -782,7 +772,9 @@ pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, Arc
         .collect();
     let logged = std::fs::symlink_metadata(root.join(LOG)).is_ok();
     let looks_archived = match parts.as_slice() {
-        [period, v, _] => is_period(period) && version_number(v).is_some(),
+        [period, v, _] => {
+            crate::pack::archive::is_period_name(period) && version_number(v).is_some()
+        }
         _ => false,
     };
     if !logged && !looks_archived {
