@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "788ccb5e79ea9b3c4d78cff7d281190dc5b5af26ad8b5ee82c28d72784f7d057",
+        "3961a2055cf3bdfdc9575bfb00eb017e40467ebeb464f13b4c33b3925d86d403",
         "the signed-off sample's bytes changed"
     );
 }
@@ -431,4 +431,32 @@ fn the_archive_folder_comes_from_the_environment() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.path().join("from-env/2015-12/v1/w.pdf").exists());
+}
+
+/// The files a pack carries were attached under the layout's world paths
+/// (`attachments/records.json`): `pdfdetach -saveall` then failed ("Error
+/// saving embedded file as ''") unless an `attachments/` folder existed.
+/// Each is attached under its own plain name.
+#[test]
+fn attachments_carry_plain_names_that_a_reader_can_save() {
+    let doc = lopdf::Document::load_mem(signed()).unwrap();
+    let mut names = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(&b"Filespec"[..]) {
+            continue;
+        }
+        for key in [&b"F"[..], &b"UF"[..]] {
+            if let Ok(s) = dict.get(key).and_then(|v| v.as_str()) {
+                names.push(String::from_utf8_lossy(s).into_owned());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    assert!(names.iter().any(|n| n == "records.json"), "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains('/')),
+        "an attachment named with a folder: {names:?}"
+    );
 }
