@@ -132,3 +132,31 @@ fn next_never_modifies_the_source_and_moves_forward_only() {
         String::from_utf8_lossy(&back.stderr).contains("is not after the workbook's period end")
     );
 }
+
+/// `next` showed every hidden sheet: a sheet the analyst hid
+/// ("OFFICIAL-SENSITIVE") came out visible in next quarter's workbook,
+/// which is mailed and shared. Hidden sheets stay hidden.
+#[test]
+fn next_keeps_a_hidden_sheet_hidden() {
+    use calamine::Reader;
+    let mut sample = common::sample();
+    let mut secret = boardpack::support::xlsx::SheetData::new("OFFICIAL-SENSITIVE", &["Note"]);
+    secret.row(vec![Value::Text("not for publication".into())]);
+    secret.hidden = true;
+    sample.sheets.push(secret);
+    let bytes = sample.to_bytes().unwrap();
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let new = next(&bytes, &old, march()).unwrap().to_bytes().unwrap();
+    let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(new)).unwrap();
+    let visibility = |name: &str| {
+        book.sheets_metadata()
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.visible)
+    };
+    assert_eq!(
+        visibility("OFFICIAL-SENSITIVE"),
+        Some(calamine::SheetVisible::Hidden)
+    );
+    assert_eq!(visibility("Report"), Some(calamine::SheetVisible::Visible));
+}

@@ -50,9 +50,19 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
     let mut sheets =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(read)?;
     let mut book = WorkbookData::default();
+    // A sheet hidden in the workbook stays hidden in the next one (the
+    // drop-downs' lists, a sheet of the analyst's own notes): shown, it
+    // would travel with a workbook that is mailed and shared.
+    let hidden: Vec<String> = sheets
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     for name in sheets.sheet_names() {
         let range = sheets.worksheet_range(&name).map_err(read)?;
         let mut sheet = SheetData::new(&name, &[]);
+        sheet.hidden = hidden.contains(&name);
         sheet.rows.clear();
         if let Some((r0, c0)) = range.start() {
             for (r, row) in range.rows().enumerate() {
