@@ -112,6 +112,12 @@ pub enum Change {
         old: String,
         new: String,
     },
+    /// An SPC chart the earlier pack did not print (its series then had
+    /// a gap, or no data): its months are not "new" special causes.
+    NewChart {
+        row: String,
+        reading: String,
+    },
     /// Months newly read as special causes in an SPC chart.
     NewSpecialCause {
         row: String,
@@ -238,6 +244,7 @@ impl Change {
                     &reading_words(new),
                 ),
             ),
+            Change::NewChart { row, reading } => line(row, &wording::new_chart(reading)),
             Change::NewSpecialCause {
                 row,
                 months,
@@ -936,7 +943,18 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
                 })
                 .collect()
         };
-        let before = old_charts.get(&key).map(flagged).unwrap_or_default();
+        let Some(before) = old_charts.get(&key).map(flagged) else {
+            // No chart before: every flagged month would read as "new"
+            // although only the series became whole.
+            by_priority
+                .entry(str_of(&chart, "priority").to_string())
+                .or_default()
+                .push(Change::NewChart {
+                    row: chart_row_name(new, &chart),
+                    reading: str_of(&chart, "reading_text").to_string(),
+                });
+            continue;
+        };
         let mut fresh: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (month, signal) in flagged(&chart) {
             if !before.contains_key(&month) {
@@ -1275,6 +1293,40 @@ mod tests {
 
     /// Months print as elsewhere in the pack (`Jan 2016`), not `2016-01`;
     /// the row is named by its label, not its code.
+    /// A chart the earlier pack did not print (its series had a gap) read
+    /// every flagged month of the new one as a "new special cause", back to
+    /// 2015: it is said once, as a chart printed for the first time.
+    #[test]
+    fn a_chart_the_earlier_pack_did_not_print_is_new_not_its_months() {
+        let chart = serde_json::json!({
+            "indicator": "SP2.vehicle", "priority": "2", "title": "Priority 2: Vehicle offences",
+            "reading_text": "Special cause concern",
+            "points": [
+                {"month": "2015-01", "signal": "concern"},
+                {"month": "2015-02", "signal": "common-cause"}
+            ]
+        });
+        let old = serde_json::json!({"appendix": [], "rows": []});
+        let new = serde_json::json!({"appendix": [chart.clone()], "rows": []});
+        let mut by_priority = BTreeMap::new();
+        spc_changes(&old, &new, &mut by_priority);
+        let lines: Vec<String> = by_priority["2"].iter().map(Change::describe).collect();
+        assert_eq!(
+            lines,
+            ["Priority 2: Vehicle offences — SPC chart in the appendix for the first time (the earlier pack printed none): Special cause concern"]
+        );
+        // With a chart before, a month newly flagged is still listed.
+        let mut before = chart.clone();
+        before["points"][0]["signal"] = "common-cause".into();
+        let old = serde_json::json!({"appendix": [before], "rows": []});
+        let mut by_priority = BTreeMap::new();
+        spc_changes(&old, &new, &mut by_priority);
+        assert!(matches!(
+            by_priority["2"][..],
+            [Change::NewSpecialCause { .. }]
+        ));
+    }
+
     #[test]
     fn new_special_causes_name_their_months_as_the_pack_does() {
         let c = Change::NewSpecialCause {

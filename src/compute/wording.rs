@@ -281,6 +281,16 @@ pub(super) fn at_month_change(
     }
 }
 
+/// `SPC chart in the appendix for the first time (the earlier pack printed
+/// none): Special cause concern`.
+pub(super) fn new_chart(reading: &str) -> String {
+    if reading.is_empty() {
+        "SPC chart in the appendix for the first time (the earlier pack printed none)".to_string()
+    } else {
+        format!("SPC chart in the appendix for the first time (the earlier pack printed none): {reading}")
+    }
+}
+
 /// `new special cause (special cause concern) in Jan 2016, Feb 2016`.
 pub(super) fn new_special_cause(reading: &str, months: &[String]) -> String {
     format!("new special cause ({reading}) in {}", months.join(", "))
