@@ -31,8 +31,8 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     let damaged = check_archive(&dir)?.findings;
     if !damaged.is_empty() {
         eprintln!(
-            "warning: the archive is not whole ({} findings): run `boardpack archive verify --archive {}` to see them",
-            damaged.len(),
+            "warning: the archive is not whole ({}): run `boardpack archive verify --archive {}` to see them",
+            crate::input::problem::plural(damaged.len(), "finding"),
             dir.display()
         );
     }
