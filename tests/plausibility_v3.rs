@@ -681,3 +681,28 @@ fn the_starter_workbook_builds_with_no_warnings() {
         assert_eq!(rank.text, "2nd", "{end}");
     }
 }
+
+/// A `% Var.` typed in `Values` that the row's own Baseline and Latest
+/// contradict (`-59%` beside 141279 → 149905, +6 %) printed with no warning
+/// and no word in the log of what it replaced.
+#[test]
+fn a_given_var_that_the_printed_figures_contradict_is_a_warning() {
+    let computed = boardpack::pipeline::records(&minimal().to_bytes().unwrap()).unwrap();
+    let row = computed
+        .records
+        .rows
+        .iter()
+        .find(|r| r.code.as_str() == "C")
+        .unwrap();
+    let var = row.cells[&Column::Var].text.clone();
+    let lines = problems(&with_values(&[("C", "var", t("-59%"))]));
+    has(
+        &lines,
+        &format!(
+            "Values!C2: the % Var. of C is given as -59%, but the Baseline and Latest figures printed beside it give {var}: the pack would print a change its own figures contradict; correct the Values entry (or delete it, and the change is computed)"
+        ),
+    );
+    // The same change, typed: no warning.
+    let lines = problems(&with_values(&[("C", "var", t(&var))]));
+    none_says(&lines, "% Var.");
+}

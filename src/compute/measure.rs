@@ -176,6 +176,7 @@ fn var_cell(
 ) -> Option<Cell> {
     let ind = figs.ind;
     let proportion = ind.kind == Kind::Proportion;
+    let (now_col, then_col) = var_pair(columns);
     if let Some(v) = inputs.given(ind, Column::Var) {
         let cell = match v.value {
             Given::NotAvailable => Some(na_cell()),
@@ -190,9 +191,30 @@ fn var_cell(
             }),
             Given::Text(_) | Given::Blank => None,
         };
+        // A % Var. that is not the change between the two figures printed
+        // before it (a slip, or last quarter's) prints a false statement.
+        let (now, then) = (figs.get(inputs, now_col), figs.get(inputs, then_col));
+        if let (Some(given), Some(a), Some(b)) = (cell.as_ref(), now.exact(), then.exact()) {
+            let computed = if proportion {
+                Some(points_exact(&a.minus(&b)))
+            } else {
+                a.minus(&b).ratio(&b).map(|c| var_exact(&c))
+            };
+            if let Some(computed) = computed.filter(|c| *c != given.text) {
+                diag.warn(
+                    &v.location,
+                    wording::var_contradicts(
+                        ind.code.as_str(),
+                        &given.text,
+                        &computed,
+                        now_col,
+                        then_col,
+                    ),
+                );
+            }
+        }
         return given_cell(diag, ind, Column::Var, v, cell);
     }
-    let (now_col, then_col) = var_pair(columns);
     let now = figs.get(inputs, now_col);
     let then = figs.get(inputs, then_col);
     let change = match (now.exact(), then.exact()) {

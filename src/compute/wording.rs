@@ -1047,6 +1047,35 @@ pub(super) fn given_log(code: &str, column: Column, text: &str, location: &Locat
     format!("{code} {}: {text} from {location}", column.name())
 }
 
+/// A `% Var.` given in `Values` that the figures printed before it do not
+/// give.
+pub(super) fn var_contradicts(
+    code: &str,
+    given: &str,
+    computed: &str,
+    now: Column,
+    then: Column,
+) -> String {
+    format!(
+        "the % Var. of {code} is given as {given}, but the {} and {} figures printed beside it give {computed}: the pack would print a change its own figures contradict; correct the Values entry (or delete it, and the change is computed)",
+        short_heading(then),
+        short_heading(now)
+    )
+}
+
+/// A window column's short heading (`Baseline`, `Latest`, `YTD`, `L.YTD`).
+fn short_heading(column: Column) -> &'static str {
+    match column {
+        Column::Baseline => "Baseline",
+        Column::Latest => "Latest",
+        Column::Ytd => "YTD",
+        Column::Lytd => "L.YTD",
+        Column::Var => "% Var.",
+        Column::Projection => "Projection",
+        Column::Assessment => "Assessment",
+    }
+}
+
 /// Log line of a window figure taken from `Values`, with what it replaces.
 pub(super) fn replaced_log(
     code: &str,
