@@ -63,6 +63,16 @@ fn with_values(entries: &[(&str, &str, Value)]) -> WorkbookData {
     w
 }
 
+/// The warnings but the one of a given `% Var.` that the printed figures
+/// contradict.
+fn other_than_contradiction(c: &boardpack::Computed) -> Vec<String> {
+    c.warnings
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| !w.contains("figures printed beside it give"))
+        .collect()
+}
+
 fn set(w: &mut WorkbookData, sheet: &str, row: usize, col: &str, v: Value) {
     let s = w.sheet_mut(sheet).unwrap();
     let c = s.col(col).unwrap_or_else(|| panic!("{sheet} has {col}"));
@@ -100,7 +110,13 @@ fn a_var_typed_as_a_percent_or_a_fraction_prints_as_given() {
     ] {
         let w = with_values(&[("C", "var", value.clone())]);
         let c = common::records(&w);
-        assert_eq!(c.warnings, vec![], "{value:?}: {:?}", c.warnings);
+        // (The minimal workbook's own figures give another change: that
+        // warning is tested below.)
+        assert_eq!(
+            other_than_contradiction(&c),
+            Vec::<String>::new(),
+            "{value:?}"
+        );
         let cell = common::cell(&c, "C", Column::Var).expect("a var cell");
         assert_eq!(cell.text, printed, "{value:?}");
     }
@@ -116,7 +132,11 @@ fn a_proportions_var_typed_minus_4_1_is_an_error_not_minus_410_points() {
     );
     for value in [Value::Number(-0.041), t("-4.1%"), Value::Percent(-0.041)] {
         let c = common::records(&with_values(&[("P", "var", value.clone())]));
-        assert_eq!(c.warnings, vec![], "{value:?}");
+        assert_eq!(
+            other_than_contradiction(&c),
+            Vec::<String>::new(),
+            "{value:?}"
+        );
         assert_eq!(common::cell(&c, "P", Column::Var).unwrap().text, "-4.1pp");
     }
 }
