@@ -304,26 +304,60 @@ fn missing_months(w: &Workbook, month: Month) -> Vec<(String, String)> {
             continue;
         }
         let missing: Vec<Month> = window.months().filter(|m| !have.contains(m)).collect();
-        if let (Some(first), Some(last)) = (missing.first(), missing.last()) {
-            let span = if first == last {
-                first.short_label()
-            } else {
-                format!(
-                    "{} to {} ({} months)",
-                    first.short_label(),
-                    last.short_label(),
-                    missing.len()
-                )
-            };
-            out.push((ind.code.to_string(), span));
+        if !missing.is_empty() {
+            out.push((ind.code.to_string(), month_runs(&missing)));
         }
     }
     out
 }
 
+/// Months in order as their runs (`Nov 2016, Jul 2017 to Sep 2017 (4
+/// months)`): one span from the first to the last read as every month
+/// between them missing.
+fn month_runs(months: &[Month]) -> String {
+    let mut runs: Vec<(Month, Month)> = Vec::new();
+    for &m in months {
+        match runs.last_mut() {
+            Some((_, last)) if last.plus(1) == m => *last = m,
+            _ => runs.push((m, m)),
+        }
+    }
+    let spans: Vec<String> = runs
+        .iter()
+        .map(|(first, last)| {
+            if first == last {
+                first.short_label()
+            } else {
+                format!("{} to {}", first.short_label(), last.short_label())
+            }
+        })
+        .collect();
+    if months.len() == 1 {
+        spans.join(", ")
+    } else {
+        format!("{} ({} months)", spans.join(", "), months.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Review sheet said `Nov 2016 to Sep 2017 (4 months)` for Nov 2016
+    /// and Jul–Sep 2017, which reads as eleven months missing.
+    #[test]
+    fn missing_months_are_said_as_their_runs() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        assert_eq!(
+            month_runs(&[m(2016, 11), m(2017, 7), m(2017, 8), m(2017, 9)]),
+            "Nov 2016, Jul 2017 to Sep 2017 (4 months)"
+        );
+        assert_eq!(
+            month_runs(&[m(2016, 12), m(2017, 1)]),
+            "Dec 2016 to Jan 2017 (2 months)"
+        );
+        assert_eq!(month_runs(&[m(2017, 2)]), "Feb 2017");
+    }
 
     #[test]
     fn dated_notes_are_recognised() {
