@@ -201,6 +201,12 @@ pub enum Change {
     NarrativeUnchanged {
         items: usize,
     },
+    /// Some of a priority's narrative items carried over word for word,
+    /// among others edited.
+    NarrativePartlyUnchanged {
+        unchanged: usize,
+        items: usize,
+    },
 }
 
 impl Change {
@@ -339,6 +345,9 @@ impl Change {
             Change::RowRemoved { row } => line(row, wording::ROW_REMOVED),
             Change::Savings { item, old, new } => wording::savings_change(item, old, new),
             Change::NarrativeUnchanged { items } => wording::narrative_unchanged(*items),
+            Change::NarrativePartlyUnchanged { unchanged, items } => {
+                wording::narrative_partly_unchanged(*unchanged, *items)
+            }
         }
     }
 }
@@ -1052,11 +1061,34 @@ fn narrative_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String
         .collect();
     for p in new["priorities"].as_array().into_iter().flatten() {
         let items = p["narrative"].as_array().map_or(0, Vec::len);
-        if items > 0 && old_narratives.get(str_of(p, "key")) == Some(&&p["narrative"]) {
+        let Some(before) = old_narratives.get(str_of(p, "key")) else {
+            continue;
+        };
+        let change = if items > 0 && *before == &p["narrative"] {
+            Some(Change::NarrativeUnchanged { items })
+        } else {
+            // A paragraph carried over among edited bullets is as stale as
+            // a narrative carried over whole.
+            let old_texts: Vec<&str> = before
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|i| str_of(i, "text"))
+                .collect();
+            let unchanged = p["narrative"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|i| !str_of(i, "text").trim().is_empty())
+                .filter(|i| old_texts.contains(&str_of(i, "text")))
+                .count();
+            (unchanged > 0).then_some(Change::NarrativePartlyUnchanged { unchanged, items })
+        };
+        if let Some(change) = change {
             by_priority
                 .entry(str_of(p, "key").to_string())
                 .or_default()
-                .push(Change::NarrativeUnchanged { items });
+                .push(change);
         }
     }
 }
@@ -1325,6 +1357,34 @@ mod tests {
             by_priority["2"][..],
             [Change::NewSpecialCause { .. }]
         ));
+    }
+
+    /// A priority's paragraph carried over word for word beside an edited
+    /// bullet was never listed (only a narrative unchanged whole was).
+    #[test]
+    fn a_paragraph_carried_over_among_edited_items_is_listed() {
+        let pack = |bullet: &str| {
+            serde_json::json!({"priorities": [{"key": "6", "narrative": [
+                {"kind": "paragraph", "text": "The long paragraph."},
+                {"kind": "bullet", "text": bullet}
+            ]}]})
+        };
+        let mut by_priority = BTreeMap::new();
+        narrative_changes(&pack("Q1 figures"), &pack("Q2 figures"), &mut by_priority);
+        assert_eq!(
+            by_priority["6"],
+            [Change::NarrativePartlyUnchanged {
+                unchanged: 1,
+                items: 2
+            }]
+        );
+        assert_eq!(
+            by_priority["6"][0].describe(),
+            "narrative: 1 of 2 items word for word as in the earlier pack: check they still hold"
+        );
+        let mut by_priority = BTreeMap::new();
+        narrative_changes(&pack("Q1 figures"), &pack("Q1 figures"), &mut by_priority);
+        assert_eq!(by_priority["6"], [Change::NarrativeUnchanged { items: 2 }]);
     }
 
     #[test]

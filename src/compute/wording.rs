@@ -372,6 +372,11 @@ pub(super) fn narrative_unchanged(items: usize) -> String {
     )
 }
 
+/// `narrative: 1 of 3 items word for word as in the earlier pack: …`.
+pub(super) fn narrative_partly_unchanged(unchanged: usize, items: usize) -> String {
+    format!("narrative: {unchanged} of {items} items word for word as in the earlier pack: check they still hold")
+}
+
 /// `Apr–Jun 2017 +69`: a run of restated months and its net change (a
 /// count's, or a proportion's pooled rate's in percentage points).
 pub(super) fn month_run(first: Month, last: Month, change: Option<f64>, counts: bool) -> String {
