@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "4bc1f10a5c0c471d030de08f75efece7c28835e04fec6a8984a93acb3e3e27fe",
+        "85269cea0f7602529c600851f538d9dd7b31ec4b0cb58eccdd8eeeb87e4b8c89",
         "the signed-off sample's bytes changed"
     );
 }

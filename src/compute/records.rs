@@ -159,13 +159,29 @@ pub struct Cell {
     pub class: Option<Class>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
-    /// On a tested cell (records v2): φ* of methods v2, or null when the
-    /// dispersion was not estimated (a `Values` figure, a proportion).
+    /// On a tested cell (records v3): φ̂ as estimated (not floored at 1),
+    /// or null when not estimated (a `Values` figure, a proportion, the
+    /// exact test).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispersion: Option<Option<f64>>,
-    /// On a tested cell (records v2): the test that gave `p_value`.
+    /// On a tested cell (records v3): φ̂'s degrees of freedom, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub test: Option<Test>,
+    pub df: Option<Option<u32>>,
+    /// On a tested cell (records v3): whose pairs estimated φ̂, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs_from: Option<Option<PairsFrom>>,
+    /// On a tested cell: the test that gave `p_value`; null on a count left
+    /// untested for too few months (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<Option<Test>>,
+    /// A count comparison of monthly series with no φ̂ under
+    /// `overdispersed`: `too-few-months`, and no class (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untested: Option<Untested>,
+    /// `true` when the compared windows share months: no test, no class
+    /// (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<bool>,
     /// Small text printed beside the figure (`To May 15`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -213,10 +229,31 @@ pub enum Class {
 pub enum Test {
     /// The exact conditional test for two Poisson counts.
     ExactPoisson,
-    /// The quasi-Poisson z test with the dispersion φ* > 1.
+    /// The month-pair test of methods v3 (φ̂ from calendar-month pairs,
+    /// Student's t, p = max(p_t, p_exact)).
     OverdispersedPoisson,
     /// The pooled two-proportion z-test.
     TwoProportionZ,
+}
+
+/// Whose calendar-month pairs estimated a count comparison's φ̂ (records v3).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairsFrom {
+    /// The comparison's own pairs.
+    Own,
+    /// A shorter comparison's: the 12 months ending at M against the 12
+    /// before them.
+    #[serde(rename = "last-24-months")]
+    Last24Months,
+}
+
+/// Why a comparison that could be tested was not (records v3).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Untested {
+    /// Too few months to judge the variation (no φ̂).
+    TooFewMonths,
 }
 
 /// A panel's column heading.

@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::compute::measure::{NoTest, Tested};
 use crate::compute::records::{
-    Class, KeyEntry, KeyPeriod, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
+    Class, KeyEntry, KeyPeriod, PairsFrom, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
 };
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
@@ -1060,13 +1060,26 @@ pub(super) fn uncoloured_log(code: &str, column: Column, why: NoTest) -> String 
     )
 }
 
+/// The footnote of a figure whose compared windows share months (methods v3).
+pub(super) const OVERLAP_FOOTNOTE: &str = "compared windows overlap";
+
+/// The footnote of a count left untested for too few months (methods v3).
+pub(super) const TOO_FEW_MONTHS_FOOTNOTE: &str = "too few months to judge the variation";
+
 /// Log line of a count whose class differs from the exact Poisson test's
-/// (methods v2): `SP11.offences latest: no significant change by the
-/// overdispersed Poisson test (φ* = 12.31, p = 0.5312); the exact Poisson
-/// test gives significant deterioration (p = 0.0137)`.
+/// (methods v3): `SP11.offences latest: no significant change by the
+/// overdispersed Poisson test (φ̂ = 12.31 on 11 df from its own month
+/// pairs, p = 0.5312); the exact Poisson test gives significant
+/// deterioration (p = 0.0137)`.
 pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> String {
     let phi = t.dispersion.map_or_else(String::new, |f| {
-        format!("φ* = {}, ", fixed_f64(f, 2, false))
+        let df = t.df.map_or_else(String::new, |d| format!(" on {d} df"));
+        let from = match t.pairs_from {
+            Some(PairsFrom::Own) => " from its own month pairs",
+            Some(PairsFrom::Last24Months) => " from the last 24 months",
+            None => "",
+        };
+        format!("φ̂ = {}{df}{from}, ", fixed_f64(f, 2, false))
     });
     format!(
         "{code} {}: {} by the {} test ({phi}{}); the exact Poisson test gives {} ({})",
@@ -1129,6 +1142,8 @@ impl fmt::Display for NoTest {
             NoTest::NoVariance => "the proportions leave no variance to test against",
             NoTest::NoBase => "a proportion given without its respondents (Base) cannot be tested",
             NoTest::NeedsBoth => "both figures are needed for a test",
+            NoTest::TooFewMonths => "too few months to judge the variation (fewer than 3 calendar-month pairs with counts, and not all of the last 24 months in Monthly)",
+            NoTest::Overlap => "the compared windows overlap (they share months, so the two figures are not independent)",
         })
     }
 }

@@ -1,0 +1,232 @@
+//! Methods contract v3 and records v3 (issue #29), through whole workbooks:
+//! the count test's φ̂ from calendar-month pairs (own, or borrowed from the
+//! last 24 months by a year to date), Student's t, p = max(p_t, p_exact),
+//! counts left untested for too few months, and no test when the compared
+//! windows overlap.
+//!
+//! Reference values were computed independently with Python 3, numpy and
+//! scipy 1.17.1 from the formulas of methods v3 (φ̂ by numpy, p_t =
+//! 2 * scipy.stats.t.sf(|z|, d), p_exact = scipy.stats.binomtest(L, L + B,
+//! 0.5).pvalue), and written here as constants.
+
+mod common;
+
+use boardpack::compute::records::{Class, PairsFrom, Test, Untested};
+use boardpack::input::Column;
+use boardpack::support::xlsx::{Value, WorkbookData};
+use chrono::NaiveDate;
+use common::{cell, minimal, records, t};
+
+/// The baseline months of the methods worked example (April–March, B = 1200).
+const BASELINE: [f64; 12] = [
+    100.0, 120.0, 80.0, 110.0, 90.0, 100.0, 130.0, 70.0, 100.0, 110.0, 90.0, 100.0,
+];
+
+/// Count `C` with `baseline` in Apr 2012 – Mar 2013 (months 0–11) and
+/// `latest` paired by calendar month (April first) in Jan – Dec 2015
+/// (months 33–44), 100 a month between.
+fn two_windows(baseline: [f64; 12], latest_apr_to_mar: [f64; 12]) -> WorkbookData {
+    minimal(move |i| match i {
+        0..=11 => baseline[i],
+        // Month 33 is January 2015: the 10th of an April–March year.
+        33..=44 => latest_apr_to_mar[(i - 33 + 9) % 12],
+        _ => 100.0,
+    })
+}
+
+fn with_report_field(mut w: WorkbookData, field: &str, value: &str) -> WorkbookData {
+    w.sheet_mut("Report").unwrap().row(vec![t(field), t(value)]);
+    w
+}
+
+/// Sets a `Report` field already in the sheet.
+fn set_report(w: &mut WorkbookData, field: &str, value: Value) {
+    let report = w.sheet_mut("Report").unwrap();
+    let row = report
+        .rows
+        .iter()
+        .position(|r| r.first() == Some(&t(field)))
+        .unwrap();
+    report.set(row, 1, value);
+}
+
+fn set_columns(w: &mut WorkbookData, columns: &str) {
+    let pri = w.sheet_mut("Priorities").unwrap();
+    let col = pri.col("Columns").unwrap();
+    pri.set(1, col, t(columns));
+}
+
+#[test]
+fn worked_example_each_month_10_higher_is_significant() {
+    // φ̂ = 0.012568984550531147, z = 2.3904572186687876, p_t =
+    // 0.035832404523016455 on 11 df (p_exact = 0.01774487311014298).
+    let c = records(&two_windows(BASELINE, BASELINE.map(|b| b + 10.0)));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.text, "1320");
+    assert_eq!(latest.class, Some(Class::Deterioration));
+    assert_eq!(latest.test, Some(Some(Test::OverdispersedPoisson)));
+    let phi = latest.dispersion.flatten().unwrap();
+    assert!((phi - 0.012568984550531147).abs() < 1e-12, "φ̂ = {phi}");
+    assert_eq!(latest.df, Some(Some(11)));
+    assert_eq!(latest.pairs_from, Some(Some(PairsFrom::Own)));
+    let p = latest.p_value.unwrap();
+    assert!((p - 0.035832404523016455).abs() < 1e-9, "p = {p}");
+    // The same class as the exact test: no log line of a difference.
+    assert!(!c.log.iter().any(|l| l.starts_with("C latest:")));
+    let json = serde_json::to_value(&latest).unwrap();
+    assert_eq!(json["df"], 11);
+    assert_eq!(json["pairs_from"], "own");
+    assert!(json.get("untested").is_none() && json.get("overlap").is_none());
+}
+
+#[test]
+fn worked_example_noisy_pairs_is_no_significant_change_and_is_logged() {
+    // φ̂ = 2.0031130350489534, z = 1.6889945457555002, p =
+    // max(0.11933115352122842, 0.0177) on 11 df.
+    let late = [
+        140.0, 100.0, 70.0, 140.0, 80.0, 120.0, 150.0, 60.0, 130.0, 95.0, 120.0, 115.0,
+    ];
+    let c = records(&two_windows(BASELINE, late));
+    let latest = cell(&c, "C", Column::Latest).unwrap();
+    assert_eq!(latest.class, Some(Class::NoChange));
+    let phi = latest.dispersion.flatten().unwrap();
+    assert!((phi - 2.0031130350489534).abs() < 1e-12, "φ̂ = {phi}");
+    assert!((latest.p_value.unwrap() - 0.11933115352122842).abs() < 1e-9);
+    let line = c
+        .log
+        .iter()
+        .find(|l| l.starts_with("C latest:"))
+        .expect("the differing class is logged");
+    assert!(
+        line.contains("φ̂ = 2.00 on 11 df from its own month pairs")
+            && line.contains("exact Poisson test gives significant deterioration (p = 0.0177)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn count_test_exact_restores_v1_with_null_dispersion() {
+    let w = with_report_field(
+        two_windows(BASELINE, BASELINE.map(|b| b + 10.0)),
+        "count_test",
+        "exact",
+    );
+    let latest = cell(&records(&w), "C", Column::Latest).unwrap();
+    assert_eq!(latest.test, Some(Some(Test::ExactPoisson)));
+    assert!((latest.p_value.unwrap() - 0.01774487311014298).abs() < 1e-9);
+    assert_eq!(
+        (latest.dispersion, latest.df, latest.pairs_from),
+        (Some(None), Some(None), Some(None))
+    );
+    let json = serde_json::to_value(&latest).unwrap();
+    assert!(json["dispersion"].is_null() && json["df"].is_null() && json["pairs_from"].is_null());
+}
+
+/// A seasonal count, 8 a month higher from April 2015 (month 36).
+fn seasonal(i: usize) -> f64 {
+    let s = (std::f64::consts::TAU * i as f64 / 12.0).sin();
+    let wobble = ((i * 37) % 11) as f64 - 5.0;
+    (100.0 + 30.0 * s + wobble + if i >= 36 { 8.0 } else { 0.0 }).round()
+}
+
+/// The seasonal count reported at May 2015 with year-to-date columns.
+fn year_to_date_in_may() -> WorkbookData {
+    let mut w = minimal(seasonal);
+    set_report(
+        &mut w,
+        "period_end",
+        Value::Date(NaiveDate::from_ymd_opt(2015, 5, 31).unwrap()),
+    );
+    set_columns(&mut w, "ytd, lytd, var");
+    w
+}
+
+#[test]
+fn a_year_to_date_borrows_phi_from_the_last_24_months() {
+    // Apr–May 2015 (227) against Apr–May 2014 (214); the other 10 pairs
+    // (Jun 2014 – Mar 2015 against Jun 2013 – Mar 2014) around their own
+    // ratio. numpy/scipy: φ̂ = 0.16337109079914316 on 12 − 2 = 10 df, z =
+    // 0.6190476190476191, p_t = 0.5497267550762899, p_exact =
+    // 0.5677586926675273 = p.
+    let c = records(&year_to_date_in_may());
+    let ytd = cell(&c, "C", Column::Ytd).unwrap();
+    assert_eq!(ytd.text, "227");
+    assert_eq!(ytd.test, Some(Some(Test::OverdispersedPoisson)));
+    assert_eq!(ytd.pairs_from, Some(Some(PairsFrom::Last24Months)));
+    assert_eq!(ytd.df, Some(Some(10)));
+    let phi = ytd.dispersion.flatten().unwrap();
+    assert!((phi - 0.16337109079914316).abs() < 1e-12, "φ̂ = {phi}");
+    assert!((ytd.p_value.unwrap() - 0.5677586926675273).abs() < 1e-9);
+    assert_eq!(ytd.class, Some(Class::NoChange));
+    let json = serde_json::to_value(&ytd).unwrap();
+    assert_eq!(json["pairs_from"], "last-24-months");
+}
+
+/// The year-to-date workbook with `C`'s months before April 2014 removed:
+/// not all of the last 24 months, and only 2 own pairs.
+fn too_few_months() -> WorkbookData {
+    let mut w = year_to_date_in_may();
+    let first_kept = NaiveDate::from_ymd_opt(2014, 4, 1).unwrap();
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    monthly
+        .rows
+        .retain(|r| r[0] != t("C") || !matches!(r[1], Value::Date(d) if d < first_kept));
+    w
+}
+
+#[test]
+fn a_count_with_too_few_months_is_untested_with_its_footnote() {
+    let c = records(&too_few_months());
+    let ytd = cell(&c, "C", Column::Ytd).unwrap();
+    assert_eq!(ytd.text, "227");
+    assert_eq!(ytd.class, None);
+    assert_eq!(ytd.untested, Some(Untested::TooFewMonths));
+    assert_eq!(ytd.test, Some(None));
+    assert_eq!(ytd.p_value, None);
+    assert_eq!(
+        ytd.footnote.as_deref(),
+        Some("too few months to judge the variation")
+    );
+    assert!(ytd.footnote_marker.is_some());
+    assert!(
+        c.log
+            .iter()
+            .any(|l| l.starts_with("C ytd: printed uncoloured") && l.contains("too few months")),
+        "{:?}",
+        c.log
+    );
+    let json = serde_json::to_value(&ytd).unwrap();
+    assert_eq!(json["untested"], "too-few-months");
+    assert!(json["test"].is_null() && json.get("class").is_none());
+    // Under `exact`, the exact test as v1.
+    let w = with_report_field(too_few_months(), "count_test", "exact");
+    let ytd = cell(&records(&w), "C", Column::Ytd).unwrap();
+    assert_eq!(ytd.test, Some(Some(Test::ExactPoisson)));
+    assert!(ytd.class.is_some() && ytd.untested.is_none() && ytd.footnote.is_none());
+}
+
+#[test]
+fn overlapping_windows_get_no_test_and_a_footnote() {
+    // Baseline 2014/15 (Apr 2014 – Mar 2015) against Jan – Dec 2015.
+    let mut w = minimal(seasonal);
+    set_report(&mut w, "baseline", t("2014/15"));
+    let c = records(&w);
+    for code in ["C", "P"] {
+        let latest = cell(&c, code, Column::Latest).unwrap();
+        assert_eq!(latest.overlap, Some(true), "{code}");
+        assert_eq!((latest.class, latest.p_value), (None, None), "{code}");
+        assert_eq!(latest.footnote.as_deref(), Some("compared windows overlap"));
+        assert!(latest.footnote_marker.is_some());
+        assert!(
+            c.log.iter().any(
+                |l| l.starts_with(&format!("{code} latest: printed uncoloured"))
+                    && l.contains("overlap")
+            ),
+            "{:?}",
+            c.log
+        );
+    }
+    // A baseline year wholly before the latest window is tested.
+    let latest = cell(&records(&minimal(seasonal)), "C", Column::Latest).unwrap();
+    assert!(latest.overlap.is_none() && latest.class.is_some());
+}
