@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "85269cea0f7602529c600851f538d9dd7b31ec4b0cb58eccdd8eeeb87e4b8c89",
+        "8df8d4beee437a59d40ca8934ee2752b4bd83a5fd1bf369256187a93ad5ecefb",
         "the signed-off sample's bytes changed"
     );
 }

@@ -230,3 +230,126 @@ fn overlapping_windows_get_no_test_and_a_footnote() {
     let latest = cell(&records(&minimal(seasonal)), "C", Column::Latest).unwrap();
     assert!(latest.overlap.is_none() && latest.class.is_some());
 }
+
+#[test]
+fn the_key_says_how_many_comparisons_the_sample_makes() {
+    // The sample's 17 printed comparisons that ran a test; 17 × 5/100 =
+    // 0.85, about 1.
+    let c = records(&common::sample());
+    let r = &c.records;
+    assert_eq!(r.report.comparisons, 17);
+    assert_eq!(r.report.expected_by_chance, 1);
+    assert_eq!(
+        r.key_comparisons.as_deref(),
+        Some("This pack makes 17 comparisons; with no real change anywhere, about 1 of them would still show as significant.")
+    );
+    let json = serde_json::to_value(r).unwrap();
+    assert_eq!(json["report"]["significance"], "per-comparison");
+    assert_eq!(json["report"]["comparisons"], 17);
+    assert_eq!(json["report"]["expected_by_chance"], 1);
+    assert!(json["report"].get("fdr_threshold").is_none());
+}
+
+#[test]
+fn the_expected_count_is_exact_and_rounds_half_up() {
+    // 2 comparisons (C and P, latest against baseline) at confidence 0.75:
+    // 2 × 25/100 = 0.5 exactly, which rounds up to 1.
+    let w = with_report_field(minimal(seasonal), "confidence", "0.75");
+    let r = records(&w).records;
+    assert_eq!((r.report.comparisons, r.report.expected_by_chance), (2, 1));
+    assert!(r
+        .key_comparisons
+        .unwrap()
+        .starts_with("This pack makes 2 comparisons;"));
+    // At 0.95: 2 × 5/100 = 0.1, about 0.
+    let r = records(&minimal(seasonal)).records;
+    assert_eq!((r.report.comparisons, r.report.expected_by_chance), (2, 0));
+}
+
+#[test]
+fn fdr_classes_the_sample_by_the_benjamini_hochberg_threshold() {
+    // scipy 1.17.1 false_discovery_control over the sample's 17 p-values:
+    // the 11 smallest have adjusted p ≤ 0.05 (SP9.satisfaction's 0.01595
+    // is the largest, adjusted 0.0246; SP11.offences' 0.0540 is next).
+    let w = with_report_field(common::sample(), "significance", "fdr");
+    let r = records(&w).records;
+    assert_eq!(r.report.comparisons, 17);
+    let t = r.report.fdr_threshold.flatten().unwrap();
+    assert!((t - 0.015948171431718075).abs() < 1e-12, "threshold {t}");
+    let classed = r
+        .rows
+        .iter()
+        .filter_map(|row| row.cells.get(&Column::Latest))
+        .filter(|cell| matches!(cell.class, Some(Class::Improvement | Class::Deterioration)))
+        .count();
+    assert_eq!(classed, 11);
+    assert_eq!(
+        cell(&records(&w), "SP9.satisfaction", Column::Latest)
+            .unwrap()
+            .class,
+        Some(Class::Deterioration)
+    );
+    assert_eq!(
+        r.key_comparisons.as_deref(),
+        Some(
+            "Significant after allowing for the pack's 17 comparisons (false discovery rate 5 %)."
+        )
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["report"]["significance"], "fdr");
+    // The records keep the raw p.
+    let sp9 = cell(&records(&w), "SP9.satisfaction", Column::Latest).unwrap();
+    assert!((sp9.p_value.unwrap() - 0.015948171431718075).abs() < 1e-12);
+}
+
+#[test]
+fn fdr_with_nothing_significant_has_a_null_threshold_and_no_classes() {
+    // One comparison at p ≈ 0.119 (the noisy worked example) and a
+    // proportion at p = 1: nothing under its line.
+    let late = [
+        140.0, 100.0, 70.0, 140.0, 80.0, 120.0, 150.0, 60.0, 130.0, 95.0, 120.0, 115.0,
+    ];
+    let w = with_report_field(two_windows(BASELINE, late), "significance", "fdr");
+    let r = records(&w).records;
+    assert_eq!(r.report.fdr_threshold, Some(None));
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["report"]["fdr_threshold"].is_null());
+    let c = r.rows.iter().find(|x| x.code == "C").unwrap();
+    assert_eq!(c.cells[&Column::Latest].class, Some(Class::NoChange));
+}
+
+#[test]
+fn fdr_takes_away_a_class_the_comparison_alone_would_give() {
+    // Latest: p ≈ 0.0358 (the worked example, deterioration on its own).
+    // YTD Apr–Dec 2015 (990) against 100 a month (900): p above 0.05. The
+    // proportion P (80 % every month) is tested too, at p = 1, twice. BH
+    // over the four: 0.0358 > 1 · 0.05 / 4, the YTD's p > 2 · 0.05 / 4,
+    // 1 > 3 · 0.05 / 4 and 1 > 0.05: nothing is significant.
+    let mut w = two_windows(BASELINE, BASELINE.map(|b| b + 10.0));
+    set_columns(&mut w, "baseline, latest, ytd, lytd");
+    let alone = records(&w).records;
+    let c = alone.rows.iter().find(|x| x.code == "C").unwrap();
+    assert_eq!(c.cells[&Column::Latest].class, Some(Class::Deterioration));
+    let ytd_p = c.cells[&Column::Ytd].p_value.unwrap();
+    assert!(ytd_p > 0.05, "ytd p = {ytd_p}");
+    assert_eq!(alone.report.comparisons, 4);
+    let r = records(&with_report_field(w, "significance", "fdr")).records;
+    let c = r.rows.iter().find(|x| x.code == "C").unwrap();
+    let latest = &c.cells[&Column::Latest];
+    assert_eq!(latest.class, Some(Class::NoChange));
+    assert!((latest.p_value.unwrap() - 0.035832404523016455).abs() < 1e-9);
+    assert_eq!(
+        latest.alt.as_deref(),
+        Some("1320, no statistically significant change")
+    );
+    assert_eq!(r.report.fdr_threshold, Some(None));
+}
+
+#[test]
+fn an_unknown_significance_is_an_error_naming_the_cell() {
+    let w = with_report_field(minimal(|_| 10.0), "significance", "bonferroni");
+    assert_eq!(
+        common::errors(&w),
+        ["Report!B7: expected one of per-comparison, fdr, found \"bonferroni\""]
+    );
+}

@@ -226,3 +226,13 @@ fn no_text_is_set_under_seven_points() {
         }
     }
 }
+
+#[test]
+fn the_key_prints_the_packs_number_of_comparisons() {
+    // Methods v3: N = 17 tested comparisons, M = 17 × 5/100 rounded = 1.
+    let text = common::pdf_text(&built().pdf);
+    let sentence = common::normalise(
+        "This pack makes 17 comparisons; with no real change anywhere, about 1 of them would still show as significant.",
+    );
+    assert!(text.contains(&sentence), "{text}");
+}

@@ -162,6 +162,7 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
                 cell.df = Some(t.df);
                 cell.pairs_from = Some(t.pairs_from);
                 cell.test = Some(Some(t.test));
+                cell.if_significant = Some(t.if_significant);
                 cell.alt = Some(wording::class_alt(&cell.text, t.class));
             }
             Err(NoTest::TooFewMonths) => {
@@ -339,6 +340,9 @@ pub(super) struct Tested {
     pub pairs_from: Option<PairsFrom>,
     pub exact_class: Class,
     pub exact_p: f64,
+    /// The class were the change significant: its direction through the
+    /// polarity (no change for equal figures).
+    pub if_significant: Class,
 }
 
 /// The significance class of `now` against `then`, with its p-value, or why
@@ -349,13 +353,18 @@ pub(super) fn significance(
     how: How,
     noise: Noise,
 ) -> Result<Tested, NoTest> {
-    let class = |p: f64, higher: bool| {
-        if !significant(p, how.confidence) {
-            Class::NoChange
-        } else if higher == (how.polarity == Polarity::Up) {
+    let direction = |higher: bool| {
+        if higher == (how.polarity == Polarity::Up) {
             Class::Improvement
         } else {
             Class::Deterioration
+        }
+    };
+    let class = |p: f64, higher: bool| {
+        if significant(p, how.confidence) {
+            direction(higher)
+        } else {
+            Class::NoChange
         }
     };
     let (p_value, higher, test) = match (now, then) {
@@ -372,6 +381,11 @@ pub(super) fn significance(
                 pairs_from: None,
                 exact_class,
                 exact_p,
+                if_significant: if a == b {
+                    Class::NoChange
+                } else {
+                    direction(a > b)
+                },
             };
             // First of all: a zero total, a figure from Values, or the
             // exact test chosen: the exact test.
@@ -430,6 +444,11 @@ pub(super) fn significance(
         pairs_from: None,
         exact_class: c,
         exact_p: p_value,
+        if_significant: if p_value >= 1.0 {
+            Class::NoChange
+        } else {
+            direction(higher)
+        },
     })
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity};
+use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity, Significance};
 use crate::methods::period::{Month, Window};
 
 /// Everything the layout places. Serialises to the records export.
@@ -26,6 +26,12 @@ pub struct Records {
     /// comparison that appears (baseline year; same period last year), and
     /// the SPC icons when SPC rows or charts appear.
     pub key: Vec<KeyEntry>,
+    /// The KEY's sentence on the pack's many comparisons (methods v3):
+    /// `This pack makes 17 comparisons; with no real change anywhere, about
+    /// 1 of them would still show as significant.`, or absent when the pack
+    /// tests nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_comparisons: Option<String>,
     /// The KEY's months: for each window column the pack prints (baseline,
     /// latest, YTD, L.YTD, projection), which months it covers.
     pub key_periods: Vec<KeyPeriod>,
@@ -112,6 +118,16 @@ pub struct ReportRecord {
     pub confidence: f64,
     /// `Strategic Priorities`.
     pub heading: String,
+    /// N: the printed comparisons that ran a test (methods v3).
+    pub comparisons: usize,
+    /// M = N × (1 − confidence), exactly, rounded half up.
+    pub expected_by_chance: i128,
+    /// `per-comparison` or `fdr`.
+    pub significance: Significance,
+    /// With `fdr`: the Benjamini–Hochberg threshold (the largest p declared
+    /// significant), or null when none is; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fdr_threshold: Option<Option<f64>>,
 }
 
 /// One printed indicator row.
@@ -182,6 +198,11 @@ pub struct Cell {
     /// (records v3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
+    /// The class a tested figure has when its change is significant (its
+    /// direction read through the polarity), so that a pack-wide decision
+    /// (`Report.significance = fdr`) can class it; not exported.
+    #[serde(skip)]
+    pub if_significant: Option<Class>,
     /// Small text printed beside the figure (`To May 15`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

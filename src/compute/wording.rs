@@ -661,6 +661,25 @@ pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntr
     key
 }
 
+/// The KEY's sentence on the pack's many comparisons (methods v3): `This
+/// pack makes 17 comparisons; with no real change anywhere, about 1 of them
+/// would still show as significant.`
+pub(super) fn comparisons_sentence(n: usize, expected: i128) -> String {
+    let noun = if n == 1 { "comparison" } else { "comparisons" };
+    format!(
+        "This pack makes {n} {noun}; with no real change anywhere, about {expected} of them would still show as significant."
+    )
+}
+
+/// The KEY's sentence under `Report.significance = fdr`: `Significant after
+/// allowing for the pack's 17 comparisons (false discovery rate 5 %).`
+pub(super) fn fdr_sentence(n: usize, q: &Exact) -> String {
+    let noun = if n == 1 { "comparison" } else { "comparisons" };
+    let rate = fixed(&q.times_ten_pow(2), 2, false);
+    let rate = rate.trim_end_matches('0').trim_end_matches('.');
+    format!("Significant after allowing for the pack's {n} {noun} (false discovery rate {rate} %).")
+}
+
 /// The heading over the KEY's months: which months each column covers.
 pub const KEY_PERIODS_HEADING: &str = "Months each column covers:";
 
