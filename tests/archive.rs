@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "8df8d4beee437a59d40ca8934ee2752b4bd83a5fd1bf369256187a93ad5ecefb",
+        "90604bd58f6cf2e92a58fdd7d89f34106e1bb40b276caff78824681697f07534",
         "the signed-off sample's bytes changed"
     );
 }

@@ -182,39 +182,31 @@ fn var_before_any_pair_is_refused_naming_the_columns_cell() {
     assert_eq!(errors(&w).len(), 1);
 }
 
-#[test]
-fn a_falling_count_projects_to_zero_not_below() {
-    // Falling by 14 a month to 0: the straight line's 2016/17 total is
-    // negative; the projection and both bounds are floored at 0.
-    let c = records(&minimal(|i| (600.0 - 14.0 * i as f64).max(0.0)));
-    let p = cell(&c, "C", Column::Projection).unwrap();
-    assert_eq!(p.text, "0");
-    assert_eq!((p.value, p.low), (Some(0.0), Some(0.0)));
-    assert!(p.high.unwrap() >= 0.0);
-    let chart = spc_chart(&c, "C");
-    let line = &chart.projection.as_ref().unwrap().line;
-    assert!(line.iter().all(|(_, v)| *v >= 0.0));
-    assert!(!chart.alt.contains("-0") && !chart.caption.contains("-0"));
-}
+// v2's falling count floored at "0 (0 to 0)" is no projection under
+// methods v3: see tests/methods_v3.rs.
 
 #[test]
 fn a_proportion_near_100_percent_projects_on_the_logit_scale() {
-    // x = min(100, 70 + i) of 100. statsmodels: OLS of the empirical logits
-    // (all-positive months as 100.5/101) of the last 36 months on 0..35,
-    // get_prediction(2016/17 months).summary_frame(alpha=0.05), expit of
-    // mean, obs_ci_lower, obs_ci_upper, each averaged over the 12 months:
-    // 0.9993988409597899, 0.9981250072276389, 0.9998073768738553.
-    // (v1's straight line on the rates: 110.98 %, clamped to 100.0%.)
+    // x = min(100, 70 + i) of 100. Methods v3 (the binomial logit fit and
+    // the year's rate): statsmodels 0.15.0 GLM(Binomial) of the last 36
+    // months (all-positive months as 100.5 of 101) on 0..35, fit(tol=1e-14);
+    // the year's rate and interval by the v3 formula in numpy (covariance
+    // inv(XᵀWX) at the fitted rates, φ_q = 0.439 so φ_q* = 1, n̄ = 100, t =
+    // scipy t.ppf(0.975, 34)): 0.9989267255805716, 0.9919512855667375,
+    // 0.999857920900886. (v2's average of monthly intervals: 0.99940,
+    // 0.99813 to 0.99981; v1's straight line on the rates: 110.98 %.)
     let c = records(&with_proportion(minimal(|_| 10.0), |i| {
         (70.0 + i as f64).min(100.0)
     }));
     let p = cell(&c, "P", Column::Projection).unwrap();
     assert!(
-        (p.value.unwrap() - 0.9993988409597899).abs() < 1e-9,
+        (p.value.unwrap() - 0.9989267255805716).abs() < 1e-9,
         "{p:?}"
     );
-    assert!((p.low.unwrap() - 0.9981250072276389).abs() < 1e-9, "{p:?}");
-    assert!((p.high.unwrap() - 0.9998073768738553).abs() < 1e-9, "{p:?}");
+    assert!((p.low.unwrap() - 0.9919512855667375).abs() < 1e-8, "{p:?}");
+    assert!((p.high.unwrap() - 0.999857920900886).abs() < 1e-9, "{p:?}");
+    assert_eq!((p.months_observed, p.months_projected), (Some(0), Some(12)));
+    assert_eq!(p.rho, Some(None), "ρ̂ is a count fit's");
     assert_eq!(p.text, "99.9%");
 }
 

@@ -353,3 +353,101 @@ fn an_unknown_significance_is_an_error_naming_the_cell() {
         ["Report!B7: expected one of per-comparison, fdr, found \"bonferroni\""]
     );
 }
+
+/// A rising seasonal count reported at May 2015 with projection year
+/// 2015/16 (two of its months observed).
+fn rising_in_may() -> WorkbookData {
+    let mut w = minimal(|i| {
+        let s = (std::f64::consts::TAU * i as f64 / 12.0).sin();
+        (200.0 + 2.0 * i as f64 + 15.0 * s + ((i * 37) % 11) as f64 - 5.0).round()
+    });
+    set_report(
+        &mut w,
+        "period_end",
+        Value::Date(NaiveDate::from_ymd_opt(2015, 5, 31).unwrap()),
+    );
+    set_report(&mut w, "projection", t("2015/16"));
+    w
+}
+
+#[test]
+fn a_projection_year_partly_observed_counts_its_months_as_observed() {
+    // Reference: statsmodels 0.15.0 OLS of the last 36 months (June 2012 –
+    // May 2015) on 0..35: ρ̂ = 0.7323784312778068 from its residuals; the
+    // year = April + May 2015 observed + the line over June 2015 – March
+    // 2016 (x = 36..45); variance scale·(10 + sᵀ(XᵀX)⁻¹s)·(1 + ρ̂)/(1 − ρ̂),
+    // t = scipy t.ppf(0.975, 34) (the months rounded half away from zero,
+    // as Rust's round): 3352.6838266838263 (3051.1370908082413
+    // to 3654.2305625594113).
+    let c = records(&rising_in_may());
+    let p = cell(&c, "C", Column::Projection).unwrap();
+    assert_eq!(p.text, "3353");
+    assert!(
+        (p.value.unwrap() - 3352.6838266838263).abs() < 1e-6,
+        "{p:?}"
+    );
+    let [low, high] = p.interval.flatten().unwrap();
+    assert!((low - 3051.1370908082413).abs() < 1e-6, "{p:?}");
+    assert!((high - 3654.2305625594113).abs() < 1e-6, "{p:?}");
+    assert_eq!((p.low, p.high), (Some(low), Some(high)));
+    assert_eq!((p.months_observed, p.months_projected), (Some(2), Some(10)));
+    assert!((p.rho.flatten().unwrap() - 0.7323784312778068).abs() < 1e-9);
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(json["months_observed"], 2);
+    assert_eq!(json["interval"].as_array().unwrap().len(), 2);
+    // The chart's caption says how many months are observed.
+    let chart = c
+        .records
+        .appendix
+        .iter()
+        .find(|a| a.indicator == "C")
+        .unwrap();
+    assert!(
+        chart.caption.contains("2 months observed, 10 projected"),
+        "{}",
+        chart.caption
+    );
+}
+
+#[test]
+fn a_falling_count_is_not_projected_where_its_trend_reaches_zero() {
+    // Regression (v2 printed "0 (0 to 0)", a false certainty): falling by
+    // 14 a month from 600, the line reaches 0 before 2016/17 ends.
+    let c = records(&minimal(|i| (600.0 - 14.0 * i as f64).max(0.0)));
+    let p = cell(&c, "C", Column::Projection).unwrap();
+    assert_eq!(p.text, "n/a");
+    assert_eq!(p.value, None);
+    assert_eq!(
+        p.footnote.as_deref(),
+        Some("the trend falls to zero before 2016/17; no projection")
+    );
+    assert!(p.footnote_marker.is_some());
+    assert!(
+        c.log
+            .iter()
+            .any(|l| l.starts_with("C projection: the fitted trend reaches 0")),
+        "{:?}",
+        c.log
+    );
+    let chart = c
+        .records
+        .appendix
+        .iter()
+        .find(|a| a.indicator == "C")
+        .unwrap();
+    assert!(chart.projection.is_none());
+}
+
+#[test]
+fn a_survey_at_zero_every_month_gets_an_interval_of_honest_width() {
+    // Regression: v2 printed "1.2% (1.2% to 1.2%)".
+    let mut w = minimal(|_| 100.0);
+    let monthly = w.sheet_mut("Monthly").unwrap();
+    for i in 0..45 {
+        monthly.set(2 + 2 * i, 2, Value::Number(0.0));
+    }
+    let p = cell(&records(&w), "P", Column::Projection).unwrap();
+    let [low, high] = p.interval.flatten().unwrap();
+    let value = p.value.unwrap();
+    assert!(low < value && value < high && high - low > 0.001, "{p:?}");
+}

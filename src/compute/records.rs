@@ -206,6 +206,17 @@ pub struct Cell {
     /// Small text printed beside the figure (`To May 15`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For a projection (methods v3): the year's months observed and to
+    /// come, ρ̂ of a count fit (null for a proportion), and the 95 %
+    /// interval `[low, high]` (null when none prints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months_observed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months_projected: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rho: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Option<[f64; 2]>>,
     /// For a projection: the 95% prediction interval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
@@ -430,14 +441,20 @@ pub struct ProjectionRecord {
     /// The fitted line's value at each month, from the first fitted month to
     /// the end of the projection year.
     pub line: Vec<(Month, f64)>,
-    /// The projection year's total (mean for a proportion) and its 95%
-    /// prediction interval.
+    /// The projection year's total (a proportion's rate).
     pub value: f64,
-    pub low: f64,
-    pub high: f64,
+    /// Its 95 % interval, or null when none prints (methods v3).
+    pub interval: Option<(f64, f64)>,
+    /// The interval as a monthly band over the months to come (a count's
+    /// interval less the observed months, per month to come), drawn on the
+    /// chart.
+    pub band: Option<(f64, f64)>,
     pub year: String,
     /// How many months the line was fitted to.
     pub months_fitted: usize,
+    /// The projection year's months already observed and still to come.
+    pub months_observed: usize,
+    pub months_projected: usize,
 }
 
 /// A chart's identity: its file in the layout's world, e.g.

@@ -804,14 +804,27 @@ pub(super) fn spc_caption(
     let mut caption = format!("{}: {}.", month.long_label(), reading_text(reading));
     if let Some(p) = projection {
         let w = |v| figure_words(kind, v);
+        let interval = p.interval.map_or_else(String::new, |(l, h)| {
+            format!(" (95% prediction interval {} to {})", w(l), w(h))
+        });
+        let observed = if p.months_observed > 0 {
+            format!(
+                "; {} months observed, {} projected",
+                p.months_observed, p.months_projected
+            )
+        } else {
+            String::new()
+        };
         caption.push_str(&format!(
-            " Projection {}: {} (95% prediction interval {} to {}), from a straight line fitted to the last {} months{}.",
+            " Projection {}: {}{interval}, from a {} fitted to the last {} months{observed}.",
             p.year,
             w(p.value),
-            w(p.low),
-            w(p.high),
+            if kind == Kind::Proportion {
+                "binomial trend on the logit scale"
+            } else {
+                "straight line"
+            },
             p.months_fitted,
-            if kind == Kind::Proportion { " on the logit scale" } else { "" }
         ));
     }
     caption
@@ -925,12 +938,13 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
         f.month.long_label(),
     ));
     if let Some(p) = f.projection {
+        let interval = p.interval.map_or_else(String::new, |(l, h)| {
+            format!(" (95% prediction interval {} to {})", w(l), w(h))
+        });
         s.push_str(&format!(
-            " Projection for {}: {} (95% prediction interval {} to {}).",
+            " Projection for {}: {}{interval}.",
             p.year,
             w(p.value),
-            w(p.low),
-            w(p.high)
         ));
     }
     s
@@ -981,7 +995,7 @@ pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> 
             "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue rings are special cause improvement, orange squares special cause concern, small grey dots common cause.",
             report.baseline, report.spc_run_length, report.spc_run_length
         ),
-        "Where a projection is printed, the purple dashed line is the least-squares trend through the last 36 months (at least 24), carried through the projection year; the shaded band is its 95% prediction interval for an average month.".to_string(),
+        "Where a projection is printed, the purple dashed line is the trend through the last 36 months (at least 24: least squares for a count, a binomial fit on the logit scale for a proportion), carried through the projection year; the months of the year already observed count as observed, and the shaded band is the 95% prediction interval of the year's figure, spread over the months still to come.".to_string(),
     ]
 }
 
@@ -1134,6 +1148,20 @@ pub(super) fn projection_year_over(year: FinancialYear, month: Month) -> String 
     format!(
         "the projection year {year} ended by {}, the reporting month: nothing is projected and the projection cells print empty (name a later year)",
         month.long_label()
+    )
+}
+
+/// The footnote of a count whose trend falls to 0 within the projection
+/// year (methods v3).
+pub(super) fn falls_to_zero_footnote(year: FinancialYear) -> String {
+    format!("the trend falls to zero before {year}; no projection")
+}
+
+/// Log line of a count whose trend falls to 0 within the projection year.
+pub(super) fn projection_falls_to_zero(code: &str, year: Window) -> String {
+    format!(
+        "{code} projection: the fitted trend reaches 0 before {} ends; no projection (the cell prints n/a with a footnote)",
+        window_months(year)
     )
 }
 
