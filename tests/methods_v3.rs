@@ -72,7 +72,7 @@ fn worked_example_each_month_10_higher_is_significant() {
     let p = latest.p_value.unwrap();
     assert!((p - 0.035832404523016455).abs() < 1e-9, "p = {p}");
     // The same class as the exact test: no log line of a difference.
-    assert!(!c.log.iter().any(|l| l.starts_with("C latest:")));
+    assert!(!c.log.iter().any(|l| l.contains("the exact Poisson test gives")));
     let json = serde_json::to_value(&latest).unwrap();
     assert_eq!(json["df"], 11);
     assert_eq!(json["pairs_from"], "own");
@@ -343,6 +343,22 @@ fn fdr_takes_away_a_class_the_comparison_alone_would_give() {
         Some("1320, no statistically significant change")
     );
     assert_eq!(r.report.fdr_threshold, Some(None));
+    let c = records(&with_report_field(
+        {
+            let mut w = two_windows(BASELINE, BASELINE.map(|b| b + 10.0));
+            set_columns(&mut w, "baseline, latest, ytd, lytd");
+            w
+        },
+        "significance",
+        "fdr",
+    ));
+    assert!(
+        c.log.iter().any(|l| l.starts_with(
+            "C latest: class changed by significance = fdr: significant deterioration on its own → no significant change"
+        )),
+        "{:?}",
+        c.log
+    );
 }
 
 #[test]
@@ -450,4 +466,62 @@ fn a_survey_at_zero_every_month_gets_an_interval_of_honest_width() {
     let [low, high] = p.interval.flatten().unwrap();
     let value = p.value.unwrap();
     assert!(low < value && value < high && high - low > 0.001, "{p:?}");
+}
+
+#[test]
+fn the_build_log_names_every_class_changed_from_v2_and_why() {
+    // Each month 10 higher: v2 said no significant change (φ* ≈ 2.60 around
+    // each window's mean, p ≈ 0.138); v3 says deterioration (p ≈ 0.0358).
+    let c = records(&two_windows(BASELINE, BASELINE.map(|b| b + 10.0)));
+    let changed: Vec<&String> = c
+        .log
+        .iter()
+        .filter(|l| l.contains("class changed from v2"))
+        .collect();
+    assert_eq!(changed.len(), 1, "{:?}", c.log);
+    assert_eq!(
+        changed[0],
+        "C latest: class changed from v2: no significant change (v2: φ* = 2.60, p = 0.1385) → \
+         significant deterioration (p = 0.0358); why: v3 judges the noise by calendar-month \
+         pairs, so seasons no longer count as noise (φ̂ = 0.01 on 11 df), and tests against \
+         Student's t with p = max(p_t, p_exact)"
+    );
+    assert!(c.log.contains(
+        &"methods v3: 1 printed class differs from methods v2's (logged above, with why)"
+            .to_string()
+    ));
+    // Overlapping windows: v2's classes are withdrawn, each logged.
+    let mut w = minimal(seasonal);
+    set_report(&mut w, "baseline", t("2014/15"));
+    let c = records(&w);
+    let overlap: Vec<&String> = c
+        .log
+        .iter()
+        .filter(|l| l.contains("class changed from v2") && l.contains("overlap"))
+        .collect();
+    assert_eq!(overlap.len(), 2, "{:?}", c.log);
+    assert!(overlap[0].starts_with("C latest: class changed from v2: "));
+    assert!(overlap[0].contains("→ uncoloured"));
+}
+
+#[test]
+fn the_samples_build_log_says_no_class_changed_from_v2() {
+    // The sample's classes are v2's (SP11.offences stays no significant
+    // change: v2's p ≈ 0.54, v3's 0.054).
+    let c = records(&common::sample());
+    assert!(
+        !c.log.iter().any(|l| l.contains("class changed")),
+        "{:?}",
+        c.log
+    );
+    assert!(c
+        .log
+        .contains(&"methods v3: no printed class differs from methods v2's".to_string()));
+    // Under fdr neither: the sample's 11 significant classes stay.
+    let c = records(&with_report_field(common::sample(), "significance", "fdr"));
+    assert!(
+        !c.log.iter().any(|l| l.contains("class changed")),
+        "{:?}",
+        c.log
+    );
 }

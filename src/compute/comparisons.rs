@@ -23,6 +23,9 @@ pub(super) struct Comparisons {
     pub threshold: Option<Option<f64>>,
     /// The KEY's sentence, when N > 0.
     pub sentence: Option<String>,
+    /// Log lines of classes that `fdr` changed (from the per-comparison
+    /// class, which is v2's decision rule).
+    pub fdr_changes: Vec<String>,
 }
 
 /// The compared columns whose cells carry a test's p-value.
@@ -40,26 +43,30 @@ pub(super) fn many_comparisons(rows: &mut [Row], report: &Report) -> Comparisons
     let confidence = Exact::from_f64(report.confidence).unwrap_or_else(|| Exact::integer(0));
     let q = Exact::integer(1).minus(&confidence);
     let expected = q.times(&Exact::integer(n as i64)).round_scaled(0);
+    let mut fdr_changes = Vec::new();
     let threshold = match report.significance {
         Significance::PerComparison => None,
         Significance::Fdr => {
             p_values.sort_by(f64::total_cmp);
             let t = bh_threshold(&p_values, &q);
-            for cell in rows
-                .iter_mut()
-                .flat_map(|r| r.cells.iter_mut())
-                .filter(|(c, _)| TESTED.contains(c))
-                .map(|(_, cell)| cell)
-            {
-                let (Some(p), Some(class)) = (cell.p_value, cell.if_significant) else {
-                    continue;
-                };
-                let class = match t {
-                    Some(t) if p <= t => class,
-                    _ => Class::NoChange,
-                };
-                cell.class = Some(class);
-                cell.alt = Some(wording::class_alt(&cell.text, class));
+            for row in rows.iter_mut() {
+                let code = row.code.clone();
+                for (column, cell) in row.cells.iter_mut().filter(|(c, _)| TESTED.contains(c)) {
+                    let (Some(p), Some(class)) = (cell.p_value, cell.if_significant) else {
+                        continue;
+                    };
+                    let class = match t {
+                        Some(t) if p <= t => class,
+                        _ => Class::NoChange,
+                    };
+                    if cell.class != Some(class) {
+                        fdr_changes.push(wording::fdr_change_log(
+                            &code, *column, cell.class, class, n, t,
+                        ));
+                    }
+                    cell.class = Some(class);
+                    cell.alt = Some(wording::class_alt(&cell.text, class));
+                }
             }
             Some(t)
         }
@@ -73,6 +80,7 @@ pub(super) fn many_comparisons(rows: &mut [Row], report: &Report) -> Comparisons
         expected,
         threshold,
         sentence,
+        fdr_changes,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::methods::period::{Month, Window};
 use crate::methods::rounding::Exact;
 use crate::methods::stats::{
     borrowed_dispersion, own_pairs_dispersion, pair_test, poisson_p_value, significant,
-    two_proportion_z, Dispersion,
+    two_proportion_z, v2_count_test, Dispersion,
 };
 
 type Cells = BTreeMap<Column, Cell>;
@@ -138,8 +138,10 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
             continue;
         }
         let cell = cells.get_mut(&now_col).expect("checked above");
+        let v2 = v2_class(inputs, ind, (now_col, then_col), (&now, &then), how);
         if let (Some(a), Some(b)) = (inputs.windows.of(now_col), inputs.windows.of(then_col)) {
             if windows_overlap(a, b) {
+                log_v2_change(diag, ind, now_col, v2, None, V2Why::Overlap);
                 cell.overlap = Some(true);
                 cell.footnote = Some(wording::OVERLAP_FOOTNOTE.to_string());
                 diag.log(wording::uncoloured_log(
@@ -153,6 +155,7 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
         let noise = monthly_noise(inputs, ind, now_col, then_col);
         match significance(&now, &then, how, noise) {
             Ok(t) => {
+                log_v2_change(diag, ind, now_col, v2, Some(t.class), V2Why::Tested(t));
                 if t.class != t.exact_class {
                     diag.log(wording::overdispersed_log(ind.code.as_str(), now_col, &t));
                 }
@@ -166,6 +169,7 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
                 cell.alt = Some(wording::class_alt(&cell.text, t.class));
             }
             Err(NoTest::TooFewMonths) => {
+                log_v2_change(diag, ind, now_col, v2, None, V2Why::TooFewMonths);
                 cell.untested = Some(Untested::TooFewMonths);
                 cell.test = Some(None);
                 cell.dispersion = Some(None);
@@ -181,6 +185,76 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
             Err(why) => diag.log(wording::uncoloured_log(ind.code.as_str(), now_col, why)),
         }
     }
+}
+
+/// Why a class differs from methods v2's.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum V2Why {
+    Overlap,
+    TooFewMonths,
+    Tested(Tested),
+}
+
+/// Methods v2's class of a comparison, with its φ* and p (φ* only for a
+/// count of two monthly windows under `overdispersed`), or `None` when v2
+/// ran no test.
+fn v2_class(
+    inputs: &Inputs,
+    ind: &Indicator,
+    (now_col, then_col): (Column, Column),
+    (now, then): (&Fig, &Fig),
+    how: How,
+) -> Option<(Class, Option<f64>, f64)> {
+    let exact = significance(now, then, how, Noise::NotMonthly).ok()?;
+    if !matches!((now, then), (Fig::Count(_), Fig::Count(_))) {
+        return Some((exact.class, None, exact.p_value));
+    }
+    if how.count_test == CountTest::Exact
+        || inputs.given(ind, now_col).is_some()
+        || inputs.given(ind, then_col).is_some()
+    {
+        return Some((exact.class, None, exact.p_value));
+    }
+    let series = inputs.series(ind)?;
+    let months = |c: Column| -> Option<Vec<f64>> {
+        inputs
+            .windows
+            .of(c)?
+            .months()
+            .map(|m| series.get(&m).map(|(v, _)| *v))
+            .collect()
+    };
+    let Some((phi, p)) = v2_count_test(&months(then_col)?, &months(now_col)?) else {
+        return Some((exact.class, None, exact.p_value));
+    };
+    let class = if !significant(p, how.confidence) {
+        Class::NoChange
+    } else {
+        exact.if_significant
+    };
+    Some((class, Some(phi), p))
+}
+
+/// Logs a printed class that differs from methods v2's, and why.
+fn log_v2_change(
+    diag: &mut Diagnostics,
+    ind: &Indicator,
+    column: Column,
+    v2: Option<(Class, Option<f64>, f64)>,
+    v3: Option<Class>,
+    why: V2Why,
+) {
+    if v2.map(|v| v.0) == v3 {
+        return;
+    }
+    diag.v2_changes += 1;
+    diag.log(wording::v2_change_log(
+        ind.code.as_str(),
+        column,
+        v2,
+        v3,
+        why,
+    ));
 }
 
 /// Whether two windows share a month (methods v3: no test then).

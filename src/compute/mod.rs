@@ -79,6 +79,12 @@ pub fn compute(w: &Workbook) -> Computed {
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
     diag.finish();
     let many = comparisons::many_comparisons(&mut rows, &w.report);
+    diag.v2_changes += many.fdr_changes.len();
+    for line in &many.fdr_changes {
+        diag.log(line.clone());
+    }
+    let summary = wording::v2_changes_summary(diag.v2_changes);
+    diag.log(summary);
     let mut report = report_record(&inputs);
     report.comparisons = many.n;
     report.expected_by_chance = many.expected;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::compute::measure::{NoTest, Tested};
+use crate::compute::measure::{NoTest, Tested, V2Why};
 use crate::compute::records::{
     Class, KeyEntry, KeyPeriod, PairsFrom, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
 };
@@ -1123,6 +1123,88 @@ pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> Strin
         t.exact_class.short_words(),
         p_text(t.exact_p),
     )
+}
+
+/// Log line of a class that differs from methods v2's, and why:
+/// `SP11.offences latest: class changed from v2: no significant change
+/// (v2: φ* = 15.95, p = 0.5373) → significant deterioration (p = 0.0312);
+/// why: …`.
+pub(super) fn v2_change_log(
+    code: &str,
+    column: Column,
+    v2: Option<(Class, Option<f64>, f64)>,
+    v3: Option<Class>,
+    why: V2Why,
+) -> String {
+    let before = v2.map_or_else(
+        || "no test".to_string(),
+        |(class, phi, p)| {
+            let phi = phi.map_or_else(String::new, |f| {
+                format!("φ* = {}, ", fixed_f64(f, 2, false))
+            });
+            format!("{} (v2: {phi}{})", class.short_words(), p_text(p))
+        },
+    );
+    let (after, reason) = match why {
+        V2Why::Overlap => (
+            "uncoloured".to_string(),
+            "the compared windows overlap, and v3 runs no test on overlapping windows".to_string(),
+        ),
+        V2Why::TooFewMonths => (
+            "uncoloured".to_string(),
+            "too few months to judge the variation (v3 needs 3 calendar-month pairs, or the last 24 months to borrow from)".to_string(),
+        ),
+        V2Why::Tested(t) => {
+            let how = match (t.test, t.dispersion, t.df) {
+                (Test::OverdispersedPoisson, Some(phi), Some(df)) => format!(
+                    "v3 judges the noise by calendar-month pairs, so seasons no longer count as noise (φ̂ = {} on {df} df{}), and tests against Student's t with p = max(p_t, p_exact)",
+                    fixed_f64(phi, 2, false),
+                    if t.pairs_from == Some(PairsFrom::Last24Months) { " from the last 24 months" } else { "" },
+                ),
+                _ => format!("v3 runs the {} test here", test_words(t.test)),
+            };
+            let class = v3.unwrap_or(t.class);
+            (format!("{} ({})", class.short_words(), p_text(t.p_value)), how)
+        }
+    };
+    format!(
+        "{code} {}: class changed from v2: {before} → {after}; why: {reason}",
+        column.name()
+    )
+}
+
+/// Log line of a class that `Report.significance = fdr` changed (from the
+/// comparison's own class, the per-comparison rule of v2 and v3).
+pub(super) fn fdr_change_log(
+    code: &str,
+    column: Column,
+    before: Option<Class>,
+    after: Class,
+    n: usize,
+    threshold: Option<f64>,
+) -> String {
+    let before = before.map_or("no class", |c| c.short_words());
+    let threshold = threshold.map_or_else(
+        || "none is significant".to_string(),
+        |t| format!("threshold {}", p_text(t)),
+    );
+    format!(
+        "{code} {}: class changed by significance = fdr: {before} on its own → {}; why: it allows for the pack's {n} comparisons (Benjamini–Hochberg, {threshold})",
+        column.name(),
+        after.short_words(),
+    )
+}
+
+/// The build log's summary of classes changed from methods v2.
+pub(super) fn v2_changes_summary(n: usize) -> String {
+    match n {
+        0 => "methods v3: no printed class differs from methods v2's".to_string(),
+        1 => "methods v3: 1 printed class differs from methods v2's (logged above, with why)"
+            .to_string(),
+        n => format!(
+            "methods v3: {n} printed classes differ from methods v2's (logged above, with why)"
+        ),
+    }
 }
 
 /// A test's name in words: `overdispersed Poisson`.

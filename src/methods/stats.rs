@@ -138,6 +138,37 @@ pub struct PairTest {
     pub p_value: f64,
 }
 
+/// Methods v2's count test, kept only so that the build log can name every
+/// class that changed from v2 (methods v3): φ around each window's monthly
+/// mean over 2k − 2 degrees of freedom, φ* = max(1, φ), and with φ* > 1 the
+/// normal z test, else the exact test. Returns (φ*, p); `None` when φ was
+/// not estimated (fewer than 2 months a window).
+pub fn v2_count_test(then: &[f64], now: &[f64]) -> Option<(f64, f64)> {
+    let k = then.len();
+    if k < 2 || now.len() != k {
+        return None;
+    }
+    let pearson = |w: &[f64]| {
+        let mean = w.iter().sum::<f64>() / w.len() as f64;
+        if mean <= 0.0 {
+            return 0.0;
+        }
+        w.iter().map(|c| (c - mean).powi(2) / mean).sum::<f64>()
+    };
+    let phi = ((pearson(then) + pearson(now)) / (2 * k - 2) as f64).max(1.0);
+    let (l, b) = (
+        now.iter().sum::<f64>().round().max(0.0),
+        then.iter().sum::<f64>().round().max(0.0),
+    );
+    let p = if phi > 1.0 && l + b > 0.0 {
+        let z = (l - b) / (phi * (l + b)).sqrt();
+        (2.0 * Normal::standard().sf(z.abs())).min(1.0)
+    } else {
+        poisson_p_value(l as u64, b as u64)
+    };
+    Some((phi, p))
+}
+
 /// Result of the two-proportion z test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ZTest {
@@ -351,6 +382,17 @@ mod tests {
         assert!(two_proportion_z(0.0, 0.0, 5.0, 10.0).is_none());
         assert!(two_proportion_z(10.0, 10.0, 20.0, 20.0).is_none());
     }
+    // Reference (methods v2's worked example, statsmodels 0.15.0 as in
+    // v2's tests): φ* = 2.603305785123972, p = 0.13845819028319417.
+    #[test]
+    fn v2_count_test_reproduces_the_v2_worked_example() {
+        let now: Vec<f64> = BASELINE.iter().map(|c| c + 10.0).collect();
+        let (phi, p) = v2_count_test(&BASELINE, &now).unwrap();
+        assert!((phi - 2.603305785123972).abs() < 1e-9);
+        assert!((p - 0.13845819028319417).abs() < 1e-9);
+        assert_eq!(v2_count_test(&[1.0], &[2.0]), None);
+    }
+
     /// A small deterministic generator for the simulation (splitmix64), so
     /// the test needs no new dependency.
     struct Rng(u64);
