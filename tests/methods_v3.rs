@@ -72,7 +72,10 @@ fn worked_example_each_month_10_higher_is_significant() {
     let p = latest.p_value.unwrap();
     assert!((p - 0.035832404523016455).abs() < 1e-9, "p = {p}");
     // The same class as the exact test: no log line of a difference.
-    assert!(!c.log.iter().any(|l| l.contains("the exact Poisson test gives")));
+    assert!(!c
+        .log
+        .iter()
+        .any(|l| l.contains("the exact Poisson test gives")));
     let json = serde_json::to_value(&latest).unwrap();
     assert_eq!(json["df"], 11);
     assert_eq!(json["pairs_from"], "own");
