@@ -402,7 +402,7 @@ fn a_run_of_bullets_is_one_list_and_block_text_is_a_paragraph() {
         "Period ended December 2015",
         "Please see performance report for SP2 details.",
         "Statistically Significant Improvements as compared to end of 2012/13",
-        "December 2015: Common cause. Projection 2016/17: 61,427 (95% prediction interval 57,895 to 64,958), from a straight line fitted to the last 36 months.",
+        "December 2015: Common cause. Projection 2016/17: 61,427 (95% prediction interval 55,897 to 66,957), from a straight line fitted to the last 36 months.",
     ] {
         let e = r.iter().find(|e| e.text == text).expect(text);
         assert_eq!(e.role, "P", "{text}");

@@ -38,92 +38,9 @@ fn plus(months: [f64; 12], d: f64) -> [f64; 12] {
     months.map(|c| c + d)
 }
 
-#[test]
-fn overdispersed_worked_example_is_no_significant_change_and_is_logged() {
-    // Methods v2: L = 1320 against B = 1200, φ ≈ 2.603, p ≈ 0.138.
-    // statsmodels: GLM(y, [1, window], Poisson()).fit(scale='X2').scale
-    // = 2.603305785123972; z = (L − B)/√(φ(L + B)) = 1.481557065343241,
-    // 2·norm.sf(|z|) = 0.13845819028319417.
-    let c = records(&two_windows(V2_BASELINE, plus(V2_BASELINE, 10.0)));
-    let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.text, "1320");
-    assert_eq!(latest.class, Some(Class::NoChange));
-    assert_eq!(latest.test, Some(Test::OverdispersedPoisson));
-    let phi = latest.dispersion.flatten().unwrap();
-    assert!((phi - 2.603305785123972).abs() < 1e-9, "φ* = {phi}");
-    let p = latest.p_value.unwrap();
-    assert!((p - 0.13845819028319417).abs() < 1e-9, "p = {p}");
-    let line = c
-        .log
-        .iter()
-        .find(|l| l.starts_with("C latest:"))
-        .expect("the differing class is logged");
-    assert!(
-        line.contains("no significant change by the overdispersed Poisson test")
-            && line.contains("exact Poisson test gives significant deterioration (p = 0.0177)"),
-        "{line}"
-    );
-}
-
-#[test]
-fn overdispersed_worked_example_plus_fifteen_stays_significant() {
-    // Methods v2: L = 1380, φ ≈ 2.549, p ≈ 0.0265. statsmodels (as above):
-    // φ = 2.549407114624509, p = 0.026456927682345924.
-    let c = records(&two_windows(V2_BASELINE, plus(V2_BASELINE, 15.0)));
-    let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.class, Some(Class::Deterioration));
-    let phi = latest.dispersion.flatten().unwrap();
-    assert!((phi - 2.549407114624509).abs() < 1e-9, "φ* = {phi}");
-    assert!((latest.p_value.unwrap() - 0.026456927682345924).abs() < 1e-9);
-    assert!(
-        !c.log.iter().any(|l| l.starts_with("C latest:")),
-        "same class"
-    );
-}
-
-#[test]
-fn count_test_exact_gives_the_v1_test() {
-    // Report.count_test = exact: always the exact conditional test. scipy:
-    // binomtest(1320, 2520, 0.5).pvalue = 0.01774487311014298.
-    let w = with_report_field(
-        two_windows(V2_BASELINE, plus(V2_BASELINE, 10.0)),
-        "count_test",
-        "exact",
-    );
-    let c = records(&w);
-    let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.class, Some(Class::Deterioration));
-    assert_eq!(latest.test, Some(Test::ExactPoisson));
-    assert!((latest.p_value.unwrap() - 0.01774487311014298).abs() < 1e-9);
-    assert!(!c.log.iter().any(|l| l.starts_with("C latest:")));
-}
-
-#[test]
-fn own_examples_agree_with_statsmodels() {
-    // Mildly overdispersed: statsmodels φ = 1.1166007905138349, z =
-    // 2.5245124682411446, p = 0.011585889498277427 (exact: 0.008232…).
-    let base = [
-        50.0, 62.0, 45.0, 71.0, 58.0, 49.0, 66.0, 53.0, 60.0, 47.0, 55.0, 64.0,
-    ];
-    let late = [
-        61.0, 70.0, 52.0, 80.0, 66.0, 59.0, 75.0, 58.0, 69.0, 57.0, 63.0, 72.0,
-    ];
-    let c = records(&two_windows(base, late));
-    let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.test, Some(Test::OverdispersedPoisson));
-    assert!((latest.dispersion.flatten().unwrap() - 1.1166007905138349).abs() < 1e-9);
-    assert!((latest.p_value.unwrap() - 0.011585889498277427).abs() < 1e-9);
-    assert_eq!(latest.class, Some(Class::Deterioration));
-    // Underdispersed small counts: φ = 0.4250505050505051 < 1, so φ* = 1
-    // and the exact test: binomtest(54, 104, 0.5).pvalue = 0.7687918101386724.
-    let base = [5.0, 3.0, 4.0, 6.0, 2.0, 5.0, 4.0, 3.0, 5.0, 4.0, 6.0, 3.0];
-    let late = [4.0, 5.0, 3.0, 6.0, 4.0, 2.0, 5.0, 7.0, 3.0, 4.0, 5.0, 6.0];
-    let c = records(&two_windows(base, late));
-    let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.test, Some(Test::ExactPoisson));
-    assert_eq!(latest.dispersion, Some(Some(1.0)));
-    assert!((latest.p_value.unwrap() - 0.7687918101386724).abs() < 1e-9);
-}
+// The v2 count test's worked examples (φ* around each window's mean,
+// tested against the normal) were replaced by methods v3's month-pair test:
+// see tests/methods_v3.rs.
 
 #[test]
 fn a_window_from_values_is_not_estimated_and_gets_the_exact_test() {
@@ -139,7 +56,7 @@ fn a_window_from_values_is_not_estimated_and_gets_the_exact_test() {
     w.sheets.push(values);
     let c = records(&w);
     let latest = cell(&c, "C", Column::Latest).unwrap();
-    assert_eq!(latest.test, Some(Test::ExactPoisson));
+    assert_eq!(latest.test, Some(Some(Test::ExactPoisson)));
     assert_eq!(latest.dispersion, Some(None), "φ not estimated: null");
     assert_eq!(latest.class, Some(Class::Deterioration));
     let json = serde_json::to_value(&latest).unwrap();
@@ -170,24 +87,25 @@ fn the_exact_count_test_restores_every_v1_class() {
         ("SP17.locations", Class::Improvement),
     ];
     let exact = records(&with_report_field(common::sample(), "count_test", "exact"));
-    let v2 = records(&common::sample());
+    let v3 = records(&common::sample());
     for (code, class) in v1 {
         let e = cell(&exact, code, Column::Latest).unwrap();
         assert_eq!(e.class, Some(class), "{code} exact");
-        assert_eq!(e.test, Some(Test::ExactPoisson), "{code}");
-        // The small counts keep their classes under v2; all crime does not.
-        let o = cell(&v2, code, Column::Latest).unwrap();
+        assert_eq!(e.test, Some(Some(Test::ExactPoisson)), "{code}");
+        // The small counts keep their classes under v3 (as under v2); all
+        // crime does not (p = 0.054 by the month-pair test).
+        let o = cell(&v3, code, Column::Latest).unwrap();
         let want = if code == "SP11.offences" {
             Class::NoChange
         } else {
             class
         };
-        assert_eq!(o.class, Some(want), "{code} v2");
+        assert_eq!(o.class, Some(want), "{code} v3");
     }
     let sp11 = cell(&exact, "SP11.offences", Column::Latest).unwrap();
     assert!((sp11.p_value.unwrap() - 0.0139).abs() < 0.0005);
     // The build log names exactly the one cell whose class differs.
-    let differing: Vec<&String> = v2
+    let differing: Vec<&String> = v3
         .log
         .iter()
         .filter(|l| l.contains("exact Poisson test gives"))
@@ -264,39 +182,31 @@ fn var_before_any_pair_is_refused_naming_the_columns_cell() {
     assert_eq!(errors(&w).len(), 1);
 }
 
-#[test]
-fn a_falling_count_projects_to_zero_not_below() {
-    // Falling by 14 a month to 0: the straight line's 2016/17 total is
-    // negative; the projection and both bounds are floored at 0.
-    let c = records(&minimal(|i| (600.0 - 14.0 * i as f64).max(0.0)));
-    let p = cell(&c, "C", Column::Projection).unwrap();
-    assert_eq!(p.text, "0");
-    assert_eq!((p.value, p.low), (Some(0.0), Some(0.0)));
-    assert!(p.high.unwrap() >= 0.0);
-    let chart = spc_chart(&c, "C");
-    let line = &chart.projection.as_ref().unwrap().line;
-    assert!(line.iter().all(|(_, v)| *v >= 0.0));
-    assert!(!chart.alt.contains("-0") && !chart.caption.contains("-0"));
-}
+// v2's falling count floored at "0 (0 to 0)" is no projection under
+// methods v3: see tests/methods_v3.rs.
 
 #[test]
 fn a_proportion_near_100_percent_projects_on_the_logit_scale() {
-    // x = min(100, 70 + i) of 100. statsmodels: OLS of the empirical logits
-    // (all-positive months as 100.5/101) of the last 36 months on 0..35,
-    // get_prediction(2016/17 months).summary_frame(alpha=0.05), expit of
-    // mean, obs_ci_lower, obs_ci_upper, each averaged over the 12 months:
-    // 0.9993988409597899, 0.9981250072276389, 0.9998073768738553.
-    // (v1's straight line on the rates: 110.98 %, clamped to 100.0%.)
+    // x = min(100, 70 + i) of 100. Methods v3 (the binomial logit fit and
+    // the year's rate): statsmodels 0.15.0 GLM(Binomial) of the last 36
+    // months (all-positive months as 100.5 of 101) on 0..35, fit(tol=1e-14);
+    // the year's rate and interval by the v3 formula in numpy (covariance
+    // inv(XᵀWX) at the fitted rates, φ_q = 0.439 so φ_q* = 1, n̄ = 100, t =
+    // scipy t.ppf(0.975, 34)): 0.9989267255805716, 0.9919512855667375,
+    // 0.999857920900886. (v2's average of monthly intervals: 0.99940,
+    // 0.99813 to 0.99981; v1's straight line on the rates: 110.98 %.)
     let c = records(&with_proportion(minimal(|_| 10.0), |i| {
         (70.0 + i as f64).min(100.0)
     }));
     let p = cell(&c, "P", Column::Projection).unwrap();
     assert!(
-        (p.value.unwrap() - 0.9993988409597899).abs() < 1e-9,
+        (p.value.unwrap() - 0.9989267255805716).abs() < 1e-9,
         "{p:?}"
     );
-    assert!((p.low.unwrap() - 0.9981250072276389).abs() < 1e-9, "{p:?}");
-    assert!((p.high.unwrap() - 0.9998073768738553).abs() < 1e-9, "{p:?}");
+    assert!((p.low.unwrap() - 0.9919512855667375).abs() < 1e-8, "{p:?}");
+    assert!((p.high.unwrap() - 0.999857920900886).abs() < 1e-9, "{p:?}");
+    assert_eq!((p.months_observed, p.months_projected), (Some(0), Some(12)));
+    assert_eq!(p.rho, Some(None), "ρ̂ is a count fit's");
     assert_eq!(p.text, "99.9%");
 }
 

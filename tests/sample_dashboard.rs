@@ -4,7 +4,7 @@
 
 mod common;
 
-use boardpack::compute::records::{Class, Records, Test};
+use boardpack::compute::records::{Class, PairsFrom, Records, Test};
 use boardpack::input::Column;
 use boardpack::pipeline;
 use boardpack::render::document::RenderOptions;
@@ -68,18 +68,28 @@ fn the_records_carry_the_published_classes_and_p_values() {
     let sp1 = cell(r, "SP1.fte", Column::Latest);
     assert_eq!(sp1.text, "271");
     assert_eq!(sp1.class, Some(Class::Improvement));
-    assert!(sp1.p_value.unwrap() < 1e-30);
-    // Methods v2: the all-crime months are overdispersed (φ* ≈ 15.95), so
-    // +1.4 % is no significant change (the exact test's p ≈ 0.014 is in
-    // `the_exact_count_test_restores_every_v1_class`).
+    // Methods v3: p = max(p_t, p_exact); Student's t on 11 degrees of
+    // freedom gives 5.38e-8 where the exact test gives 3.3e-39. The class
+    // is the published one. Reference: scipy 1.17.1 from the sample's
+    // months (2 * t.sf(12.9299, 11)).
+    let p1 = sp1.p_value.unwrap();
+    assert!((p1 - 5.382299477646728e-08).abs() < 1e-13, "p = {p1}");
+    // Methods v3: the all-crime months paired by calendar month have
+    // φ̂ ≈ 1.305 on 11 df (v2's φ* ≈ 15.95 counted the seasons as noise),
+    // z ≈ 2.157, p_t ≈ 0.0540 > 0.05: still no significant change, as v2
+    // (the exact test's p ≈ 0.014 is in
+    // `the_exact_count_test_restores_every_v1_class`). Reference: scipy
+    // 1.17.1 (2 * t.sf(z, 11)) on the sample's months.
     let sp11 = cell(r, "SP11.offences", Column::Latest);
     assert_eq!(sp11.text, "59653");
     assert_eq!(sp11.class, Some(Class::NoChange));
-    assert_eq!(sp11.test, Some(Test::OverdispersedPoisson));
+    assert_eq!(sp11.test, Some(Some(Test::OverdispersedPoisson)));
     let phi = sp11.dispersion.flatten().unwrap();
-    assert!((phi - 15.955).abs() < 0.001, "φ* = {phi}");
+    assert!((phi - 1.305183967670459).abs() < 1e-9, "φ̂ = {phi}");
+    assert_eq!(sp11.df, Some(Some(11)));
+    assert_eq!(sp11.pairs_from, Some(Some(PairsFrom::Own)));
     assert!(
-        (sp11.p_value.unwrap() - 0.537).abs() < 0.001,
+        (sp11.p_value.unwrap() - 0.05401922267080133).abs() < 1e-9,
         "{:?}",
         sp11.p_value
     );
@@ -118,15 +128,21 @@ fn the_records_export_has_the_contract_shape() {
     assert_eq!(sp11["kind"], "count");
     assert_eq!(sp11["cells"]["latest"]["class"], "no-change");
     assert_eq!(sp11["cells"]["latest"]["value"], 59653.0);
-    // Records v2: the test's name and φ* beside the p-value.
+    // Records v3: the test's name, φ̂ (unfloored), its df and source
+    // beside the p-value.
     assert_eq!(sp11["cells"]["latest"]["test"], "overdispersed-poisson");
-    assert!(sp11["cells"]["latest"]["dispersion"].as_f64().unwrap() > 15.0);
+    let phi = sp11["cells"]["latest"]["dispersion"].as_f64().unwrap();
+    assert!((phi - 1.305).abs() < 1e-3);
+    assert_eq!(sp11["cells"]["latest"]["df"], 11);
+    assert_eq!(sp11["cells"]["latest"]["pairs_from"], "own");
     let sp9 = rows
         .iter()
         .find(|r| r["code"] == "SP9.satisfaction")
         .unwrap();
     assert_eq!(sp9["cells"]["latest"]["test"], "two-proportion-z");
     assert!(sp9["cells"]["latest"]["dispersion"].is_null());
+    assert!(sp9["cells"]["latest"]["df"].is_null());
+    assert!(sp9["cells"]["latest"]["pairs_from"].is_null());
     let spc = rows.iter().find(|r| r["code"] == "SP11.spc").unwrap();
     assert!(spc["cells"]["latest"]["value"].is_null());
     let class = spc["cells"]["latest"]["class"].as_str().unwrap();
@@ -209,4 +225,14 @@ fn no_text_is_set_under_seven_points() {
             assert!(v >= 7.0, "{}: font-size {v}", chart.id);
         }
     }
+}
+
+#[test]
+fn the_key_prints_the_packs_number_of_comparisons() {
+    // Methods v3: N = 17 tested comparisons, M = 17 × 5/100 rounded = 1.
+    let text = common::pdf_text(&built().pdf);
+    let sentence = common::normalise(
+        "This pack makes 17 comparisons; with no real change anywhere, about 1 of them would still show as significant.",
+    );
+    assert!(text.contains(&sentence), "{text}");
 }

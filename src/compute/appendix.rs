@@ -6,7 +6,7 @@
 //! [`SpcChartRecord`]s, in row order; a row without a chart is logged.
 
 use crate::compute::context::{Diagnostics, Inputs, Memo};
-use crate::compute::projections::{projection, projection_record};
+use crate::compute::projections::{projection, projection_record, Projected};
 use crate::compute::records::{ChartId, ProjectionRecord, Row, SpcChartRecord, SpcPoint};
 use crate::compute::spc_cells::{reading_class, xmr};
 use crate::compute::wording::{self, reading_text, Shape, SpcAltFacts, Trend};
@@ -63,7 +63,10 @@ fn chart_projection(
     {
         return None;
     }
-    projection(inputs, memo, diag, ind).map(|p| projection_record(inputs, ind.kind, p))
+    match projection(inputs, memo, diag, ind)? {
+        Projected::Made(p) => Some(projection_record(inputs, &p)),
+        Projected::FallsToZero => None,
+    }
 }
 
 fn chart_record(

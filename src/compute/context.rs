@@ -95,6 +95,8 @@ pub(super) struct Diagnostics {
     pub warnings: Vec<Problem>,
     /// Which `Values` replaced which figures, which tests could not run.
     pub log: Vec<String>,
+    /// How many printed classes differ from methods v2's (each logged).
+    pub v2_changes: usize,
     /// Per indicator code, the warning of its first window with a gap
     /// (an index into `warnings`), and what else the pack leaves out for
     /// that indicator: said in that one warning ([`Diagnostics::finish`]).

@@ -11,12 +11,15 @@ use std::collections::BTreeMap;
 use crate::compute::context::{Diagnostics, Inputs, Memo};
 use crate::compute::figures::{figure, given_cell, na_cell, Fig};
 use crate::compute::projections::projection_cell;
-use crate::compute::records::{Cell, Class, Test};
+use crate::compute::records::{Cell, Class, PairsFrom, Test, Untested};
+use crate::compute::windows::LATEST_MONTHS;
 use crate::compute::wording::{self, points_exact, var_exact};
 use crate::input::{Column, CountTest, Given, Indicator, Kind, Polarity};
+use crate::methods::period::{Month, Window};
 use crate::methods::rounding::Exact;
 use crate::methods::stats::{
-    dispersion, poisson_p_value, quasi_poisson_z, significant, two_proportion_z,
+    borrowed_dispersion, own_pairs_dispersion, pair_test, poisson_p_value, significant,
+    two_proportion_z, v2_count_test, Dispersion,
 };
 
 type Cells = BTreeMap<Column, Cell>;
@@ -30,6 +33,11 @@ pub(super) enum NoTest {
     NoBase,
     /// One of the two figures is not a number of the same kind.
     NeedsBoth,
+    /// A count of monthly series with too few months to judge the
+    /// variation (no φ̂, methods v3).
+    TooFewMonths,
+    /// The compared windows share months (methods v3).
+    Overlap,
 }
 
 /// The comparisons the table colours: the later window against the earlier.
@@ -110,7 +118,9 @@ fn window_cells<'a>(
 
 /// Colours each printed later-window figure by its significance against the
 /// earlier window; logs why a figure stays uncoloured, and where the class
-/// differs from the exact Poisson test's (methods v2).
+/// differs from the exact Poisson test's (methods v3). A figure left
+/// untested for a reason the reader should see (the compared windows
+/// overlap; too few months to judge the variation) carries a footnote.
 fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: &mut Cells) {
     let ind = figs.ind;
     let how = How {
@@ -127,42 +137,203 @@ fn classify(inputs: &Inputs, diag: &mut Diagnostics, figs: &mut Figures, cells: 
         if !(now.is_number() && then.is_number()) {
             continue;
         }
-        let phi = monthly_dispersion(inputs, ind, now_col, then_col);
-        match significance(&now, &then, how, phi) {
+        let cell = cells.get_mut(&now_col).expect("checked above");
+        let v2 = v2_class(inputs, ind, (now_col, then_col), (&now, &then), how);
+        if let (Some(a), Some(b)) = (inputs.windows.of(now_col), inputs.windows.of(then_col)) {
+            if windows_overlap(a, b) {
+                log_v2_change(diag, ind, now_col, v2, None, V2Why::Overlap);
+                cell.overlap = Some(true);
+                cell.footnote = Some(wording::OVERLAP_FOOTNOTE.to_string());
+                diag.log(wording::uncoloured_log(
+                    ind.code.as_str(),
+                    now_col,
+                    NoTest::Overlap,
+                ));
+                continue;
+            }
+        }
+        let noise = monthly_noise(inputs, ind, now_col, then_col);
+        match significance(&now, &then, how, noise) {
             Ok(t) => {
-                let cell = cells.get_mut(&now_col).expect("checked above");
+                log_v2_change(diag, ind, now_col, v2, Some(t.class), V2Why::Tested(t));
                 if t.class != t.exact_class {
                     diag.log(wording::overdispersed_log(ind.code.as_str(), now_col, &t));
                 }
                 cell.class = Some(t.class);
                 cell.p_value = Some(t.p_value);
                 cell.dispersion = Some(t.dispersion);
-                cell.test = Some(t.test);
+                cell.df = Some(t.df);
+                cell.pairs_from = Some(t.pairs_from);
+                cell.test = Some(Some(t.test));
+                cell.if_significant = Some(t.if_significant);
                 cell.alt = Some(wording::class_alt(&cell.text, t.class));
+            }
+            Err(NoTest::TooFewMonths) => {
+                log_v2_change(diag, ind, now_col, v2, None, V2Why::TooFewMonths);
+                cell.untested = Some(Untested::TooFewMonths);
+                cell.test = Some(None);
+                cell.dispersion = Some(None);
+                cell.df = Some(None);
+                cell.pairs_from = Some(None);
+                cell.footnote = Some(wording::TOO_FEW_MONTHS_FOOTNOTE.to_string());
+                diag.log(wording::uncoloured_log(
+                    ind.code.as_str(),
+                    now_col,
+                    NoTest::TooFewMonths,
+                ));
             }
             Err(why) => diag.log(wording::uncoloured_log(ind.code.as_str(), now_col, why)),
         }
     }
 }
 
-/// φ of methods v2 for a count whose two compared windows are both summed
-/// from sheet `Monthly` (neither given in `Values`), else `None`.
-fn monthly_dispersion(inputs: &Inputs, ind: &Indicator, now: Column, then: Column) -> Option<f64> {
-    if ind.kind != Kind::Count
-        || inputs.given(ind, now).is_some()
-        || inputs.given(ind, then).is_some()
+/// Why a class differs from methods v2's.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum V2Why {
+    Overlap,
+    TooFewMonths,
+    Tested(Tested),
+}
+
+/// Methods v2's class of a comparison, with its φ* and p (φ* only for a
+/// count of two monthly windows under `overdispersed`), or `None` when v2
+/// ran no test.
+fn v2_class(
+    inputs: &Inputs,
+    ind: &Indicator,
+    (now_col, then_col): (Column, Column),
+    (now, then): (&Fig, &Fig),
+    how: How,
+) -> Option<(Class, Option<f64>, f64)> {
+    let exact = significance(now, then, how, Noise::NotMonthly).ok()?;
+    if !matches!((now, then), (Fig::Count(_), Fig::Count(_))) {
+        return Some((exact.class, None, exact.p_value));
+    }
+    if how.count_test == CountTest::Exact
+        || inputs.given(ind, now_col).is_some()
+        || inputs.given(ind, then_col).is_some()
     {
-        return None;
+        return Some((exact.class, None, exact.p_value));
     }
     let series = inputs.series(ind)?;
     let months = |c: Column| -> Option<Vec<f64>> {
-        let window = inputs.windows.of(c)?;
-        window
+        inputs
+            .windows
+            .of(c)?
             .months()
             .map(|m| series.get(&m).map(|(v, _)| *v))
             .collect()
     };
-    dispersion(&months(then)?, &months(now)?)
+    let Some((phi, p)) = v2_count_test(&months(then_col)?, &months(now_col)?) else {
+        return Some((exact.class, None, exact.p_value));
+    };
+    let class = if !significant(p, how.confidence) {
+        Class::NoChange
+    } else {
+        exact.if_significant
+    };
+    Some((class, Some(phi), p))
+}
+
+/// Logs a printed class that differs from methods v2's, and why.
+fn log_v2_change(
+    diag: &mut Diagnostics,
+    ind: &Indicator,
+    column: Column,
+    v2: Option<(Class, Option<f64>, f64)>,
+    v3: Option<Class>,
+    why: V2Why,
+) {
+    if v2.map(|v| v.0) == v3 {
+        return;
+    }
+    diag.v2_changes += 1;
+    diag.log(wording::v2_change_log(
+        ind.code.as_str(),
+        column,
+        v2,
+        v3,
+        why,
+    ));
+}
+
+/// Whether two windows share a month (methods v3: no test then).
+pub(super) fn windows_overlap(a: Window, b: Window) -> bool {
+    a.first <= b.last && b.first <= a.last
+}
+
+/// What a count comparison's noise is judged by (methods v3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Noise {
+    /// Not a count of two monthly series (a window from `Values`, a
+    /// proportion): no φ̂; a count gets the exact test, as v1.
+    NotMonthly,
+    /// Monthly series with too few months for φ̂.
+    TooFew,
+    /// φ̂ with its degrees of freedom and whose pairs gave it.
+    Estimated(Dispersion, PairsFrom),
+}
+
+/// φ̂ of methods v3 for a count whose two compared windows are both summed
+/// from sheet `Monthly`: a 12-month comparison from its own calendar-month
+/// pairs; a shorter one borrowed from the last 24 months when `Monthly`
+/// holds them all, else from its own pairs when at least 3 have counts.
+fn monthly_noise(inputs: &Inputs, ind: &Indicator, now: Column, then: Column) -> Noise {
+    if ind.kind != Kind::Count
+        || inputs.given(ind, now).is_some()
+        || inputs.given(ind, then).is_some()
+    {
+        return Noise::NotMonthly;
+    }
+    let (Some(series), Some(now_w), Some(then_w)) = (
+        inputs.series(ind),
+        inputs.windows.of(now),
+        inputs.windows.of(then),
+    ) else {
+        return Noise::NotMonthly;
+    };
+    let value = |m: Month| series.get(&m).map(|(v, _)| *v);
+    // Calendar-month pairs: each month of the later window with the month
+    // of the same name in the earlier one.
+    let pairs_of = |w: Window, earlier: Window| -> Option<Vec<(f64, f64)>> {
+        w.months()
+            .map(|m| {
+                let e = earlier.months().find(|e| e.month == m.month)?;
+                Some((value(m)?, value(e)?))
+            })
+            .collect()
+    };
+    let Some(own) = pairs_of(now_w, then_w) else {
+        return Noise::NotMonthly;
+    };
+    let estimated =
+        |d: Option<Dispersion>, from| d.map_or(Noise::TooFew, |d| Noise::Estimated(d, from));
+    if own.len() >= LATEST_MONTHS as usize {
+        return estimated(own_pairs_dispersion(&own, 2), PairsFrom::Own);
+    }
+    let last_12 = Window::ending(inputs.windows.month, LATEST_MONTHS);
+    let before = Window::ending(last_12.first.plus(-1), LATEST_MONTHS);
+    let all = pairs_of(last_12, before);
+    let compared_months = now_w.months().collect::<Vec<_>>();
+    match all {
+        Some(all)
+            if compared_months
+                .iter()
+                .all(|m| last_12.months().any(|l| l == *m)) =>
+        {
+            let (compared, other): (Vec<_>, Vec<_>) = last_12
+                .months()
+                .zip(all)
+                .partition(|(m, _)| compared_months.contains(m));
+            let strip =
+                |v: Vec<(Month, (f64, f64))>| v.into_iter().map(|(_, p)| p).collect::<Vec<_>>();
+            estimated(
+                borrowed_dispersion(&strip(compared), &strip(other)),
+                PairsFrom::Last24Months,
+            )
+        }
+        _ => estimated(own_pairs_dispersion(&own, 3), PairsFrom::Own),
+    }
 }
 
 /// The `% Var.` cell: given in `Values` (logged), or the change between the
@@ -252,33 +423,44 @@ pub(super) struct How {
     pub count_test: CountTest,
 }
 
-/// A test's outcome: the class and p-value printed, the test and φ*, and
-/// the class the exact Poisson test would give (the same for proportions).
+/// A test's outcome: the class and p-value printed, the test, φ̂ (not
+/// floored), its degrees of freedom and source, and the class the exact
+/// Poisson test would give (the same for proportions).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Tested {
     pub class: Class,
     pub p_value: f64,
     pub test: Test,
     pub dispersion: Option<f64>,
+    pub df: Option<u32>,
+    pub pairs_from: Option<PairsFrom>,
     pub exact_class: Class,
     pub exact_p: f64,
+    /// The class were the change significant: its direction through the
+    /// polarity (no change for equal figures).
+    pub if_significant: Class,
 }
 
 /// The significance class of `now` against `then`, with its p-value, or why
-/// no test ran. `phi` is the counts' dispersion from the monthly values.
+/// no test ran. `noise` is what a count's variation is judged by.
 pub(super) fn significance(
     now: &Fig,
     then: &Fig,
     how: How,
-    phi: Option<f64>,
+    noise: Noise,
 ) -> Result<Tested, NoTest> {
-    let class = |p: f64, higher: bool| {
-        if !significant(p, how.confidence) {
-            Class::NoChange
-        } else if higher == (how.polarity == Polarity::Up) {
+    let direction = |higher: bool| {
+        if higher == (how.polarity == Polarity::Up) {
             Class::Improvement
         } else {
             Class::Deterioration
+        }
+    };
+    let class = |p: f64, higher: bool| {
+        if significant(p, how.confidence) {
+            direction(higher)
+        } else {
+            Class::NoChange
         }
     };
     let (p_value, higher, test) = match (now, then) {
@@ -286,23 +468,42 @@ pub(super) fn significance(
             let (a, b) = (a.round().max(0.0), b.round().max(0.0));
             let exact_p = poisson_p_value(a as u64, b as u64);
             let exact_class = class(exact_p, a > b);
-            let phi_star = phi.map(|f| f.max(1.0));
-            let tested = |class, p_value, test| Tested {
-                class,
-                p_value,
-                test,
-                dispersion: phi_star,
+            let exact = Tested {
+                class: exact_class,
+                p_value: exact_p,
+                test: Test::ExactPoisson,
+                dispersion: None,
+                df: None,
+                pairs_from: None,
                 exact_class,
                 exact_p,
+                if_significant: if a == b {
+                    Class::NoChange
+                } else {
+                    direction(a > b)
+                },
             };
-            return Ok(match phi_star {
-                Some(f) if f > 1.0 && how.count_test == CountTest::Overdispersed => {
-                    let z = quasi_poisson_z(a, b, f);
-                    let c = class(z.p_value, z.z > 0.0);
-                    tested(c, z.p_value, Test::OverdispersedPoisson)
+            // First of all: a zero total, a figure from Values, or the
+            // exact test chosen: the exact test.
+            if a == 0.0 || b == 0.0 || how.count_test == CountTest::Exact {
+                return Ok(exact);
+            }
+            return match noise {
+                Noise::NotMonthly => Ok(exact),
+                Noise::TooFew => Err(NoTest::TooFewMonths),
+                Noise::Estimated(d, from) => {
+                    let t = pair_test(a, b, d);
+                    Ok(Tested {
+                        class: class(t.p_value, a > b),
+                        p_value: t.p_value,
+                        test: Test::OverdispersedPoisson,
+                        dispersion: Some(d.phi),
+                        df: Some(d.df),
+                        pairs_from: Some(from),
+                        ..exact
+                    })
                 }
-                _ => tested(exact_class, exact_p, Test::ExactPoisson),
-            });
+            };
         }
         (
             Fig::Rate {
@@ -335,8 +536,15 @@ pub(super) fn significance(
         p_value,
         test,
         dispersion: None,
+        df: None,
+        pairs_from: None,
         exact_class: c,
         exact_p: p_value,
+        if_significant: if p_value >= 1.0 {
+            Class::NoChange
+        } else {
+            direction(higher)
+        },
     })
 }
 
@@ -391,20 +599,34 @@ mod tests {
         let up = how(Polarity::Up, CountTest::Overdispersed);
         let (c271, c667) = (Fig::Count(271.0), Fig::Count(667.0));
         assert_eq!(
-            significance(&c271, &c667, down, None).unwrap().class,
+            significance(&c271, &c667, down, Noise::NotMonthly)
+                .unwrap()
+                .class,
             Class::Improvement
         );
         assert_eq!(
-            significance(&c271, &c667, up, None).unwrap().class,
+            significance(&c271, &c667, up, Noise::NotMonthly)
+                .unwrap()
+                .class,
             Class::Deterioration
         );
-        let same = significance(&Fig::Count(4452.0), &Fig::Count(4365.0), down, None);
+        let same = significance(
+            &Fig::Count(4452.0),
+            &Fig::Count(4365.0),
+            down,
+            Noise::NotMonthly,
+        );
         assert_eq!(same.unwrap().class, Class::NoChange);
         // A zero baseline is still testable.
-        let zero = significance(&Fig::Count(9.0), &Fig::Count(0.0), down, None);
+        let zero = significance(&Fig::Count(9.0), &Fig::Count(0.0), down, Noise::NotMonthly);
         assert_eq!(zero.unwrap().class, Class::Deterioration);
         let rate = |p, n| Fig::Rate { p, n, x: None };
-        let no_base = significance(&rate(0.8, None), &rate(0.9, Some(100.0)), up, None);
+        let no_base = significance(
+            &rate(0.8, None),
+            &rate(0.9, Some(100.0)),
+            up,
+            Noise::NotMonthly,
+        );
         assert_eq!(no_base, Err(NoTest::NoBase));
     }
 
@@ -424,36 +646,81 @@ mod tests {
             n: Some(100.0),
             x: None,
         };
-        let t = significance(&now, &then, up, None).unwrap();
+        let t = significance(&now, &then, up, Noise::NotMonthly).unwrap();
         assert_eq!((t.class, t.p_value), (Class::NoChange, 1.0));
         assert_eq!(t.test, Test::TwoProportionZ);
     }
 
     #[test]
-    fn overdispersion_changes_the_class_only_in_overdispersed_mode() {
-        // Methods v2 worked example: 1200 → 1320 with φ ≈ 2.603.
-        let test = |count_test, phi| {
-            let (now, then) = (Fig::Count(1320.0), Fig::Count(1200.0));
-            significance(&now, &then, how(Polarity::Down, count_test), Some(phi)).unwrap()
+    fn month_pairs_change_the_class_only_in_overdispersed_mode() {
+        // Methods v3 worked example: 1200 → 1320 with φ̂ ≈ 2.003 on 11 df.
+        let d = Dispersion {
+            phi: 2.0031130350489534,
+            df: 11,
         };
-        let t = test(CountTest::Overdispersed, 2.603);
+        let test = |count_test, noise| {
+            let (now, then) = (Fig::Count(1320.0), Fig::Count(1200.0));
+            significance(&now, &then, how(Polarity::Down, count_test), noise)
+        };
+        let own = Noise::Estimated(d, PairsFrom::Own);
+        let t = test(CountTest::Overdispersed, own).unwrap();
         assert_eq!(
             (t.class, t.test),
             (Class::NoChange, Test::OverdispersedPoisson)
         );
         assert_eq!(
-            (t.exact_class, t.dispersion),
-            (Class::Deterioration, Some(2.603))
+            (t.exact_class, t.dispersion, t.df, t.pairs_from),
+            (
+                Class::Deterioration,
+                Some(d.phi),
+                Some(11),
+                Some(PairsFrom::Own)
+            )
         );
-        assert!((t.p_value - 0.138).abs() < 5e-4);
-        let t = test(CountTest::Exact, 2.603);
+        assert!((t.p_value - 0.11933115352122842).abs() < 1e-7);
+        let t = test(CountTest::Exact, own).unwrap();
         assert_eq!(
-            (t.class, t.test),
-            (Class::Deterioration, Test::ExactPoisson)
+            (t.class, t.test, t.dispersion, t.df),
+            (Class::Deterioration, Test::ExactPoisson, None, None)
         );
         assert!((t.p_value - 0.0177).abs() < 5e-5);
-        // φ < 1 gives φ* = 1: the exact test.
-        let t = test(CountTest::Overdispersed, 0.4);
-        assert_eq!((t.test, t.dispersion), (Test::ExactPoisson, Some(1.0)));
+        // φ̂ < 1: still the month-pair test, φ̂ recorded unfloored, and
+        // p = max(p_t, p_exact) ≥ p_exact.
+        let small = Noise::Estimated(Dispersion { phi: 0.4, df: 22 }, PairsFrom::Last24Months);
+        let t = test(CountTest::Overdispersed, small).unwrap();
+        assert_eq!(
+            (t.test, t.dispersion),
+            (Test::OverdispersedPoisson, Some(0.4))
+        );
+        assert!(t.p_value >= t.exact_p);
+        // Too few months: untested under overdispersed, exact under exact.
+        assert_eq!(
+            test(CountTest::Overdispersed, Noise::TooFew),
+            Err(NoTest::TooFewMonths)
+        );
+        assert_eq!(
+            test(CountTest::Exact, Noise::TooFew).unwrap().test,
+            Test::ExactPoisson
+        );
+        // A zero window: the exact test first of all.
+        let zero = significance(
+            &Fig::Count(9.0),
+            &Fig::Count(0.0),
+            how(Polarity::Down, CountTest::Overdispersed),
+            Noise::TooFew,
+        );
+        assert_eq!(zero.unwrap().test, Test::ExactPoisson);
+    }
+
+    #[test]
+    fn windows_that_share_a_month_overlap() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        let w = |a, b| Window { first: a, last: b };
+        let baseline = w(m(2012, 4), m(2013, 3));
+        assert!(windows_overlap(w(m(2012, 4), m(2013, 3)), baseline));
+        assert!(windows_overlap(w(m(2012, 12), m(2013, 11)), baseline));
+        assert!(windows_overlap(w(m(2013, 3), m(2014, 2)), baseline));
+        assert!(!windows_overlap(w(m(2013, 4), m(2014, 3)), baseline));
+        assert!(!windows_overlap(w(m(2011, 4), m(2012, 3)), baseline));
     }
 }

@@ -22,6 +22,7 @@
 
 mod appendix;
 pub mod changes;
+mod comparisons;
 mod context;
 mod figures;
 mod measure;
@@ -77,7 +78,17 @@ pub fn compute(w: &Workbook) -> Computed {
     let (comments, note) = panels::comment_boxes(w);
     let appendix = appendix::appendix(&inputs, &mut memo, &mut diag, &rows);
     diag.finish();
-    let report = report_record(&inputs);
+    let many = comparisons::many_comparisons(&mut rows, &w.report);
+    diag.v2_changes += many.fdr_changes.len();
+    for line in &many.fdr_changes {
+        diag.log(line.clone());
+    }
+    let summary = wording::v2_changes_summary(diag.v2_changes);
+    diag.log(summary);
+    let mut report = report_record(&inputs);
+    report.comparisons = many.n;
+    report.expected_by_chance = many.expected;
+    report.fdr_threshold = many.threshold;
     let key = wording::key(&report.baseline, &rows, !appendix.is_empty());
     let footnotes = notes::footnotes(w, &mut rows, &priorities, &key);
     let printed: Vec<crate::input::Column> = priorities
@@ -86,6 +97,7 @@ pub fn compute(w: &Workbook) -> Computed {
         .collect();
     let records = Records {
         key,
+        key_comparisons: many.sentence,
         key_periods: wording::key_periods(&printed, &inputs.windows, &w.report),
         report,
         rows,
@@ -146,5 +158,9 @@ fn report_record(inputs: &Inputs) -> ReportRecord {
         board: r.board.clone(),
         confidence: r.confidence,
         heading: wording::HEADING.into(),
+        comparisons: 0,
+        expected_by_chance: 0,
+        significance: r.significance,
+        fdr_threshold: None,
     }
 }

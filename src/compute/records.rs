@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity};
+use crate::input::{Column, Kind, Layout, NarrativeKind, Polarity, Significance};
 use crate::methods::period::{Month, Window};
 
 /// Everything the layout places. Serialises to the records export.
@@ -26,6 +26,12 @@ pub struct Records {
     /// comparison that appears (baseline year; same period last year), and
     /// the SPC icons when SPC rows or charts appear.
     pub key: Vec<KeyEntry>,
+    /// The KEY's sentence on the pack's many comparisons (methods v3):
+    /// `This pack makes 17 comparisons; with no real change anywhere, about
+    /// 1 of them would still show as significant.`, or absent when the pack
+    /// tests nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_comparisons: Option<String>,
     /// The KEY's months: for each window column the pack prints (baseline,
     /// latest, YTD, L.YTD, projection), which months it covers.
     pub key_periods: Vec<KeyPeriod>,
@@ -112,6 +118,16 @@ pub struct ReportRecord {
     pub confidence: f64,
     /// `Strategic Priorities`.
     pub heading: String,
+    /// N: the printed comparisons that ran a test (methods v3).
+    pub comparisons: usize,
+    /// M = N × (1 − confidence), exactly, rounded half up.
+    pub expected_by_chance: i128,
+    /// `per-comparison` or `fdr`.
+    pub significance: Significance,
+    /// With `fdr`: the Benjamini–Hochberg threshold (the largest p declared
+    /// significant), or null when none is; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fdr_threshold: Option<Option<f64>>,
 }
 
 /// One printed indicator row.
@@ -159,16 +175,48 @@ pub struct Cell {
     pub class: Option<Class>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
-    /// On a tested cell (records v2): φ* of methods v2, or null when the
-    /// dispersion was not estimated (a `Values` figure, a proportion).
+    /// On a tested cell (records v3): φ̂ as estimated (not floored at 1),
+    /// or null when not estimated (a `Values` figure, a proportion, the
+    /// exact test).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispersion: Option<Option<f64>>,
-    /// On a tested cell (records v2): the test that gave `p_value`.
+    /// On a tested cell (records v3): φ̂'s degrees of freedom, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub test: Option<Test>,
+    pub df: Option<Option<u32>>,
+    /// On a tested cell (records v3): whose pairs estimated φ̂, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs_from: Option<Option<PairsFrom>>,
+    /// On a tested cell: the test that gave `p_value`; null on a count left
+    /// untested for too few months (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<Option<Test>>,
+    /// A count comparison of monthly series with no φ̂ under
+    /// `overdispersed`: `too-few-months`, and no class (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untested: Option<Untested>,
+    /// `true` when the compared windows share months: no test, no class
+    /// (records v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<bool>,
+    /// The class a tested figure has when its change is significant (its
+    /// direction read through the polarity), so that a pack-wide decision
+    /// (`Report.significance = fdr`) can class it; not exported.
+    #[serde(skip)]
+    pub if_significant: Option<Class>,
     /// Small text printed beside the figure (`To May 15`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For a projection (methods v3): the year's months observed and to
+    /// come, ρ̂ of a count fit (null for a proportion), and the 95 %
+    /// interval `[low, high]` (null when none prints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months_observed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub months_projected: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rho: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Option<[f64; 2]>>,
     /// For a projection: the 95% prediction interval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
@@ -213,10 +261,31 @@ pub enum Class {
 pub enum Test {
     /// The exact conditional test for two Poisson counts.
     ExactPoisson,
-    /// The quasi-Poisson z test with the dispersion φ* > 1.
+    /// The month-pair test of methods v3 (φ̂ from calendar-month pairs,
+    /// Student's t, p = max(p_t, p_exact)).
     OverdispersedPoisson,
     /// The pooled two-proportion z-test.
     TwoProportionZ,
+}
+
+/// Whose calendar-month pairs estimated a count comparison's φ̂ (records v3).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairsFrom {
+    /// The comparison's own pairs.
+    Own,
+    /// A shorter comparison's: the 12 months ending at M against the 12
+    /// before them.
+    #[serde(rename = "last-24-months")]
+    Last24Months,
+}
+
+/// Why a comparison that could be tested was not (records v3).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Untested {
+    /// Too few months to judge the variation (no φ̂).
+    TooFewMonths,
 }
 
 /// A panel's column heading.
@@ -372,14 +441,20 @@ pub struct ProjectionRecord {
     /// The fitted line's value at each month, from the first fitted month to
     /// the end of the projection year.
     pub line: Vec<(Month, f64)>,
-    /// The projection year's total (mean for a proportion) and its 95%
-    /// prediction interval.
+    /// The projection year's total (a proportion's rate).
     pub value: f64,
-    pub low: f64,
-    pub high: f64,
+    /// Its 95 % interval, or null when none prints (methods v3).
+    pub interval: Option<(f64, f64)>,
+    /// The interval as a monthly band over the months to come (a count's
+    /// interval less the observed months, per month to come), drawn on the
+    /// chart.
+    pub band: Option<(f64, f64)>,
     pub year: String,
     /// How many months the line was fitted to.
     pub months_fitted: usize,
+    /// The projection year's months already observed and still to come.
+    pub months_observed: usize,
+    pub months_projected: usize,
 }
 
 /// A chart's identity: its file in the layout's world, e.g.

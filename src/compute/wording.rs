@@ -7,9 +7,9 @@
 
 use std::fmt;
 
-use crate::compute::measure::{NoTest, Tested};
+use crate::compute::measure::{NoTest, Tested, V2Why};
 use crate::compute::records::{
-    Class, KeyEntry, KeyPeriod, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
+    Class, KeyEntry, KeyPeriod, PairsFrom, ProjectionRecord, ReportRecord, Row, SavingsBar, Test,
 };
 use crate::compute::spc_cells::NoReading;
 use crate::compute::windows::{Windows, LATEST_MONTHS};
@@ -676,6 +676,25 @@ pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntr
     key
 }
 
+/// The KEY's sentence on the pack's many comparisons (methods v3): `This
+/// pack makes 17 comparisons; with no real change anywhere, about 1 of them
+/// would still show as significant.`
+pub(super) fn comparisons_sentence(n: usize, expected: i128) -> String {
+    let noun = if n == 1 { "comparison" } else { "comparisons" };
+    format!(
+        "This pack makes {n} {noun}; with no real change anywhere, about {expected} of them would still show as significant."
+    )
+}
+
+/// The KEY's sentence under `Report.significance = fdr`: `Significant after
+/// allowing for the pack's 17 comparisons (false discovery rate 5 %).`
+pub(super) fn fdr_sentence(n: usize, q: &Exact) -> String {
+    let noun = if n == 1 { "comparison" } else { "comparisons" };
+    let rate = fixed(&q.times_ten_pow(2), 2, false);
+    let rate = rate.trim_end_matches('0').trim_end_matches('.');
+    format!("Significant after allowing for the pack's {n} {noun} (false discovery rate {rate} %).")
+}
+
 /// The heading over the KEY's months: which months each column covers.
 pub const KEY_PERIODS_HEADING: &str = "Months each column covers:";
 
@@ -800,14 +819,27 @@ pub(super) fn spc_caption(
     let mut caption = format!("{}: {}.", month.long_label(), reading_text(reading));
     if let Some(p) = projection {
         let w = |v| figure_words(kind, v);
+        let interval = p.interval.map_or_else(String::new, |(l, h)| {
+            format!(" (95% prediction interval {} to {})", w(l), w(h))
+        });
+        let observed = if p.months_observed > 0 {
+            format!(
+                "; {} months observed, {} projected",
+                p.months_observed, p.months_projected
+            )
+        } else {
+            String::new()
+        };
         caption.push_str(&format!(
-            " Projection {}: {} (95% prediction interval {} to {}), from a straight line fitted to the last {} months{}.",
+            " Projection {}: {}{interval}, from a {} fitted to the last {} months{observed}.",
             p.year,
             w(p.value),
-            w(p.low),
-            w(p.high),
+            if kind == Kind::Proportion {
+                "binomial trend on the logit scale"
+            } else {
+                "straight line"
+            },
             p.months_fitted,
-            if kind == Kind::Proportion { " on the logit scale" } else { "" }
         ));
     }
     caption
@@ -921,12 +953,13 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
         f.month.long_label(),
     ));
     if let Some(p) = f.projection {
+        let interval = p.interval.map_or_else(String::new, |(l, h)| {
+            format!(" (95% prediction interval {} to {})", w(l), w(h))
+        });
         s.push_str(&format!(
-            " Projection for {}: {} (95% prediction interval {} to {}).",
+            " Projection for {}: {}{interval}.",
             p.year,
             w(p.value),
-            w(p.low),
-            w(p.high)
         ));
     }
     s
@@ -977,7 +1010,7 @@ pub(super) fn appendix_intro(report: &Report, windows: &Windows) -> Vec<String> 
             "The centre line is the mean of the baseline year {} (shaded) and the dashed process limits are that mean ± 2.66 × the mean moving range. A point is special cause when it lies outside the limits, in a run of {} or more on one side of the mean, in a run of {} or more rising or falling, or is one of two of three beyond the same two-sigma line. Blue rings are special cause improvement, orange squares special cause concern, small grey dots common cause.",
             report.baseline, report.spc_run_length, report.spc_run_length
         ),
-        "Where a projection is printed, the purple dashed line is the least-squares trend through the last 36 months (at least 24), carried through the projection year; the shaded band is its 95% prediction interval for an average month.".to_string(),
+        "Where a projection is printed, the purple dashed line is the trend through the last 36 months (at least 24: least squares for a count, a binomial fit on the logit scale for a proportion), carried through the projection year; the months of the year already observed count as observed, and the shaded band is the 95% prediction interval of the year's figure, spread over the months still to come.".to_string(),
     ]
 }
 
@@ -1104,13 +1137,26 @@ pub(super) fn uncoloured_log(code: &str, column: Column, why: NoTest) -> String 
     )
 }
 
+/// The footnote of a figure whose compared windows share months (methods v3).
+pub(super) const OVERLAP_FOOTNOTE: &str = "compared windows overlap";
+
+/// The footnote of a count left untested for too few months (methods v3).
+pub(super) const TOO_FEW_MONTHS_FOOTNOTE: &str = "too few months to judge the variation";
+
 /// Log line of a count whose class differs from the exact Poisson test's
-/// (methods v2): `SP11.offences latest: no significant change by the
-/// overdispersed Poisson test (φ* = 12.31, p = 0.5312); the exact Poisson
-/// test gives significant deterioration (p = 0.0137)`.
+/// (methods v3): `SP11.offences latest: no significant change by the
+/// overdispersed Poisson test (φ̂ = 12.31 on 11 df from its own month
+/// pairs, p = 0.5312); the exact Poisson test gives significant
+/// deterioration (p = 0.0137)`.
 pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> String {
     let phi = t.dispersion.map_or_else(String::new, |f| {
-        format!("φ* = {}, ", fixed_f64(f, 2, false))
+        let df = t.df.map_or_else(String::new, |d| format!(" on {d} df"));
+        let from = match t.pairs_from {
+            Some(PairsFrom::Own) => " from its own month pairs",
+            Some(PairsFrom::Last24Months) => " from the last 24 months",
+            None => "",
+        };
+        format!("φ̂ = {}{df}{from}, ", fixed_f64(f, 2, false))
     });
     format!(
         "{code} {}: {} by the {} test ({phi}{}); the exact Poisson test gives {} ({})",
@@ -1121,6 +1167,88 @@ pub(super) fn overdispersed_log(code: &str, column: Column, t: &Tested) -> Strin
         t.exact_class.short_words(),
         p_text(t.exact_p),
     )
+}
+
+/// Log line of a class that differs from methods v2's, and why:
+/// `SP11.offences latest: class changed from v2: no significant change
+/// (v2: φ* = 15.95, p = 0.5373) → significant deterioration (p = 0.0312);
+/// why: …`.
+pub(super) fn v2_change_log(
+    code: &str,
+    column: Column,
+    v2: Option<(Class, Option<f64>, f64)>,
+    v3: Option<Class>,
+    why: V2Why,
+) -> String {
+    let before = v2.map_or_else(
+        || "no test".to_string(),
+        |(class, phi, p)| {
+            let phi = phi.map_or_else(String::new, |f| {
+                format!("φ* = {}, ", fixed_f64(f, 2, false))
+            });
+            format!("{} (v2: {phi}{})", class.short_words(), p_text(p))
+        },
+    );
+    let (after, reason) = match why {
+        V2Why::Overlap => (
+            "uncoloured".to_string(),
+            "the compared windows overlap, and v3 runs no test on overlapping windows".to_string(),
+        ),
+        V2Why::TooFewMonths => (
+            "uncoloured".to_string(),
+            "too few months to judge the variation (v3 needs 3 calendar-month pairs, or the last 24 months to borrow from)".to_string(),
+        ),
+        V2Why::Tested(t) => {
+            let how = match (t.test, t.dispersion, t.df) {
+                (Test::OverdispersedPoisson, Some(phi), Some(df)) => format!(
+                    "v3 judges the noise by calendar-month pairs, so seasons no longer count as noise (φ̂ = {} on {df} df{}), and tests against Student's t with p = max(p_t, p_exact)",
+                    fixed_f64(phi, 2, false),
+                    if t.pairs_from == Some(PairsFrom::Last24Months) { " from the last 24 months" } else { "" },
+                ),
+                _ => format!("v3 runs the {} test here", test_words(t.test)),
+            };
+            let class = v3.unwrap_or(t.class);
+            (format!("{} ({})", class.short_words(), p_text(t.p_value)), how)
+        }
+    };
+    format!(
+        "{code} {}: class changed from v2: {before} → {after}; why: {reason}",
+        column.name()
+    )
+}
+
+/// Log line of a class that `Report.significance = fdr` changed (from the
+/// comparison's own class, the per-comparison rule of v2 and v3).
+pub(super) fn fdr_change_log(
+    code: &str,
+    column: Column,
+    before: Option<Class>,
+    after: Class,
+    n: usize,
+    threshold: Option<f64>,
+) -> String {
+    let before = before.map_or("no class", |c| c.short_words());
+    let threshold = threshold.map_or_else(
+        || "none is significant".to_string(),
+        |t| format!("threshold {}", p_text(t)),
+    );
+    format!(
+        "{code} {}: class changed by significance = fdr: {before} on its own → {}; why: it allows for the pack's {n} comparisons (Benjamini–Hochberg, {threshold})",
+        column.name(),
+        after.short_words(),
+    )
+}
+
+/// The build log's summary of classes changed from methods v2.
+pub(super) fn v2_changes_summary(n: usize) -> String {
+    match n {
+        0 => "methods v3: no printed class differs from methods v2's".to_string(),
+        1 => "methods v3: 1 printed class differs from methods v2's (logged above, with why)"
+            .to_string(),
+        n => format!(
+            "methods v3: {n} printed classes differ from methods v2's (logged above, with why)"
+        ),
+    }
 }
 
 /// A test's name in words: `overdispersed Poisson`.
@@ -1149,6 +1277,20 @@ pub(super) fn projection_year_over(year: FinancialYear, month: Month) -> String 
     )
 }
 
+/// The footnote of a count whose trend falls to 0 within the projection
+/// year (methods v3).
+pub(super) fn falls_to_zero_footnote(year: FinancialYear) -> String {
+    format!("the trend falls to zero before {year}; no projection")
+}
+
+/// Log line of a count whose trend falls to 0 within the projection year.
+pub(super) fn projection_falls_to_zero(code: &str, year: Window) -> String {
+    format!(
+        "{code} projection: the fitted trend reaches 0 before {} ends; no projection (the cell prints n/a with a footnote)",
+        window_months(year)
+    )
+}
+
 /// Log line of a projection with too short a series.
 pub(super) fn projection_too_short(code: &str, month: Month, found: usize) -> String {
     format!(
@@ -1173,6 +1315,8 @@ impl fmt::Display for NoTest {
             NoTest::NoVariance => "the proportions leave no variance to test against",
             NoTest::NoBase => "a proportion given without its respondents (Base) cannot be tested",
             NoTest::NeedsBoth => "both figures are needed for a test",
+            NoTest::TooFewMonths => "too few months to judge the variation (fewer than 3 calendar-month pairs with counts, and not all of the last 24 months in Monthly)",
+            NoTest::Overlap => "the compared windows overlap (they share months, so the two figures are not independent)",
         })
     }
 }

@@ -179,6 +179,16 @@ contract_words! {
         Exact = "exact",
     }
 
+    /// How significance is decided across the pack (`Report.significance`,
+    /// methods v3).
+    pub enum Significance {
+        #[doc = "Each comparison at its own level, as published (the default)."]
+        #[serde(rename = "per-comparison")]
+        PerComparison = "per-comparison",
+        #[doc = "Benjamini–Hochberg over the pack's comparisons."]
+        Fdr = "fdr",
+    }
+
     /// The kind of a narrative line.
     pub enum NarrativeKind {
         Heading = "heading", Paragraph = "paragraph", Bullet = "bullet",
@@ -256,6 +266,9 @@ pub struct Report {
     pub rank_style: RankStyle,
     /// Which test compares two counts (default `overdispersed`).
     pub count_test: CountTest,
+    /// How significance is decided across the pack (default
+    /// `per-comparison`).
+    pub significance: Significance,
     /// Where the projection year was given (`Report!B7`), for warnings.
     pub projection_at: Option<Location>,
     /// Where `period_end` was given (`Report!B3`), for warnings.

@@ -37,7 +37,7 @@ mod values;
 pub use contract::{
     Code, Column, CountTest, Footnote, Given, Indicator, Kind, Layout, MonthlyValue,
     NarrativeEntry, NarrativeKind, NumberStyle, Peer, Polarity, Priority, RankStyle, Report,
-    SavingsItem, Section, ValueEntry, Word, Workbook,
+    SavingsItem, Section, Significance, ValueEntry, Word, Workbook,
 };
 pub use package::{NotAWorkbook, RawSheets};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::input::contract::{CountTest, NumberStyle, RankStyle, Report, Word};
+use crate::input::contract::{CountTest, NumberStyle, RankStyle, Report, Significance, Word};
 use crate::input::package::RawSheets;
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{
@@ -16,7 +16,7 @@ use crate::input::text;
 use crate::methods::period::FinancialYear;
 
 /// The fields the contract knows, in its order.
-const KNOWN: [&str; 12] = [
+const KNOWN: [&str; 13] = [
     "title",
     "period_end",
     "force",
@@ -29,6 +29,7 @@ const KNOWN: [&str; 12] = [
     "number_style",
     "rank_style",
     "count_test",
+    "significance",
 ];
 
 /// The default confidence level of significance tests.
@@ -62,6 +63,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
     let number_style = fields.word("number_style", NumberStyle::Plain, problems);
     let rank_style = fields.word("rank_style", RankStyle::Ordinal, problems);
     let count_test = fields.word("count_test", CountTest::Overdispersed, problems);
+    let significance = fields.word("significance", Significance::PerComparison, problems);
     if let Some(pe) = period_end {
         fields.check_month_end(pe, problems);
     }
@@ -78,6 +80,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
         number_style: number_style?,
         rank_style: rank_style?,
         count_test: count_test?,
+        significance: significance?,
         projection_at: fields.rows.get("projection").map(|r| r.loc("Value")),
         period_end_at: fields.rows.get("period_end").map(|r| r.loc("Value")),
     })

@@ -326,7 +326,7 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord, theme
     draw_spc_mesh(&mut chart, &months, percent_decimals, theme);
     draw_spc_baseline(&mut chart, c, (lo, hi), theme);
     if c.projection.is_some() {
-        draw_spc_projection(&mut chart, c, &months, (lo, hi), is_proportion, theme);
+        draw_spc_projection(&mut chart, c, &months, (lo, hi), theme);
     }
     draw_spc_centre_lines(&mut chart, c, (lo, hi), theme);
     draw_spc_series(&mut chart, c, theme);
@@ -389,7 +389,6 @@ fn draw_spc_projection(
     c: &SpcChartRecord,
     months: &[Month],
     (lo, hi): (f64, f64),
-    is_proportion: bool,
     theme: &Theme,
 ) {
     let Some(p) = &c.projection else { return };
@@ -402,20 +401,19 @@ fn draw_spc_projection(
         .map(|(m, _)| index(m))
         .find(|x| *x > last_point)
         .unwrap_or(n - 12.0);
-    let (band_low, band_high) = if is_proportion {
-        (p.low, p.high)
-    } else {
-        (p.low / 12.0, p.high / 12.0)
-    };
-    chart
-        .draw_series(std::iter::once(Rectangle::new(
-            [
-                (year_start - 0.5, band_low.max(lo)),
-                (n - 0.5, band_high.min(hi)),
-            ],
-            rgb(&theme.charts.projection_band).filled(),
-        )))
-        .expect("band");
+    // The band is computed with the records (methods v3: the months to
+    // come); none is drawn where no interval prints.
+    if let Some((band_low, band_high)) = p.band {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [
+                    (year_start - 0.5, band_low.max(lo)),
+                    (n - 0.5, band_high.min(hi)),
+                ],
+                rgb(&theme.charts.projection_band).filled(),
+            )))
+            .expect("band");
+    }
     chart
         .draw_series(DashedLineSeries::new(
             p.line.iter().map(|(m, v)| (index(m), *v)),

@@ -383,6 +383,10 @@ impl Page<'_> {
             self.out.push_str("</li>\n");
         }
         self.out.push_str("</ul>\n");
+        // The pack's many comparisons (methods v3), as the PDF's KEY says.
+        if let Some(sentence) = &records.key_comparisons {
+            let _ = writeln!(self.out, "<p>{}</p>", text(sentence));
+        }
         // Which months each column covers, as the PDF's KEY says.
         if !records.key_periods.is_empty() {
             let _ = writeln!(
