@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "3961a2055cf3bdfdc9575bfb00eb017e40467ebeb464f13b4c33b3925d86d403",
+        "32cb32980a3104766aede9f81b5e3827f5580b78628fc5e3d65e681546d58518",
         "the signed-off sample's bytes changed"
     );
 }
