@@ -11,7 +11,7 @@ use calamine::{Data, Ods, Range, Reader, Xlsx};
 
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
-use crate::input::{cells, formats};
+use crate::input::{cells, formats, ods};
 
 /// Why a file is not a workbook that can be read (`.xlsx`, or `.ods`): one
 /// line for the user, in plain words.
@@ -84,11 +84,25 @@ impl RawSheets {
         }
         let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::Damaged(e.to_string());
         if is_opendocument(bytes) {
+            let compact = ods::compact(bytes);
+            let bytes = compact.as_deref().unwrap_or(bytes);
             let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
             let mut sheets = read_sheets(ods)?;
             let mut percent = formats::ods_percent_cells(bytes);
+            let mut errors = ods::error_cells(bytes);
             for s in &mut sheets.sheets {
                 s.percent = percent.remove(&s.name).unwrap_or_default();
+                // A formula error reads as an empty cell or as its text:
+                // it is the error.
+                for (at, e) in errors.remove(&s.name).unwrap_or_default() {
+                    if s.values.get_value(at).is_some() {
+                        s.values.set_value(at, Data::Error(e));
+                    }
+                }
+                // LibreOffice and Gnumeric save every formula's result; a
+                // formula cell read empty holds an empty string
+                // (`=IF(…;…;"")`): an empty cell, not an unsaved formula.
+                s.formulas = None;
             }
             return Ok(sheets);
         }

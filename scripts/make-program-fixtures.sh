@@ -1,0 +1,80 @@
+#!/bin/sh
+# Regenerates tests/fixtures/programs/: workbooks as LibreOffice Calc and
+# Gnumeric save them (issue #27). Each case starts from the committed
+# sample, inputs/dashboard-2015-12.xlsx, edited here (python3, standard
+# library only) the way an analyst would edit it in a program, and is then
+# opened and saved by the programs themselves:
+#   <case>.lo.xlsx, <case>.lo.ods   soffice --headless --convert-to
+#   <case>.gn.xlsx, <case>.gn.ods   ssconvert
+# Cases:
+#   sample          the sample as it is (round trips)
+#   styled-empty    Monthly's header row coloured out to column HZ, Report's
+#                   header row formatted whole: formatting, not data
+#   empty-formula   =IF(1=0,"x","") in Priorities!E2 and Indicators!H2: a
+#                   formula whose result is an empty string is an empty cell
+#   error-cells     Monthly!C2 =1/0 and Monthly!C3 =NA(): errors naming them
+# Needs LibreOffice and Gnumeric (Debian: apt-get install
+# libreoffice-calc-nogui gnumeric); the tests only read the committed files
+# (tests/program_saved.rs). Run again when the sample changes.
+set -eu
+cd "$(dirname "$0")/.."
+out=tests/fixtures/programs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+python3 - "$tmp" <<'PY'
+import re, sys, zipfile
+tmp = sys.argv[1]
+src = zipfile.ZipFile("inputs/dashboard-2015-12.xlsx")
+
+def col(n):
+    s = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+def write(case, edits):
+    with zipfile.ZipFile(f"{tmp}/{case}.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            data = src.read(name).decode()
+            for part, edit in edits:
+                if name == part:
+                    data = edit(data)
+            z.writestr(name, data)
+
+def cell(ref, inner, extra=""):
+    return lambda x: re.sub(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', f'<c r="{ref}"{extra}>{inner}</c>', x, count=1) \
+        if f'<c r="{ref}"' in x else add(x, ref, f'<c r="{ref}"{extra}>{inner}</c>')
+
+def add(x, ref, c):
+    row = re.sub(r"[A-Z]+", "", ref)
+    m = re.search(rf'<row r="{row}"[^>]*>.*?</row>', x)
+    return x[:m.end() - 6] + c + x[m.end() - 6:]
+
+styled = "".join(f'<c r="{col(i)}1" s="1"/>' for i in range(4, 234))
+write("sample", [])
+write("styled-empty", [
+    ("xl/worksheets/sheet4.xml", lambda x: x.replace('</c></row>', '</c>' + styled + '</row>', 1)),
+    ("xl/worksheets/sheet1.xml", lambda x: x.replace('<row r="1" spans="1:2"', '<row r="1" spans="1:2" s="1" customFormat="1"', 1)),
+])
+write("empty-formula", [
+    ("xl/worksheets/sheet2.xml", cell("E2", '<f>IF(1=0,"x","")</f>', ' t="str"')),
+    ("xl/worksheets/sheet3.xml", cell("H2", '<f>IF(1=0,"x","")</f>', ' t="str"')),
+])
+write("error-cells", [
+    ("xl/worksheets/sheet4.xml", lambda x: cell("C3", "<f>NA()</f>")(cell("C2", "<f>1/0</f>")(x))),
+])
+PY
+for f in "$tmp"/*.xlsx; do
+    case=$(basename "$f" .xlsx)
+    for to in xlsx ods; do
+        mkdir -p "$tmp/lo-$to"
+        soffice --headless -env:UserInstallation="file://$tmp/profile" \
+            --convert-to "$to" --outdir "$tmp/lo-$to" "$f" >/dev/null 2>&1
+        mv "$tmp/lo-$to/$case.$to" "$out/$case.lo.$to"
+        ssconvert "$f" "$out/$case.gn.$to" >/dev/null 2>&1
+    done
+done
+ls -l "$out"
