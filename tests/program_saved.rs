@@ -72,3 +72,58 @@ fn formula_error_cells_are_errors_naming_the_cell_and_the_error() {
         assert_eq!(errors.len(), 2, "{saved_by}: {errors:#?}");
     }
 }
+
+fn sample_with_monthly_value(value: f64) -> boardpack::support::xlsx::WorkbookData {
+    let mut data = common::sample();
+    // Monthly!C2: SP1.fte's first month, a count (54).
+    data.sheet_mut("Monthly")
+        .unwrap()
+        .set(1, 2, boardpack::support::xlsx::Value::Number(value));
+    data
+}
+
+/// What Excel can store for a formula showing 54 (and a residue past the
+/// 15 digits shown, 1e-10 off) is the whole count 54: the sample's records.
+#[test]
+fn a_count_within_1e_9_of_a_whole_number_is_that_whole_number() {
+    let sample = serde_json::to_value(common::records(&common::sample()).records).unwrap();
+    // The float just below 54 (53.99999999999999), as a formula can store it.
+    let below = f64::from_bits(54f64.to_bits() - 1);
+    for value in [below, 54.0000000001, 53.9999999991] {
+        let read = common::records(&sample_with_monthly_value(value));
+        assert_eq!(
+            serde_json::to_value(read.records).unwrap(),
+            sample,
+            "{value}"
+        );
+    }
+    // Further off, it is not whole.
+    let errors = common::errors(&sample_with_monthly_value(53.99999999));
+    assert!(
+        errors[0].starts_with("Monthly!C2: expected a whole count, found 53.99999999"),
+        "{errors:?}"
+    );
+}
+
+/// The "thousands" hint only where a point could be a thousands separator
+/// (three digits after it).
+#[test]
+fn the_thousands_hint_only_for_a_point_that_looks_like_a_thousands_separator() {
+    let errors = common::errors(&sample_with_monthly_value(6.012));
+    assert_eq!(
+        errors,
+        ["Monthly!C2: expected a whole count, found 6.012 (if it means 6 thousand and more, type it without the point)"]
+    );
+    for (value, shown) in [
+        (6.5, "6.5"),
+        (53.99999999, "53.99999999"),
+        (6.0125, "6.0125"),
+    ] {
+        let errors = common::errors(&sample_with_monthly_value(value));
+        assert_eq!(
+            errors,
+            [format!("Monthly!C2: expected a whole count, found {shown}")],
+            "{value}"
+        );
+    }
+}
