@@ -13,6 +13,7 @@
 #   empty-formula   =IF(1=0,"x","") in Priorities!E2 and Indicators!H2: a
 #                   formula whose result is an empty string is an empty cell
 #   error-cells     Monthly!C2 =1/0 and Monthly!C3 =NA(): errors naming them
+#   text-breaks     a tab and a line break (Alt+Enter) in Indicators!C2
 # Needs LibreOffice and Gnumeric (Debian: apt-get install
 # libreoffice-calc-nogui gnumeric); the tests only read the committed files
 # (tests/program_saved.rs). Run again when the sample changes.
@@ -62,6 +63,11 @@ write("styled-empty", [
 write("empty-formula", [
     ("xl/worksheets/sheet2.xml", cell("E2", '<f>IF(1=0,"x","")</f>', ' t="str"')),
     ("xl/worksheets/sheet3.xml", cell("H2", '<f>IF(1=0,"x","")</f>', ' t="str"')),
+])
+write("text-breaks", [
+    ("xl/sharedStrings.xml", lambda x: x.replace(
+        "<t>Reduction in the number of 10-17",
+        '<t xml:space="preserve">Reduction\tin the\nnumber of 10-17', 1)),
 ])
 write("error-cells", [
     ("xl/worksheets/sheet4.xml", lambda x: cell("C3", "<f>NA()</f>")(cell("C2", "<f>1/0</f>")(x))),

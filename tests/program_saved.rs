@@ -127,3 +127,50 @@ fn the_thousands_hint_only_for_a_point_that_looks_like_a_thousands_separator() {
         );
     }
 }
+
+/// A tab (`Increase\tin`) and a line break inside a cell (Alt+Enter, `\n`
+/// or `\r\n`) each print as a space, in the records as on the page.
+#[test]
+fn a_tab_or_a_line_break_in_text_prints_as_a_space() {
+    let mut data = common::sample();
+    let label = data.sheet("Indicators").unwrap().col("Label").unwrap();
+    data.sheet_mut("Indicators").unwrap().set(
+        1,
+        label,
+        boardpack::support::xlsx::Value::Text(
+            "Increase\tin first-time\r\nentrants\nto the system".into(),
+        ),
+    );
+    let read = common::records(&data);
+    let row = read
+        .records
+        .rows
+        .iter()
+        .find(|r| r.code == "SP1.fte")
+        .unwrap();
+    assert_eq!(row.label, "Increase in first-time entrants to the system");
+}
+
+/// A tab and an Alt+Enter line break typed in Indicators!C2, saved by each
+/// program: a space each, in `.ods` (`<text:tab/>`, `<text:line-break/>`, a
+/// second paragraph) as in `.xlsx`. LibreOffice's `.ods` holds no tab
+/// (LibreOffice dropped it converting to `.ods`, and shows `Reductionin`):
+/// the label is as it shows it.
+#[test]
+fn a_tab_or_a_line_break_saved_by_a_program_prints_as_a_space() {
+    for saved_by in SAVED_BY {
+        let read = boardpack::pipeline::records(&fixture("text-breaks", saved_by))
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"));
+        let row = read
+            .records
+            .rows
+            .iter()
+            .find(|r| r.code == "SP1.fte")
+            .unwrap();
+        let shown = match saved_by == "lo.ods" {
+            true => "Reductionin the number of 10-17 year olds",
+            false => "Reduction in the number of 10-17 year olds",
+        };
+        assert!(row.label.starts_with(shown), "{saved_by}: {}", row.label);
+    }
+}

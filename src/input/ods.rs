@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
 use calamine::CellErrorType;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesStart, BytesText, Event};
 
 /// The error cells of each sheet, by sheet name, at (row, column).
 pub type ErrorCells = BTreeMap<String, BTreeMap<(u32, u32), CellErrorType>>;
@@ -155,11 +155,14 @@ fn record(
         .insert((row, col), error);
 }
 
-/// The package with the indentation between `content.xml`'s elements
-/// taken out (Gnumeric indents it; calamine reads only compact XML), or
-/// `None` when there is none to take out or the package is not readable
-/// (calamine then says why). Whitespace-only text holding a line break is
-/// indentation: within a cell's paragraph, spaces are written as `<text:s/>`.
+/// The package with `content.xml` as calamine reads it, or `None` when it
+/// already is or the package is not readable (calamine then says why): the
+/// indentation between elements taken out (Gnumeric indents it; calamine
+/// reads only compact XML), and a tab (`<text:tab/>`) and a line break
+/// within a paragraph (`<text:line-break/>`, Gnumeric's Alt+Enter) as the
+/// characters, which calamine would drop (`Increasein`). Whitespace-only
+/// text holding a line break is indentation: within a cell's paragraph,
+/// spaces are written as `<text:s/>`.
 pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
@@ -169,7 +172,8 @@ pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
         .read_to_end(&mut xml)
         .ok()?;
     let indented = xml.windows(2).any(|w| w == b">\n" || w == b">\r");
-    if !indented {
+    let breaks = |tag: &[u8]| xml.windows(tag.len()).any(|w| w == tag);
+    if !indented && !breaks(b"<text:tab") && !breaks(b"<text:line-break") {
         return None;
     }
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
@@ -181,6 +185,16 @@ pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
             Ok(Event::Text(t))
                 if t.iter().all(u8::is_ascii_whitespace)
                     && t.iter().any(|b| matches!(b, b'\n' | b'\r')) => {}
+            Ok(Event::Empty(e)) | Ok(Event::Start(e))
+                if matches!(e.name().as_ref(), b"text:tab" | b"text:line-break") =>
+            {
+                let c = match e.name().as_ref() {
+                    b"text:tab" => "\t",
+                    _ => "\n",
+                };
+                writer.write_event(Event::Text(BytesText::new(c))).ok()?;
+            }
+            Ok(Event::End(e)) if matches!(e.name().as_ref(), b"text:tab" | b"text:line-break") => {}
             Ok(e) => writer.write_event(e).ok()?,
             Err(_) => return None,
         }

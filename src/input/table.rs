@@ -71,6 +71,15 @@ pub fn fmt_number(f: f64) -> String {
     }
 }
 
+/// A cell's text on one line, as the dashboard prints it: a tab, and a line
+/// break inside the cell (Alt+Enter; `\r\n` as one), each a space.
+pub fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r', '\t']) {
+        return text.to_string();
+    }
+    text.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ")
+}
+
 /// True when a cell holds nothing a person typed.
 pub fn is_blank(cell: &Data) -> bool {
     match cell {
@@ -374,7 +383,7 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 ),
             ));
         }
-        Ok(text.to_string())
+        Ok(one_line(text))
     }
 
     /// Text of the cell ([`RowRef::text`]) within `limit`.
