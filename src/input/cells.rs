@@ -198,6 +198,21 @@ pub fn scan_sheets(bytes: &[u8], problems: &mut Vec<Problem>) -> BTreeMap<String
     out
 }
 
+/// True when the workbook counts its dates from 1904 (`<workbookPr
+/// date1904="1"/>`, old Mac workbooks): calamine applies it to date-formatted
+/// cells only, and a plain serial must be read in it too.
+pub fn is_1904(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Some(book) = part(&mut zip, "xl/workbook.xml") else {
+        return false;
+    };
+    attributes(&book, b"workbookPr", &[b"date1904"])
+        .first()
+        .is_some_and(|v| matches!(v[0].trim(), "1" | "true"))
+}
+
 /// A part's text, when present (the package's size is checked before).
 fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<String> {
     let mut f = zip.by_name(path).ok()?;

@@ -51,6 +51,8 @@ pub struct RawSheets {
     /// The located problems found while reading the cells (a cell far
     /// outside the table, written twice, naming no shared string).
     pub problems: Vec<Problem>,
+    /// The workbook counts its dates from 1904 (`.xlsx` only).
+    date_1904: bool,
 }
 
 /// One sheet as calamine read it.
@@ -146,7 +148,7 @@ impl RawSheets {
         match self.find(wanted) {
             Ok(Some(s)) if s.broken => None,
             Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems)
-                .map(|t| t.with_percent(&s.percent)),
+                .map(|t| t.with_percent(&s.percent).with_1904(self.date_1904)),
             Err(names) => {
                 let names: Vec<String> = names.iter().map(|n| found(n)).collect();
                 problems.push(Problem::error(
@@ -250,6 +252,7 @@ where
     Ok(RawSheets {
         sheets,
         problems: Vec::new(),
+        date_1904: false,
     })
 }
 
@@ -296,7 +299,11 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, N
             percent: scan.percent.clone(),
         });
     }
-    Ok(RawSheets { sheets, problems })
+    Ok(RawSheets {
+        sheets,
+        problems,
+        date_1904: cells::is_1904(bytes),
+    })
 }
 
 /// Text a person could read (a CSV export, a text file): UTF-8 with no

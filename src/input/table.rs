@@ -26,6 +26,9 @@ pub struct Table<'a> {
     header_row: u32,
     /// The cells holding a value in a percent format (`formats.rs`).
     percent: Option<&'a BTreeSet<(u32, u32)>>,
+    /// The workbook counts dates from 1904 (old Mac workbooks): a plain
+    /// date serial is read in that system.
+    date_1904: bool,
 }
 
 /// A row of a table, for reading cells by header name.
@@ -130,6 +133,7 @@ impl<'a> Table<'a> {
             columns,
             header_row,
             percent: None,
+            date_1904: false,
         })
     }
 
@@ -139,6 +143,11 @@ impl<'a> Table<'a> {
             percent: Some(percent),
             ..self
         }
+    }
+
+    /// The table of a workbook in the 1904 date system, or not.
+    pub fn with_1904(self, date_1904: bool) -> Table<'a> {
+        Table { date_1904, ..self }
     }
 
     /// True when the sheet has a column with this header.
@@ -197,6 +206,9 @@ impl<'a> Table<'a> {
             let date = match cell {
                 Data::DateTime(d) => d.as_datetime().map(|dt| dt.date()),
                 Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.last_day()),
+                // A date serial in a General cell (or one a program saved
+                // without its date format), in the workbook's date system.
+                Data::Float(_) | Data::Int(_) => serial_date(cell, self.date_1904),
                 _ => None,
             };
             if date.is_some_and(|d| !in_years(d)) {
@@ -498,18 +510,9 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 }
             },
             Data::Int(_) | Data::Float(_) if serials => {
-                // A date serial typed without a date format (1900 system).
-                let v = match cell {
-                    Data::Int(i) => *i as f64,
-                    Data::Float(f) => *f,
-                    _ => unreachable!(),
-                };
-                if !(10_000.0..=100_000.0).contains(&v) {
-                    return Err(bad());
-                }
-                let d =
-                    calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
-                d.as_datetime().ok_or_else(bad)?.date()
+                // A date serial typed without a date format, in the
+                // workbook's date system.
+                serial_date(cell, self.table.date_1904).ok_or_else(bad)?
             }
             _ => return Err(bad()),
         };
@@ -518,6 +521,22 @@ impl<'t, 'a> RowRef<'t, 'a> {
         }
         Ok(Some(date))
     }
+}
+
+/// A plain number read as a date serial (from 10,000, 1927, to 100,000,
+/// 2173, in the 1900 system), in the 1900 or the 1904 date system; `None`
+/// for any other cell or number.
+fn serial_date(cell: &Data, date_1904: bool) -> Option<chrono::NaiveDate> {
+    let v = match cell {
+        Data::Int(i) => *i as f64,
+        Data::Float(f) => *f,
+        _ => return None,
+    };
+    if !(10_000.0..=100_000.0).contains(&v) {
+        return None;
+    }
+    let d = calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, date_1904);
+    Some(d.as_datetime()?.date())
 }
 
 /// What a date cell must be within: what Excel's dates and the pack's
