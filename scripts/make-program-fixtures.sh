@@ -14,6 +14,8 @@
 #                   formula whose result is an empty string is an empty cell
 #   error-cells     Monthly!C2 =1/0 and Monthly!C3 =NA(): errors naming them
 #   text-breaks     a tab and a line break (Alt+Enter) in Indicators!C2
+#   date-in-text    a note typed Dec-15 that became the date 2026-12-15, in
+#                   Indicators!H2 (a text column)
 # Needs LibreOffice and Gnumeric (Debian: apt-get install
 # libreoffice-calc-nogui gnumeric); the tests only read the committed files
 # (tests/program_saved.rs). Run again when the sample changes.
@@ -68,6 +70,9 @@ write("text-breaks", [
     ("xl/sharedStrings.xml", lambda x: x.replace(
         "<t>Reduction in the number of 10-17",
         '<t xml:space="preserve">Reduction\tin the\nnumber of 10-17', 1)),
+])
+write("date-in-text", [
+    ("xl/worksheets/sheet3.xml", cell("H2", "<v>46371</v>", ' s="2"')),
 ])
 write("error-cells", [
     ("xl/worksheets/sheet4.xml", lambda x: cell("C3", "<f>NA()</f>")(cell("C2", "<f>1/0</f>")(x))),

@@ -174,3 +174,22 @@ fn a_tab_or_a_line_break_saved_by_a_program_prints_as_a_space() {
         assert!(row.label.starts_with(shown), "{saved_by}: {}", row.label);
     }
 }
+
+/// A note typed `Dec-15` that the program turned into the date 2026-12-15
+/// (Indicators!H2, the `Note` column): a warning naming the cell and what
+/// prints, and the sample's figures otherwise.
+#[test]
+fn a_date_in_a_text_column_is_a_warning_naming_the_cell() {
+    for saved_by in SAVED_BY {
+        let read = boardpack::pipeline::records(&fixture("date-in-text", saved_by))
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"));
+        let warnings: Vec<String> = read.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            warnings.iter().any(|w| w.starts_with(
+                "Indicators!H2: expected text, found a date, which prints as 2026-12-15"
+            )),
+            "{saved_by}: {warnings:#?}"
+        );
+        assert_eq!(warnings.len(), 1, "{saved_by}: {warnings:#?}");
+    }
+}

@@ -195,6 +195,7 @@ impl RawSheets {
         for row in table.keyed_rows(sheet.columns[0], problems) {
             out.extend(read(&row, &mut seen, problems));
         }
+        problems.append(&mut table.take_notices());
         out
     }
 

@@ -29,6 +29,9 @@ pub struct Table<'a> {
     /// The workbook counts dates from 1904 (old Mac workbooks): a plain
     /// date serial is read in that system.
     date_1904: bool,
+    /// Warnings found while reading text cells, taken by the sheet's reader
+    /// ([`Table::take_notices`]).
+    notices: std::cell::RefCell<Vec<Problem>>,
 }
 
 /// A row of a table, for reading cells by header name.
@@ -134,6 +137,7 @@ impl<'a> Table<'a> {
             header_row,
             percent: None,
             date_1904: false,
+            notices: Default::default(),
         })
     }
 
@@ -143,6 +147,12 @@ impl<'a> Table<'a> {
             percent: Some(percent),
             ..self
         }
+    }
+
+    /// The warnings found reading its text cells (a date where text was
+    /// typed), for the sheet's reader to report.
+    pub fn take_notices(&self) -> Vec<Problem> {
+        self.notices.take()
     }
 
     /// The table of a workbook in the 1904 date system, or not.
@@ -368,11 +378,20 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Int(i) => Ok(i.to_string()),
             Data::Float(f) => Ok(fmt_number(*f)),
             Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            Data::DateTime(d) => Ok(d
-                .as_datetime()
-                .map(|dt| dt.date().to_string())
-                .unwrap_or_else(|| fmt_number(d.as_f64()))),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.clone()),
+            Data::DateTime(d) => {
+                let shown = d
+                    .as_datetime()
+                    .map(|dt| dt.date().to_string())
+                    .unwrap_or_else(|| fmt_number(d.as_f64()));
+                self.date_in_text(header, &shown);
+                Ok(shown)
+            }
+            Data::DateTimeIso(s) => {
+                let shown = s.strip_suffix("T00:00:00").unwrap_or(s).to_string();
+                self.date_in_text(header, &shown);
+                Ok(shown)
+            }
+            Data::DurationIso(s) => Ok(s.clone()),
             Data::Error(e) => {
                 Err(self.error(header, format!("expected text, found the error {e}")))
             }
@@ -396,6 +415,16 @@ impl<'t, 'a> RowRef<'t, 'a> {
             ));
         }
         Ok(one_line(text))
+    }
+
+    /// A warning at a cell read as text that holds a date: a spreadsheet
+    /// program turns a note typed `Dec-15` into a date, which prints as
+    /// `shown`, not as typed.
+    fn date_in_text(&self, header: &str, shown: &str) {
+        self.table.notices.borrow_mut().push(self.warning(
+            header,
+            format!("expected text, found a date, which prints as {shown}: the spreadsheet program may have turned what was typed (such as Dec-15) into a date; if it is text, type it with an apostrophe first ('Dec-15) or format the cell as Text and retype it"),
+        ));
     }
 
     /// Text of the cell ([`RowRef::text`]) within `limit`.
