@@ -193,3 +193,32 @@ fn a_date_in_a_text_column_is_a_warning_naming_the_cell() {
         assert_eq!(warnings.len(), 1, "{saved_by}: {warnings:#?}");
     }
 }
+
+/// `boardpack check … 2>&1 | head`: the reader stops, the next line written
+/// meets a broken pipe; the process ends quietly with 141, as a command
+/// killed by SIGPIPE (it aborted with 134: the panic's own message met the
+/// broken pipe too).
+#[cfg(unix)]
+#[test]
+fn check_piped_into_a_reader_that_stops_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("errors.xlsx");
+    std::fs::write(&errors, fixture("error-cells", "lo.xlsx")).unwrap();
+    let sample = dir.path().join("sample.xlsx");
+    std::fs::write(&sample, common::sample_bytes()).unwrap();
+    // A line to stdout for the sample, lines to stderr for the errors.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .arg("check")
+        .args([&sample, &errors, &sample, &errors])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), None, "{status:?}");
+    assert_eq!(status.code(), Some(141), "{status:?}");
+}
