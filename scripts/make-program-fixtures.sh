@@ -6,6 +6,8 @@
 # opened and saved by the programs themselves:
 #   <case>.lo.xlsx, <case>.lo.ods   soffice --headless --convert-to
 #   <case>.gn.xlsx, <case>.gn.ods   ssconvert
+#   password.lo.ods, sample.lo.xls, sample.lo.xlsm, sample.gn.xls
+#                                   scripts/lo-save-as.py, ssconvert
 # Cases:
 #   sample          the sample as it is (round trips)
 #   styled-empty    Monthly's header row coloured out to column HZ, Report's
@@ -17,7 +19,7 @@
 #   date-in-text    a note typed Dec-15 that became the date 2026-12-15, in
 #                   Indicators!H2 (a text column)
 # Needs LibreOffice and Gnumeric (Debian: apt-get install
-# libreoffice-calc-nogui gnumeric); the tests only read the committed files
+# libreoffice-calc-nogui python3-uno gnumeric); the tests only read the committed files
 # (tests/program_saved.rs). Run again when the sample changes.
 set -eu
 cd "$(dirname "$0")/.."
@@ -88,4 +90,8 @@ for f in "$tmp"/*.xlsx; do
         ssconvert "$f" "$out/$case.gn.$to" >/dev/null 2>&1
     done
 done
+# Saved as LibreOffice only saves through its UNO bridge: with a password
+# (.ods), as .xls and as .xlsm; and Gnumeric's .xls.
+/usr/bin/python3 scripts/lo-save-as.py inputs/dashboard-2015-12.xlsx "$out" "$tmp/uno-profile"
+ssconvert inputs/dashboard-2015-12.xlsx "$out/sample.gn.xls" >/dev/null 2>&1
 ls -l "$out"

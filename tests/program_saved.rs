@@ -222,3 +222,111 @@ fn check_piped_into_a_reader_that_stops_ends_quietly() {
     assert_eq!(status.signal(), None, "{status:?}");
     assert_eq!(status.code(), Some(141), "{status:?}");
 }
+
+/// An `.xlsm` (LibreOffice's "Excel 2007-365 (macro-enabled)") is read as
+/// an `.xlsx`: the sample's records.
+#[test]
+fn an_xlsm_is_read_as_an_xlsx() {
+    let sample = boardpack::pipeline::records(&common::sample_bytes()).unwrap();
+    let read = boardpack::pipeline::records(&fixture("sample", "lo.xlsm")).unwrap();
+    assert_eq!(
+        serde_json::to_value(&read.records).unwrap(),
+        serde_json::to_value(&sample.records).unwrap()
+    );
+}
+
+/// An `.xls` (saved by LibreOffice and by Gnumeric) and a password-protected
+/// `.ods` are refused saying which they are and how to save them.
+#[test]
+fn an_xls_and_a_password_protected_workbook_are_refused_saying_which() {
+    for saved_by in ["lo.xls", "gn.xls"] {
+        let errors = errors_of(&fixture("sample", saved_by));
+        assert_eq!(
+            errors,
+            ["this is an old-style Excel 97-2003 workbook (.xls), which boardpack does not read: open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)"],
+            "{saved_by}"
+        );
+    }
+    let errors = errors_of(&fixture("password", "lo.ods"));
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("this workbook is password-protected (encrypted), so it cannot be read: open it, remove the password"),
+        "{errors:?}"
+    );
+    // Excel's "Encrypt with Password" .xlsx: an OLE compound file holding
+    // EncryptionInfo and EncryptedPackage streams (named in UTF-16).
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.resize(1024, 0);
+    for name in ["EncryptionInfo", "EncryptedPackage"] {
+        encrypted.extend(name.encode_utf16().flat_map(u16::to_le_bytes));
+        encrypted.resize(encrypted.len() + 64, 0);
+    }
+    assert!(errors_of(&encrypted)[0].starts_with("this workbook is password-protected"));
+}
+
+/// A damaged `.ods` (its content cut short) is said to be one, never "not
+/// an .xlsx".
+#[test]
+fn a_damaged_ods_is_never_called_not_an_xlsx() {
+    use std::io::{Read, Write};
+    let ods = fixture("sample", "lo.ods");
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(&ods[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..input.len() {
+        let mut f = input.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "content.xml" {
+            data.truncate(data.len() / 2);
+        }
+        let method = match name.as_str() {
+            "mimetype" => zip::CompressionMethod::Stored,
+            _ => zip::CompressionMethod::Deflated,
+        };
+        out.start_file(
+            name,
+            zip::write::SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let damaged = out.finish().unwrap().into_inner();
+    let errors = errors_of(&damaged);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("the file is damaged or truncated, or not an .ods spreadsheet"),
+        "{errors:?}"
+    );
+}
+
+/// A batch folder reads `.xlsx`, `.xlsm` and `.ods`, and names every file
+/// it skips and why (it skipped `.xlsm` and `.xls` without a word).
+#[test]
+fn a_batch_folder_names_every_file_it_skips_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.xlsm"), fixture("sample", "lo.xlsm")).unwrap();
+    std::fs::write(dir.path().join("b.ods"), fixture("sample", "gn.ods")).unwrap();
+    std::fs::write(dir.path().join("c.xls"), fixture("sample", "lo.xls")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "minutes").unwrap();
+    std::fs::write(dir.path().join("~$a.xlsm"), "lock").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    for read in ["a.xlsm: ok", "b.ods: ok"] {
+        assert!(stdout.contains(read), "{read}: {stdout}");
+    }
+    for (name, why) in [
+        ("c.xls", "an old-style Excel 97-2003 workbook (.xls): open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) to include it"),
+        ("notes.txt", "not a workbook (.xlsx, .xlsm or .ods)"),
+        ("~$a.xlsm", "an Excel lock file"),
+    ] {
+        let line = format!("skipped {}: {why}", dir.path().join(name).display());
+        assert!(stderr.contains(&line), "{line}\n{stderr}");
+    }
+}

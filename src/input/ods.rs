@@ -155,6 +155,19 @@ fn record(
         .insert((row, col), error);
 }
 
+/// True when the package is saved with a password: its manifest gives
+/// encryption data for its parts (LibreOffice's "Save with password").
+pub fn is_encrypted(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(mut part) = zip.by_name("META-INF/manifest.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    part.read_to_string(&mut xml).is_ok() && xml.contains("encryption-data")
+}
+
 /// The package with `content.xml` as calamine reads it, or `None` when it
 /// already is or the package is not readable (calamine then says why): the
 /// indentation between elements taken out (Gnumeric indents it; calamine

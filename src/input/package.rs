@@ -21,6 +21,12 @@ pub enum NotAWorkbook {
     Empty,
     #[error("this is an old-style .xls file or a password-protected workbook; save it from Excel as an .xlsx workbook without a password")]
     OldOrProtected,
+    #[error("this is an old-style Excel 97-2003 workbook (.xls), which boardpack does not read: open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)")]
+    Xls,
+    #[error("this workbook is password-protected (encrypted), so it cannot be read: open it, remove the password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it; LibreOffice: File > Save As, untick \"Save with password\") and save it")]
+    Encrypted,
+    #[error("the file is damaged or truncated, or not an .ods spreadsheet ({0})")]
+    DamagedOds(String),
     #[error("this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)")]
     Text,
     #[error("the file is not an .xlsx workbook (it is not a zip package): open it in Excel and save it as an Excel Workbook (.xlsx)")]
@@ -76,7 +82,7 @@ impl RawSheets {
             return Err(NotAWorkbook::Empty);
         }
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Err(NotAWorkbook::OldOrProtected);
+            return Err(compound_file(bytes));
         }
         if !bytes.starts_with(b"PK\x03\x04") {
             return Err(match is_text(bytes) {
@@ -86,8 +92,12 @@ impl RawSheets {
         }
         let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::Damaged(e.to_string());
         if is_opendocument(bytes) {
+            if ods::is_encrypted(bytes) {
+                return Err(NotAWorkbook::Encrypted);
+            }
             let compact = ods::compact(bytes);
             let bytes = compact.as_deref().unwrap_or(bytes);
+            let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::DamagedOds(e.to_string());
             let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
             let mut sheets = read_sheets(ods)?;
             let mut percent = formats::ods_percent_cells(bytes);
@@ -305,6 +315,25 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, N
         problems,
         date_1904: cells::is_1904(bytes),
     })
+}
+
+/// What an OLE compound file is: a password-protected (encrypted) `.xlsx`
+/// or `.ods` holds an `EncryptedPackage` stream, an `.xls` a `Workbook` (or
+/// `Book`) stream; the names are in the file's directory, in UTF-16.
+fn compound_file(bytes: &[u8]) -> NotAWorkbook {
+    let utf16 =
+        |name: &str| -> Vec<u8> { name.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let has = |name: &str| {
+        let needle = utf16(name);
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    };
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        NotAWorkbook::Encrypted
+    } else if has("Workbook") || has("Book") {
+        NotAWorkbook::Xls
+    } else {
+        NotAWorkbook::OldOrProtected
+    }
 }
 
 /// Text a person could read (a CSV export, a text file): UTF-8 with no
