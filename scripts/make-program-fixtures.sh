@@ -16,6 +16,7 @@
 #                   formula whose result is an empty string is an empty cell
 #   error-cells     Monthly!C2 =1/0 and Monthly!C3 =NA(): errors naming them
 #   text-breaks     a tab and a line break (Alt+Enter) in Indicators!C2
+#   far-value       a stray value at Monthly!GR1048576: a located error
 #   date-in-text    a note typed Dec-15 that became the date 2026-12-15, in
 #                   Indicators!H2 (a text column)
 # Needs LibreOffice and Gnumeric (Debian: apt-get install
@@ -75,6 +76,10 @@ write("text-breaks", [
 ])
 write("date-in-text", [
     ("xl/worksheets/sheet3.xml", cell("H2", "<v>46371</v>", ' s="2"')),
+])
+write("far-value", [
+    ("xl/worksheets/sheet4.xml", lambda x: x.replace(
+        "</sheetData>", '<row r="1048576"><c r="GR1048576"><v>1</v></c></row></sheetData>', 1)),
 ])
 write("error-cells", [
     ("xl/worksheets/sheet4.xml", lambda x: cell("C3", "<f>NA()</f>")(cell("C2", "<f>1/0</f>")(x))),

@@ -157,7 +157,7 @@ fn within(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool 
 }
 
 /// An error at a cell far outside the table; false: the cell is left out.
-fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
+pub fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
     problems.push(Problem::error(
         Location::cell(sheet, row, col),
         format!(

@@ -6,6 +6,8 @@
 //! Enters: the package's bytes; leaves: each sheet's error cells.
 
 use std::collections::BTreeMap;
+
+use crate::input::cells;
 use std::io::{Cursor, Read};
 
 use calamine::CellErrorType;
@@ -168,37 +170,242 @@ pub fn is_encrypted(bytes: &[u8]) -> bool {
     part.read_to_string(&mut xml).is_ok() && xml.contains("encryption-data")
 }
 
-/// The package with `content.xml` as calamine reads it, or `None` when it
-/// already is or the package is not readable (calamine then says why): the
-/// indentation between elements taken out (Gnumeric indents it; calamine
-/// reads only compact XML), and a tab (`<text:tab/>`) and a line break
-/// within a paragraph (`<text:line-break/>`, Gnumeric's Alt+Enter) as the
-/// characters, which calamine would drop (`Increasein`). Whitespace-only
-/// text holding a line break is indentation: within a cell's paragraph,
-/// spaces are written as `<text:s/>`.
-pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Write;
+/// A value cell of `content.xml` outside the bounds a sheet's cells may
+/// use (`cells.rs`): its sheet and first place.
+pub type FarCell = (String, u32, u32);
+
+/// The package with `content.xml` as calamine reads it and within bounds,
+/// and the value cells left out for lying outside them; the bytes are
+/// `None` when `content.xml` needs no change or cannot be read (calamine
+/// then says why). Changed:
+/// - a value far outside the table (`Monthly!GR1048576`, or a value
+///   repeated down a million rows) is left out, as in an `.xlsx`, and
+///   returned to be reported: calamine would build the whole area from A1
+///   to it (5 GB) before any bound could be checked;
+/// - the indentation between elements is taken out (Gnumeric indents it;
+///   calamine reads only compact XML): whitespace-only text holding a line
+///   break is indentation, as within a paragraph spaces are `<text:s/>`;
+/// - a tab (`<text:tab/>`) and a line break within a paragraph
+///   (`<text:line-break/>`, Gnumeric's Alt+Enter) become the characters,
+///   which calamine would drop (`Increasein`).
+///
+/// Repeated empty rows and cells are counted, never expanded.
+pub fn prepare(bytes: &[u8]) -> (Option<Vec<u8>>, Vec<FarCell>) {
+    let Some((xml, zip)) = content(bytes) else {
+        return (None, Vec::new());
+    };
+    let limits = row_limits(&xml);
+    let indented = xml.windows(2).any(|w| w == b">\n" || w == b">\r");
+    let has = |tag: &[u8]| xml.windows(tag.len()).any(|w| w == tag);
+    let far = limits.values().any(|l| l.far);
+    if !far && !indented && !has(b"<text:tab") && !has(b"<text:line-break") {
+        return (None, Vec::new());
+    }
+    match rewrite(&xml, &limits) {
+        Some((content, far)) => (repackage(zip, &content), far),
+        None => (None, Vec::new()),
+    }
+}
+
+type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
+
+fn content(bytes: &[u8]) -> Option<(Vec<u8>, Zip<'_>)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut xml = Vec::new();
     zip.by_name("content.xml")
         .ok()?
         .read_to_end(&mut xml)
         .ok()?;
-    let indented = xml.windows(2).any(|w| w == b">\n" || w == b">\r");
-    let breaks = |tag: &[u8]| xml.windows(tag.len()).any(|w| w == tag);
-    if !indented && !breaks(b"<text:tab") && !breaks(b"<text:line-break") {
-        return None;
+    Some((xml, zip))
+}
+
+/// One sheet's bounds: the rows its values may use, and whether a value
+/// lies outside.
+#[derive(Default)]
+struct Limit {
+    rows: u64,
+    far: bool,
+}
+
+/// A cell start's place-independent facts: how many columns it repeats,
+/// and whether it holds a value (a value type or a formula).
+fn cell_facts(e: &BytesStart) -> (u64, bool) {
+    let mut value = false;
+    for a in e.attributes().with_checks(false).flatten() {
+        value |= matches!(a.key.as_ref(), b"office:value-type" | b"table:formula");
     }
-    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    (repeats(e, b"table:number-columns-repeated"), value)
+}
+
+/// The value cells of each table, walked with their places: `visit(sheet,
+/// row, col, row repeats, col repeats)` for each.
+fn walk_values(xml: &[u8], mut visit: impl FnMut(&str, u64, u64, u64, u64)) {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut sheet = String::new();
+    let (mut row, mut col, mut row_repeats) = (0u64, 0u64, 1u64);
+    loop {
+        let (e, empty) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e.into_owned(), false),
+            Ok(Event::Empty(e)) => (e.into_owned(), true),
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == b"table:table-row" {
+                    row = row.saturating_add(row_repeats);
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        buf.clear();
+        match e.name().as_ref() {
+            b"table:table" => {
+                sheet = attr(&e, b"table:name").unwrap_or_default();
+                (row, col) = (0, 0);
+            }
+            b"table:table-row" => {
+                row_repeats = repeats(&e, b"table:number-rows-repeated");
+                col = 0;
+                if empty {
+                    row = row.saturating_add(row_repeats);
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let (n, value) = cell_facts(&e);
+                if value {
+                    visit(&sheet, row, col, row_repeats, n);
+                }
+                col = col.saturating_add(n);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Each sheet's row limit: as for an `.xlsx` (`cells.rs`), the area from
+/// A1 to the last value within [`cells::MAX_CELLS`], given the columns used.
+fn row_limits(xml: &[u8]) -> BTreeMap<String, Limit> {
+    let mut last_col: BTreeMap<String, u64> = BTreeMap::new();
+    walk_values(xml, |sheet, _, col, _, n| {
+        let last = col.saturating_add(n - 1);
+        if last < u64::from(cells::MAX_COLUMNS) {
+            let c = last_col.entry(sheet.to_string()).or_default();
+            *c = (*c).max(last);
+        }
+    });
+    let mut limits: BTreeMap<String, Limit> = BTreeMap::new();
+    let rows = |sheet: &str| {
+        let columns = last_col.get(sheet).copied().unwrap_or(0) + 1;
+        (cells::MAX_CELLS / columns).min(u64::from(cells::MAX_ROWS))
+    };
+    walk_values(xml, |sheet, row, col, rr, n| {
+        let limit = limits.entry(sheet.to_string()).or_insert_with(|| Limit {
+            rows: rows(sheet),
+            far: false,
+        });
+        limit.far |= outside(limit.rows, row, col, rr, n).is_some();
+    });
+    limits
+}
+
+/// The first place of a value cell (repeated `rr` rows, `n` columns) that
+/// lies outside `rows` rows or the columns a sheet may use.
+fn outside(rows: u64, row: u64, col: u64, rr: u64, n: u64) -> Option<(u64, u64)> {
+    let cols = u64::from(cells::MAX_COLUMNS);
+    if row >= rows || col >= cols {
+        Some((row, col))
+    } else if col.saturating_add(n) > cols {
+        Some((row, cols))
+    } else if row.saturating_add(rr) > rows {
+        Some((rows, col))
+    } else {
+        None
+    }
+}
+
+/// Where the rewrite is: the sheet, its row limit, the place.
+struct Place<'l> {
+    limits: &'l BTreeMap<String, Limit>,
+    sheet: String,
+    rows: u64,
+    row: u64,
+    col: u64,
+    row_repeats: u64,
+    far: Vec<FarCell>,
+}
+
+impl Place<'_> {
+    /// Counts a table element's place; true when it is a value cell far
+    /// outside, to be written as an empty cell of its columns (recorded).
+    fn far_cell(&mut self, e: &BytesStart, empty: bool) -> Option<u64> {
+        match e.name().as_ref() {
+            b"table:table" => {
+                self.sheet = attr(e, b"table:name").unwrap_or_default();
+                self.rows = self.limits.get(&self.sheet).map_or(u64::MAX, |l| l.rows);
+                (self.row, self.col) = (0, 0);
+            }
+            b"table:table-row" => {
+                self.row_repeats = repeats(e, b"table:number-rows-repeated");
+                self.col = 0;
+                if empty {
+                    self.row = self.row.saturating_add(self.row_repeats);
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let (n, value) = cell_facts(e);
+                let at = (self.row, self.col);
+                self.col = self.col.saturating_add(n);
+                if value {
+                    if let Some((r, c)) = outside(self.rows, at.0, at.1, self.row_repeats, n) {
+                        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                        self.far.push((self.sheet.clone(), clamp(r), clamp(c)));
+                        return Some(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// `content.xml` rewritten (see [`prepare`]), and the value cells left out.
+fn rewrite(xml: &[u8], limits: &BTreeMap<String, Limit>) -> Option<(Vec<u8>, Vec<FarCell>)> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
     let mut writer = quick_xml::Writer::new(Vec::with_capacity(xml.len()));
     let mut buf = Vec::new();
+    let mut skipped = Vec::new();
+    let mut place = Place {
+        limits,
+        sheet: String::new(),
+        rows: u64::MAX,
+        row: 0,
+        col: 0,
+        row_repeats: 1,
+        far: Vec::new(),
+    };
+    let empty_cell = |n: u64| {
+        let mut cell = BytesStart::new("table:table-cell");
+        if n > 1 {
+            cell.push_attribute(("table:number-columns-repeated", n.to_string().as_str()));
+        }
+        Event::Empty(cell)
+    };
     loop {
-        match reader.read_event_into(&mut buf) {
+        let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) => break,
-            Ok(Event::Text(t))
+            Ok(e) => e,
+            Err(_) => return None,
+        };
+        match event {
+            Event::Text(t)
                 if t.iter().all(u8::is_ascii_whitespace)
                     && t.iter().any(|b| matches!(b, b'\n' | b'\r')) => {}
-            Ok(Event::Empty(e)) | Ok(Event::Start(e))
+            Event::Empty(e) | Event::Start(e)
                 if matches!(e.name().as_ref(), b"text:tab" | b"text:line-break") =>
             {
                 let c = match e.name().as_ref() {
@@ -207,14 +414,36 @@ pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
                 };
                 writer.write_event(Event::Text(BytesText::new(c))).ok()?;
             }
-            Ok(Event::End(e)) if matches!(e.name().as_ref(), b"text:tab" | b"text:line-break") => {}
-            Ok(e) => writer.write_event(e).ok()?,
-            Err(_) => return None,
+            Event::End(e) if matches!(e.name().as_ref(), b"text:tab" | b"text:line-break") => {}
+            Event::End(e) => {
+                if e.name().as_ref() == b"table:table-row" {
+                    place.row = place.row.saturating_add(place.row_repeats);
+                }
+                writer.write_event(Event::End(e)).ok()?;
+            }
+            Event::Start(e) => match place.far_cell(&e, false) {
+                Some(n) => {
+                    let end = e.to_end().into_owned();
+                    reader.read_to_end_into(end.name(), &mut skipped).ok()?;
+                    skipped.clear();
+                    writer.write_event(empty_cell(n)).ok()?;
+                }
+                None => writer.write_event(Event::Start(e)).ok()?,
+            },
+            Event::Empty(e) => match place.far_cell(&e, true) {
+                Some(n) => writer.write_event(empty_cell(n)).ok()?,
+                None => writer.write_event(Event::Empty(e)).ok()?,
+            },
+            e => writer.write_event(e).ok()?,
         }
         buf.clear();
     }
-    let content = writer.into_inner();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    Some((writer.into_inner(), place.far))
+}
+
+fn repackage(mut zip: Zip<'_>, content: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).ok()?;
         let name = f.name().ok()?.to_string();
@@ -227,7 +456,7 @@ pub fn compact(bytes: &[u8]) -> Option<Vec<u8>> {
         f.read_to_end(&mut data).ok()?;
         out.start_file(name.as_str(), opts).ok()?;
         out.write_all(if name == "content.xml" {
-            &content
+            content
         } else {
             &data
         })
@@ -258,5 +487,31 @@ mod tests {
             out["Monthly"],
             BTreeMap::from([((2, 2), CellErrorType::Div0), ((2, 3), CellErrorType::NA)])
         );
+    }
+
+    #[test]
+    fn values_far_outside_are_left_out_and_empty_repeats_are_counted_not_expanded() {
+        let xml = br#"<office:document-content><table:table table:name="Monthly">
+          <table:table-row><table:table-cell office:value-type="string"><text:p>Indicator</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16383"/></table:table-row>
+          <table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+          <table:table-row><table:table-cell table:number-columns-repeated="199"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>
+          <table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="float" office:value="0"><text:p>0</text:p></table:table-cell></table:table-row>
+          </table:table></office:document-content>"#;
+        let limits = row_limits(xml);
+        assert!(limits["Monthly"].far);
+        let (content, far) = rewrite(xml, &limits).unwrap();
+        // GR1048572 (row 1,048,571 from 0), and the zeros repeated from
+        // A1048573: with GR used, 4,000,000 / 200 = 20,000 rows may be.
+        assert_eq!(
+            far,
+            vec![
+                ("Monthly".to_string(), 1_048_571, 199),
+                ("Monthly".to_string(), 1_048_572, 0)
+            ]
+        );
+        let content = String::from_utf8(content).unwrap();
+        assert!(!content.contains("office:value=\"1\""), "{content}");
+        assert!(content.contains("Indicator"));
+        assert!(!content.contains('\n'));
     }
 }

@@ -95,11 +95,14 @@ impl RawSheets {
             if ods::is_encrypted(bytes) {
                 return Err(NotAWorkbook::Encrypted);
             }
-            let compact = ods::compact(bytes);
-            let bytes = compact.as_deref().unwrap_or(bytes);
+            let (prepared, far) = ods::prepare(bytes);
+            let bytes = prepared.as_deref().unwrap_or(bytes);
             let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::DamagedOds(e.to_string());
             let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
             let mut sheets = read_sheets(ods)?;
+            for (sheet, row, col) in far {
+                cells::far_outside(&sheet, row, col, &mut sheets.problems);
+            }
             let mut percent = formats::ods_percent_cells(bytes);
             let mut errors = ods::error_cells(bytes);
             for s in &mut sheets.sheets {
