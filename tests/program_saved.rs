@@ -264,13 +264,10 @@ fn an_xls_and_a_password_protected_workbook_are_refused_saying_which() {
     assert!(errors_of(&encrypted)[0].starts_with("this workbook is password-protected"));
 }
 
-/// A damaged `.ods` (its content cut short) is said to be one, never "not
-/// an .xlsx".
-#[test]
-fn a_damaged_ods_is_never_called_not_an_xlsx() {
+/// An `.ods` with its `content.xml` edited.
+fn edit_content(ods: &[u8], edit: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     use std::io::{Read, Write};
-    let ods = fixture("sample", "lo.ods");
-    let mut input = zip::ZipArchive::new(std::io::Cursor::new(&ods[..])).unwrap();
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(ods)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..input.len() {
         let mut f = input.by_index(i).unwrap();
@@ -278,7 +275,7 @@ fn a_damaged_ods_is_never_called_not_an_xlsx() {
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
         if name == "content.xml" {
-            data.truncate(data.len() / 2);
+            data = edit(data);
         }
         let method = match name.as_str() {
             "mimetype" => zip::CompressionMethod::Stored,
@@ -291,13 +288,37 @@ fn a_damaged_ods_is_never_called_not_an_xlsx() {
         .unwrap();
         out.write_all(&data).unwrap();
     }
-    let damaged = out.finish().unwrap().into_inner();
+    out.finish().unwrap().into_inner()
+}
+
+/// A damaged `.ods` (its content cut short) is said to be one, never "not
+/// an .xlsx".
+#[test]
+fn a_damaged_ods_is_never_called_not_an_xlsx() {
+    let damaged = edit_content(&fixture("sample", "lo.ods"), |mut xml| {
+        xml.truncate(xml.len() / 2);
+        xml
+    });
     let errors = errors_of(&damaged);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("the file is damaged or truncated, or not an .ods spreadsheet"),
         "{errors:?}"
     );
+}
+
+/// A number cell whose saved number is not one (`office:value="12abc"`,
+/// Monthly!C2) is an error naming the cell, not an unreadable sheet.
+#[test]
+fn an_ods_number_cell_saved_as_12abc_is_an_error_naming_the_cell() {
+    let edited = edit_content(&fixture("sample", "lo.ods"), |xml| {
+        String::from_utf8(xml)
+            .unwrap()
+            .replacen("office:value=\"54\"", "office:value=\"12abc\"", 1)
+            .into_bytes()
+    });
+    let errors = errors_of(&edited);
+    assert_eq!(errors, ["Monthly!C2: expected a number, found \"12abc\""]);
 }
 
 /// A batch folder reads `.xlsx`, `.xlsm` and `.ods`, and names every file

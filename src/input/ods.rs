@@ -178,6 +178,9 @@ pub type FarCell = (String, u32, u32);
 /// and the value cells left out for lying outside them; the bytes are
 /// `None` when `content.xml` needs no change or cannot be read (calamine
 /// then says why). Changed:
+/// - a number cell whose saved number is not one (`office:value="12abc"`,
+///   which calamine would refuse with the whole sheet, naming no cell)
+///   becomes a text cell of it, which its reader reports at its cell;
 /// - a value far outside the table (`Monthly!GR1048576`, or a value
 ///   repeated down a million rows) is left out, as in an `.xlsx`, and
 ///   returned to be reported: calamine would build the whole area from A1
@@ -228,18 +231,24 @@ struct Limit {
 }
 
 /// A cell start's place-independent facts: how many columns it repeats,
-/// and whether it holds a value (a value type or a formula).
-fn cell_facts(e: &BytesStart) -> (u64, bool) {
+/// whether it holds a value (a value type or a formula), and the saved
+/// number of a number cell when it is not a number.
+fn cell_facts(e: &BytesStart) -> (u64, bool, Option<String>) {
     let mut value = false;
     for a in e.attributes().with_checks(false).flatten() {
         value |= matches!(a.key.as_ref(), b"office:value-type" | b"table:formula");
     }
-    (repeats(e, b"table:number-columns-repeated"), value)
+    let numeric = matches!(
+        attr(e, b"office:value-type").as_deref(),
+        Some("float" | "percentage" | "currency")
+    );
+    let bad = attr(e, b"office:value").filter(|v| numeric && v.trim().parse::<f64>().is_err());
+    (repeats(e, b"table:number-columns-repeated"), value, bad)
 }
 
 /// The value cells of each table, walked with their places: `visit(sheet,
 /// row, col, row repeats, col repeats)` for each.
-fn walk_values(xml: &[u8], mut visit: impl FnMut(&str, u64, u64, u64, u64)) {
+fn walk_values(xml: &[u8], mut visit: impl FnMut(&str, u64, u64, u64, u64, bool)) {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut sheet = String::new();
@@ -275,9 +284,9 @@ fn walk_values(xml: &[u8], mut visit: impl FnMut(&str, u64, u64, u64, u64)) {
                 }
             }
             b"table:table-cell" | b"table:covered-table-cell" => {
-                let (n, value) = cell_facts(&e);
+                let (n, value, bad) = cell_facts(&e);
                 if value {
-                    visit(&sheet, row, col, row_repeats, n);
+                    visit(&sheet, row, col, row_repeats, n, bad.is_some());
                 }
                 col = col.saturating_add(n);
             }
@@ -290,7 +299,7 @@ fn walk_values(xml: &[u8], mut visit: impl FnMut(&str, u64, u64, u64, u64)) {
 /// A1 to the last value within [`cells::MAX_CELLS`], given the columns used.
 fn row_limits(xml: &[u8]) -> BTreeMap<String, Limit> {
     let mut last_col: BTreeMap<String, u64> = BTreeMap::new();
-    walk_values(xml, |sheet, _, col, _, n| {
+    walk_values(xml, |sheet, _, col, _, n, _| {
         let last = col.saturating_add(n - 1);
         if last < u64::from(cells::MAX_COLUMNS) {
             let c = last_col.entry(sheet.to_string()).or_default();
@@ -302,12 +311,12 @@ fn row_limits(xml: &[u8]) -> BTreeMap<String, Limit> {
         let columns = last_col.get(sheet).copied().unwrap_or(0) + 1;
         (cells::MAX_CELLS / columns).min(u64::from(cells::MAX_ROWS))
     };
-    walk_values(xml, |sheet, row, col, rr, n| {
+    walk_values(xml, |sheet, row, col, rr, n, bad| {
         let limit = limits.entry(sheet.to_string()).or_insert_with(|| Limit {
             rows: rows(sheet),
             far: false,
         });
-        limit.far |= outside(limit.rows, row, col, rr, n).is_some();
+        limit.far |= bad || outside(limit.rows, row, col, rr, n).is_some();
     });
     limits
 }
@@ -341,7 +350,7 @@ struct Place<'l> {
 impl Place<'_> {
     /// Counts a table element's place; true when it is a value cell far
     /// outside, to be written as an empty cell of its columns (recorded).
-    fn far_cell(&mut self, e: &BytesStart, empty: bool) -> Option<u64> {
+    fn far_cell(&mut self, e: &BytesStart, empty: bool) -> Option<Event<'static>> {
         match e.name().as_ref() {
             b"table:table" => {
                 self.sheet = attr(e, b"table:name").unwrap_or_default();
@@ -356,21 +365,38 @@ impl Place<'_> {
                 }
             }
             b"table:table-cell" | b"table:covered-table-cell" => {
-                let (n, value) = cell_facts(e);
+                let (n, value, bad) = cell_facts(e);
                 let at = (self.row, self.col);
                 self.col = self.col.saturating_add(n);
+                let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
                 if value {
                     if let Some((r, c)) = outside(self.rows, at.0, at.1, self.row_repeats, n) {
-                        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
                         self.far.push((self.sheet.clone(), clamp(r), clamp(c)));
-                        return Some(n);
+                        return Some(cell_of(n, None));
                     }
+                }
+                if let Some(text) = bad {
+                    return Some(cell_of(n, Some(&text)));
                 }
             }
             _ => {}
         }
         None
     }
+}
+
+/// A cell of `n` columns in place of one left out: empty, or holding
+/// `text`.
+fn cell_of(n: u64, text: Option<&str>) -> Event<'static> {
+    let mut cell = BytesStart::new("table:table-cell");
+    if n > 1 {
+        cell.push_attribute(("table:number-columns-repeated", n.to_string().as_str()));
+    }
+    if let Some(text) = text {
+        cell.push_attribute(("office:value-type", "string"));
+        cell.push_attribute(("office:string-value", text));
+    }
+    Event::Empty(cell)
 }
 
 /// `content.xml` rewritten (see [`prepare`]), and the value cells left out.
@@ -387,13 +413,6 @@ fn rewrite(xml: &[u8], limits: &BTreeMap<String, Limit>) -> Option<(Vec<u8>, Vec
         col: 0,
         row_repeats: 1,
         far: Vec::new(),
-    };
-    let empty_cell = |n: u64| {
-        let mut cell = BytesStart::new("table:table-cell");
-        if n > 1 {
-            cell.push_attribute(("table:number-columns-repeated", n.to_string().as_str()));
-        }
-        Event::Empty(cell)
     };
     loop {
         let event = match reader.read_event_into(&mut buf) {
@@ -422,16 +441,16 @@ fn rewrite(xml: &[u8], limits: &BTreeMap<String, Limit>) -> Option<(Vec<u8>, Vec
                 writer.write_event(Event::End(e)).ok()?;
             }
             Event::Start(e) => match place.far_cell(&e, false) {
-                Some(n) => {
+                Some(cell) => {
                     let end = e.to_end().into_owned();
                     reader.read_to_end_into(end.name(), &mut skipped).ok()?;
                     skipped.clear();
-                    writer.write_event(empty_cell(n)).ok()?;
+                    writer.write_event(cell).ok()?;
                 }
                 None => writer.write_event(Event::Start(e)).ok()?,
             },
             Event::Empty(e) => match place.far_cell(&e, true) {
-                Some(n) => writer.write_event(empty_cell(n)).ok()?,
+                Some(cell) => writer.write_event(cell).ok()?,
                 None => writer.write_event(Event::Empty(e)).ok()?,
             },
             e => writer.write_event(e).ok()?,
