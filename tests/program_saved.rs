@@ -375,3 +375,101 @@ fn a_stray_value_at_gr1048576_is_a_located_error_in_ods_as_in_xlsx() {
         );
     }
 }
+
+/// The XML of the sheet named `name` in a workbook written by
+/// `support::xlsx` (sheets are numbered in order).
+fn sheet_xml(data: &boardpack::support::xlsx::WorkbookData, name: &str) -> String {
+    use std::io::Read;
+    let i = data.sheets.iter().position(|s| s.name == name).unwrap();
+    let bytes = data.to_bytes().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{}.xml", i + 1))
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+fn march() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2016, 3, 31).unwrap()
+}
+
+/// `init`'s Instructions and `next`'s Review print within an A4 page's
+/// width: A4 paper, fitted to one page wide (Instructions' column A is
+/// wider than A4; Review's "What to look at" was cut off), Review's text
+/// columns wrapped.
+#[test]
+fn init_and_next_sheets_print_within_a4_width() {
+    let starter = boardpack::support::starter::starter(march());
+    let bytes = common::sample_bytes();
+    let old = boardpack::input::Workbook::from_bytes(&bytes)
+        .unwrap()
+        .workbook;
+    let next = boardpack::support::next::next(&bytes, &old, march()).unwrap();
+    for xml in [
+        sheet_xml(&starter, "Instructions"),
+        sheet_xml(&next, "Review"),
+    ] {
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{xml}");
+        assert!(xml.contains(r#"paperSize="9""#), "{xml}");
+        assert!(xml.contains(r#"fitToHeight="0""#), "{xml}");
+    }
+    let review = sheet_xml(&next, "Review");
+    assert!(review.contains(r#"<col min="2" max="2""#), "{review}");
+}
+
+/// `next` from an `.ods` a program saved keeps its dates as dates (it wrote
+/// them as text), keeps a hidden sheet hidden (it unhid the Lists), and a
+/// sheet name longer than Excel's 31 characters is said plainly (it was an
+/// internal library error).
+#[test]
+fn next_keeps_dates_and_hidden_sheets_and_names_a_too_long_sheet_name() {
+    use boardpack::support::xlsx::{SheetData, Value};
+    let ods = fixture("sample", "lo.ods");
+    let old = boardpack::input::Workbook::from_bytes(&ods)
+        .unwrap()
+        .workbook;
+    let next = boardpack::support::next::next(&ods, &old, march()).unwrap();
+    let monthly = next.sheet("Monthly").unwrap();
+    assert!(
+        monthly.rows[1..]
+            .iter()
+            .all(|r| matches!(r[1], Value::Date(_))),
+        "{:?}",
+        &monthly.rows[1]
+    );
+    let reread = boardpack::input::Workbook::from_bytes(&next.to_bytes().unwrap()).unwrap();
+    assert_eq!(reread.workbook.report.period_end, march());
+
+    let mut data = common::sample();
+    let mut lists = SheetData::new("Lists", &["Kind"]);
+    lists.row(vec![Value::from("count")]);
+    lists.hidden = true;
+    data.sheets.push(lists);
+    let bytes = data.to_bytes().unwrap();
+    let old = boardpack::input::Workbook::from_bytes(&bytes)
+        .unwrap()
+        .workbook;
+    let next = boardpack::support::next::next(&bytes, &old, march()).unwrap();
+    assert!(next.sheet("Lists").unwrap().hidden);
+    assert!(!next.sheet("Monthly").unwrap().hidden);
+
+    let long = "A sheet name of forty-three characters long";
+    assert_eq!(long.chars().count(), 43);
+    let ods = edit_content(&fixture("sample", "lo.ods"), |xml| {
+        String::from_utf8(xml)
+            .unwrap()
+            .replacen(
+                "table:name=\"Savings\"",
+                &format!("table:name=\"{long}\""),
+                1,
+            )
+            .into_bytes()
+    });
+    let e = boardpack::support::next::next(&ods, &old, march()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("the sheet name \"{long}\" is longer than the 31 characters an Excel workbook allows: rename the sheet (right-click its tab, Rename) and run next again")
+    );
+}

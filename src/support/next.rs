@@ -24,6 +24,8 @@ pub enum NextError {
     Read(String),
     #[error("--period-end {new} is not after the workbook's period end {old}: the next workbook moves the period on")]
     NotLater { old: NaiveDate, new: NaiveDate },
+    #[error("the sheet name \"{0}\" is longer than the 31 characters an Excel workbook allows: rename the sheet (right-click its tab, Rename) and run next again")]
+    SheetName(String),
 }
 
 /// The next period's workbook.
@@ -50,7 +52,16 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
     let mut sheets =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(read)?;
     let mut book = WorkbookData::default();
+    let hidden: Vec<String> = sheets
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
     for name in sheets.sheet_names() {
+        if name.chars().count() > 31 {
+            return Err(NextError::SheetName(name));
+        }
         let range = sheets.worksheet_range(&name).map_err(read)?;
         let mut sheet = SheetData::new(&name, &[]);
         sheet.rows.clear();
@@ -64,6 +75,9 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
                 }
             }
         }
+        // A sheet hidden from the analyst (the Lists behind drop-downs)
+        // stays hidden.
+        sheet.hidden = hidden.contains(&name);
         book.sheets.push(sheet);
     }
     Ok(book)
@@ -72,7 +86,11 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
 fn value_of(cell: &Data) -> Value {
     match cell {
         Data::Empty => Value::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        // An `.ods` date (`2015-12-31`, or with a time) stays a date.
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+            .map(Value::Date)
+            .unwrap_or_else(|_| Value::Text(s.clone())),
+        Data::String(s) | Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Float(f) => Value::Number(*f),
         Data::Int(i) => Value::Number(*i as f64),
         Data::Bool(b) => Value::Text(if *b { "TRUE" } else { "FALSE" }.into()),
@@ -131,6 +149,7 @@ pub fn mentions_a_date(text: &str) -> bool {
 /// The `Review` sheet: what to look at, cell by cell.
 fn review(book: &WorkbookData, w: &Workbook, period_end: NaiveDate) -> SheetData {
     let mut out = SheetData::new("Review", &["Cell", "What to look at", "Why"]);
+    out.fit_to_page = true;
     let mut add = |place: String, what: String, why: &str| {
         out.row(vec![
             Value::Text(place),
