@@ -473,3 +473,38 @@ fn next_keeps_dates_and_hidden_sheets_and_names_a_too_long_sheet_name() {
         format!("the sheet name \"{long}\" is longer than the 31 characters an Excel workbook allows: rename the sheet (right-click its tab, Rename) and run next again")
     );
 }
+
+/// `next` keeps a percent-formatted cell a percent (it wrote -0.59 where
+/// the analyst typed -59%), from the `.xlsx` and from a program's `.ods`.
+#[test]
+fn next_keeps_percent_formats() {
+    use boardpack::support::xlsx::Value;
+    let sample = common::sample();
+    let percents: Vec<(String, usize, usize)> = sample
+        .sheets
+        .iter()
+        .flat_map(|s| {
+            s.rows.iter().enumerate().flat_map(move |(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, v)| matches!(v, Value::Percent(_)))
+                    .map(move |(c, _)| (s.name.clone(), r, c))
+            })
+        })
+        .collect();
+    assert!(!percents.is_empty());
+    for bytes in [common::sample_bytes(), fixture("sample", "lo.ods")] {
+        let old = boardpack::input::Workbook::from_bytes(&bytes)
+            .unwrap()
+            .workbook;
+        let next = boardpack::support::next::next(&bytes, &old, march()).unwrap();
+        for (sheet, r, c) in &percents {
+            let kept = &next.sheet(sheet).unwrap().rows[*r][*c];
+            assert_eq!(
+                kept,
+                &sample.sheet(sheet).unwrap().rows[*r][*c],
+                "{sheet} {r} {c}"
+            );
+        }
+    }
+}

@@ -212,6 +212,16 @@ impl RawSheets {
         out
     }
 
+    /// The cells of the sheet named exactly `name` that hold a value in a
+    /// percent format (`formats.rs`); empty when there is no such sheet.
+    pub fn percent_cells(&self, name: &str) -> BTreeSet<(u32, u32)> {
+        self.sheets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.percent.clone())
+            .unwrap_or_default()
+    }
+
     /// The sheets' names, in workbook order.
     pub fn sheet_names(&self) -> Vec<&str> {
         self.sheets.iter().map(|s| s.name.as_str()).collect()

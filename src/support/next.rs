@@ -58,17 +58,27 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
         .filter(|m| m.visible != calamine::SheetVisible::Visible)
         .map(|m| m.name.clone())
         .collect();
+    // The cells in a percent format stay percents (`-59%`, not -0.59).
+    let raw = crate::input::package::RawSheets::open(bytes).ok();
     for name in sheets.sheet_names() {
         if name.chars().count() > 31 {
             return Err(NextError::SheetName(name));
         }
+        let percent = raw
+            .as_ref()
+            .map(|r| r.percent_cells(&name))
+            .unwrap_or_default();
         let range = sheets.worksheet_range(&name).map_err(read)?;
         let mut sheet = SheetData::new(&name, &[]);
         sheet.rows.clear();
         if let Some((r0, c0)) = range.start() {
             for (r, row) in range.rows().enumerate() {
                 for (c, cell) in row.iter().enumerate() {
-                    let value = value_of(cell);
+                    let at = (r0 + r as u32, c0 + c as u32);
+                    let value = match value_of(cell) {
+                        Value::Number(n) if percent.contains(&at) => Value::Percent(n),
+                        value => value,
+                    };
                     if value != Value::Empty {
                         sheet.set(r0 as usize + r, c0 as usize + c, value);
                     }
