@@ -379,6 +379,41 @@ fn the_sample_month_across_gives_the_records_of_the_long_form() {
     }
 }
 
+/// Excel's 1900-system serial of a date.
+fn serial(d: chrono::NaiveDate) -> f64 {
+    (d - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()).num_days() as f64
+}
+
+/// Month headers saved as plain date serials (a number in a General cell,
+/// as a program can save a date whose format was lost) are months; in a
+/// 1904-date workbook, read in its own system (issue #27).
+#[test]
+fn month_across_headers_as_plain_date_serials_are_months_in_either_date_system() {
+    let sample = common::sample();
+    let long = records_json(&sample);
+    let serials = month_across(&sample, |d| Value::Number(serial(d)));
+    assert_eq!(records_json(&serials), long);
+    let mut mac = month_across(&sample, |d| Value::Number(serial(d) - 1462.0));
+    mac.date_1904 = true;
+    assert_eq!(records_json(&mac), long);
+}
+
+/// The long form's `Month` column as plain serials of a 1904-date
+/// workbook: read in its system, not four years early (issue #27).
+#[test]
+fn plain_month_serials_of_a_1904_workbook_are_read_in_its_system() {
+    let sample = common::sample();
+    let long = records_json(&sample);
+    let mut mac = sample.clone();
+    mac.date_1904 = true;
+    for row in mac.sheet_mut("Monthly").unwrap().rows.iter_mut().skip(1) {
+        if let Value::Date(d) = row[1] {
+            row[1] = Value::Number(serial(d) - 1462.0);
+        }
+    }
+    assert_eq!(records_json(&mac), long);
+}
+
 #[test]
 fn month_across_problems_name_their_cells() {
     let sample = common::sample();

@@ -24,8 +24,9 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     batch(args, &workbooks)
 }
 
-/// The workbooks named: files as given, folders expanded to their `.xlsx`
-/// and `.ods` files in name order; none means the sample, when it is here.
+/// The workbooks named: files as given, folders expanded to their `.xlsx`,
+/// `.xlsm` and `.ods` files in name order, every other entry named on
+/// stderr with why it is skipped; none means the sample, when it is here.
 pub(super) fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if given.is_empty() {
         return Ok(vec![super::default_workbook()?]);
@@ -33,24 +34,21 @@ pub(super) fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in given {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("cannot read the folder {}", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    let name = f
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    // Excel's lock files (~$name.xlsx) are not workbooks.
-                    let name_lc = name.to_lowercase();
-                    let workbook = name_lc.ends_with(".xlsx") || name_lc.ends_with(".ods");
-                    f.is_file() && workbook && !name.starts_with("~$")
-                })
                 .collect();
-            found.sort();
+            entries.sort();
+            let mut found = Vec::new();
+            for f in entries {
+                match skipped_because(&f) {
+                    None => found.push(f),
+                    Some(why) => eprintln!("skipped {}: {why}", f.display()),
+                }
+            }
             if found.is_empty() {
                 bail!(
-                    "the folder {} holds no .xlsx or .ods workbooks",
+                    "the folder {} holds no .xlsx, .xlsm or .ods workbooks",
                     p.display()
                 );
             }
@@ -60,6 +58,36 @@ pub(super) fn collect(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// Why a folder's entry is not read in a batch; `None` for a workbook.
+fn skipped_because(f: &Path) -> Option<&'static str> {
+    let name = f
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if f.is_dir() {
+        return Some(
+            "a folder (a batch reads the workbooks in the folder given, not in its folders)",
+        );
+    }
+    if !f.is_file() {
+        return Some("not a regular file");
+    }
+    if name.starts_with("~$") {
+        // Excel's lock file beside a workbook open in Excel.
+        return Some(
+            "an Excel lock file (the workbook it belongs to is open in Excel), not a workbook",
+        );
+    }
+    match ext {
+        "xlsx" | "xlsm" | "ods" => None,
+        "xls" => Some("an old-style Excel 97-2003 workbook (.xls): open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) to include it"),
+        "xlsb" => Some("an Excel binary workbook (.xlsb): open it in Excel and save it as an Excel Workbook (.xlsx) to include it"),
+        "csv" => Some("a CSV file, not a workbook: the contract's sheets need a workbook (.xlsx, .xlsm or .ods)"),
+        _ => Some("not a workbook (.xlsx, .xlsm or .ods)"),
+    }
 }
 
 pub(super) fn stem(path: &Path) -> String {

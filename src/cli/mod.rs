@@ -30,6 +30,11 @@ pub fn main() -> ExitCode {
     // A panic is a bug in boardpack, never the analyst's doing: say so
     // plainly, without a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // Output piped into a reader that stopped reading (`check … | head`):
+        // end quietly, as a command killed by SIGPIPE does (141).
+        if is_broken_pipe(info) {
+            crate::pack::output::exit_interrupted(141);
+        }
         eprintln!("boardpack: internal error (please report it with the workbook): {info}");
     }));
     // Ctrl-C, SIGTERM or SIGHUP: remove any half-written output or
@@ -73,6 +78,17 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// True for the panic of `println!` or `eprintln!` writing to a closed pipe.
+fn is_broken_pipe(info: &std::panic::PanicHookInfo) -> bool {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    message.starts_with("failed printing to std") && message.contains("Broken pipe")
 }
 
 /// A usage error found by boardpack rather than by clap: exit 2, as clap's.

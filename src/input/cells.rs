@@ -45,6 +45,10 @@ pub struct SheetScan {
     /// The cells holding a value in a percent format (`-59%` typed in
     /// Excel): see `formats.rs`.
     pub percent: BTreeSet<(u32, u32)>,
+    /// The formula cells whose saved result is an empty string
+    /// (`=IF(…,…,"")`, the usual way to blank a cell): empty cells, not
+    /// unsaved formulas.
+    pub empty_results: BTreeSet<(u32, u32)>,
 }
 
 impl Default for SheetScan {
@@ -54,6 +58,7 @@ impl Default for SheetScan {
             bad_strings: BTreeSet::new(),
             unsaved_formulas: true,
             percent: BTreeSet::new(),
+            empty_results: BTreeSet::new(),
         }
     }
 }
@@ -71,6 +76,12 @@ pub fn read_values<RS: Read + Seek>(
     let mut values = Vec::new();
     let mut reader = book.worksheet_cells_reader(name)?;
     while let Some(cell) = reader.next_cell()? {
+        let value: Data = cell.get_value().clone().into();
+        // A cell with formatting but no value (a coloured row out to
+        // column HZ) is not data, wherever it is.
+        if value == Data::Empty {
+            continue;
+        }
         let (row, col) = cell.get_position();
         if !seen.insert((row, col)) {
             problems.push(Problem::error(
@@ -82,10 +93,7 @@ pub fn read_values<RS: Read + Seek>(
         if !within(name, row, col, problems) {
             continue;
         }
-        let value: Data = cell.get_value().clone().into();
-        if value != Data::Empty {
-            values.push(Cell::new((row, col), value));
-        }
+        values.push(Cell::new((row, col), value));
     }
     Ok(values)
 }
@@ -113,7 +121,11 @@ pub fn finish_sheet<RS: Read + Seek>(
         let mut reader = book.worksheet_cells_reader(name)?;
         while let Some(cell) = reader.next_formula()? {
             let (row, col) = cell.get_position();
-            if row < rows && col < MAX_COLUMNS && !cell.get_value().is_empty() {
+            if row < rows
+                && col < MAX_COLUMNS
+                && !cell.get_value().is_empty()
+                && !scan.empty_results.contains(&(row, col))
+            {
                 formulas.push(cell);
             }
         }
@@ -145,7 +157,7 @@ fn within(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool 
 }
 
 /// An error at a cell far outside the table; false: the cell is left out.
-fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
+pub fn far_outside(sheet: &str, row: u32, col: u32, problems: &mut Vec<Problem>) -> bool {
     problems.push(Problem::error(
         Location::cell(sheet, row, col),
         format!(
@@ -184,6 +196,21 @@ pub fn scan_sheets(bytes: &[u8], problems: &mut Vec<Problem>) -> BTreeMap<String
         out.insert(name, scan);
     }
     out
+}
+
+/// True when the workbook counts its dates from 1904 (`<workbookPr
+/// date1904="1"/>`, old Mac workbooks): calamine applies it to date-formatted
+/// cells only, and a plain serial must be read in it too.
+pub fn is_1904(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Some(book) = part(&mut zip, "xl/workbook.xml") else {
+        return false;
+    };
+    attributes(&book, b"workbookPr", &[b"date1904"])
+        .first()
+        .is_some_and(|v| matches!(v[0].trim(), "1" | "true"))
 }
 
 /// A part's text, when present (the package's size is checked before).
@@ -268,14 +295,17 @@ fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
         bad_strings: BTreeSet::new(),
         unsaved_formulas: false,
         percent: BTreeSet::new(),
+        empty_results: BTreeSet::new(),
     };
     // The cell being read, when its style is a percent one.
     let mut percent: Option<(u32, u32)> = None;
     let (mut row, mut col) = (0u32, 0u32);
     let mut shared: Option<(u32, u32)> = None;
     let mut in_value = false;
-    // Within a cell: it has a formula; it has a saved value.
+    // Within a cell: it has a formula; it has a saved value; its type is
+    // text (`str`, or a shared string); it has a `<v>` element.
     let (mut formula, mut saved) = (false, false);
+    let (mut text_type, mut has_v) = (false, false);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
@@ -286,13 +316,14 @@ fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
                     col = 0;
                 }
                 b"c" => {
-                    (formula, saved) = (false, false);
-                    let style = start_cell(&e, &mut row, &mut col, &mut shared);
+                    (formula, saved, has_v) = (false, false, false);
+                    let style;
+                    (style, text_type) = start_cell(&e, &mut row, &mut col, &mut shared);
                     percent = style
                         .is_some_and(|s| percent_styles.get(s).copied().unwrap_or(false))
                         .then_some((row, col - 1));
                 }
-                b"v" => in_value = true,
+                b"v" => (in_value, has_v) = (true, true),
                 b"f" => formula = true,
                 b"is" => saved = true,
                 _ => {}
@@ -302,12 +333,20 @@ fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
                     start_cell(&e, &mut row, &mut col, &mut shared);
                 }
                 b"f" => formula = true,
+                b"v" => has_v = true,
                 _ => {}
             },
             Ok(Event::End(e)) => match e.local_name().as_ref() {
                 b"v" => in_value = false,
                 b"c" => {
-                    scan.unsaved_formulas |= formula && !saved;
+                    if formula && !saved && text_type && has_v {
+                        // A saved empty-string result: the cell is empty.
+                        scan.empty_results.insert((row, col - 1));
+                        // Its shared-string index is not checked.
+                        shared = None;
+                    } else {
+                        scan.unsaved_formulas |= formula && !saved;
+                    }
                     if let Some(at) = percent.take().filter(|_| saved) {
                         scan.percent.insert(at);
                     }
@@ -318,7 +357,7 @@ fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
                 let text = t.decode().unwrap_or_default();
                 let text = text.trim();
                 saved |= !text.is_empty();
-                if let Some(at) = shared.take() {
+                if let Some(at) = shared.take().filter(|_| !(formula && text.is_empty())) {
                     if !text.parse::<usize>().is_ok_and(|i| i < count) {
                         scan.bad_strings.insert(at);
                     }
@@ -336,14 +375,16 @@ fn scan_sheet(xml: &str, count: usize, percent_styles: &[bool]) -> SheetScan {
 }
 
 /// A cell's start: its place (from its reference, else the next column),
-/// and whether it is a shared-string cell; its style index, if any.
+/// and whether it is a shared-string cell; its style index, if any, and
+/// whether its type is text (`str`, `s` or `inlineStr`).
 fn start_cell(
     e: &quick_xml::events::BytesStart,
     row: &mut u32,
     col: &mut u32,
     shared: &mut Option<(u32, u32)>,
-) -> Option<usize> {
+) -> (Option<usize>, bool) {
     let mut is_shared = false;
+    let mut is_text = false;
     let mut style = None;
     for a in e.attributes().with_checks(false).flatten() {
         match a.key.local_name().as_ref() {
@@ -352,14 +393,17 @@ fn start_cell(
                     (*row, *col) = (r, c);
                 }
             }
-            b"t" => is_shared = a.value.as_ref() == b"s",
+            b"t" => {
+                is_shared = a.value.as_ref() == b"s";
+                is_text = matches!(a.value.as_ref(), b"s" | b"str" | b"inlineStr");
+            }
             b"s" => style = parse_u32(&a.value).map(|s| s as usize),
             _ => {}
         }
     }
     *shared = is_shared.then_some((*row, *col));
     *col = col.saturating_add(1);
-    style
+    (style, is_text)
 }
 
 fn attr<'e>(
@@ -430,5 +474,33 @@ mod tests {
         ] {
             assert!(scan_sheet(unsaved, 0, &[]).unsaved_formulas, "{unsaved}");
         }
+    }
+
+    #[test]
+    fn a_formula_whose_saved_result_is_an_empty_string_is_an_empty_cell() {
+        for (xml, at) in [
+            // Excel and LibreOffice: a text result, empty.
+            (
+                r#"<worksheet><sheetData><row r="2"><c r="C2" t="str"><f>IF(1=0,1,"")</f><v></v></c></row></sheetData></worksheet>"#,
+                (1, 2),
+            ),
+            (
+                r#"<worksheet><sheetData><row r="2"><c r="C2" s="3" t="str"><f>IF(1=0,1,"")</f><v/></c></row></sheetData></worksheet>"#,
+                (1, 2),
+            ),
+            // An empty shared string written without its index.
+            (
+                r#"<worksheet><sheetData><row r="2"><c r="B2" t="s"><f>IF(1=0,1,"")</f><v></v></c></row></sheetData></worksheet>"#,
+                (1, 1),
+            ),
+        ] {
+            let scan = scan_sheet(xml, 1, &[]);
+            assert!(!scan.unsaved_formulas, "{xml}");
+            assert!(scan.bad_strings.is_empty(), "{xml}");
+            assert_eq!(scan.empty_results, BTreeSet::from([at]), "{xml}");
+        }
+        // A number-typed formula with an empty <v> is still unsaved.
+        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v></v></c></row></sheetData></worksheet>"#;
+        assert!(scan_sheet(xml, 0, &[]).empty_results.is_empty());
     }
 }

@@ -24,6 +24,7 @@ mod indicators;
 pub mod limits;
 mod monthly;
 mod narrative;
+mod ods;
 pub mod package;
 mod peers;
 mod priorities;

@@ -165,6 +165,10 @@ pub(super) fn plausible(
     at: &Location,
     problems: &mut Vec<Problem>,
 ) -> Option<f64> {
+    let value = match kind {
+        Kind::Count => whole(value),
+        _ => value,
+    };
     let v = fmt_number(value);
     let rate = value > 0.0 && (value < 1.0 || (formatted && value <= 1.0));
     let message = match (kind, base) {
@@ -185,11 +189,27 @@ pub(super) fn plausible(
     None
 }
 
+/// How far from a whole number a count may be and still be it: a
+/// formula's floating-point residue (`4951.999999999999` for a cell that
+/// shows 4952), never a typed fraction.
+pub const WHOLE_TOLERANCE: f64 = 1e-9;
+
+/// A count within [`WHOLE_TOLERANCE`] of a whole number is that number.
+pub(super) fn whole(value: f64) -> f64 {
+    let r = value.round();
+    match (value - r).abs() <= WHOLE_TOLERANCE {
+        true => r,
+        false => value,
+    }
+}
+
 /// The error for a count that is not whole: a pasted `6.012` is most often
-/// six thousand and twelve from an export that groups thousands with points.
+/// six thousand and twelve from an export that groups thousands with points,
+/// so the hint is given only for a point followed by three digits.
 pub(super) fn not_whole(value: f64) -> String {
     let v = fmt_number(value);
-    match value > 1.0 {
+    let thousands = v.split_once('.').is_some_and(|(_, f)| f.len() == 3);
+    match value > 1.0 && thousands {
         true => format!(
             "expected a whole count, found {v} (if it means {} thousand and more, type it without the point)",
             value.trunc()

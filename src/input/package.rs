@@ -11,7 +11,7 @@ use calamine::{Data, Ods, Range, Reader, Xlsx};
 
 use crate::input::problem::{found, Location, Problem};
 use crate::input::table::{norm, RowRef, Seen, Table};
-use crate::input::{cells, formats};
+use crate::input::{cells, formats, ods};
 
 /// Why a file is not a workbook that can be read (`.xlsx`, or `.ods`): one
 /// line for the user, in plain words.
@@ -21,6 +21,12 @@ pub enum NotAWorkbook {
     Empty,
     #[error("this is an old-style .xls file or a password-protected workbook; save it from Excel as an .xlsx workbook without a password")]
     OldOrProtected,
+    #[error("this is an old-style Excel 97-2003 workbook (.xls), which boardpack does not read: open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)")]
+    Xls,
+    #[error("this workbook is password-protected (encrypted), so it cannot be read: open it, remove the password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it; LibreOffice: File > Save As, untick \"Save with password\") and save it")]
+    Encrypted,
+    #[error("the file is damaged or truncated, or not an .ods spreadsheet ({0})")]
+    DamagedOds(String),
     #[error("this looks like a CSV or text file, not a workbook: open it in Excel and save it as an Excel Workbook (.xlsx)")]
     Text,
     #[error("the file is not an .xlsx workbook (it is not a zip package): open it in Excel and save it as an Excel Workbook (.xlsx)")]
@@ -51,6 +57,8 @@ pub struct RawSheets {
     /// The located problems found while reading the cells (a cell far
     /// outside the table, written twice, naming no shared string).
     pub problems: Vec<Problem>,
+    /// The workbook counts its dates from 1904 (`.xlsx` only).
+    date_1904: bool,
 }
 
 /// One sheet as calamine read it.
@@ -74,7 +82,7 @@ impl RawSheets {
             return Err(NotAWorkbook::Empty);
         }
         if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Err(NotAWorkbook::OldOrProtected);
+            return Err(compound_file(bytes));
         }
         if !bytes.starts_with(b"PK\x03\x04") {
             return Err(match is_text(bytes) {
@@ -84,11 +92,32 @@ impl RawSheets {
         }
         let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::Damaged(e.to_string());
         if is_opendocument(bytes) {
+            if ods::is_encrypted(bytes) {
+                return Err(NotAWorkbook::Encrypted);
+            }
+            let (prepared, far) = ods::prepare(bytes);
+            let bytes = prepared.as_deref().unwrap_or(bytes);
+            let damaged = |e: &dyn std::fmt::Display| NotAWorkbook::DamagedOds(e.to_string());
             let ods: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
             let mut sheets = read_sheets(ods)?;
+            for (sheet, row, col) in far {
+                cells::far_outside(&sheet, row, col, &mut sheets.problems);
+            }
             let mut percent = formats::ods_percent_cells(bytes);
+            let mut errors = ods::error_cells(bytes);
             for s in &mut sheets.sheets {
                 s.percent = percent.remove(&s.name).unwrap_or_default();
+                // A formula error reads as an empty cell or as its text:
+                // it is the error.
+                for (at, e) in errors.remove(&s.name).unwrap_or_default() {
+                    if s.values.get_value(at).is_some() {
+                        s.values.set_value(at, Data::Error(e));
+                    }
+                }
+                // LibreOffice and Gnumeric save every formula's result; a
+                // formula cell read empty holds an empty string
+                // (`=IF(…;…;"")`): an empty cell, not an unsaved formula.
+                s.formulas = None;
             }
             return Ok(sheets);
         }
@@ -132,7 +161,7 @@ impl RawSheets {
         match self.find(wanted) {
             Ok(Some(s)) if s.broken => None,
             Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems)
-                .map(|t| t.with_percent(&s.percent)),
+                .map(|t| t.with_percent(&s.percent).with_1904(self.date_1904)),
             Err(names) => {
                 let names: Vec<String> = names.iter().map(|n| found(n)).collect();
                 problems.push(Problem::error(
@@ -179,7 +208,18 @@ impl RawSheets {
         for row in table.keyed_rows(sheet.columns[0], problems) {
             out.extend(read(&row, &mut seen, problems));
         }
+        problems.append(&mut table.take_notices());
         out
+    }
+
+    /// The cells of the sheet named exactly `name` that hold a value in a
+    /// percent format (`formats.rs`); empty when there is no such sheet.
+    pub fn percent_cells(&self, name: &str) -> BTreeSet<(u32, u32)> {
+        self.sheets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.percent.clone())
+            .unwrap_or_default()
     }
 
     /// The sheets' names, in workbook order.
@@ -236,6 +276,7 @@ where
     Ok(RawSheets {
         sheets,
         problems: Vec::new(),
+        date_1904: false,
     })
 }
 
@@ -282,7 +323,30 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, N
             percent: scan.percent.clone(),
         });
     }
-    Ok(RawSheets { sheets, problems })
+    Ok(RawSheets {
+        sheets,
+        problems,
+        date_1904: cells::is_1904(bytes),
+    })
+}
+
+/// What an OLE compound file is: a password-protected (encrypted) `.xlsx`
+/// or `.ods` holds an `EncryptedPackage` stream, an `.xls` a `Workbook` (or
+/// `Book`) stream; the names are in the file's directory, in UTF-16.
+fn compound_file(bytes: &[u8]) -> NotAWorkbook {
+    let utf16 =
+        |name: &str| -> Vec<u8> { name.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let has = |name: &str| {
+        let needle = utf16(name);
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    };
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        NotAWorkbook::Encrypted
+    } else if has("Workbook") || has("Book") {
+        NotAWorkbook::Xls
+    } else {
+        NotAWorkbook::OldOrProtected
+    }
 }
 
 /// Text a person could read (a CSV export, a text file): UTF-8 with no

@@ -67,6 +67,7 @@ pub(super) fn parse_report(sheets: &RawSheets, problems: &mut Vec<Problem>) -> O
     if let Some(pe) = period_end {
         fields.check_month_end(pe, problems);
     }
+    problems.append(&mut table.take_notices());
     Some(Report {
         title: title?,
         period_end: period_end?,

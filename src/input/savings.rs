@@ -50,5 +50,6 @@ pub(super) fn parse_savings(cx: &Context, problems: &mut Vec<Problem>) -> Vec<Sa
             "expected at least one savings row for the savings priority, found none",
         ));
     }
+    problems.append(&mut table.take_notices());
     out
 }

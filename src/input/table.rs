@@ -26,6 +26,12 @@ pub struct Table<'a> {
     header_row: u32,
     /// The cells holding a value in a percent format (`formats.rs`).
     percent: Option<&'a BTreeSet<(u32, u32)>>,
+    /// The workbook counts dates from 1904 (old Mac workbooks): a plain
+    /// date serial is read in that system.
+    date_1904: bool,
+    /// Warnings found while reading text cells, taken by the sheet's reader
+    /// ([`Table::take_notices`]).
+    notices: std::cell::RefCell<Vec<Problem>>,
 }
 
 /// A row of a table, for reading cells by header name.
@@ -69,6 +75,15 @@ pub fn fmt_number(f: f64) -> String {
     } else {
         format!("{f}")
     }
+}
+
+/// A cell's text on one line, as the dashboard prints it: a tab, and a line
+/// break inside the cell (Alt+Enter; `\r\n` as one), each a space.
+pub fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r', '\t']) {
+        return text.to_string();
+    }
+    text.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ")
 }
 
 /// True when a cell holds nothing a person typed.
@@ -121,6 +136,8 @@ impl<'a> Table<'a> {
             columns,
             header_row,
             percent: None,
+            date_1904: false,
+            notices: Default::default(),
         })
     }
 
@@ -130,6 +147,17 @@ impl<'a> Table<'a> {
             percent: Some(percent),
             ..self
         }
+    }
+
+    /// The warnings found reading its text cells (a date where text was
+    /// typed), for the sheet's reader to report.
+    pub fn take_notices(&self) -> Vec<Problem> {
+        self.notices.take()
+    }
+
+    /// The table of a workbook in the 1904 date system, or not.
+    pub fn with_1904(self, date_1904: bool) -> Table<'a> {
+        Table { date_1904, ..self }
     }
 
     /// True when the sheet has a column with this header.
@@ -188,6 +216,9 @@ impl<'a> Table<'a> {
             let date = match cell {
                 Data::DateTime(d) => d.as_datetime().map(|dt| dt.date()),
                 Data::String(s) | Data::DateTimeIso(s) => parse_text_date(s).map(|d| d.last_day()),
+                // A date serial in a General cell (or one a program saved
+                // without its date format), in the workbook's date system.
+                Data::Float(_) | Data::Int(_) => serial_date(cell, self.date_1904),
                 _ => None,
             };
             if date.is_some_and(|d| !in_years(d)) {
@@ -347,11 +378,20 @@ impl<'t, 'a> RowRef<'t, 'a> {
             Data::Int(i) => Ok(i.to_string()),
             Data::Float(f) => Ok(fmt_number(*f)),
             Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            Data::DateTime(d) => Ok(d
-                .as_datetime()
-                .map(|dt| dt.date().to_string())
-                .unwrap_or_else(|| fmt_number(d.as_f64()))),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.clone()),
+            Data::DateTime(d) => {
+                let shown = d
+                    .as_datetime()
+                    .map(|dt| dt.date().to_string())
+                    .unwrap_or_else(|| fmt_number(d.as_f64()));
+                self.date_in_text(header, &shown);
+                Ok(shown)
+            }
+            Data::DateTimeIso(s) => {
+                let shown = s.strip_suffix("T00:00:00").unwrap_or(s).to_string();
+                self.date_in_text(header, &shown);
+                Ok(shown)
+            }
+            Data::DurationIso(s) => Ok(s.clone()),
             Data::Error(e) => {
                 Err(self.error(header, format!("expected text, found the error {e}")))
             }
@@ -374,7 +414,17 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 ),
             ));
         }
-        Ok(text.to_string())
+        Ok(one_line(text))
+    }
+
+    /// A warning at a cell read as text that holds a date: a spreadsheet
+    /// program turns a note typed `Dec-15` into a date, which prints as
+    /// `shown`, not as typed.
+    fn date_in_text(&self, header: &str, shown: &str) {
+        self.table.notices.borrow_mut().push(self.warning(
+            header,
+            format!("expected text, found a date, which prints as {shown}: the spreadsheet program may have turned what was typed (such as Dec-15) into a date; if it is text, type it with an apostrophe first ('Dec-15) or format the cell as Text and retype it"),
+        ));
     }
 
     /// Text of the cell ([`RowRef::text`]) within `limit`.
@@ -489,18 +539,9 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 }
             },
             Data::Int(_) | Data::Float(_) if serials => {
-                // A date serial typed without a date format (1900 system).
-                let v = match cell {
-                    Data::Int(i) => *i as f64,
-                    Data::Float(f) => *f,
-                    _ => unreachable!(),
-                };
-                if !(10_000.0..=100_000.0).contains(&v) {
-                    return Err(bad());
-                }
-                let d =
-                    calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, false);
-                d.as_datetime().ok_or_else(bad)?.date()
+                // A date serial typed without a date format, in the
+                // workbook's date system.
+                serial_date(cell, self.table.date_1904).ok_or_else(bad)?
             }
             _ => return Err(bad()),
         };
@@ -509,6 +550,22 @@ impl<'t, 'a> RowRef<'t, 'a> {
         }
         Ok(Some(date))
     }
+}
+
+/// A plain number read as a date serial (from 10,000, 1927, to 100,000,
+/// 2173, in the 1900 system), in the 1900 or the 1904 date system; `None`
+/// for any other cell or number.
+fn serial_date(cell: &Data, date_1904: bool) -> Option<chrono::NaiveDate> {
+    let v = match cell {
+        Data::Int(i) => *i as f64,
+        Data::Float(f) => *f,
+        _ => return None,
+    };
+    if !(10_000.0..=100_000.0).contains(&v) {
+        return None;
+    }
+    let d = calamine::ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, date_1904);
+    Some(d.as_datetime()?.date())
 }
 
 /// What a date cell must be within: what Excel's dates and the pack's

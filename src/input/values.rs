@@ -111,6 +111,11 @@ fn given(
     if var {
         return Some(Given::Percent(n));
     }
+    // A count's floating-point residue (4951.999999999999) is the count.
+    let n = match kind {
+        Some(Kind::Count) => super::monthly::whole(n),
+        _ => n,
+    };
     let expected = match kind {
         Some(Kind::Proportion) if !(0.0..=1.0).contains(&n) => {
             "a percent for a proportion (84.5% or 0.845)"

@@ -24,6 +24,8 @@ pub enum NextError {
     Read(String),
     #[error("--period-end {new} is not after the workbook's period end {old}: the next workbook moves the period on")]
     NotLater { old: NaiveDate, new: NaiveDate },
+    #[error("the sheet name \"{0}\" is longer than the 31 characters an Excel workbook allows: rename the sheet (right-click its tab, Rename) and run next again")]
+    SheetName(String),
 }
 
 /// The next period's workbook.
@@ -59,7 +61,16 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
         .filter(|s| s.visible != calamine::SheetVisible::Visible)
         .map(|s| s.name.clone())
         .collect();
+    // The cells in a percent format stay percents (`-59%`, not -0.59).
+    let raw = crate::input::package::RawSheets::open(bytes).ok();
     for name in sheets.sheet_names() {
+        if name.chars().count() > 31 {
+            return Err(NextError::SheetName(name));
+        }
+        let percent = raw
+            .as_ref()
+            .map(|r| r.percent_cells(&name))
+            .unwrap_or_default();
         let range = sheets.worksheet_range(&name).map_err(read)?;
         let mut sheet = SheetData::new(&name, &[]);
         sheet.hidden = hidden.contains(&name);
@@ -67,7 +78,11 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
         if let Some((r0, c0)) = range.start() {
             for (r, row) in range.rows().enumerate() {
                 for (c, cell) in row.iter().enumerate() {
-                    let value = value_of(cell);
+                    let at = (r0 + r as u32, c0 + c as u32);
+                    let value = match value_of(cell) {
+                        Value::Number(n) if percent.contains(&at) => Value::Percent(n),
+                        value => value,
+                    };
                     if value != Value::Empty {
                         sheet.set(r0 as usize + r, c0 as usize + c, value);
                     }
@@ -82,7 +97,11 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
 fn value_of(cell: &Data) -> Value {
     match cell {
         Data::Empty => Value::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        // An `.ods` date (`2015-12-31`, or with a time) stays a date.
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+            .map(Value::Date)
+            .unwrap_or_else(|_| Value::Text(s.clone())),
+        Data::String(s) | Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Float(f) => Value::Number(*f),
         Data::Int(i) => Value::Number(*i as f64),
         Data::Bool(b) => Value::Text(if *b { "TRUE" } else { "FALSE" }.into()),
@@ -141,6 +160,7 @@ pub fn mentions_a_date(text: &str) -> bool {
 /// The `Review` sheet: what to look at, cell by cell.
 fn review(book: &WorkbookData, w: &Workbook, period_end: NaiveDate) -> SheetData {
     let mut out = SheetData::new("Review", &["Cell", "What to look at", "Why"]);
+    out.fit_to_page = true;
     let mut add = |place: String, what: String, why: &str| {
         out.row(vec![
             Value::Text(place),

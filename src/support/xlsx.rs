@@ -73,6 +73,9 @@ pub struct SheetData {
     /// A page of text (the Instructions): column A this wide, in
     /// characters, its cells wrapped.
     pub text_width: Option<f64>,
+    /// Prints within an A4 page's width: A4 paper, scaled to one page
+    /// wide, its text columns (B and C) wrapped.
+    pub fit_to_page: bool,
 }
 
 /// A drop-down on a column: the allowed values come from a range
@@ -244,6 +247,24 @@ impl WorkbookData {
                         // `width` characters.
                         let lines = (t.chars().count() as f64 / (width * 0.95)).ceil().max(1.0);
                         ws.set_row_height(r as u32, 15.0 * lines + 3.0)?;
+                    }
+                }
+            }
+            if sheet.fit_to_page || sheet.text_width.is_some() {
+                ws.set_paper_size(9);
+                ws.set_print_fit_to_pages(1, 0);
+            }
+            if sheet.fit_to_page {
+                let wrap = Format::new()
+                    .set_text_wrap()
+                    .set_align(rust_xlsxwriter::FormatAlign::Top);
+                ws.set_column_format(1, &wrap)?;
+                ws.set_column_format(2, &wrap)?;
+                for (r, row) in sheet.rows.iter().enumerate().skip(1) {
+                    for (c, v) in row.iter().enumerate().take(3).skip(1) {
+                        if let Value::Text(t) = v {
+                            ws.write_string_with_format(r as u32, c as u16, t, &wrap)?;
+                        }
                     }
                 }
             }
