@@ -160,3 +160,25 @@ fn next_keeps_a_hidden_sheet_hidden() {
     );
     assert_eq!(visibility("Report"), Some(calamine::SheetVisible::Visible));
 }
+
+/// `next` dropped the drop-down lists `init` puts on Kind, Layout,
+/// Polarity …: the analyst lost them after one quarter. They are kept.
+#[test]
+fn next_keeps_the_drop_down_lists() {
+    let end = NaiveDate::from_ymd_opt(2016, 9, 30).unwrap();
+    let bytes = boardpack::support::starter::starter(end)
+        .to_bytes()
+        .unwrap();
+    let before = boardpack::input::list_validations(&bytes);
+    assert!(
+        before.get("Indicators").is_some_and(|v| v.len() >= 2),
+        "init's workbook has drop-downs: {before:?}"
+    );
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let december = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+    let new = next(&bytes, &old, december).unwrap().to_bytes().unwrap();
+    let after = boardpack::input::list_validations(&new);
+    for (sheet, lists) in &before {
+        assert_eq!(after.get(sheet), Some(lists), "{sheet}'s drop-downs kept");
+    }
+}

@@ -504,3 +504,99 @@ mod tests {
         assert!(scan_sheet(xml, 0, &[]).empty_results.is_empty());
     }
 }
+
+/// A drop-down list of a worksheet, as Excel and LibreOffice save it
+/// (`<dataValidation type="list" sqref="C2:C1000">` with its `formula1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListValidation {
+    /// The 0-based column of the range's first cell.
+    pub column: usize,
+    /// The list: a range (`Lists!$A$2:$A$5`) or quoted items.
+    pub source: String,
+    pub prompt: String,
+    /// An error dialog refuses a value not in the list.
+    pub show_error: bool,
+}
+
+/// The drop-down lists of each worksheet of an `.xlsx`, by sheet name
+/// (empty for anything else).
+pub fn list_validations(bytes: &[u8]) -> BTreeMap<String, Vec<ListValidation>> {
+    let mut out = BTreeMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    for (name, path) in sheet_parts(&mut zip) {
+        let Some(xml) = part(&mut zip, &path) else {
+            continue;
+        };
+        let found = sheet_list_validations(&xml);
+        if !found.is_empty() {
+            out.insert(name, found);
+        }
+    }
+    out
+}
+
+fn sheet_list_validations(xml: &str) -> Vec<ListValidation> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    // The validation being read, and whether its formula1's text is next.
+    let mut current: Option<ListValidation> = None;
+    let mut in_formula = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"dataValidation" => {
+                let mut list = false;
+                let mut v = ListValidation {
+                    column: usize::MAX,
+                    source: String::new(),
+                    prompt: String::new(),
+                    show_error: false,
+                };
+                for a in e.attributes().flatten() {
+                    let value = a
+                        .decode_and_unescape_value(reader.decoder())
+                        .map(|v| v.into_owned())
+                        .unwrap_or_default();
+                    match a.key.local_name().as_ref() {
+                        b"type" => list = value == "list",
+                        b"sqref" => {
+                            let first = value.split([' ', ':']).next().unwrap_or_default();
+                            let letters: String = first
+                                .chars()
+                                .take_while(|c| c.is_ascii_alphabetic())
+                                .collect();
+                            if !letters.is_empty() {
+                                v.column = letters
+                                    .chars()
+                                    .fold(0usize, |n, c| {
+                                        n * 26
+                                            + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
+                                    })
+                                    .saturating_sub(1);
+                            }
+                        }
+                        b"prompt" => v.prompt = value,
+                        b"showErrorMessage" => v.show_error = value == "1" || value == "true",
+                        _ => {}
+                    }
+                }
+                current = (list && v.column < 16_384).then_some(v);
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"formula1" => in_formula = true,
+            Ok(Event::Text(t)) if in_formula => {
+                if let (Some(v), Ok(text)) = (current.as_mut(), t.decode()) {
+                    v.source.push_str(&text);
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"formula1" => in_formula = false,
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"dataValidation" => {
+                if let Some(v) = current.take().filter(|v| !v.source.is_empty()) {
+                    out.push(v);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
+}

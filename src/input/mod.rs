@@ -14,6 +14,7 @@
 
 mod cells;
 pub(crate) use cells::count_elements;
+pub use cells::{list_validations, ListValidation};
 mod checks;
 pub mod contract;
 pub mod dates;

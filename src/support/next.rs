@@ -63,6 +63,8 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
         .collect();
     // The cells in a percent format stay percents (`-59%`, not -0.59).
     let raw = crate::input::package::RawSheets::open(bytes).ok();
+    // And the drop-down lists (`init`'s Kind, Layout, Polarity …) stay.
+    let mut lists = crate::input::list_validations(bytes);
     for name in sheets.sheet_names() {
         if name.chars().count() > 31 {
             return Err(NextError::SheetName(name));
@@ -74,6 +76,17 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
         let range = sheets.worksheet_range(&name).map_err(read)?;
         let mut sheet = SheetData::new(&name, &[]);
         sheet.hidden = hidden.contains(&name);
+        sheet.validations = lists
+            .remove(&name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| crate::support::xlsx::Validation {
+                column: v.column,
+                source: v.source,
+                prompt: v.prompt,
+                suggest_only: !v.show_error,
+            })
+            .collect();
         sheet.rows.clear();
         if let Some((r0, c0)) = range.start() {
             for (r, row) in range.rows().enumerate() {
