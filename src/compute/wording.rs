@@ -700,14 +700,7 @@ pub const KEY_PERIODS_HEADING: &str = "Months each column covers:";
 
 /// The months of a window: `Jan–Dec 2015`, `Apr 2015–Mar 2016`, `Apr 2016`.
 pub(super) fn window_months(window: Window) -> String {
-    let (first, last) = (window.first, window.last);
-    if first == last {
-        first.short_label()
-    } else if first.year == last.year {
-        format!("{}–{}", &first.name()[..3], last.short_label())
-    } else {
-        format!("{}–{}", first.short_label(), last.short_label())
-    }
+    months_range(window.first, window.last)
 }
 
 /// What the KEY says of each window column the pack prints, in the
