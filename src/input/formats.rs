@@ -111,17 +111,9 @@ pub fn xlsx_percent_styles(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<bool
 /// their repeats).
 pub fn ods_percent_cells(bytes: &[u8]) -> PercentCells {
     let mut out = PercentCells::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Some(xml) = crate::input::ods::content_text(bytes) else {
         return out;
     };
-    let Ok(mut part) = zip.by_name("content.xml") else {
-        return out;
-    };
-    let mut xml = String::new();
-    if part.read_to_string(&mut xml).is_err() {
-        return out;
-    }
-    drop(part);
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);

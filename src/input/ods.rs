@@ -56,19 +56,16 @@ fn repeats(e: &BytesStart, qname: &[u8]) -> u64 {
 /// A repeated error cell is recorded at its first place only.
 pub fn error_cells(bytes: &[u8]) -> ErrorCells {
     let mut out = ErrorCells::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    let Ok(mut part) = zip.by_name("content.xml") else {
-        return out;
-    };
-    let mut xml = String::new();
-    if part.read_to_string(&mut xml).is_err() {
-        return out;
+    if let Some(xml) = content_text(bytes) {
+        scan(&xml, &mut out);
     }
-    drop(part);
-    scan(&xml, &mut out);
     out
+}
+
+/// An `.ods` package's `content.xml` as text, if it has a readable one.
+pub(crate) fn content_text(bytes: &[u8]) -> Option<String> {
+    let (xml, _) = content(bytes)?;
+    String::from_utf8(xml).ok()
 }
 
 fn scan(xml: &str, out: &mut ErrorCells) {
