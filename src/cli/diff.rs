@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::{explain, read_workbook, DiffArgs};
+use super::{explain, read_workbook, shown, shown_json, DiffArgs};
 use crate::compute::changes::diff;
 use crate::pack::signoff::RECORDS_ATTACHMENT;
 use crate::pack::verify::attachments;
@@ -14,9 +14,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     let new = records_of(&args.new, args)?;
     let d = diff(&old, &new);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&d)?);
+        println!("{}", shown_json(&serde_json::to_string_pretty(&d)?));
     } else {
-        print!("{}", d.text());
+        print!("{}", shown(&d.text()));
     }
     Ok(())
 }
