@@ -80,3 +80,48 @@ fn diff_of_records_holding_an_escape_shows_it_escaped() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_refuses_json_that_is_not_records_naming_what_it_is() {
+    let dir = common::Scratch::new();
+    sample_records(dir.path());
+    let manifest = serde_json::json!({
+        "period": "2015-12", "version": 1, "pdf": "m.pdf", "pdf_sha256": "ab",
+        "workbook": "m.xlsx", "workbook_sha256": "cd", "layout_sha256": "ef",
+        "fonts": [], "tool": "boardpack 0.1.0", "signed_off_by": "J", "role": "S",
+        "date": "2016-01-28", "reason": null
+    });
+    std::fs::write(dir.path().join("manifest.json"), manifest.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"name": "x", "version": "1.0.0", "dependencies": {}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("list.json"), "[1, 2]").unwrap();
+    for (file, said) in [
+        ("manifest.json", "manifest.json is an archive's manifest (of 2015-12 v1), not records: give the signed-off PDF beside it: diff compares signed-off packs, records files (boardpack build --records) or workbooks"),
+        ("package.json", "package.json is JSON but not records (records have \"report\" and \"rows\"; this is an object with keys name, version, dependencies)"),
+        ("list.json", "list.json is JSON but not records (records have \"report\" and \"rows\"; this is a list of 2 items)"),
+    ] {
+        for args in [["diff", file, "old.json"], ["diff", "old.json", file]] {
+            let out = common::run(dir.path(), &args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            assert!(stderr(&out).contains(said), "{args:?}: {}", stderr(&out));
+            assert!(!stdout(&out).contains("nothing changed"), "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn diff_reads_a_records_file_with_a_byte_order_mark_as_records() {
+    let dir = common::Scratch::new();
+    let v = sample_records(dir.path());
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(serde_json::to_vec_pretty(&v).unwrap());
+    std::fs::write(dir.path().join("bom.json"), bytes).unwrap();
+    let out = common::run(dir.path(), &["diff", "old.json", "bom.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("CSV"), "{}", stderr(&out));
+    let same = common::run(dir.path(), &["diff", "old.json", "old.json"]);
+    assert_eq!(stdout(&out), stdout(&same));
+}
