@@ -125,3 +125,55 @@ fn diff_reads_a_records_file_with_a_byte_order_mark_as_records() {
     let same = common::run(dir.path(), &["diff", "old.json", "old.json"]);
     assert_eq!(stdout(&out), stdout(&same));
 }
+
+/// Records of `rows` count rows coded `R{i}` for `i` in `codes`, each with
+/// a figure and (for the first `charts`) an appendix chart.
+fn many_rows(codes: std::ops::Range<usize>, charts: usize, value: f64) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = codes
+        .clone()
+        .map(|i| {
+            serde_json::json!({
+                "code": format!("R{i}"), "label": format!("Row {i}"), "priority": "p1",
+                "kind": "count",
+                "cells": {"latest": {"value": value, "text": format!("{value}")}}
+            })
+        })
+        .collect();
+    let appendix: Vec<serde_json::Value> = codes
+        .take(charts)
+        .map(|i| {
+            serde_json::json!({
+                "indicator": format!("R{i}"), "priority": "p1", "title": format!("Chart {i}"),
+                "kind": "count", "points": [{"month": "2015-12", "value": value, "signal": "shift"}]
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "report": {"period_end": "2015-12-31", "baseline": "2012/13", "projection": "2015/16"},
+        "rows": rows,
+        "priorities": [{"key": "p1", "code": "1", "title": "One"}],
+        "appendix": appendix,
+    })
+}
+
+#[test]
+fn diff_of_100000_rows_a_side_is_not_quadratic() {
+    const N: usize = 100_000;
+    // Half the rows removed, half added, half compared; 5,000 charts a side.
+    let old = many_rows(0..N, 5_000, 1.0);
+    let new = many_rows(N / 2..N + N / 2, 5_000, 2.0);
+    let started = std::time::Instant::now();
+    let d = boardpack::compute::changes::diff(&old, &new);
+    let text = d.text();
+    let took = started.elapsed();
+    eprintln!("diff of {N} rows a side: {took:?}");
+    assert!(
+        text.contains("Row 0") && text.contains("Row 149999"),
+        "{}",
+        &text[..500]
+    );
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "diff took {took:?}"
+    );
+}
