@@ -177,3 +177,77 @@ fn diff_of_100000_rows_a_side_is_not_quadratic() {
         "diff took {took:?}"
     );
 }
+
+#[test]
+fn a_manifest_over_its_limit_is_refused_before_it_is_read() {
+    let dir = common::dir_with_sample("sample.xlsx");
+    let signed = common::sign_off(dir.path(), "sample.xlsx", "2016-01-28", "arch", &[]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    common::writable(&dir.path().join("arch"));
+    // 2 GB that would be read whole (a sparse file: it takes no disk).
+    let path = dir.path().join("arch/2015-12/v1/manifest.json");
+    let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.set_len(2 << 30).unwrap();
+    let started = std::time::Instant::now();
+    let out = common::run(dir.path(), &["archive", "verify", "--archive", "arch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "2015-12 v1: manifest.json cannot be read: the manifest is {} bytes, over boardpack's limit of 1048576 bytes",
+            2u64 << 30
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let out = common::run(dir.path(), &["archive", "list", "--archive", "arch"]);
+    assert!(
+        stderr(&out).contains("the archive is not whole"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    f.set_len(0).unwrap();
+}
+
+#[test]
+fn a_records_file_over_its_limit_is_refused_before_it_is_parsed() {
+    let dir = common::Scratch::new();
+    sample_records(dir.path());
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, "{").unwrap();
+    let size = (64 << 20) + 1;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    // Over the workbook limit as it stands: refused unread.
+    let out = common::run(dir.path(), &["diff", "old.json", "big.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("big.json was refused"),
+        "{}",
+        stderr(&out)
+    );
+    // With that limit raised, the records limit still holds.
+    let out = common::run(
+        dir.path(),
+        &[
+            "diff",
+            "old.json",
+            "big.json",
+            "--max-workbook-bytes",
+            "200000000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!(
+            "the records file big.json is {size} bytes, over boardpack's limit of 67108864 bytes"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&path).unwrap();
+}

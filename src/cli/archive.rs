@@ -28,9 +28,11 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     }
     if entries.is_empty() {
         eprintln!("no signed-off packs in {}", dir.display());
-        return Ok(());
+    } else {
+        print!("{}", shown(&table(&entries)));
     }
-    print!("{}", shown(&table(&entries)));
+    // Even with nothing listed: a version whose manifest cannot be read is
+    // not listed, but is a finding.
     let damaged = check_archive(&dir)?.findings;
     if !damaged.is_empty() {
         eprintln!(

@@ -6,6 +6,7 @@ use anyhow::Context;
 
 use super::{explain, read_workbook, shown, shown_json, DiffArgs};
 use crate::compute::changes::diff;
+use crate::pack::limits::{over, MAX_RECORDS_BYTES};
 use crate::pack::signoff::{RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT};
 use crate::pack::verify::attachments;
 
@@ -38,6 +39,13 @@ fn records_of(path: &Path, args: &DiffArgs) -> anyhow::Result<serde_json::Value>
                     path.display()
                 )
             })?;
+        if let Some(why) = over(
+            &format!("the {RECORDS_ATTACHMENT} attached to {}", path.display()),
+            records.len() as u64,
+            MAX_RECORDS_BYTES,
+        ) {
+            anyhow::bail!("{why}");
+        }
         let records: serde_json::Value = serde_json::from_slice(records)
             .with_context(|| format!("the records in {} cannot be read", path.display()))?;
         return records_or_what(path, records);
@@ -45,6 +53,13 @@ fn records_of(path: &Path, args: &DiffArgs) -> anyhow::Result<serde_json::Value>
     // A byte-order mark (as Windows editors save UTF-8) is not content.
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if text.trim_ascii_start().starts_with(b"{") || text.trim_ascii_start().starts_with(b"[") {
+        if let Some(why) = over(
+            &format!("the records file {}", path.display()),
+            text.len() as u64,
+            MAX_RECORDS_BYTES,
+        ) {
+            anyhow::bail!("{why}");
+        }
         let value = serde_json::from_slice(text)
             .with_context(|| format!("{} is not a records file", path.display()))?;
         return records_or_what(path, value);
