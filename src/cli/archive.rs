@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use super::{ArchiveListArgs, ArchiveVerifyArgs, ArchiveWithdrawArgs, Usage};
+use super::{shown, shown_json, ArchiveListArgs, ArchiveVerifyArgs, ArchiveWithdrawArgs, Usage};
 use crate::pack::archive::{self, Entry};
 use crate::pack::signoff::sha256;
 use crate::pack::verify::check_archive;
@@ -20,14 +20,19 @@ pub fn list(args: &ArchiveListArgs) -> anyhow::Result<()> {
     super::sweep_archive(archive::existing(&dir)?);
     let entries = archive::list(&dir)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json(&entries))?);
+        println!(
+            "{}",
+            shown_json(&serde_json::to_string_pretty(&json(&entries))?)
+        );
         return Ok(());
     }
     if entries.is_empty() {
         eprintln!("no signed-off packs in {}", dir.display());
-        return Ok(());
+    } else {
+        print!("{}", shown(&table(&entries)));
     }
-    print!("{}", table(&entries));
+    // Even with nothing listed: a version whose manifest cannot be read is
+    // not listed, but is a finding.
     let damaged = check_archive(&dir)?.findings;
     if !damaged.is_empty() {
         eprintln!(
@@ -44,7 +49,7 @@ pub fn verify(args: &ArchiveVerifyArgs) -> anyhow::Result<()> {
     super::sweep_archive(archive::existing(&dir)?);
     let report = check_archive(&dir)?;
     for note in &report.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", shown(note));
     }
     if !report.findings.is_empty() {
         bail!(

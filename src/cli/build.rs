@@ -303,7 +303,11 @@ fn batch(args: &BuildArgs, workbooks: &[PathBuf]) -> anyhow::Result<()> {
         match result {
             Ok((pdf, built)) => {
                 for w in &built.warnings {
-                    eprintln!("warning: {}: {w}", workbooks[*i].display());
+                    eprintln!(
+                        "warning: {}: {}",
+                        workbooks[*i].display(),
+                        super::shown(&w.to_string())
+                    );
                 }
                 print_layout_warnings(&built.layout_warnings);
                 if args.verbose {

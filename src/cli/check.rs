@@ -41,7 +41,11 @@ fn check(args: &CheckArgs, workbook: &Path, batch: bool) -> anyhow::Result<()> {
         pipeline::records_within(&bytes, &limits).map_err(|e| explain(workbook, e.into()))?;
     if batch {
         for w in &computed.warnings {
-            eprintln!("warning: {}: {w}", workbook.display());
+            eprintln!(
+                "warning: {}: {}",
+                workbook.display(),
+                super::shown(&w.to_string())
+            );
         }
     } else {
         print_warnings(&computed.warnings);

@@ -111,12 +111,51 @@ fn is_usage(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints an error and its chain of causes, once.
+/// Prints an error and its chain of causes, once (their text shown, not
+/// obeyed, by the terminal).
 fn report(e: &anyhow::Error) {
-    eprintln!("boardpack: error: {e}");
+    eprintln!("boardpack: error: {}", shown(&e.to_string()));
     for cause in e.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        eprintln!("  caused by: {}", shown(&cause.to_string()));
     }
+}
+
+/// Whether a character would be obeyed rather than shown by a terminal: C0
+/// and C1 controls, DEL, and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) that reorder what follows them.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from files (manifests, records, workbooks, errors quoting them) as
+/// a terminal should print it: line breaks kept, every other control
+/// character written as a visible escape (`\u{1b}`), so that a tampered
+/// file cannot hide, recolour or reorder what boardpack prints.
+pub(crate) fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && is_terminal_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// JSON for a terminal: what [`shown`] escapes, as JSON escapes (`\u009b`),
+/// which read back as the same text (serde_json escapes C0 itself; such
+/// characters occur only inside strings; its line breaks are its layout).
+pub(crate) fn shown_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && is_terminal_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Turns a failed build into the error printed: a file that is not a
@@ -142,7 +181,7 @@ fn explain(path: &Path, e: crate::pipeline::BuildError) -> anyhow::Error {
 fn print_warnings(warnings: &[Problem]) {
     let mut printed = std::collections::BTreeSet::new();
     for w in warnings {
-        let line = format!("warning: {w}");
+        let line = format!("warning: {}", shown(&w.to_string()));
         if printed.insert(line.clone()) {
             eprintln!("{line}");
         }
@@ -161,7 +200,7 @@ fn sweep_leftovers<'a>(dirs: impl IntoIterator<Item = &'a Path>) {
         };
         if swept.insert(dir.to_path_buf()) {
             for leftover in crate::pack::output::sweep(dir) {
-                eprintln!("note: {leftover}");
+                eprintln!("note: {}", shown(&leftover.to_string()));
             }
         }
     }
@@ -185,13 +224,13 @@ fn sweep_archive(archive: &Path) {
 /// Prints Typst's warnings on a layout that compiled, as typst-cli does.
 fn print_layout_warnings(warnings: &[String]) {
     for w in warnings {
-        eprintln!("{w}");
+        eprintln!("{}", shown(w));
     }
 }
 
 fn print_log(log: &[String]) {
     for line in log {
-        eprintln!("log: {line}");
+        eprintln!("log: {}", shown(line));
     }
 }
 

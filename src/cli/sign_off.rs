@@ -118,7 +118,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     let (layout, layout_warnings) =
         settings::choose(flag_layout, &dir, latest_of_any_period(&dir).as_ref())?;
     for w in &layout_warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", super::shown(&w.to_string()));
     }
     // The pack carries, and is built from, a copy of the workbook holding
     // only the contract's sheets and their values; it must give the same
@@ -174,7 +174,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             sign_off: &sign_off,
             sizes: [built.pdf.len(), html.len()],
         };
-        print!("{}", plan.text());
+        print!("{}", super::shown(&plan.text()));
         return Ok(());
     }
     let stored = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;

@@ -28,7 +28,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     if let Some(p) = &placed {
         findings.extend(p.findings.iter().cloned());
         for note in &p.notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", super::shown(note));
         }
     }
     if !findings.is_empty() {

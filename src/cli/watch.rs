@@ -117,7 +117,7 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                     let after = serde_json::to_value(&built.records).ok();
                     if let (Some(before), Some(after)) = (&before, &after) {
                         for line in changed_figures(before, after) {
-                            eprintln!("  {line}");
+                            eprintln!("  {}", super::shown(&line));
                         }
                     }
                     before = after;

@@ -395,7 +395,8 @@ fn rows(records: &Value) -> Vec<(String, &Value)> {
 
 /// One side of the comparison: its records, reporting month and years.
 struct Side<'v> {
-    records: &'v Value,
+    /// The appendix charts by indicator key (upper case), the first of a key.
+    charts: BTreeMap<String, &'v Value>,
     month: Option<Month>,
     baseline: Option<FinancialYear>,
     projection: Option<FinancialYear>,
@@ -404,8 +405,13 @@ struct Side<'v> {
 impl<'v> Side<'v> {
     fn new(records: &'v Value) -> Side<'v> {
         let report = &records["report"];
+        let mut charts = BTreeMap::new();
+        for c in records["appendix"].as_array().into_iter().flatten() {
+            let key = str_of(c, "indicator").trim().to_uppercase();
+            charts.entry(key).or_insert(c);
+        }
         Side {
-            records,
+            charts,
             month: Month::parse_iso(str_of(report, "period_end")),
             baseline: FinancialYear::parse(str_of(report, "baseline")),
             projection: FinancialYear::parse(str_of(report, "projection")),
@@ -463,10 +469,7 @@ impl<'v> Side<'v> {
                 },
             });
         }
-        let chart = self.records["appendix"]
-            .as_array()?
-            .iter()
-            .find(|c| str_of(c, "indicator").trim().to_uppercase() == code_key)?;
+        let chart = *self.charts.get(code_key)?;
         let by_month = chart["points"]
             .as_array()?
             .iter()
@@ -611,14 +614,21 @@ fn has_figure(cell: Option<&Value>) -> bool {
 
 /// The moves of windows seen so far, by column and windows, in first-seen order.
 #[derive(Default)]
-struct Moves(Vec<((String, Window, Window), usize)>);
+struct Moves {
+    seen: Vec<((String, Window, Window), usize)>,
+    /// Where each key is in `seen`.
+    at: std::collections::HashMap<(String, Window, Window), usize>,
+}
 
 impl Moves {
     fn add(&mut self, column: &str, old: Window, new: Window) {
         let key = (column.to_string(), old, new);
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => self.0.push((key, 1)),
+        match self.at.get(&key) {
+            Some(&i) => self.seen[i].1 += 1,
+            None => {
+                self.at.insert(key.clone(), self.seen.len());
+                self.seen.push((key, 1));
+            }
         }
     }
 }
@@ -639,8 +649,9 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
         };
         by_priority.entry(priority).or_default().extend(changes);
     }
+    let new_keys: BTreeSet<&str> = new_rows.iter().map(|(k, _)| k.as_str()).collect();
     for (key, o) in &old_rows {
-        if !new_rows.iter().any(|(k, _)| k == key) {
+        if !new_keys.contains(key.as_str()) {
             by_priority
                 .entry(str_of(o, "priority").to_string())
                 .or_default()
@@ -675,7 +686,7 @@ fn summarise_moves(
     let baseline_moved = !ob.is_empty() && !nb.is_empty() && ob != nb;
     let mut baseline_figures = 0;
     let mut rolled = Vec::new();
-    for ((column, o, n), figures) in moves.0 {
+    for ((column, o, n), figures) in moves.seen {
         if column == "baseline" && baseline_moved {
             baseline_figures += figures;
             continue;
@@ -707,14 +718,15 @@ fn boxes_unchanged(old: &Value, new: &Value) -> Vec<PriorityChanges> {
         }
         out
     };
-    let before = boxes(old);
+    // Each box by its heading and items, written out (a set, not a search
+    // of every old box for every new one).
+    let said = |b: &Value| serde_json::json!([b["heading"], b["items"]]).to_string();
+    let before: std::collections::HashSet<String> = boxes(old).iter().map(said).collect();
     boxes(new)
         .iter()
         .filter_map(|b| {
             let items = b["items"].as_array().map_or(0, Vec::len);
-            let same = before
-                .iter()
-                .any(|o| o["heading"] == b["heading"] && o["items"] == b["items"]);
+            let same = before.contains(&said(b));
             (items > 0 && same).then(|| PriorityChanges {
                 code: String::new(),
                 title: str_of(b, "heading").trim_end_matches(':').to_string(),
@@ -746,9 +758,10 @@ fn row_changes(
     let kind = str_of(n, "kind");
     let (ocells, ncells) = (&o["cells"], &n["cells"]);
     let mut columns: Vec<&str> = Vec::new();
+    let mut seen = BTreeSet::new();
     for cells in [ncells, ocells] {
         for c in cells.as_object().into_iter().flat_map(|m| m.keys()) {
-            if !columns.contains(&c.as_str()) {
+            if seen.insert(c.as_str()) {
                 columns.push(c);
             }
         }
@@ -937,6 +950,14 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
             .collect()
     };
     let old_charts = charts(old);
+    let names = row_names(new);
+    let chart_row_name = |chart: &Value| -> String {
+        let key = str_of(chart, "indicator").trim().to_uppercase();
+        names
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| str_of(chart, "title").to_string())
+    };
     for (key, chart) in charts(new) {
         let flagged = |c: &Value| -> BTreeMap<String, String> {
             c["points"]
@@ -959,7 +980,7 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
                 .entry(str_of(&chart, "priority").to_string())
                 .or_default()
                 .push(Change::NewChart {
-                    row: chart_row_name(new, &chart),
+                    row: chart_row_name(&chart),
                     reading: str_of(&chart, "reading_text").to_string(),
                 });
             continue;
@@ -975,7 +996,7 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
                 .entry(str_of(&chart, "priority").to_string())
                 .or_default()
                 .push(Change::NewSpecialCause {
-                    row: chart_row_name(new, &chart),
+                    row: chart_row_name(&chart),
                     months,
                     signal,
                 });
@@ -983,14 +1004,14 @@ fn spc_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, Vec<
     }
 }
 
-/// The label of the row a chart is of (its title, if no row has its code).
-fn chart_row_name(records: &Value, chart: &Value) -> String {
-    let key = str_of(chart, "indicator").trim().to_uppercase();
-    rows(records)
-        .into_iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, r)| row_name(r))
-        .unwrap_or_else(|| str_of(chart, "title").to_string())
+/// The rows' labels by code key (the first row of a key), to name the row
+/// a chart is of (a chart of no row is named by its title).
+fn row_names(records: &Value) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for (key, row) in rows(records) {
+        names.entry(key).or_insert_with(|| row_name(row));
+    }
+    names
 }
 
 /// Savings amounts that changed, by item label (an item that came or went
@@ -1019,13 +1040,18 @@ fn savings_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, 
     };
     let before = items(old);
     let after = items(new);
-    let text_of = |list: &[(String, String, String)], label: &str| {
-        list.iter()
-            .find(|(_, l, _)| l == label)
-            .map(|(_, _, t)| t.clone())
+    // An item's text by label (the first item of a label).
+    let by_label = |list: &[(String, String, String)]| -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        for (_, l, t) in list {
+            m.entry(l.clone()).or_insert_with(|| t.clone());
+        }
+        m
     };
+    let (before_by, after_by) = (by_label(&before), by_label(&after));
+    let text_of = |m: &BTreeMap<String, String>, label: &str| m.get(label).cloned();
     for (key, label, text) in &after {
-        let was = text_of(&before, label);
+        let was = text_of(&before_by, label);
         if was.as_deref() != Some(text.as_str()) {
             by_priority
                 .entry(key.clone())
@@ -1038,7 +1064,7 @@ fn savings_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String, 
         }
     }
     for (key, label, text) in &before {
-        if text_of(&after, label).is_none() {
+        if text_of(&after_by, label).is_none() {
             by_priority
                 .entry(key.clone())
                 .or_default()
@@ -1069,7 +1095,7 @@ fn narrative_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String
         } else {
             // A paragraph carried over among edited bullets is as stale as
             // a narrative carried over whole.
-            let old_texts: Vec<&str> = before
+            let old_texts: BTreeSet<&str> = before
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -1080,7 +1106,7 @@ fn narrative_changes(old: &Value, new: &Value, by_priority: &mut BTreeMap<String
                 .into_iter()
                 .flatten()
                 .filter(|i| !str_of(i, "text").trim().is_empty())
-                .filter(|i| old_texts.contains(&str_of(i, "text")))
+                .filter(|i| old_texts.contains(str_of(i, "text")))
                 .count();
             (unchanged > 0).then_some(Change::NarrativePartlyUnchanged { unchanged, items })
         };

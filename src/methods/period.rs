@@ -176,7 +176,7 @@ impl fmt::Display for FinancialYear {
 
 /// A run of consecutive months, inclusive at both ends (in JSON
 /// `{"first": "2015-01", "last": "2015-12"}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Window {
     pub first: Month,
     pub last: Month,

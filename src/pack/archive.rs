@@ -345,7 +345,7 @@ pub fn next_version(archive: &Path, period: &str) -> Result<(u32, Option<Manifes
         return Ok((next, None));
     }
     let path = period_dir.join(format!("v{latest}")).join("manifest.json");
-    let manifest = std::fs::read(&path)
+    let manifest = chain::read_manifest(&path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or_else(|| ArchiveError::LatestUnreadable {
@@ -414,7 +414,7 @@ pub fn store(
             n => {
                 let previous = period_dir.join(format!("v{n}")).join("manifest.json");
                 Some(sha256(
-                    &chain::read_plain(&previous).map_err(io(&previous))?,
+                    &chain::read_manifest(&previous).map_err(io(&previous))?,
                 ))
             }
         };
@@ -507,7 +507,7 @@ pub fn withdraw(
         .join(period)
         .join(format!("v{version}"))
         .join("manifest.json");
-    let found = chain::read_plain(&manifest).map(|b| sha256(&b)).ok();
+    let found = chain::read_manifest(&manifest).map(|b| sha256(&b)).ok();
     if found.as_ref() != Some(archived_sha) {
         return Err(ArchiveError::ManifestChanged {
             period: period.into(),
@@ -575,7 +575,7 @@ pub fn list(archive: &Path) -> Result<Vec<Entry>, ArchiveError> {
             if !chain::is_plain_dir(&dir) {
                 continue;
             }
-            let Ok(bytes) = chain::read_plain(&dir.join("manifest.json")) else {
+            let Ok(bytes) = chain::read_manifest(&dir.join("manifest.json")) else {
                 continue;
             };
             if let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) {
@@ -614,6 +614,7 @@ pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, Archiv
                 .into_iter()
                 .find(|(name, _)| name == crate::pack::signoff::RECORDS_ATTACHMENT)
         })
+        .filter(|(_, bytes)| bytes.len() as u64 <= crate::pack::limits::MAX_RECORDS_BYTES)
         .and_then(|(_, bytes)| {
             Previous::from_json(&last.manifest.period, last.manifest.version, bytes)
         });

@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod copy;
+pub mod limits;
 pub mod output;
 pub mod settings;
 pub mod signoff;

@@ -185,6 +185,7 @@ fn signed_inputs(files: &[(String, Vec<u8>)]) -> Result<(SignOff, &[u8]), String
     let Some(sign_off) = files
         .iter()
         .find(|(n, _)| n == SIGN_OFF_ATTACHMENT)
+        .filter(|(_, b)| b.len() as u64 <= crate::pack::limits::MAX_MANIFEST_BYTES)
         .and_then(|(_, b)| serde_json::from_slice::<SignOff>(b).ok())
     else {
         return Err(format!(
@@ -206,6 +207,7 @@ fn manifest_mismatches(m: &Manifest, s: &SignOff, files: &[(String, Vec<u8>)]) -
     let period = files
         .iter()
         .find(|(n, _)| n == RECORDS_ATTACHMENT)
+        .filter(|(_, b)| b.len() as u64 <= crate::pack::limits::MAX_RECORDS_BYTES)
         .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(b).ok())
         .and_then(|r| {
             r["report"]["period_end"]
@@ -356,6 +358,7 @@ fn carried_previous(
     let carried = files
         .iter()
         .find(|(n, _)| n == PREVIOUS_ATTACHMENT)
+        .filter(|(_, b)| b.len() as u64 <= crate::pack::limits::MAX_RECORDS_BYTES)
         .and_then(|(_, bytes)| Previous::from_json(&since.period, since.version, bytes.clone()));
     match carried {
         Some(p) => Ok(Some(p)),
@@ -434,7 +437,8 @@ pub fn manifest_beside(pdf_path: &Path) -> Result<Option<Manifest>, ManifestErro
         .parent()
         .unwrap_or(Path::new("."))
         .join("manifest.json");
-    match std::fs::read(&path) {
+    use crate::pack::limits::{read_within, MAX_MANIFEST_BYTES};
+    match read_within(&path, "the manifest", MAX_MANIFEST_BYTES, true) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|source| ManifestError::NotAManifest { path, source }),
@@ -510,7 +514,7 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
                 continue;
             }
             report.versions += 1;
-            let bytes = chain::read_plain(&dir.join("manifest.json")).ok();
+            let bytes = chain::read_manifest(&dir.join("manifest.json")).ok();
             let mut findings = check_version(&dir, &period, v, previous.as_deref());
             if log.exists {
                 match log.archived.get(&key) {
@@ -609,9 +613,12 @@ fn links(archive: &Path) -> Vec<String> {
 /// One version folder: its manifest, the files it names, its place in the
 /// chain, its PDF and HTML page.
 fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> Vec<String> {
-    let bytes = match chain::read_plain(&dir.join("manifest.json")) {
+    let bytes = match chain::read_manifest(&dir.join("manifest.json")) {
         Ok(b) => b,
-        Err(_) => return vec!["no manifest.json: the version cannot be verified".into()],
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return vec!["no manifest.json: the version cannot be verified".into()]
+        }
+        Err(e) => return vec![format!("manifest.json cannot be read: {e}")],
     };
     let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
         return vec!["manifest.json is not a boardpack manifest".into()];
@@ -660,7 +667,7 @@ fn changes_finding(archive: &Path, pdf: &[u8]) -> Option<String> {
     let dir = archive
         .join(&since.period)
         .join(format!("v{}", since.version));
-    let archived = chain::read_plain(&dir.join("manifest.json"))
+    let archived = chain::read_manifest(&dir.join("manifest.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
         .filter(|m| plain_name(&m.pdf))
@@ -818,7 +825,7 @@ pub fn placement(pdf_path: &Path, m: &Manifest) -> Result<Option<Placement>, Arc
         }
     }
     p.findings.extend(unlisted(&dir, m));
-    let manifest = chain::read_plain(&dir.join("manifest.json")).ok();
+    let manifest = chain::read_manifest(&dir.join("manifest.json")).ok();
     if manifest.is_none() {
         p.findings
             .push("manifest.json is a link, not the archive's own file".into());

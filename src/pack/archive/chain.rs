@@ -305,7 +305,7 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
             if !is_plain_dir(&dir) {
                 continue;
             }
-            let Ok(bytes) = read_plain(&dir.join("manifest.json")) else {
+            let Ok(bytes) = read_manifest(&dir.join("manifest.json")) else {
                 continue;
             };
             let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
@@ -346,6 +346,13 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
 /// Whether `path` is a folder itself, not a link to one.
 pub(crate) fn is_plain_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+}
+
+/// Reads a version's `manifest.json`, itself a file (never through a
+/// link), refused over [`MAX_MANIFEST_BYTES`](crate::pack::limits::MAX_MANIFEST_BYTES).
+pub(crate) fn read_manifest(path: &Path) -> std::io::Result<Vec<u8>> {
+    use crate::pack::limits::{read_within, MAX_MANIFEST_BYTES};
+    read_within(path, "the manifest", MAX_MANIFEST_BYTES, false)
 }
 
 /// Reads a file that is itself a file, never through a link.
