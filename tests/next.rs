@@ -182,3 +182,27 @@ fn next_keeps_the_drop_down_lists() {
         assert_eq!(after.get(sheet), Some(lists), "{sheet}'s drop-downs kept");
     }
 }
+
+/// `next` wrote every number in General and every date as `yyyy-mm-dd`:
+/// months typed `Sep-16` and counts shown `58,805` lost their formats each
+/// quarter. Each cell keeps its number format.
+#[test]
+fn next_keeps_each_cells_number_format() {
+    let mut sample = common::sample();
+    let monthly = sample.sheet_mut("Monthly").unwrap();
+    let month = monthly.col("Month").unwrap();
+    let value = monthly.col("Value").unwrap();
+    monthly.number_formats.insert((1, month), "mmm-yy".into());
+    monthly.number_formats.insert((1, value), "#,##0".into());
+    let bytes = sample.to_bytes().unwrap();
+    let before = boardpack::input::number_formats(&bytes);
+    assert_eq!(before["Monthly"][&(1, month as u32)], "mmm-yy");
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let new = next(&bytes, &old, march()).unwrap().to_bytes().unwrap();
+    let after = boardpack::input::number_formats(&new);
+    assert_eq!(after["Monthly"][&(1, month as u32)], "mmm-yy");
+    assert_eq!(after["Monthly"][&(1, value as u32)], "#,##0");
+    // The workbook reads the same.
+    let again = Workbook::from_bytes(&new).unwrap().workbook;
+    assert_eq!(again.monthly, old.monthly);
+}

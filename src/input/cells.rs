@@ -600,3 +600,51 @@ fn sheet_list_validations(xml: &str) -> Vec<ListValidation> {
         }
     }
 }
+
+/// The number format of each cell of an `.xlsx` whose format is not
+/// General, by sheet name and (row, column), 0-based (empty for anything
+/// else): what `next` writes its cells in.
+pub fn number_formats(bytes: &[u8]) -> BTreeMap<String, BTreeMap<(u32, u32), String>> {
+    let mut out = BTreeMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let codes = part(&mut zip, "xl/styles.xml")
+        .map(|styles| crate::input::formats::style_codes(&styles))
+        .unwrap_or_default();
+    if codes.iter().all(Option::is_none) {
+        return out;
+    }
+    for (name, path) in sheet_parts(&mut zip) {
+        let Some(xml) = part(&mut zip, &path) else {
+            continue;
+        };
+        let mut cells = BTreeMap::new();
+        for v in attributes(&xml, b"c", &[b"r", b"s"]) {
+            let (Some(at), Ok(style)) = (cell_position(&v[0]), v[1].trim().parse::<usize>()) else {
+                continue;
+            };
+            if let Some(Some(code)) = codes.get(style) {
+                cells.insert(at, code.clone());
+            }
+        }
+        if !cells.is_empty() {
+            out.insert(name, cells);
+        }
+    }
+    out
+}
+
+/// `B3` → (2, 1).
+fn cell_position(reference: &str) -> Option<(u32, u32)> {
+    let letters: String = reference
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let row: u32 = reference[letters.len()..].parse().ok()?;
+    let column = letters.chars().try_fold(0u32, |n, c| {
+        n.checked_mul(26)?
+            .checked_add(c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+    })?;
+    Some((row.checked_sub(1)?, column.checked_sub(1)?))
+}

@@ -76,6 +76,62 @@ pub fn percent_styles(styles: &str) -> Vec<bool> {
     }
 }
 
+/// For each cell format (`cellXfs`, by index) its number format's code,
+/// when it is not General: a custom `numFmt`, or a built-in one (`0.00`,
+/// `#,##0`, `0%`, `dd/mm/yyyy`, `mmm-yy`, …).
+pub fn style_codes(styles: &str) -> Vec<Option<String>> {
+    let builtin = |id: &str| -> Option<&'static str> {
+        Some(match id {
+            "1" => "0",
+            "2" => "0.00",
+            "3" => "#,##0",
+            "4" => "#,##0.00",
+            "9" => "0%",
+            "10" => "0.00%",
+            "11" => "0.00E+00",
+            "14" => "dd/mm/yyyy",
+            "15" => "d-mmm-yy",
+            "16" => "d-mmm",
+            "17" => "mmm-yy",
+            "22" => "dd/mm/yyyy hh:mm",
+            _ => return None,
+        })
+    };
+    let mut reader = quick_xml::Reader::from_str(styles);
+    let mut custom: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut in_xfs = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                b"numFmt" => {
+                    let id = value_of(&e, b"numFmtId", &reader);
+                    let code = value_of(&e, b"formatCode", &reader);
+                    if let (Some(id), Some(code)) = (id, code) {
+                        custom.insert(id.trim().to_string(), code);
+                    }
+                }
+                b"cellXfs" => in_xfs = true,
+                b"xf" if in_xfs => {
+                    let id = value_of(&e, b"numFmtId", &reader).unwrap_or_default();
+                    let id = id.trim();
+                    out.push(
+                        custom
+                            .get(id)
+                            .cloned()
+                            .or_else(|| builtin(id).map(str::to_string))
+                            .filter(|code| !code.eq_ignore_ascii_case("general")),
+                    );
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"cellXfs" => in_xfs = false,
+            Ok(Event::Eof) | Err(_) => return out,
+            _ => {}
+        }
+    }
+}
+
 /// An attribute's value by local name, unescaped.
 fn value_of(
     e: &quick_xml::events::BytesStart,

@@ -14,7 +14,7 @@
 
 mod cells;
 pub(crate) use cells::count_elements;
-pub use cells::{list_validations, ListValidation};
+pub use cells::{list_validations, number_formats, ListValidation};
 mod checks;
 pub mod contract;
 pub mod dates;

@@ -65,6 +65,8 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
     let raw = crate::input::package::RawSheets::open(bytes).ok();
     // And the drop-down lists (`init`'s Kind, Layout, Polarity …) stay.
     let mut lists = crate::input::list_validations(bytes);
+    // And each cell's number format (`mmm-yy` months, `#,##0` counts).
+    let mut formats = crate::input::number_formats(bytes);
     for name in sheets.sheet_names() {
         if name.chars().count() > 31 {
             return Err(NextError::SheetName(name));
@@ -86,6 +88,12 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
                 prompt: v.prompt,
                 suggest_only: !v.show_error,
             })
+            .collect();
+        sheet.number_formats = formats
+            .remove(&name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|((r, c), code)| ((r as usize, c as usize), code))
             .collect();
         sheet.rows.clear();
         if let Some((r0, c0)) = range.start() {

@@ -70,6 +70,9 @@ pub struct SheetData {
     pub date_columns: Vec<usize>,
     /// Hidden from the analyst (lists behind drop-downs).
     pub hidden: bool,
+    /// Number formats of single cells (`mmm-yy`, `#,##0`), by (row,
+    /// column): a number or date cell there is written in it.
+    pub number_formats: std::collections::BTreeMap<(usize, usize), String>,
     /// A page of text (the Instructions): column A this wide, in
     /// characters, its cells wrapped.
     pub text_width: Option<f64>,
@@ -179,6 +182,12 @@ impl WorkbookData {
             ws.set_name(&sheet.name)?;
             for (r, row) in sheet.rows.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
+                    let own = sheet
+                        .number_formats
+                        .get(&(r, c))
+                        .map(|code| Format::new().set_num_format(code));
+                    let date_fmt = own.as_ref().unwrap_or(&date_fmt);
+                    let pct_fmt = own.as_ref().unwrap_or(&pct_fmt);
                     let (r, c) = (r as u32, c as u16);
                     match v {
                         Value::Empty => {}
@@ -189,22 +198,25 @@ impl WorkbookData {
                             ws.write_string(r, c, t)?;
                         }
                         Value::Number(n) => {
-                            ws.write_number(r, c, *n)?;
+                            match &own {
+                                Some(format) => ws.write_number_with_format(r, c, *n, format)?,
+                                None => ws.write_number(r, c, *n)?,
+                            };
                         }
                         Value::Percent(p) => {
-                            ws.write_number_with_format(r, c, *p, &pct_fmt)?;
+                            ws.write_number_with_format(r, c, *p, pct_fmt)?;
                         }
                         Value::Date(d) => {
                             if self.date_1904 {
                                 let serial = excel_serial(*d) - 1462.0;
-                                ws.write_number_with_format(r, c, serial, &date_fmt)?;
+                                ws.write_number_with_format(r, c, serial, date_fmt)?;
                             } else {
                                 let x = ExcelDateTime::from_ymd(
                                     chrono::Datelike::year(d) as u16,
                                     chrono::Datelike::month(d) as u8,
                                     chrono::Datelike::day(d) as u8,
                                 )?;
-                                ws.write_datetime_with_format(r, c, &x, &date_fmt)?;
+                                ws.write_datetime_with_format(r, c, &x, date_fmt)?;
                             }
                         }
                         Value::Formula(f) => {
