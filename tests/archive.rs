@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "32cb32980a3104766aede9f81b5e3827f5580b78628fc5e3d65e681546d58518",
+        "dd66e083bf470599a0f8447000149c1abb2532ea6057ab6ff2575c50f49cfb4d",
         "the signed-off sample's bytes changed"
     );
 }

@@ -362,12 +362,24 @@ fn the_html_page_names_the_force_the_keys_months_and_the_appendix_titles() {
 /// figures (found by the property test of random labels).
 #[test]
 fn a_label_with_nowhere_to_break_wraps_instead_of_running_over_the_figures() {
-    let mut data = common::minimal(|i| 100.0 + i as f64);
-    let label = "p=tSu=.~=T{g_G\"pZP[oc<`y$M`$Trwh_J.;u.=Xq";
-    data.sheet_mut("Indicators").unwrap().rows[1][2] = t(label);
-    let built = common::build(&data);
-    let all = glyphs::glyphs(&built.pdf);
-    if let Some((a, b)) = glyphs::first_overlap(&all, 1) {
-        panic!("{a:?} prints over {b:?}");
+    // A baseline of 1 (its column narrow) beside five-digit figures.
+    let data = common::minimal(|i| match i {
+        0..=10 => 0.0,
+        11 => 1.0,
+        _ => 24_838.0 + (i as f64) * 1_237.0,
+    });
+    // The second: its run's own break points (after `/`, before `-`) lay
+    // further apart than the column is wide; it ran over the baseline.
+    for label in [
+        "p=tSu=.~=T{g_G\"pZP[oc<`y$M`$Trwh_J.;u.=Xq",
+        "~![q=WQ\\(#`</'H*&.V.#u3t39\\3&UU5*-%'?DyH=UX[5U]{?*",
+    ] {
+        let mut data = data.clone();
+        data.sheet_mut("Indicators").unwrap().rows[1][2] = t(label);
+        let built = common::build(&data);
+        let all = glyphs::glyphs(&built.pdf);
+        if let Some((a, b)) = glyphs::first_overlap(&all, 1) {
+            panic!("{label}: {a:?} prints over {b:?}");
+        }
     }
 }
