@@ -85,7 +85,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "dd66e083bf470599a0f8447000149c1abb2532ea6057ab6ff2575c50f49cfb4d",
+        "d7de5349a953a080d038c9564a89b5cffbc6510d806e111554c23905c6b9e553",
         "the signed-off sample's bytes changed"
     );
 }
