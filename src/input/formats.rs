@@ -44,36 +44,10 @@ pub fn is_percent_code(code: &str) -> bool {
 /// shows a percent: the built-in formats 9 (`0%`) and 10 (`0.00%`), or a
 /// custom format whose code does ([`is_percent_code`]).
 pub fn percent_styles(styles: &str) -> Vec<bool> {
-    let mut reader = quick_xml::Reader::from_str(styles);
-    let mut custom: BTreeMap<String, bool> = BTreeMap::new();
-    let mut out = Vec::new();
-    let mut in_xfs = false;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                b"numFmt" => {
-                    let id = value_of(&e, b"numFmtId", &reader);
-                    let code = value_of(&e, b"formatCode", &reader);
-                    if let (Some(id), Some(code)) = (id, code) {
-                        custom.insert(id, is_percent_code(&code));
-                    }
-                }
-                b"cellXfs" => in_xfs = true,
-                b"xf" if in_xfs => {
-                    let id = value_of(&e, b"numFmtId", &reader).unwrap_or_default();
-                    let percent = match custom.get(id.trim()) {
-                        Some(p) => *p,
-                        None => matches!(id.trim(), "9" | "10"),
-                    };
-                    out.push(percent);
-                }
-                _ => {}
-            },
-            Ok(Event::End(e)) if e.local_name().as_ref() == b"cellXfs" => in_xfs = false,
-            Ok(Event::Eof) | Err(_) => return out,
-            _ => {}
-        }
-    }
+    style_codes(styles)
+        .iter()
+        .map(|code| code.as_deref().is_some_and(is_percent_code))
+        .collect()
 }
 
 /// For each cell format (`cellXfs`, by index) its number format's code,
