@@ -462,7 +462,17 @@ fn remove_any(path: &Path) {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(path);
+    // The run being interrupted may still be writing into the folder (a
+    // file created while it was being emptied makes the removal fail):
+    // tried again until it is gone, for a moment at most.
+    for _ in 0..50 {
+        match std::fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            _ => return,
+        }
+    }
 }
 
 /// How long a temporary file whose run cannot be told to have ended (on
