@@ -115,6 +115,15 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
+/// `boardpack sign-off WORKBOOK --by J --role S --date DATE` and `rest`.
+fn sign_off(dir: &Path, workbook: &str, date: &str, rest: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut args = vec![
+        "sign-off", workbook, "--by", "J", "--role", "S", "--date", date,
+    ];
+    args.extend_from_slice(rest);
+    run(dir, &args, env)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -157,22 +166,11 @@ fn shared() -> &'static Path {
             let end = start + s[start..].find("\n}\n").expect("its end") + 3;
             format!("{}{}", &s[..start], &s[end..])
         });
-        let out = run(
+        let out = sign_off(
             dir.path(),
-            &[
-                "sign-off",
-                "leaky.xlsx",
-                "--by",
-                "J",
-                "--role",
-                "S",
-                "--date",
-                "2016-01-28",
-                "--archive",
-                "archive",
-                "--layout",
-                "branding",
-            ],
+            "leaky.xlsx",
+            "2016-01-28",
+            &["--archive", "archive", "--layout", "branding"],
             &[],
         );
         assert!(out.status.success(), "{}", stderr(&out));
@@ -376,20 +374,11 @@ fn an_ods_workbook_is_carried_as_an_xlsx_copy_of_its_name_and_verifies() {
         dir.path().join("dashboard-2015-12.ods"),
     )
     .unwrap();
-    let out = run(
+    let out = sign_off(
         dir.path(),
-        &[
-            "sign-off",
-            "dashboard-2015-12.ods",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-01-28",
-            "--archive",
-            "a",
-        ],
+        "dashboard-2015-12.ods",
+        "2016-01-28",
+        &["--archive", "a"],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -410,17 +399,11 @@ fn an_ods_workbook_is_carried_as_an_xlsx_copy_of_its_name_and_verifies() {
 fn a_layout_without_pdf_attach_is_refused_and_nothing_is_archived() {
     let dir = shared();
     let before = snapshot(&dir.join("archive"));
-    let out = run(
+    let out = sign_off(
         dir,
+        "leaky.xlsx",
+        "2016-01-29",
         &[
-            "sign-off",
-            "leaky.xlsx",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-01-29",
             "--archive",
             "archive",
             "--reason",
@@ -491,21 +474,11 @@ fn dry_run_prints_what_would_be_archived_and_archives_nothing() {
     );
 
     // Into an archive that is not there: it is not made.
-    let out = run(
+    let out = sign_off(
         dir,
-        &[
-            "sign-off",
-            "leaky.xlsx",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-01-28",
-            "--archive",
-            "nowhere",
-            "--dry-run",
-        ],
+        "leaky.xlsx",
+        "2016-01-28",
+        &["--archive", "nowhere", "--dry-run"],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -517,21 +490,11 @@ fn dry_run_prints_what_would_be_archived_and_archives_nothing() {
     assert!(!dir.join("nowhere").exists());
 
     // A dry run refuses what the sign-off would refuse: no --reason for v2.
-    let out = run(
+    let out = sign_off(
         dir,
-        &[
-            "sign-off",
-            "leaky.xlsx",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-02-02",
-            "--archive",
-            "archive",
-            "--dry-run",
-        ],
+        "leaky.xlsx",
+        "2016-02-02",
+        &["--archive", "archive", "--dry-run"],
         &[],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -612,23 +575,11 @@ fn the_archive_names_its_default_layout_and_another_layout_is_warned_of() {
     let plain = archive_copy("no-default");
     let _ = plain;
     let run_plain = |env: &[(&str, &str)]| {
-        run(
+        sign_off(
             dir,
-            &[
-                "sign-off",
-                "leaky.xlsx",
-                "--by",
-                "J",
-                "--role",
-                "S",
-                "--date",
-                "2016-02-02",
-                "--archive",
-                "no-default",
-                "--reason",
-                "r",
-                "--dry-run",
-            ],
+            "leaky.xlsx",
+            "2016-02-02",
+            &["--archive", "no-default", "--reason", "r", "--dry-run"],
             env,
         )
     };
@@ -665,23 +616,11 @@ fn a_settings_file_that_is_not_one_is_an_error_naming_it() {
     let dir = shared();
     let archive = archive_copy("bad-settings");
     std::fs::write(archive.join("boardpack.toml"), "layuot = \"../branding\"\n").unwrap();
-    let out = run(
+    let out = sign_off(
         dir,
-        &[
-            "sign-off",
-            "leaky.xlsx",
-            "--by",
-            "J",
-            "--role",
-            "S",
-            "--date",
-            "2016-02-02",
-            "--archive",
-            "bad-settings",
-            "--reason",
-            "r",
-            "--dry-run",
-        ],
+        "leaky.xlsx",
+        "2016-02-02",
+        &["--archive", "bad-settings", "--reason", "r", "--dry-run"],
         &[],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
