@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::glyphs::mul;
+
 use boardpack::pipeline;
 use boardpack::render::document::{Layout, RenderOptions};
 use boardpack::support::xlsx::{SheetData, Value, WorkbookData};
@@ -160,17 +162,6 @@ fn text_positions(pdf: &[u8]) -> Vec<(u32, f64, f64, f64)> {
         }
     }
     out
-}
-
-fn mul(a: [f64; 6], b: [f64; 6]) -> [f64; 6] {
-    [
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4],
-        a[4] * b[1] + a[5] * b[3] + b[5],
-    ]
 }
 
 #[test]

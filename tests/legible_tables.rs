@@ -7,15 +7,13 @@
 //! and the indicator's label.
 
 mod common;
-#[path = "common/glyphs.rs"]
-mod glyphs;
 
 use boardpack::input::Column;
 use boardpack::pipeline;
 use boardpack::render::document::{Layout, RenderOptions};
 use boardpack::support::xlsx::{SheetData, Value, WorkbookData};
 use chrono::NaiveDate;
-use common::t;
+use common::{glyphs, t};
 use lopdf::Document;
 
 /// A4 landscape's width in points, the built-in layout's side margins and

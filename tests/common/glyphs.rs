@@ -140,7 +140,8 @@ fn to_unicode(cmap: &str) -> HashMap<u32, String> {
     out
 }
 
-fn mul(a: [f64; 6], b: [f64; 6]) -> [f64; 6] {
+/// The product of two PDF matrices `[a b c d e f]` (`a` then `b`).
+pub fn mul(a: [f64; 6], b: [f64; 6]) -> [f64; 6] {
     [
         a[0] * b[0] + a[1] * b[2],
         a[0] * b[1] + a[1] * b[3],

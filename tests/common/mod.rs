@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod glyphs;
+
 use boardpack::pipeline::{self, Built};
 use boardpack::render::document::RenderOptions;
 use boardpack::support::xlsx::{Value, WorkbookData};
