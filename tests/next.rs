@@ -192,8 +192,12 @@ fn next_keeps_each_cells_number_format() {
     let monthly = sample.sheet_mut("Monthly").unwrap();
     let month = monthly.col("Month").unwrap();
     let value = monthly.col("Value").unwrap();
-    monthly.number_formats.insert((1, month), "mmm-yy".into());
-    monthly.number_formats.insert((1, value), "#,##0".into());
+    let code = |c: &str| boardpack::input::CellStyle {
+        number_format: Some(c.into()),
+        ..Default::default()
+    };
+    monthly.look.cells.insert((1, month as u32), code("mmm-yy"));
+    monthly.look.cells.insert((1, value as u32), code("#,##0"));
     let bytes = sample.to_bytes().unwrap();
     let before = boardpack::input::number_formats(&bytes);
     assert_eq!(before["Monthly"][&(1, month as u32)], "mmm-yy");
@@ -205,4 +209,137 @@ fn next_keeps_each_cells_number_format() {
     // The workbook reads the same.
     let again = Workbook::from_bytes(&new).unwrap().workbook;
     assert_eq!(again.monthly, old.monthly);
+}
+
+/// `next` kept number formats but wrote every other look afresh: a header
+/// row coloured out to column HZ, bold white text, column widths, a hidden
+/// row and the frozen header row were lost each quarter, and the analyst
+/// formatted the workbook again. The whole look is kept.
+#[test]
+fn next_keeps_fills_fonts_borders_widths_hidden_rows_and_frozen_headers() {
+    use boardpack::input::{sheet_styles, Borders, CellStyle, ColumnLook, RowLook};
+    let mut sample = common::sample();
+    let monthly = sample.sheet_mut("Monthly").unwrap();
+    let header = CellStyle {
+        bold: true,
+        font_colour: Some(0xFFFFFF),
+        fill: Some(0x1F3864),
+        horizontal: Some("center".into()),
+        wrap: true,
+        border: Borders {
+            bottom: true,
+            ..Borders::default()
+        },
+        ..CellStyle::default()
+    };
+    for c in 0..234 {
+        // Out to HZ: most of these cells are empty, but coloured.
+        monthly.look.cells.insert((0, c), header.clone());
+    }
+    monthly.look.cells.insert(
+        (2, 0),
+        CellStyle {
+            italic: true,
+            font_size: Some(9.0),
+            font_name: Some("Arial".into()),
+            ..CellStyle::default()
+        },
+    );
+    monthly.look.columns = vec![
+        ColumnLook {
+            first: 0,
+            last: 0,
+            width: Some(30.710_937_5),
+            hidden: false,
+        },
+        ColumnLook {
+            first: 5,
+            last: 6,
+            width: None,
+            hidden: true,
+        },
+    ];
+    monthly.look.rows.insert(
+        0,
+        RowLook {
+            height: Some(30.0),
+            hidden: false,
+        },
+    );
+    monthly.look.rows.insert(
+        4,
+        RowLook {
+            height: None,
+            hidden: true,
+        },
+    );
+    monthly.look.frozen = Some((1, 0));
+    let bytes = sample.to_bytes().unwrap();
+    let before = sheet_styles(&bytes)["Monthly"].clone();
+    assert_eq!(before.cells[&(0, 233)], header, "the writer wrote the look");
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let new = next(&bytes, &old, march()).unwrap().to_bytes().unwrap();
+    let after = sheet_styles(&new)["Monthly"].clone();
+    assert_eq!(after.cells, before.cells);
+    assert_eq!(after.rows, before.rows);
+    assert_eq!(after.frozen, Some((1, 0)));
+    let widths = |look: &boardpack::input::SheetStyles| -> Vec<(u16, u16, Option<String>, bool)> {
+        look.columns
+            .iter()
+            .filter(|c| c.first == 0 || c.hidden)
+            .map(|c| {
+                (
+                    c.first,
+                    c.last,
+                    c.width.map(|w| format!("{w:.2}")),
+                    c.hidden,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(widths(&after), widths(&before));
+    assert_eq!(widths(&after)[0].2.as_deref(), Some("30.71"));
+    // And the next quarter after that, still the same.
+    let again = next(
+        &new,
+        &Workbook::from_bytes(&new).unwrap().workbook,
+        NaiveDate::from_ymd_opt(2016, 6, 30).unwrap(),
+    )
+    .unwrap()
+    .to_bytes()
+    .unwrap();
+    assert_eq!(widths(&sheet_styles(&again)["Monthly"]), widths(&before));
+    // The coloured empty cells are still formatting, not data.
+    let loaded = Workbook::from_bytes(&new).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+/// The same from a workbook LibreOffice saved: its column widths (stored
+/// 18.71) and bold header row come through `next` unchanged.
+#[test]
+fn next_from_a_libreoffice_workbook_keeps_its_widths_and_bold_header() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/programs/styled-empty.lo.xlsx"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let before = boardpack::input::sheet_styles(&bytes);
+    let old = Workbook::from_bytes(&bytes).unwrap().workbook;
+    let new = next(&bytes, &old, march()).unwrap().to_bytes().unwrap();
+    let after = boardpack::input::sheet_styles(&new);
+    for (name, look) in &before {
+        let a = &after[name];
+        assert_eq!(a.cells, look.cells, "{name}'s cells");
+        let w = |l: &boardpack::input::SheetStyles| -> Vec<String> {
+            l.columns
+                .iter()
+                .map(|c| format!("{}-{} {:.2?}", c.first, c.last, c.width))
+                .collect()
+        };
+        assert_eq!(w(a), w(look), "{name}'s column widths");
+    }
+    assert!(
+        before["Monthly"].cells.values().any(|s| s.bold),
+        "the fixture has a bold header"
+    );
 }

@@ -214,7 +214,7 @@ pub fn is_1904(bytes: &[u8]) -> bool {
 }
 
 /// A part's text, when present (the package's size is checked before).
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<String> {
+pub(super) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<String> {
     let mut f = zip.by_name(path).ok()?;
     let mut text = String::new();
     f.read_to_string(&mut text).ok()?;
@@ -236,7 +236,7 @@ pub(crate) fn count_elements(xml: &str, local: &[u8]) -> usize {
 
 /// (sheet name, part path) of each worksheet, from the workbook part and
 /// its relationships.
-fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)> {
+pub(super) fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)> {
     let (Some(book), Some(rels)) = (
         part(zip, "xl/workbook.xml"),
         part(zip, "xl/_rels/workbook.xml.rels"),
@@ -601,42 +601,8 @@ fn sheet_list_validations(xml: &str) -> Vec<ListValidation> {
     }
 }
 
-/// The number format of each cell of an `.xlsx` whose format is not
-/// General, by sheet name and (row, column), 0-based (empty for anything
-/// else): what `next` writes its cells in.
-pub fn number_formats(bytes: &[u8]) -> BTreeMap<String, BTreeMap<(u32, u32), String>> {
-    let mut out = BTreeMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    let codes = part(&mut zip, "xl/styles.xml")
-        .map(|styles| crate::input::formats::style_codes(&styles))
-        .unwrap_or_default();
-    if codes.iter().all(Option::is_none) {
-        return out;
-    }
-    for (name, path) in sheet_parts(&mut zip) {
-        let Some(xml) = part(&mut zip, &path) else {
-            continue;
-        };
-        let mut cells = BTreeMap::new();
-        for v in attributes(&xml, b"c", &[b"r", b"s"]) {
-            let (Some(at), Ok(style)) = (cell_position(&v[0]), v[1].trim().parse::<usize>()) else {
-                continue;
-            };
-            if let Some(Some(code)) = codes.get(style) {
-                cells.insert(at, code.clone());
-            }
-        }
-        if !cells.is_empty() {
-            out.insert(name, cells);
-        }
-    }
-    out
-}
-
 /// `B3` → (2, 1).
-fn cell_position(reference: &str) -> Option<(u32, u32)> {
+pub(super) fn cell_position(reference: &str) -> Option<(u32, u32)> {
     let letters: String = reference
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())

@@ -14,7 +14,7 @@
 
 mod cells;
 pub(crate) use cells::count_elements;
-pub use cells::{list_validations, number_formats, ListValidation};
+pub use cells::{list_validations, ListValidation};
 mod checks;
 pub mod contract;
 pub mod dates;
@@ -32,6 +32,10 @@ mod priorities;
 pub mod problem;
 mod report;
 mod savings;
+mod styles;
+pub use styles::{
+    number_formats, sheet_styles, Borders, CellStyle, ColumnLook, RowLook, SheetStyles,
+};
 pub mod table;
 pub mod text;
 mod values;

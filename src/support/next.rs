@@ -65,8 +65,10 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
     let raw = crate::input::package::RawSheets::open(bytes).ok();
     // And the drop-down lists (`init`'s Kind, Layout, Polarity …) stay.
     let mut lists = crate::input::list_validations(bytes);
-    // And each cell's number format (`mmm-yy` months, `#,##0` counts).
-    let mut formats = crate::input::number_formats(bytes);
+    // And how the cells look: number formats (`mmm-yy` months, `#,##0`
+    // counts), fonts, fills, borders, column widths, row heights, frozen
+    // header rows.
+    let mut looks = crate::input::sheet_styles(bytes);
     for name in sheets.sheet_names() {
         if name.chars().count() > 31 {
             return Err(NextError::SheetName(name));
@@ -89,12 +91,7 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
                 suggest_only: !v.show_error,
             })
             .collect();
-        sheet.number_formats = formats
-            .remove(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|((r, c), code)| ((r as usize, c as usize), code))
-            .collect();
+        sheet.look = looks.remove(&name).unwrap_or_default();
         sheet.rows.clear();
         if let Some((r0, c0)) = range.start() {
             for (r, row) in range.rows().enumerate() {

@@ -70,9 +70,10 @@ pub struct SheetData {
     pub date_columns: Vec<usize>,
     /// Hidden from the analyst (lists behind drop-downs).
     pub hidden: bool,
-    /// Number formats of single cells (`mmm-yy`, `#,##0`), by (row,
-    /// column): a number or date cell there is written in it.
-    pub number_formats: std::collections::BTreeMap<(usize, usize), String>,
+    /// How the cells, columns and rows look (kept by `next` from the
+    /// workbook it starts from): a cell with a value is written in its
+    /// style, an empty styled cell is written blank in it.
+    pub look: crate::input::SheetStyles,
     /// A page of text (the Instructions): column A this wide, in
     /// characters, its cells wrapped.
     pub text_width: Option<f64>,
@@ -175,27 +176,32 @@ impl WorkbookData {
                 .set_creation_datetime(&created),
         );
         let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
-        let pct_fmt = Format::new().set_num_format("0.0%");
         let head_fmt = Format::new().set_bold();
         for sheet in &self.sheets {
             let ws = book.add_worksheet();
             ws.set_name(&sheet.name)?;
             for (r, row) in sheet.rows.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
-                    let own = sheet
-                        .number_formats
-                        .get(&(r, c))
-                        .map(|code| Format::new().set_num_format(code));
-                    let date_fmt = own.as_ref().unwrap_or(&date_fmt);
-                    let pct_fmt = own.as_ref().unwrap_or(&pct_fmt);
+                    let style = sheet.look.cells.get(&(r as u32, c as u32));
+                    let own = style.map(format_of);
+                    let numbered = |code: &str| match style {
+                        Some(st) if st.number_format.is_some() => format_of(st),
+                        Some(st) => format_of(st).set_num_format(code),
+                        None => Format::new().set_num_format(code),
+                    };
+                    let date_fmt = &numbered("yyyy-mm-dd");
+                    let pct_fmt = &numbered("0.0%");
                     let (r, c) = (r as u32, c as u16);
                     match v {
                         Value::Empty => {}
-                        Value::Text(t) if r == 0 => {
-                            ws.write_string_with_format(r, c, t, &head_fmt)?;
-                        }
                         Value::Text(t) => {
-                            ws.write_string(r, c, t)?;
+                            match (&own, r) {
+                                (Some(format), _) => {
+                                    ws.write_string_with_format(r, c, t, format)?
+                                }
+                                (None, 0) => ws.write_string_with_format(r, c, t, &head_fmt)?,
+                                (None, _) => ws.write_string(r, c, t)?,
+                            };
                         }
                         Value::Number(n) => {
                             match &own {
@@ -237,9 +243,44 @@ impl WorkbookData {
                     }
                 }
             }
+            // Empty cells with a style (a coloured header row).
+            for (&(r, c), style) in &sheet.look.cells {
+                let has_value = sheet
+                    .rows
+                    .get(r as usize)
+                    .and_then(|row| row.get(c as usize))
+                    .is_some_and(|v| *v != Value::Empty);
+                if !has_value && c < 16_384 {
+                    ws.write_blank(r, c as u16, &format_of(style))?;
+                }
+            }
             ws.set_column_width(0, 18)?;
             ws.set_column_width(1, 24)?;
             ws.set_column_width(2, 40)?;
+            for column in &sheet.look.columns {
+                for c in column.first..=column.last.min(16_383) {
+                    // The stored width includes the padding
+                    // rust_xlsxwriter adds again: written in pixels of the
+                    // default font (7 to a character) it comes back the same.
+                    if let Some(width) = column.width {
+                        ws.set_column_width_pixels(c, (width * 7.0).round() as u32)?;
+                    }
+                    if column.hidden {
+                        ws.set_column_hidden(c)?;
+                    }
+                }
+            }
+            for (&r, row) in &sheet.look.rows {
+                if let Some(height) = row.height {
+                    ws.set_row_height(r, height)?;
+                }
+                if row.hidden {
+                    ws.set_row_hidden(r)?;
+                }
+            }
+            if let Some((rows, columns)) = sheet.look.frozen {
+                ws.set_freeze_panes(rows, columns)?;
+            }
             if let Some(width) = sheet.text_width {
                 let wrap = Format::new()
                     .set_text_wrap()
@@ -315,6 +356,75 @@ impl WorkbookData {
             }
         }))
     }
+}
+
+/// A cell style as rust_xlsxwriter writes it.
+fn format_of(style: &crate::input::CellStyle) -> Format {
+    use rust_xlsxwriter::{Color, FormatAlign, FormatBorder, FormatUnderline};
+    let mut f = Format::new();
+    if let Some(code) = &style.number_format {
+        f = f.set_num_format(code);
+    }
+    if style.bold {
+        f = f.set_bold();
+    }
+    if style.italic {
+        f = f.set_italic();
+    }
+    if style.underline {
+        f = f.set_underline(FormatUnderline::Single);
+    }
+    if let Some(rgb) = style.font_colour {
+        f = f.set_font_color(Color::RGB(rgb));
+    }
+    if let Some(size) = style.font_size {
+        f = f.set_font_size(size);
+    }
+    if let Some(name) = &style.font_name {
+        f = f.set_font_name(name);
+    }
+    if let Some(rgb) = style.fill {
+        f = f
+            .set_pattern(rust_xlsxwriter::FormatPattern::Solid)
+            .set_background_color(Color::RGB(rgb));
+    }
+    let b = style.border;
+    for (on, side) in [(b.left, 0), (b.right, 1), (b.top, 2), (b.bottom, 3)] {
+        if on {
+            f = match side {
+                0 => f.set_border_left(FormatBorder::Thin),
+                1 => f.set_border_right(FormatBorder::Thin),
+                2 => f.set_border_top(FormatBorder::Thin),
+                _ => f.set_border_bottom(FormatBorder::Thin),
+            };
+        }
+    }
+    if let Some(h) = &style.horizontal {
+        let align = match h.as_str() {
+            "center" | "centerContinuous" => Some(FormatAlign::Center),
+            "right" => Some(FormatAlign::Right),
+            "left" => Some(FormatAlign::Left),
+            "justify" => Some(FormatAlign::Justify),
+            _ => None,
+        };
+        if let Some(a) = align {
+            f = f.set_align(a);
+        }
+    }
+    if let Some(v) = &style.vertical {
+        let align = match v.as_str() {
+            "top" => Some(FormatAlign::Top),
+            "center" => Some(FormatAlign::VerticalCenter),
+            _ => None,
+        };
+        if let Some(a) = align {
+            f = f.set_align(a);
+        }
+    }
+    if style.wrap {
+        f = f.set_text_wrap();
+    }
+    f
 }
 
 /// Excel 1900-system serial of a date.
