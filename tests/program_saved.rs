@@ -508,3 +508,58 @@ fn next_keeps_percent_formats() {
         }
     }
 }
+
+/// `next` from a Gnumeric `.ods` stopped with "the workbook cannot be read
+/// again: Cannot detect file format" (calamine's own detection cannot open
+/// Gnumeric's indented XML, which `check` and `build` read): it is read as
+/// they read it, from both programs' `.ods`.
+#[test]
+fn next_from_a_gnumeric_ods_reads_it_as_check_does() {
+    for saved_by in ["gn.ods", "lo.ods"] {
+        let ods = fixture("sample", saved_by);
+        let old = boardpack::input::Workbook::from_bytes(&ods)
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"))
+            .workbook;
+        let next = boardpack::support::next::next(&ods, &old, march())
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"));
+        let reread = boardpack::input::Workbook::from_bytes(&next.to_bytes().unwrap()).unwrap();
+        assert_eq!(reread.workbook.report.period_end, march(), "{saved_by}");
+        assert_eq!(reread.workbook.monthly, old.monthly, "{saved_by}");
+    }
+}
+
+/// Signing off an `.ods` with a date in a text column (a note typed
+/// `Dec-15` that the program made a date) failed with "the copy … does not
+/// give the same warnings as the workbook: this is a bug in boardpack": the
+/// copy wrote the date as text, which gives no warning. The copy keeps it a
+/// date, and the sign-off goes through, from every program's file.
+#[test]
+fn signing_off_an_ods_with_a_date_in_a_text_column_is_not_a_copy_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    for saved_by in SAVED_BY {
+        let path = dir.path().join(format!("date-in-text.{saved_by}"));
+        std::fs::write(&path, fixture("date-in-text", saved_by)).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+            .arg("sign-off")
+            .arg(&path)
+            .args([
+                "--by",
+                "J Smith",
+                "--role",
+                "Board Secretary",
+                "--date",
+                "2016-01-28",
+            ])
+            .args(["--accept-warnings", "--dry-run", "--archive"])
+            .arg(dir.path().join("archive"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{saved_by}: {stderr}");
+        assert!(
+            stderr
+                .contains("Indicators!H2: expected text, found a date, which prints as 2026-12-15"),
+            "{saved_by}: {stderr}"
+        );
+    }
+}

@@ -45,7 +45,7 @@ pub use contract::{
     NarrativeEntry, NarrativeKind, NumberStyle, Peer, Polarity, Priority, RankStyle, Report,
     SavingsItem, Section, Significance, ValueEntry, Word, Workbook,
 };
-pub use package::{NotAWorkbook, RawSheets};
+pub use package::{open_calamine, NotAWorkbook, RawSheets};
 
 use crate::input::limits::{InputLimits, Refused};
 use crate::input::problem::{Problem, WorkbookErrors};

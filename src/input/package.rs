@@ -368,6 +368,22 @@ fn is_text(bytes: &[u8]) -> bool {
 }
 
 /// An OpenDocument package names its type in a `mimetype` part.
+/// The workbook opened by calamine as the contract reads it, for the
+/// readers outside this stage (`next`, the pack's copy): an `.ods` as
+/// LibreOffice or Gnumeric writes it is first made readable to calamine
+/// (Gnumeric's indented XML, far values left out: [`ods::prepare`]), which
+/// calamine's own detection cannot open ("Cannot detect file format").
+pub fn open_calamine(bytes: &[u8]) -> Result<calamine::Sheets<Cursor<Vec<u8>>>, calamine::Error> {
+    if is_opendocument(bytes) {
+        let (prepared, _) = ods::prepare(bytes);
+        let bytes = prepared.unwrap_or_else(|| bytes.to_vec());
+        return Ods::new(Cursor::new(bytes))
+            .map(calamine::Sheets::Ods)
+            .map_err(calamine::Error::Ods);
+    }
+    calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+}
+
 fn is_opendocument(bytes: &[u8]) -> bool {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return false;

@@ -387,7 +387,12 @@ impl<'t, 'a> RowRef<'t, 'a> {
                 Ok(shown)
             }
             Data::DateTimeIso(s) => {
-                let shown = s.strip_suffix("T00:00:00").unwrap_or(s).to_string();
+                // Its date, as an `.xlsx` date in a text cell is shown.
+                let shown = match s.split_once('T') {
+                    Some((date, _)) if date.len() == 10 => date,
+                    _ => s.as_str(),
+                }
+                .to_string();
                 self.date_in_text(header, &shown);
                 Ok(shown)
             }

@@ -291,9 +291,25 @@ fn write_cells(
                 };
                 ws.write_number_with_format(row, col, serial, format)?;
             }
-            // An OpenDocument date or duration, kept as the text calamine
-            // read (the contract reads it as text too).
-            Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            // An OpenDocument date is a date in the copy as in the
+            // workbook (a note typed `Dec-15` that the program made a date
+            // warns alike from both); a duration, or a date chrono cannot
+            // read, is kept as the text calamine read.
+            Data::DateTimeIso(s) => match iso_date_time(s) {
+                Some(dt) => {
+                    let serial = serial_1900(dt);
+                    let format = if serial.fract() == 0.0 {
+                        &formats.date
+                    } else {
+                        &formats.date_time
+                    };
+                    ws.write_number_with_format(row, col, serial, format)?;
+                }
+                None => {
+                    ws.write_string(row, col, s)?;
+                }
+            },
+            Data::DurationIso(s) => {
                 ws.write_string(row, col, s)?;
             }
             // An error cell stays an error (`=#N/A` is Excel's own
@@ -444,6 +460,19 @@ fn percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeMap<(u32, u32), String>>
     out
 }
 
+/// An OpenDocument date (`2015-12-01`) or date and time
+/// (`2015-12-01T12:30:00`) from 1900 on, where serials are calendar days.
+fn iso_date_time(s: &str) -> Option<chrono::NaiveDateTime> {
+    let dt = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()?
+                .and_hms_opt(0, 0, 0)
+        })?;
+    (dt.date() >= chrono::NaiveDate::from_ymd_opt(1900, 3, 1)?).then_some(dt)
+}
+
 /// The 1900-system serial of a date and time (from 1 March 1900, where
 /// the two systems' serials agree with the calendar).
 fn serial_1900(dt: chrono::NaiveDateTime) -> f64 {
@@ -460,7 +489,7 @@ fn serial_1900(dt: chrono::NaiveDateTime) -> f64 {
 /// their saved values): streamed, so a formula far down a sheet allocates
 /// nothing.
 fn count_formulas(bytes: &[u8], kept: &[(String, Vec<u32>)]) -> usize {
-    let Ok(book) = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) else {
+    let Ok(book) = crate::input::open_calamine(bytes) else {
         return 0;
     };
     match book {
@@ -492,15 +521,14 @@ fn count_formulas(bytes: &[u8], kept: &[(String, Vec<u32>)]) -> usize {
 
 /// The sheets not kept, in workbook order, each saying if it was hidden.
 fn left_out_sheets(bytes: &[u8], sheets: &RawSheets, kept: &[String]) -> Vec<String> {
-    let hidden: Vec<(String, calamine::SheetVisible)> =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map(|book| {
-                book.sheets_metadata()
-                    .iter()
-                    .map(|s| (s.name.clone(), s.visible))
-                    .collect()
-            })
-            .unwrap_or_default();
+    let hidden: Vec<(String, calamine::SheetVisible)> = crate::input::open_calamine(bytes)
+        .map(|book| {
+            book.sheets_metadata()
+                .iter()
+                .map(|s| (s.name.clone(), s.visible))
+                .collect()
+        })
+        .unwrap_or_default();
     sheets
         .sheet_names()
         .into_iter()

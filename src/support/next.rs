@@ -8,8 +8,6 @@
 //! Enters: the workbook's bytes (already checked) and the new period end.
 //! Leaves: the new workbook as [`WorkbookData`].
 
-use std::io::Cursor;
-
 use calamine::{Data, DataType, Reader};
 use chrono::NaiveDate;
 
@@ -49,8 +47,7 @@ pub fn next(bytes: &[u8], w: &Workbook, period_end: NaiveDate) -> Result<Workboo
 /// Every sheet's cells as values, in workbook order.
 fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
     let read = |e: calamine::Error| NextError::Read(e.to_string());
-    let mut sheets =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(read)?;
+    let mut sheets = crate::input::open_calamine(bytes).map_err(read)?;
     let mut book = WorkbookData::default();
     // A sheet hidden in the workbook stays hidden in the next one (the
     // drop-downs' lists, a sheet of the analyst's own notes): shown, it
