@@ -251,14 +251,28 @@ fn next_keeps_fills_fonts_borders_widths_hidden_rows_and_frozen_headers() {
             last: 0,
             width: Some(30.710_937_5),
             hidden: false,
+            style: None,
         },
         ColumnLook {
             first: 5,
             last: 6,
             width: None,
             hidden: true,
+            style: None,
+        },
+        // The months' column formatted as dates, for the months to come.
+        ColumnLook {
+            first: 1,
+            last: 1,
+            width: None,
+            hidden: false,
+            style: Some(CellStyle {
+                number_format: Some("mmm-yy".into()),
+                ..CellStyle::default()
+            }),
         },
     ];
+    monthly.look.filter = Some((0, 0, 40, 4));
     monthly.look.rows.insert(
         0,
         RowLook {
@@ -283,6 +297,16 @@ fn next_keeps_fills_fonts_borders_widths_hidden_rows_and_frozen_headers() {
     assert_eq!(after.cells, before.cells);
     assert_eq!(after.rows, before.rows);
     assert_eq!(after.frozen, Some((1, 0)));
+    assert_eq!(after.filter, Some((0, 0, 40, 4)));
+    let styled = |look: &boardpack::input::SheetStyles| -> Vec<(u16, Option<CellStyle>)> {
+        look.columns
+            .iter()
+            .filter(|c| c.style.is_some())
+            .map(|c| (c.first, c.style.clone()))
+            .collect()
+    };
+    assert_eq!(styled(&after), styled(&before));
+    assert_eq!(styled(&after).len(), 1);
     let widths = |look: &boardpack::input::SheetStyles| -> Vec<(u16, u16, Option<String>, bool)> {
         look.columns
             .iter()

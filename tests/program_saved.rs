@@ -417,6 +417,37 @@ fn init_and_next_sheets_print_within_a4_width() {
     }
     let review = sheet_xml(&next, "Review");
     assert!(review.contains(r#"<col min="2" max="2""#), "{review}");
+    // LibreOffice 7.4 prints at 100% whatever the fit setting: the columns
+    // themselves fit A4's width (about 94 characters between margins).
+    let widths = |xml: &str| -> f64 {
+        xml.split("<col ")
+            .skip(1)
+            .filter_map(|c| {
+                c.split("width=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+            })
+            .sum()
+    };
+    let instructions = sheet_xml(&starter, "Instructions");
+    let first = instructions.split("<col ").nth(1).unwrap();
+    let a: f64 = first
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(a <= 94.0, "Instructions column A is {a} characters");
+    assert!(widths(&review) <= 94.0, "{review}");
+    // And a Review row of wrapped text is as tall as its lines (LibreOffice
+    // printed them over the rows below).
+    assert!(review.contains(r#"customHeight="1""#), "{review}");
 }
 
 /// `next` from an `.ods` a program saved keeps its dates as dates (it wrote
@@ -561,5 +592,49 @@ fn signing_off_an_ods_with_a_date_in_a_text_column_is_not_a_copy_mismatch() {
                 .contains("Indicators!H2: expected text, found a date, which prints as 2026-12-15"),
             "{saved_by}: {stderr}"
         );
+    }
+}
+
+/// Every formula of a sheet, by (row, column), as calamine reads them.
+fn formulas_of(xlsx: &[u8]) -> std::collections::BTreeMap<(String, u32, u32), String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for name in book.sheet_names().to_vec() {
+        let f = book.worksheet_formula(&name).unwrap();
+        let (r0, c0) = f.start().unwrap_or((0, 0));
+        for (r, c, text) in f.used_cells() {
+            if !text.is_empty() {
+                out.insert((name.clone(), r0 + r as u32, c0 + c as u32), text.clone());
+            }
+        }
+    }
+    out
+}
+
+/// `next` wrote every formula as its value: `Monthly`'s `=IF(E44>0;E44;"")`
+/// became plain numbers, so next quarter's edits no longer reached the
+/// figures. An `.xlsx`'s formulas stay formulas, with their saved results
+/// (the empty-string result too), and the new workbook reads the same.
+#[test]
+fn next_keeps_an_xlsx_s_formulas_and_their_results() {
+    for saved_by in ["lo.xlsx", "gn.xlsx"] {
+        let bytes = fixture("empty-formula", saved_by);
+        let before = formulas_of(&bytes);
+        assert!(!before.is_empty(), "{saved_by}: the fixture has formulas");
+        let old = boardpack::input::Workbook::from_bytes(&bytes)
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"))
+            .workbook;
+        let new = boardpack::support::next::next(&bytes, &old, march())
+            .unwrap()
+            .to_bytes()
+            .unwrap();
+        assert_eq!(formulas_of(&new), before, "{saved_by}");
+        let again = boardpack::input::Workbook::from_bytes(&new)
+            .unwrap_or_else(|e| panic!("{saved_by}: {e}"))
+            .workbook;
+        assert_eq!(again.monthly, old.monthly, "{saved_by}");
+        assert_eq!(again.values, old.values, "{saved_by}");
     }
 }

@@ -71,6 +71,9 @@ pub struct ColumnLook {
     /// with the cell's padding: Excel's 8.43 is stored 9.140625), when set.
     pub width: Option<f64>,
     pub hidden: bool,
+    /// The column's own style (what a value typed into an empty cell of it
+    /// gets: a date format for the months to come), when not plain.
+    pub style: Option<CellStyle>,
 }
 
 /// A row's height and visibility.
@@ -92,6 +95,9 @@ pub struct SheetStyles {
     pub rows: BTreeMap<u32, RowLook>,
     /// Frozen rows and columns (the header kept in view), when frozen.
     pub frozen: Option<(u32, u16)>,
+    /// The filter's range (first row, first column, last row, last
+    /// column), 0-based, when the sheet has a filter.
+    pub filter: Option<(u32, u16, u32, u16)>,
 }
 
 /// The look of each sheet of an `.xlsx`, by sheet name.
@@ -446,13 +452,29 @@ fn sheet_look(xml: &str, styles: &[CellStyle]) -> SheetStyles {
                     .and_then(|v| v.trim().parse::<f64>().ok())
                     .filter(|w| custom && w.is_finite() && *w >= 0.0 && *w <= 255.0);
                 let hidden = flag(&e, b"hidden").unwrap_or(false);
-                if width.is_some() || hidden {
+                let style = value(&e, b"style")
+                    .and_then(|s| s.trim().parse::<usize>().ok())
+                    .and_then(|s| styles.get(s))
+                    .filter(|s| !s.is_plain())
+                    .cloned();
+                if width.is_some() || hidden || style.is_some() {
                     look.columns.push(ColumnLook {
                         first: (first - 1) as u16,
                         last: (last - 1) as u16,
                         width,
                         hidden,
+                        style,
                     });
+                }
+            }
+            b"autoFilter" => {
+                let range = value(&e, b"ref").unwrap_or_default();
+                let (from, to) = range.split_once(':').unwrap_or((&range, &range));
+                let ends = cell_position(from.trim()).zip(cell_position(to.trim()));
+                if let Some(((r0, c0), (r1, c1))) = ends {
+                    if r0 <= r1 && c0 <= c1 && c1 < 16_384 {
+                        look.filter = Some((r0, c0 as u16, r1, c1 as u16));
+                    }
                 }
             }
             b"row" => {
@@ -580,9 +602,9 @@ mod tests {
             },
         ];
         let xml = r#"<worksheet><sheetViews><sheetView><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
-          <cols><col min="1" max="1" width="30.5" customWidth="1"/><col min="3" max="5" width="9" hidden="1"/><col min="6" max="6" width="12"/></cols>
+          <cols><col min="1" max="1" width="30.5" customWidth="1"/><col min="3" max="5" width="9" hidden="1"/><col min="6" max="6" width="12"/><col min="7" max="7" style="1"/></cols>
           <sheetData><row r="1" ht="30" customHeight="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="HZ1" s="1"/><c s="1"/></row>
-          <row r="4" hidden="1"><c r="B4" s="0"><v>3</v></c></row></sheetData></worksheet>"#;
+          <row r="4" hidden="1"><c r="B4" s="0"><v>3</v></c></row></sheetData><autoFilter ref="A1:G40"/></worksheet>"#;
         let look = sheet_look(xml, &styles);
         assert_eq!(look.frozen, Some((1, 0)));
         assert_eq!(
@@ -592,16 +614,26 @@ mod tests {
                     first: 0,
                     last: 0,
                     width: Some(30.5),
-                    hidden: false
+                    hidden: false,
+                    style: None,
                 },
                 ColumnLook {
                     first: 2,
                     last: 4,
                     width: None,
-                    hidden: true
+                    hidden: true,
+                    style: None,
+                },
+                ColumnLook {
+                    first: 6,
+                    last: 6,
+                    width: None,
+                    hidden: false,
+                    style: Some(styles[1].clone()),
                 },
             ]
         );
+        assert_eq!(look.filter, Some((0, 0, 39, 6)));
         assert_eq!(look.rows[&0].height, Some(30.0));
         assert!(look.rows[&3].hidden);
         // HZ1 and the cell after it, with no reference, are styled; B4 is plain.

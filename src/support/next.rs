@@ -38,10 +38,33 @@ pub fn next(bytes: &[u8], w: &Workbook, period_end: NaiveDate) -> Result<Workboo
     if let Some(report) = book.sheet_mut("Report") {
         move_period(report, period_end);
     }
-    let review = review(&book, w, period_end);
+    let mut review = review(&book, w, period_end);
+    for (sheet, n) in ods_formulas(bytes) {
+        review.row(vec![
+            Value::Text(sheet),
+            Value::Text(crate::input::problem::plural(n, "formula")),
+            Value::Text("an .ods formula is written as its value (OpenDocument formulas are not Excel's): type it again if it should still calculate".into()),
+        ]);
+    }
     book.remove_sheet("Review");
     book.sheets.push(review);
     Ok(book)
+}
+
+/// How many formulas each sheet of an `.ods` holds (none for an `.xlsx`,
+/// whose formulas `next` keeps).
+fn ods_formulas(bytes: &[u8]) -> Vec<(String, usize)> {
+    let Ok(calamine::Sheets::Ods(mut ods)) = crate::input::open_calamine(bytes) else {
+        return Vec::new();
+    };
+    ods.sheet_names()
+        .into_iter()
+        .filter_map(|name| {
+            let f = ods.worksheet_formula(&name).ok()?;
+            let n = f.used_cells().filter(|(_, _, t)| !t.is_empty()).count();
+            (n > 0).then_some((name, n))
+        })
+        .collect()
 }
 
 /// Every sheet's cells as values, in workbook order.
@@ -75,6 +98,13 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
             .map(|r| r.percent_cells(&name))
             .unwrap_or_default();
         let range = sheets.worksheet_range(&name).map_err(read)?;
+        // An `.xlsx`'s formulas stay formulas, with their saved results
+        // (an `.ods` formula is in OpenFormula, not Excel's syntax: its
+        // value is kept, and the Review sheet says so).
+        let formulas = match &mut sheets {
+            calamine::Sheets::Xlsx(x) => x.worksheet_formula(&name).ok(),
+            _ => None,
+        };
         let mut sheet = SheetData::new(&name, &[]);
         sheet.hidden = hidden.contains(&name);
         sheet.validations = lists
@@ -102,6 +132,24 @@ fn read_sheets(bytes: &[u8]) -> Result<WorkbookData, NextError> {
                         sheet.set(r0 as usize + r, c0 as usize + c, value);
                     }
                 }
+            }
+        }
+        if let Some(f) = formulas {
+            for (r, c, formula) in f.used_cells() {
+                if formula.trim().is_empty() {
+                    continue;
+                }
+                let (r0, c0) = f.start().unwrap_or((0, 0));
+                let (r, c) = (r0 as usize + r, c0 as usize + c);
+                let result = sheet
+                    .rows
+                    .get(r)
+                    .and_then(|row| row.get(c))
+                    .cloned()
+                    .unwrap_or(Value::Empty);
+                let result = Box::new(result);
+                let formula = formula.clone();
+                sheet.set(r, c, Value::Computed { formula, result });
             }
         }
         book.sheets.push(sheet);
@@ -250,6 +298,8 @@ fn texts(book: &WorkbookData, sheet: &str, column: &str) -> Vec<(String, String)
         .skip(1)
         .filter_map(|(r, row)| match row.get(c) {
             Some(Value::Text(t)) if !t.trim().is_empty() => Some((cell(&s.name, r, c), t.clone())),
+            // A note the program turned into a date (`Dec-15` typed).
+            Some(Value::Date(d)) => Some((cell(&s.name, r, c), d.to_string())),
             _ => None,
         })
         .collect()

@@ -105,7 +105,10 @@ pub fn starter(period_end: NaiveDate) -> WorkbookData {
     for line in &INSTRUCTIONS[1..] {
         instructions.row(vec![t(line)]);
     }
-    instructions.text_width = Some(110.0);
+    // Within an A4 page's width at 100% (about 94 characters between
+    // the default margins), as LibreOffice prints it: it ignores the
+    // fit-to-one-page-wide setting (Excel honours it).
+    instructions.text_width = Some(88.0);
 
     let report = SheetData::fields(
         "Report",

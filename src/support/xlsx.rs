@@ -22,7 +22,17 @@ pub enum Value {
     /// An Excel error value such as `#DIV/0!`, written as a formula that
     /// evaluates to it, with the error saved as its result.
     Error(String),
+    /// A formula (Excel syntax, without `=`) with its saved result, as the
+    /// workbook `next` starts from holds it: the formula stays a formula.
+    Computed {
+        formula: String,
+        result: Box<Value>,
+    },
 }
+
+/// The saved result of an empty-string formula (`=IF(…,"")`), replaced by
+/// nothing once written (rust_xlsxwriter writes an empty result as 0).
+const EMPTY_RESULT: &str = "BOARDPACK-EMPTY-RESULT";
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
@@ -240,6 +250,28 @@ impl WorkbookData {
                                 rust_xlsxwriter::Formula::new("=1/0").set_result(e),
                             )?;
                         }
+                        Value::Computed { formula, result } => {
+                            let (saved, format) = match result.as_ref() {
+                                // A 0 written `0` would read as unsaved
+                                // (see the rewrite below).
+                                Value::Number(n) if *n == 0.0 => ("0.0".to_string(), own.clone()),
+                                Value::Number(n) => (n.to_string(), own.clone()),
+                                Value::Percent(p) => (p.to_string(), Some(pct_fmt.clone())),
+                                Value::Date(d) => {
+                                    let serial = excel_serial(*d)
+                                        - if self.date_1904 { 1462.0 } else { 0.0 };
+                                    (serial.to_string(), Some(date_fmt.clone()))
+                                }
+                                Value::Text(t) if !t.is_empty() => (t.clone(), own.clone()),
+                                Value::Error(e) => (e.clone(), own.clone()),
+                                _ => (EMPTY_RESULT.to_string(), own.clone()),
+                            };
+                            let f = rust_xlsxwriter::Formula::new(formula).set_result(saved);
+                            match format {
+                                Some(format) => ws.write_formula_with_format(r, c, f, &format)?,
+                                None => ws.write_formula(r, c, f)?,
+                            };
+                        }
                     }
                 }
             }
@@ -268,6 +300,9 @@ impl WorkbookData {
                     if column.hidden {
                         ws.set_column_hidden(c)?;
                     }
+                    if let Some(style) = &column.style {
+                        ws.set_column_format(c, &format_of(style))?;
+                    }
                 }
             }
             for (&r, row) in &sheet.look.rows {
@@ -280,6 +315,9 @@ impl WorkbookData {
             }
             if let Some((rows, columns)) = sheet.look.frozen {
                 ws.set_freeze_panes(rows, columns)?;
+            }
+            if let Some((r0, c0, r1, c1)) = sheet.look.filter {
+                ws.autofilter(r0, c0, r1, c1)?;
             }
             if let Some(width) = sheet.text_width {
                 let wrap = Format::new()
@@ -314,10 +352,20 @@ impl WorkbookData {
                 ws.set_column_format(1, &wrap)?;
                 ws.set_column_format(2, &wrap)?;
                 for (r, row) in sheet.rows.iter().enumerate().skip(1) {
-                    for (c, v) in row.iter().enumerate().take(3).skip(1) {
+                    let mut lines = 1.0f64;
+                    for (c, v) in row.iter().enumerate().take(3) {
                         if let Value::Text(t) = v {
                             ws.write_string_with_format(r as u32, c as u16, t, &wrap)?;
+                            // Columns A, B and C are 18, 24 and 40 characters.
+                            let width = [18.0, 24.0, 40.0][c];
+                            lines = lines.max(wrapped_lines(t, width));
                         }
+                    }
+                    // Set, as not every program fits a row to wrapped text
+                    // (LibreOffice printed the Review's lines over the next
+                    // row's).
+                    if lines > 1.0 {
+                        ws.set_row_height(r as u32, 15.0 * lines + 3.0)?;
                     }
                 }
             }
@@ -340,7 +388,7 @@ impl WorkbookData {
             s.rows
                 .iter()
                 .flatten()
-                .any(|v| matches!(v, Value::Formula(_)))
+                .any(|v| matches!(v, Value::Formula(_) | Value::Computed { .. }))
         });
         if !self.date_1904 && !has_formulas {
             return Ok(bytes);
@@ -351,11 +399,25 @@ impl WorkbookData {
                 text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
             } else if name.starts_with("xl/worksheets/") {
                 text.replace("</f><v>0</v>", "</f>")
+                    .replace(&format!("<v>{EMPTY_RESULT}</v>"), "<v></v>")
             } else {
                 text
             }
         }))
     }
+}
+
+/// About how many lines `text` takes wrapped in a column `width`
+/// characters wide (each of its own lines wrapped apart).
+fn wrapped_lines(text: &str, width: f64) -> f64 {
+    text.lines()
+        .map(|line| {
+            (line.chars().count() as f64 / (width * 0.95))
+                .ceil()
+                .max(1.0)
+        })
+        .sum::<f64>()
+        .max(1.0)
 }
 
 /// A cell style as rust_xlsxwriter writes it.
