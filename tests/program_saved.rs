@@ -638,3 +638,58 @@ fn next_keeps_an_xlsx_s_formulas_and_their_results() {
         assert_eq!(again.values, old.values, "{saved_by}");
     }
 }
+
+/// A `#N/A` in `Values.Value` (a survey's YTD percent) was "expected text,
+/// found the error #N/A": the cell holds a figure, a percent, NA or text.
+#[test]
+fn an_error_in_a_values_figure_expects_a_figure_not_text() {
+    use boardpack::support::xlsx::Value;
+    let mut data = common::sample();
+    let values = data.sheet_mut("Values").unwrap();
+    let col = values.col("Value").unwrap();
+    values.set(1, col, Value::Error("#N/A".into()));
+    let errors = errors_of(&data.to_bytes().unwrap());
+    let at = format!("Values!{}2", (b'A' + col as u8) as char);
+    assert_eq!(
+        errors,
+        vec![format!(
+            "{at}: expected a figure (a number or a percent), NA or text, found the error #N/A"
+        )]
+    );
+}
+
+/// A required cell holding `=IF(…;…;"")` was "found an empty cell", though
+/// the analyst sees a formula there: it is named a formula whose result is
+/// empty, in an `.xlsx` and an `.ods`.
+#[test]
+fn a_required_cell_whose_formula_gives_an_empty_result_is_named_a_formula() {
+    use boardpack::support::xlsx::Value;
+    let mut data = common::sample();
+    let monthly = data.sheet_mut("Monthly").unwrap();
+    let col = monthly.col("Value").unwrap();
+    monthly.set(
+        1,
+        col,
+        Value::Computed {
+            formula: "IF(1=0,1,\"\")".into(),
+            result: Box::new(Value::Empty),
+        },
+    );
+    let xlsx = data.to_bytes().unwrap();
+    let ods = edit_content(&fixture("sample", "lo.ods"), |xml| {
+        let xml = String::from_utf8(xml).unwrap();
+        let at = xml.find("table:name=\"Monthly\"").unwrap();
+        let cell = r#"<table:table-cell office:value-type="float" office:value="54" calcext:value-type="float"><text:p>54</text:p></table:table-cell>"#;
+        let i = at + xml[at..].find(cell).unwrap();
+        let formula = r#"<table:table-cell table:formula="of:=IF(1=0;1;&quot;&quot;)" office:value-type="string" office:string-value="" calcext:value-type="string"><text:p/></table:table-cell>"#;
+        format!("{}{formula}{}", &xml[..i], &xml[i + cell.len()..]).into_bytes()
+    });
+    for (what, bytes) in [("xlsx", xlsx), ("ods", ods)] {
+        let errors = errors_of(&bytes);
+        assert!(
+            errors.iter().any(|e| e.starts_with("Monthly!C2: expected")
+                && e.contains("found a formula whose result is empty")),
+            "{what}: {errors:#?}"
+        );
+    }
+}

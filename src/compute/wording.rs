@@ -679,10 +679,17 @@ pub(super) fn key(baseline: &str, rows: &[Row], spc_charts: bool) -> Vec<KeyEntr
 /// The KEY's sentence on the pack's many comparisons (methods v3): `This
 /// pack makes 17 comparisons; with no real change anywhere, about 1 of them
 /// would still show as significant.`
+/// Under one expected (M rounds to 0, fewer than 10 comparisons at 95 %),
+/// `about 0 of them` reads as "none": it says `fewer than one`.
 pub(super) fn comparisons_sentence(n: usize, expected: i128) -> String {
     let noun = if n == 1 { "comparison" } else { "comparisons" };
+    let how_many = if expected < 1 {
+        "fewer than one".to_string()
+    } else {
+        format!("about {expected}")
+    };
     format!(
-        "This pack makes {n} {noun}; with no real change anywhere, about {expected} of them would still show as significant."
+        "This pack makes {n} {noun}; with no real change anywhere, {how_many} of them would still show as significant."
     )
 }
 
@@ -1424,6 +1431,20 @@ pub const CONTINUED: &str = "(continued)";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: six comparisons printed "about 0 of them would still
+    /// show as significant", which reads as "none".
+    #[test]
+    fn fewer_than_one_expected_false_alarm_is_not_said_about_0() {
+        assert_eq!(
+            comparisons_sentence(6, 0),
+            "This pack makes 6 comparisons; with no real change anywhere, fewer than one of them would still show as significant."
+        );
+        assert_eq!(
+            comparisons_sentence(17, 1),
+            "This pack makes 17 comparisons; with no real change anywhere, about 1 of them would still show as significant."
+        );
+    }
 
     /// Regression: a blank `Values` cell was logged as `baseline:  from …`.
     #[test]

@@ -73,6 +73,8 @@ struct RawSheet {
     broken: bool,
     /// The cells holding a value in a percent format (`formats.rs`).
     percent: BTreeSet<(u32, u32)>,
+    /// The cells holding a formula whose saved result is empty.
+    empty_results: BTreeSet<(u32, u32)>,
 }
 
 impl RawSheets {
@@ -117,7 +119,20 @@ impl RawSheets {
                 // LibreOffice and Gnumeric save every formula's result; a
                 // formula cell read empty holds an empty string
                 // (`=IF(…;…;"")`): an empty cell, not an unsaved formula.
-                s.formulas = None;
+                if let Some(f) = s.formulas.take() {
+                    let (r0, c0) = f.start().unwrap_or((0, 0));
+                    for (r, c, text) in f.used_cells() {
+                        let at = (r0 + r as u32, c0 + c as u32);
+                        let blank = match s.values.get_value(at) {
+                            None | Some(Data::Empty) => true,
+                            Some(Data::String(v)) => v.is_empty(),
+                            _ => false,
+                        };
+                        if !text.is_empty() && blank {
+                            s.empty_results.insert(at);
+                        }
+                    }
+                }
             }
             return Ok(sheets);
         }
@@ -161,7 +176,11 @@ impl RawSheets {
         match self.find(wanted) {
             Ok(Some(s)) if s.broken => None,
             Ok(Some(s)) => Table::new(&s.name, &s.values, s.formulas.as_ref(), required, problems)
-                .map(|t| t.with_percent(&s.percent).with_1904(self.date_1904)),
+                .map(|t| {
+                    t.with_percent(&s.percent)
+                        .with_empty_results(&s.empty_results)
+                        .with_1904(self.date_1904)
+                }),
             Err(names) => {
                 let names: Vec<String> = names.iter().map(|n| found(n)).collect();
                 problems.push(Problem::error(
@@ -271,6 +290,7 @@ where
             formulas,
             broken: false,
             percent: BTreeSet::new(),
+            empty_results: BTreeSet::new(),
         });
     }
     Ok(RawSheets {
@@ -321,6 +341,7 @@ fn read_xlsx(mut book: Xlsx<Cursor<&[u8]>>, bytes: &[u8]) -> Result<RawSheets, N
             formulas,
             broken,
             percent: scan.percent.clone(),
+            empty_results: scan.empty_results.clone(),
         });
     }
     Ok(RawSheets {

@@ -26,6 +26,9 @@ pub struct Table<'a> {
     header_row: u32,
     /// The cells holding a value in a percent format (`formats.rs`).
     percent: Option<&'a BTreeSet<(u32, u32)>>,
+    /// The cells holding a formula whose saved result is empty (`=IF(…;
+    /// …;"")`): read as empty, and said so where a value is required.
+    empty_results: Option<&'a BTreeSet<(u32, u32)>>,
     /// The workbook counts dates from 1904 (old Mac workbooks): a plain
     /// date serial is read in that system.
     date_1904: bool,
@@ -136,6 +139,7 @@ impl<'a> Table<'a> {
             columns,
             header_row,
             percent: None,
+            empty_results: None,
             date_1904: false,
             notices: Default::default(),
         })
@@ -145,6 +149,15 @@ impl<'a> Table<'a> {
     pub fn with_percent(self, percent: &'a BTreeSet<(u32, u32)>) -> Table<'a> {
         Table {
             percent: Some(percent),
+            ..self
+        }
+    }
+
+    /// The table, knowing which of its cells are formulas with an empty
+    /// result.
+    pub fn with_empty_results(self, cells: &'a BTreeSet<(u32, u32)>) -> Table<'a> {
+        Table {
+            empty_results: Some(cells),
             ..self
         }
     }
@@ -345,6 +358,14 @@ impl<'t, 'a> RowRef<'t, 'a> {
 
     /// An error at the empty cell under `header`, where `what` was expected.
     pub fn empty(&self, header: &str, what: &str) -> Problem {
+        let formula = self
+            .table
+            .col(header)
+            .zip(self.table.empty_results)
+            .is_some_and(|(c, cells)| cells.contains(&(self.row, c)));
+        if formula {
+            return self.error(header, format!("expected {what}, found a formula whose result is empty (\"\", as =IF(…;…;\"\") gives): the cell looks filled in the spreadsheet but holds no value; give the formula a value to return, or type the figure"));
+        }
         self.error(header, format!("expected {what}, found an empty cell"))
     }
 
@@ -367,6 +388,16 @@ impl<'t, 'a> RowRef<'t, 'a> {
     /// error cell or an unsaved formula is a problem.
     pub fn text(&self, header: &str) -> Result<String, Problem> {
         self.text_within(header, text::ANY)
+    }
+
+    /// Text of a cell that may hold a figure or a word (`Values.Value`: a
+    /// number, a percent, `NA` or an assessment's text): an error cell is
+    /// `expected {expected}, found the error …`, not "expected text".
+    pub fn value_text(&self, header: &str, expected: &str) -> Result<String, Problem> {
+        if let Data::Error(e) = self.cell(header) {
+            return Err(self.error(header, format!("expected {expected}, found the error {e}")));
+        }
+        self.text(header)
     }
 
     /// [`RowRef::text`], a text cell within `limit`.

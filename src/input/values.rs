@@ -91,7 +91,10 @@ fn given(
     indicator: Option<&Indicator>,
     problems: &mut Vec<Problem>,
 ) -> Option<Given> {
-    let text = take(row.text("Value"), problems)?;
+    let text = take(
+        row.value_text("Value", "a figure (a number or a percent), NA or text"),
+        problems,
+    )?;
     if text.eq_ignore_ascii_case("NA") || text.eq_ignore_ascii_case("N/A") {
         return Some(Given::NotAvailable);
     }
