@@ -696,11 +696,11 @@ fn init_drop_downs_suggest_and_the_instructions_read_alone() {
             assert!(v.suggest_only, "{} column {}", sheet.name, v.column);
         }
     }
-    // The Instructions: a wide, wrapped column, every sheet explained, and
+    // The Instructions: a wide, wrapped column (within A4 at 100%), every sheet explained, and
     // nothing that points at the project's own docs.
     let instructions = part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
-        instructions.contains("<col min=\"1\" max=\"1\" width=\"110.7109375\""),
+        instructions.contains("<col min=\"1\" max=\"1\" width=\"88.7109375\""),
         "{instructions}"
     );
     assert!(part(&bytes, "xl/styles.xml").contains("wrapText=\"1\""));
