@@ -293,3 +293,28 @@ fn verify_of_a_pack_carrying_its_own_layout_says_it_compiled_within_the_budget()
         stderr(&m.out)
     );
 }
+
+#[test]
+fn watch_stops_when_the_layout_runs_past_its_time_budget() {
+    let dir = with_layout("#for i in range(100000) { for j in range(100000) { let k = i + j } }\n");
+    let m = refused(
+        dir.path(),
+        &[
+            "watch",
+            "w.xlsx",
+            "--layout",
+            "lay.typ",
+            "-o",
+            "w.pdf",
+            "--layout-seconds",
+            "1",
+        ],
+        "watch stopped: the layout ran past its time budget, and its compilation cannot be interrupted; fix the layout (or raise --layout-seconds) and start watch again",
+    );
+    assert!(
+        stderr(&m.out).contains("the layout lay.typ did not finish within its time budget of 1 s"),
+        "{}",
+        stderr(&m.out)
+    );
+    assert!(!dir.path().join("w.pdf").exists());
+}

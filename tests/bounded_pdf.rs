@@ -18,8 +18,13 @@ fn stderr(o: &std::process::Output) -> String {
 /// full-flushed deflate segment of 1 MiB, repeated (each ends on a byte
 /// boundary with the window reset, so the repeats are one valid stream).
 fn zlib_bomb(mib: usize) -> Vec<u8> {
+    zlib_of(b"  ", mib)
+}
+
+/// A zlib stream of `pattern` repeated to `mib` MiB (built as above).
+fn zlib_of(pattern: &[u8; 2], mib: usize) -> Vec<u8> {
     let mut c = flate2::Compress::new(flate2::Compression::best(), false);
-    let input = vec![b' '; 1 << 20];
+    let input: Vec<u8> = pattern.iter().copied().cycle().take(1 << 20).collect();
     let mut segment = Vec::with_capacity(1 << 16);
     c.compress_vec(&input, &mut segment, flate2::FlushCompress::Full)
         .unwrap();
@@ -172,4 +177,28 @@ fn build_archive_with_a_bomb_planted_as_the_previous_pack_stays_bounded() {
         &format!("the last signed-off pack arch/2015-12/v1/{name} cannot be read: the PDF's object streams inflate to more than 33554432 bytes"),
     );
     assert!(!dir.path().join("next.pdf").exists());
+}
+
+#[test]
+fn a_pdf_of_millions_of_values_is_refused_before_lopdf_makes_an_object_of_each() {
+    let dir = common::Scratch::new();
+    // 40 MB of `0 0 0 …` in one array: lopdf asked 4.7 GB for it (26 s).
+    let mut objects = catalog();
+    let mut array = b"[".to_vec();
+    array.extend(b"0 ".repeat(20_000_000));
+    array.push(b']');
+    objects.push(array);
+    std::fs::write(dir.path().join("values.pdf"), pdf(&objects, "")).unwrap();
+    let said = "the PDF holds more than 2000000 values (numbers, names, brackets; a boardpack pack holds far fewer)";
+    refused(dir.path(), &["verify", "values.pdf"], said);
+    // The same values in an object stream of 30 MB (under its 32 MB).
+    let mut objects = catalog();
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut zlib, &b"0 ".repeat(15 << 20)).unwrap();
+    objects.push(stream(
+        "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+        &zlib.finish().unwrap(),
+    ));
+    std::fs::write(dir.path().join("objstm.pdf"), pdf(&objects, "")).unwrap();
+    refused(dir.path(), &["verify", "objstm.pdf"], said);
 }

@@ -148,6 +148,15 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                 }
                 // Half a write: the rest is on its way; build from it.
                 Err(_) if changes_within(&stamps, &last, events.as_ref(), GRACE) => continue,
+                // A layout past its time budget runs on (Typst cannot be
+                // interrupted): watch stops rather than build beside it.
+                Err(e) if crate::render::budget::timed_out() => {
+                    eprintln!("{} not built ({ms} ms):", clock());
+                    report(&e);
+                    anyhow::bail!(
+                        "watch stopped: the layout ran past its time budget, and its compilation cannot be interrupted; fix the layout (or raise --layout-seconds) and start watch again"
+                    );
+                }
                 Err(e) => {
                     let kept = if output.exists() {
                         format!("; {} left as it was", output.display())

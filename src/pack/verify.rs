@@ -40,6 +40,8 @@ pub enum AttachmentError {
     Inflates { what: &'static str, max: u64 },
     #[error("the PDF is encrypted, which a boardpack pack never is: it was not read")]
     Encrypted,
+    #[error("the PDF holds more than {max} values (numbers, names, brackets; a boardpack pack holds far fewer): it was not read further; it is not a boardpack pack, or was made to exhaust memory")]
+    TooManyValues { max: u64 },
     #[error("the attachment {name} inflates to more than {MAX_ATTACHMENT_BYTES} bytes (with the attachments before it: they may hold that much in all)")]
     TooLarge { name: String },
     #[error("the attachment {name} cannot be inflated: {source}")]
@@ -115,19 +117,40 @@ mod bounded {
     /// The most one cross-reference stream inflates to (7 bytes an object).
     pub const MAX_XREF_BYTES: u64 = 32 * 1024 * 1024;
 
+    /// The most values (numbers, names, brackets, keywords: lopdf makes an
+    /// object of about 120 bytes, more as its lists grow, of each) a PDF's
+    /// uncompressed text and object streams may hold together: the signed
+    /// sample holds about 42,000, and 40 MB of `0 0 0 …` asked lopdf for
+    /// 4.7 GB.
+    pub const MAX_VALUES: u64 = 2_000_000;
+
     /// lopdf's filter is a plain function: the budget of the load under
     /// way is here, one load at a time.
     static LOADING: Mutex<()> = Mutex::new(());
     static LEFT: AtomicU64 = AtomicU64::new(0);
+    static VALUES_LEFT: AtomicU64 = AtomicU64::new(0);
     static OVER: AtomicBool = AtomicBool::new(false);
+    static TOO_MANY: AtomicBool = AtomicBool::new(false);
+
+    fn too_many() -> AttachmentError {
+        AttachmentError::TooManyValues { max: MAX_VALUES }
+    }
 
     pub fn load(pdf: &[u8]) -> Result<lopdf::Document, AttachmentError> {
-        prescan(pdf)?;
+        let values = prescan(pdf)?;
+        if values > MAX_VALUES {
+            return Err(too_many());
+        }
         let _one = LOADING.lock().unwrap_or_else(PoisonError::into_inner);
         LEFT.store(MAX_OBJECT_STREAM_BYTES, Ordering::SeqCst);
+        VALUES_LEFT.store(MAX_VALUES - values, Ordering::SeqCst);
         OVER.store(false, Ordering::SeqCst);
+        TOO_MANY.store(false, Ordering::SeqCst);
         let options = lopdf::LoadOptions::with_filter(object_streams);
         let doc = lopdf::Document::load_mem_with_options(pdf, options);
+        if TOO_MANY.load(Ordering::SeqCst) {
+            return Err(too_many());
+        }
         if OVER.load(Ordering::SeqCst) {
             return Err(AttachmentError::Inflates {
                 what: "object streams",
@@ -151,6 +174,18 @@ mod bounded {
                     l.checked_sub(b.len() as u64)
                 })
                 .is_ok()
+            });
+            // Its values count with the rest of the PDF's: lopdf makes an
+            // object of each.
+            let inflated = inflated.filter(|b| {
+                let n = values(b);
+                let fits = VALUES_LEFT
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| l.checked_sub(n))
+                    .is_ok();
+                if !fits {
+                    TOO_MANY.store(true, Ordering::SeqCst);
+                }
+                fits
             });
             stream.dict.remove(b"Filter");
             stream.dict.remove(b"DecodeParms");
@@ -200,11 +235,23 @@ mod bounded {
     /// escapes decoded, as lopdf reads them) since the last stream, and at
     /// each `stream` keyword after a dictionary naming `/XRef`, its data
     /// inflated, counting and keeping nothing.
-    fn prescan(pdf: &[u8]) -> Result<(), AttachmentError> {
+    fn prescan(pdf: &[u8]) -> Result<u64, AttachmentError> {
         let mut i = 0;
         let mut xref = false;
+        let mut count = 0u64;
+        let mut after_space = true;
         while i < pdf.len() {
-            match pdf[i] {
+            let b = pdf[i];
+            if b.is_ascii_whitespace() || b == 0 {
+                after_space = true;
+                i += 1;
+                continue;
+            }
+            if after_space || b"/[]<>()".contains(&b) {
+                count += 1;
+            }
+            after_space = b"[]<>()".contains(&b);
+            match b {
                 b'/' => {
                     let (name, next) = name_at(pdf, i + 1);
                     if name == b"Encrypt" {
@@ -212,6 +259,7 @@ mod bounded {
                     }
                     xref |= name == b"XRef";
                     i = next;
+                    after_space = true;
                 }
                 b's' if pdf[i..].starts_with(b"stream")
                     && (i == 0 || !pdf[i - 1].is_ascii_alphabetic()) =>
@@ -223,10 +271,11 @@ mod bounded {
                     if pdf.get(start) == Some(&b'\n') {
                         start += 1;
                     }
-                    let mut decoder = flate2::read::ZlibDecoder::new(&pdf[start.min(pdf.len())..]);
-                    let mut sink = [0u8; 64 * 1024];
-                    let mut inflated = 0u64;
+                    let start = start.min(pdf.len());
                     if xref {
+                        let mut decoder = flate2::read::ZlibDecoder::new(&pdf[start..]);
+                        let mut sink = [0u8; 64 * 1024];
+                        let mut inflated = 0u64;
                         while let Ok(n) = decoder.read(&mut sink) {
                             if n == 0 {
                                 break;
@@ -239,16 +288,36 @@ mod bounded {
                                 });
                             }
                         }
-                        i = start + decoder.total_in() as usize;
-                    } else {
-                        i = start;
                     }
+                    // A stream's data is not values: on to its end.
+                    i = pdf[start..]
+                        .windows(9)
+                        .position(|w| w == b"endstream")
+                        .map_or(pdf.len(), |at| start + at + 9);
                     xref = false;
+                    after_space = true;
                 }
                 _ => i += 1,
             }
         }
-        Ok(())
+        Ok(count)
+    }
+
+    /// How many values (see [`MAX_VALUES`]) PDF text holds.
+    fn values(text: &[u8]) -> u64 {
+        let mut count = 0;
+        let mut after_space = true;
+        for &b in text {
+            if b.is_ascii_whitespace() || b == 0 {
+                after_space = true;
+                continue;
+            }
+            if after_space || b"/[]<>()".contains(&b) {
+                count += 1;
+            }
+            after_space = b"[]<>()".contains(&b);
+        }
+        count
     }
 
     /// A name's bytes from `at` (after its `/`), `#xx` decoded, and where

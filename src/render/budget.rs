@@ -68,6 +68,15 @@ impl Budget {
 /// How to raise the budget, as the messages say it.
 pub const RAISE: &str = "--layout-seconds N / --layout-memory-mb N, or BOARDPACK_LAYOUT_SECONDS / BOARDPACK_LAYOUT_MEMORY_MB, raise it";
 
+/// Set once a compilation ran past its deadline: its thread runs on.
+static TIMED_OUT: AtomicBool = AtomicBool::new(false);
+
+/// Whether a compilation of this process ran past its time budget (its
+/// thread cannot be stopped: `watch` stops rather than build beside it).
+pub fn timed_out() -> bool {
+    TIMED_OUT.load(Ordering::Relaxed)
+}
+
 /// Compilations under way: while any is, the memory budget holds.
 static ARMED: AtomicUsize = AtomicUsize::new(0);
 /// Bytes the process holds (counted by [`Counting`]).
@@ -236,12 +245,15 @@ pub fn within<T: Send + 'static>(
     let left = deadline.until.saturating_duration_since(Instant::now());
     match rx.recv_timeout(left) {
         Ok(out) => Ok(out),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(LayoutError::one(format!(
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            TIMED_OUT.store(true, Ordering::Relaxed);
+            Err(LayoutError::one(format!(
             "the layout {} did not finish within its time budget of {} s (a layout's budget: {}; {RAISE}): it was stopped, and nothing was written",
             deadline.layout,
             budget.seconds,
             budget.said()
-        ))),
+        )))
+        }
         // The thread panicked: a bug in Typst or boardpack.
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(LayoutError::one(format!(
             "the layout {} could not be compiled: the Typst engine failed (an internal error; please report it with the layout)",
