@@ -332,3 +332,18 @@ fn a_linked_logo_is_said_to_be_a_link_that_is_not_followed() {
     );
     assert!(!dir.path().join("w.pdf").exists());
 }
+
+#[test]
+fn a_logo_that_is_a_fifo_is_not_read_and_is_said_to_be_one() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let lay = dir.path().join("lay");
+    std::fs::create_dir(&lay).unwrap();
+    std::fs::write(lay.join("main.typ"), "#image(\"/logo.png\", width: 2cm)\n").unwrap();
+    mkfifo(&lay.join("logo.png"));
+    refused(
+        dir.path(),
+        &["build", "w.xlsx", "--layout", "lay", "-o", "w.pdf"],
+        "lay/logo.png is a FIFO (named pipe), not a regular file, and a layout folder's files are read only if they are regular files: put the file itself there",
+    );
+    assert!(!dir.path().join("w.pdf").exists());
+}

@@ -172,10 +172,20 @@ impl Layout {
                 continue;
             };
             let path = folder.join(&rel);
-            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
                 d.push_str(&format!(
                     "\n  = hint: {} is a symbolic link, and links in a layout folder are not followed (the folder is all the layout sees): copy the file into the folder instead",
                     path.display()
+                ));
+            } else if !meta.is_file() && !meta.is_dir() {
+                // A FIFO or device: never read (it could block or never end).
+                d.push_str(&format!(
+                    "\n  = hint: {} is {}, not a regular file, and a layout folder's files are read only if they are regular files: put the file itself there",
+                    path.display(),
+                    crate::files::kind(&meta)
                 ));
             }
         }
