@@ -25,6 +25,7 @@
 
 pub mod cli;
 pub mod compute;
+pub mod files;
 pub mod input;
 pub mod methods;
 pub mod pack;

@@ -11,6 +11,14 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// The most seconds a layout's compilation (each pack, its PDF export included) may take; past it, the command stops with an error naming the layout.
+    #[arg(long, global = true, value_name = "N", env = "BOARDPACK_LAYOUT_SECONDS", default_value_t = crate::render::budget::DEFAULT_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub layout_seconds: u64,
+
+    /// The most memory (megabytes) the process may hold while a layout compiles; past it, the command stops with an error naming the layout.
+    #[arg(long, global = true, value_name = "N", env = "BOARDPACK_LAYOUT_MEMORY_MB", default_value_t = crate::render::budget::DEFAULT_MEGABYTES, value_parser = clap::value_parser!(u64).range(16..))]
+    pub layout_memory_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -135,7 +135,8 @@ pub(super) fn build_one(
         layout: layout.clone(),
         ..RenderOptions::draft(r)
     };
-    let built = pipeline::render(computed, options).map_err(|e| explain(workbook, e.into()))?;
+    let built = pipeline::render(computed, options)
+        .map_err(|e| explain(workbook, layout.links_explained(e).into()))?;
     // Every file is written whole, or none.
     let json = match &outputs.records {
         Some(_) => serde_json::to_vec_pretty(&built.records).context("serialising the records")?,
@@ -383,8 +384,14 @@ fn check_emit_target(
         .into_iter()
         .filter_map(|(path, bytes)| {
             let name = path.trim_start_matches('/');
-            let on_disk = std::fs::read(dir.join(name)).ok()?;
-            (on_disk != bytes).then(|| name.to_string())
+            // Read only if a regular file (never a FIFO's wait), within
+            // a layout's size; one that cannot be read is not written over.
+            let max = crate::render::layout::MAX_BYTES;
+            let differs = match crate::files::read_regular(&dir.join(name), name, max, false) {
+                Ok(on_disk) => on_disk != bytes,
+                Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+            };
+            differs.then(|| name.to_string())
         })
         .collect();
     if differ.is_empty() {

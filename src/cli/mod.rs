@@ -42,6 +42,11 @@ pub fn main() -> ExitCode {
     // interrupted command).
     let _ = ctrlc::set_handler(|| crate::pack::output::exit_interrupted(130));
     let cli = Cli::parse();
+    crate::render::budget::Budget {
+        seconds: cli.layout_seconds,
+        megabytes: cli.layout_memory_mb,
+    }
+    .set();
     let result = match cli.command {
         Command::Build(a) => build::run(&a),
         Command::Check(a) => check::run(&a),
@@ -294,19 +299,15 @@ fn read_workbook(
 ) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     let context = || format!("cannot read the workbook {}", path.display());
-    let meta = std::fs::metadata(path).with_context(context)?;
-    if meta.is_dir() {
-        anyhow::bail!("{} is a folder, not a workbook", path.display());
-    }
+    // A regular file only (a FIFO would block, a device never end), opened
+    // without blocking; its size checked before any of it is read.
+    let (file, meta) = crate::files::open_regular(path, true).with_context(context)?;
     crate::input::limits::check_file_size(meta.len(), limits)
         .with_context(|| format!("{} was refused", path.display()))?;
-    // Read at most one byte past the limit, whatever the file claims: a
-    // device or pipe (`/dev/zero`) has no size and never ends.
+    // Read at most one byte past the limit, whatever the file claims.
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .with_context(context)?
-        .take(limits.max_file_bytes.saturating_add(1))
+    file.take(limits.max_file_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(context)?;
     crate::input::limits::check_file_size(bytes.len() as u64, limits)

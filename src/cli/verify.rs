@@ -8,9 +8,21 @@ use crate::pack::verify::{
 };
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
-    let pdf =
-        std::fs::read(&args.pdf).with_context(|| format!("cannot read {}", args.pdf.display()))?;
+    use crate::pack::limits::{read_within, MAX_PDF_BYTES};
+    let pdf = read_within(&args.pdf, "the PDF", MAX_PDF_BYTES, true)
+        .with_context(|| format!("cannot read {}", args.pdf.display()))?;
     let manifest = manifest_beside(&args.pdf)?;
+    // A layout carried by a pack is code from a file: said, and run only
+    // within the budget.
+    if crate::pack::verify::carries_layout(&pdf) {
+        let budget = crate::render::budget::Budget::current();
+        eprintln!(
+            "note: the pack carries its own layout ({}), compiled within boardpack's layout budget of {} ({})",
+            crate::pack::signoff::LAYOUT_ATTACHMENT,
+            budget.said(),
+            crate::render::budget::RAISE
+        );
+    }
     let mut findings = match verify(&pdf, manifest.as_ref()) {
         Verdict::Verified => Vec::new(),
         Verdict::Differs(f) => f,

@@ -20,19 +20,42 @@ use crate::pipeline::Built;
 
 /// What identifies a file's version: its modification time and size
 /// (Excel saves by replacing the file, which changes both). A folder (a
-/// layout) is identified by its files'.
+/// layout) is identified by its files' — the files a build reads.
 fn stamp(path: &Path) -> Option<Vec<(SystemTime, u64)>> {
     let m = std::fs::metadata(path).ok()?;
     if !m.is_dir() {
         return Some(vec![(m.modified().ok()?, m.len())]);
     }
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(path).ok()? {
-        let p = entry.ok()?.path();
-        out.extend(stamp(&p)?);
-    }
+    folder_stamps(path, &mut out);
     out.sort();
     Some(out)
+}
+
+/// A layout folder's files as `Layout::read` reads them: hidden entries
+/// (an editor's `.#main.typ` lock link, `.git`) and links (dangling or
+/// not: a build does not follow them) are left out, and an entry gone by
+/// the time it is looked at is skipped, never taken for the folder missing
+/// (which waited for ever on a dangling link).
+fn folder_stamps(dir: &Path, out: &mut Vec<(SystemTime, u64)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(m) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if m.is_dir() {
+            folder_stamps(&entry.path(), out);
+        } else if m.is_file() {
+            if let Ok(t) = m.modified() {
+                out.push((t, m.len()));
+            }
+        }
+    }
 }
 
 /// The watched files' stamps, in order; `None` for a file missing.
@@ -125,6 +148,15 @@ pub fn run(args: &WatchArgs) -> anyhow::Result<()> {
                 }
                 // Half a write: the rest is on its way; build from it.
                 Err(_) if changes_within(&stamps, &last, events.as_ref(), GRACE) => continue,
+                // A layout past its time budget runs on (Typst cannot be
+                // interrupted): watch stops rather than build beside it.
+                Err(e) if crate::render::budget::timed_out() => {
+                    eprintln!("{} not built ({ms} ms):", clock());
+                    report(&e);
+                    anyhow::bail!(
+                        "watch stopped: the layout ran past its time budget, and its compilation cannot be interrupted; fix the layout (or raise --layout-seconds) and start watch again"
+                    );
+                }
                 Err(e) => {
                     let kept = if output.exists() {
                         format!("; {} left as it was", output.display())

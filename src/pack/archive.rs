@@ -208,6 +208,12 @@ pub enum ArchiveError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the last signed-off pack {} cannot be read: {why}; run `boardpack archive verify --archive {}` and restore it", .path.display(), .archive.display())]
+    PreviousUnreadable {
+        path: PathBuf,
+        archive: PathBuf,
+        why: String,
+    },
     #[error("there is no archive at {} (no such folder): check the path given by --archive or BOARDPACK_ARCHIVE, and that its drive is connected", .path.display())]
     Missing { path: PathBuf },
     #[error("{period} is already signed off (latest v{latest}); signing it off again makes v{next} and needs --reason saying why")]
@@ -606,9 +612,16 @@ pub fn previous(archive: &Path, period: &str) -> Result<Option<Previous>, Archiv
     else {
         return Ok(None);
     };
-    let pdf = chain::read_plain(&last.path).map_err(io(&last.path))?;
-    let previous = crate::pack::verify::attachments(&pdf)
-        .ok()
+    let unreadable = |why: String| ArchiveError::PreviousUnreadable {
+        path: last.path.clone(),
+        archive: archive.to_path_buf(),
+        why,
+    };
+    let pdf = chain::read_plain(&last.path).map_err(|e| unreadable(e.to_string()))?;
+    // A pack that cannot be read within bounds (a bomb planted in the
+    // archive) is an error, never a build without its changes.
+    let files = crate::pack::verify::attachments(&pdf).map_err(|e| unreadable(e.to_string()))?;
+    let previous = Some(files)
         .and_then(|files| {
             files
                 .into_iter()

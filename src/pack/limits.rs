@@ -4,7 +4,6 @@
 //! boardpack ask for gigabytes. serde_json refuses JSON nested deeper than
 //! 128 levels on its own (an error, not a crash).
 
-use std::io::Read;
 use std::path::Path;
 
 /// Records (`records.json`, a pack's attached records, a records file
@@ -14,43 +13,31 @@ pub const MAX_RECORDS_BYTES: u64 = 64 * 1024 * 1024;
 /// A `manifest.json` or a pack's `sign-off.json`: a few kilobytes.
 pub const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 
-/// The refusal of `what` (`the manifest`, `the records`) of `size` bytes,
-/// if it is over `max`.
-pub fn over(what: &str, size: u64, max: u64) -> Option<String> {
-    (size > max).then(|| {
-        format!(
-            "{what} is {size} bytes, over boardpack's limit of {max} bytes (a real one is far smaller): it was not read; it was replaced or damaged"
-        )
-    })
-}
+/// The most a PDF read by `verify`, `diff` or `build --archive` may be
+/// (a pack carries its workbook's copy and records: a few megabytes).
+pub const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
+
+/// An archive's log `archive-log.jsonl`: one short line per version.
+pub const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
+
+/// An archive's `boardpack.toml`: a few lines.
+pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+
+pub use crate::files::over;
 
 /// Reads a regular file (through links when `follow` is set) of at most
 /// `max` bytes: a larger file, a folder, a FIFO or a device is refused
 /// before anything is read, and at most `max + 1` bytes are ever read.
 pub fn read_within(path: &Path, what: &str, max: u64, follow: bool) -> std::io::Result<Vec<u8>> {
-    let meta = if follow {
-        std::fs::metadata(path)?
-    } else {
-        std::fs::symlink_metadata(path)?
-    };
-    if !meta.file_type().is_file() {
-        return Err(std::io::Error::other(if follow {
-            "it is not a regular file (a folder, a pipe or a device)"
-        } else {
-            "it is a link or a folder, not a file of the archive"
-        }));
+    if !follow {
+        let meta = std::fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() || meta.is_dir() {
+            return Err(std::io::Error::other(
+                "it is a link or a folder, not a file of the archive",
+            ));
+        }
     }
-    if let Some(why) = over(what, meta.len(), max) {
-        return Err(std::io::Error::other(why));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    match over(what, bytes.len() as u64, max) {
-        Some(why) => Err(std::io::Error::other(why)),
-        None => Ok(bytes),
-    }
+    crate::files::read_regular(path, what, max, follow)
 }
 
 #[cfg(test)]

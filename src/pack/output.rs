@@ -49,6 +49,8 @@ pub enum OutputPathError {
     InArchive { path: PathBuf, archive: PathBuf },
     #[error("{} is {what}, not a folder: --emit-typst writes a Typst project into a folder; name a new or empty one", .path.display())]
     NotAFolder { path: PathBuf, what: &'static str },
+    #[error("{} is {what}, not a folder: --emit-typst writes the project's {} into a folder of that name; move it away, or name a new folder (nothing was built or written)", .path.display(), .path.file_name().unwrap_or_default().to_string_lossy())]
+    SubNotAFolder { path: PathBuf, what: &'static str },
     #[error("{} is not empty and was not written by --emit-typst (it holds {found} and no {EJECTED}): --emit-typst writes only into a new or empty folder, or one it ejected itself; name a new folder", .path.display())]
     NotEjected { path: PathBuf, found: String },
     #[error("{} is a symbolic link: --emit-typst never writes through a link (it leads to {}); remove the link, or name a new folder", .path.display(), .target.display())]
@@ -241,8 +243,17 @@ pub fn check_emit_folder(
     not_an_input(dir, &norm, &others)?;
     for sub in ["charts", "fonts", "attachments"] {
         let path = dir.join(sub);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(link_error(&path));
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return Err(link_error(&path)),
+            // Found before anything is built or written (it failed after
+            // the PDF and HTML were written, with "File exists").
+            Ok(m) if !m.is_dir() => {
+                return Err(OutputPathError::SubNotAFolder {
+                    what: not_a_file(&path).unwrap_or("a file"),
+                    path,
+                })
+            }
+            _ => {}
         }
     }
     let mut names: Vec<String> = match std::fs::read_dir(dir) {

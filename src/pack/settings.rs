@@ -57,7 +57,10 @@ pub struct Named {
 /// names one: its path (resolved against the archive) and the file's.
 pub fn archive_default(archive: &Path) -> Result<Option<(PathBuf, PathBuf)>, SettingsError> {
     let path = archive.join(SETTINGS);
-    let text = match std::fs::read_to_string(&path) {
+    use crate::pack::limits::{read_within, MAX_SETTINGS_BYTES};
+    let read = read_within(&path, SETTINGS, MAX_SETTINGS_BYTES, true)
+        .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other));
+    let text = match read {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(SettingsError::Unreadable { path, source }),

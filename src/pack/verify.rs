@@ -36,7 +36,13 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 256 * 1024 * 1024;
 pub enum AttachmentError {
     #[error("{0}")]
     Pdf(#[from] lopdf::Error),
-    #[error("the attachment {name} inflates to more than {MAX_ATTACHMENT_BYTES} bytes")]
+    #[error("the PDF's {what} inflate to more than {max} bytes (a boardpack pack has none so large): it was not read further; it is not a boardpack pack, or was made to exhaust memory")]
+    Inflates { what: &'static str, max: u64 },
+    #[error("the PDF is encrypted, which a boardpack pack never is: it was not read")]
+    Encrypted,
+    #[error("the PDF holds more than {max} values (numbers, names, brackets; a boardpack pack holds far fewer): it was not read further; it is not a boardpack pack, or was made to exhaust memory")]
+    TooManyValues { max: u64 },
+    #[error("the attachment {name} inflates to more than {MAX_ATTACHMENT_BYTES} bytes (with the attachments before it: they may hold that much in all)")]
     TooLarge { name: String },
     #[error("the attachment {name} cannot be inflated: {source}")]
     Inflate {
@@ -65,8 +71,9 @@ pub enum ManifestError {
 
 /// The files attached to a PDF: (name, bytes), in the PDF's object order.
 pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, AttachmentError> {
-    let doc = lopdf::Document::load_mem(pdf)?;
+    let doc = bounded::load(pdf)?;
     let mut out = Vec::new();
+    let mut total = 0u64;
     for object in doc.objects.values() {
         let Ok(dict) = object.as_dict() else { continue };
         let is_filespec = dict
@@ -74,10 +81,268 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, AttachmentError
             .and_then(|t| t.as_name())
             .is_ok_and(|n| n == b"Filespec");
         if is_filespec {
-            out.push(attachment(&doc, dict)?);
+            let (name, bytes) = attachment(&doc, dict)?;
+            // All of them within the one limit, not each.
+            total += bytes.len() as u64;
+            if total > MAX_ATTACHMENT_BYTES {
+                return Err(AttachmentError::TooLarge { name });
+            }
+            out.push((name, bytes));
         }
     }
     Ok(out)
+}
+
+/// Loading a PDF within bounds (issue #28). lopdf inflates a PDF's object
+/// streams and cross-reference streams whole as it loads it (a 1.6 MB PDF
+/// whose object streams inflate to 1.5 GB asked that much), and an
+/// encrypted PDF's object streams outside its filter. Before lopdf sees
+/// the PDF, an encrypted one is refused and each cross-reference stream is
+/// inflated, counting and keeping nothing, within [`MAX_XREF_BYTES`]; as
+/// lopdf loads it, each object stream is inflated here within what is left
+/// of [`MAX_OBJECT_STREAM_BYTES`] (all of them together), and handed to
+/// lopdf inflated, or empty when over (the load is then refused).
+/// boardpack's own packs have neither kind of stream.
+mod bounded {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::{Mutex, PoisonError};
+
+    use super::AttachmentError;
+    use lopdf::{Object, ObjectId};
+
+    /// The most a PDF's object streams inflate to, all together.
+    pub const MAX_OBJECT_STREAM_BYTES: u64 = 32 * 1024 * 1024;
+
+    /// The most one cross-reference stream inflates to (7 bytes an object).
+    pub const MAX_XREF_BYTES: u64 = 32 * 1024 * 1024;
+
+    /// The most values (numbers, names, brackets, keywords: lopdf makes an
+    /// object of about 120 bytes, more as its lists grow, of each) a PDF's
+    /// uncompressed text and object streams may hold together: the signed
+    /// sample holds about 42,000, and 40 MB of `0 0 0 …` asked lopdf for
+    /// 4.7 GB.
+    pub const MAX_VALUES: u64 = 2_000_000;
+
+    /// lopdf's filter is a plain function: the budget of the load under
+    /// way is here, one load at a time.
+    static LOADING: Mutex<()> = Mutex::new(());
+    static LEFT: AtomicU64 = AtomicU64::new(0);
+    static VALUES_LEFT: AtomicU64 = AtomicU64::new(0);
+    static OVER: AtomicBool = AtomicBool::new(false);
+    static TOO_MANY: AtomicBool = AtomicBool::new(false);
+
+    fn too_many() -> AttachmentError {
+        AttachmentError::TooManyValues { max: MAX_VALUES }
+    }
+
+    pub fn load(pdf: &[u8]) -> Result<lopdf::Document, AttachmentError> {
+        let values = prescan(pdf)?;
+        if values > MAX_VALUES {
+            return Err(too_many());
+        }
+        let _one = LOADING.lock().unwrap_or_else(PoisonError::into_inner);
+        LEFT.store(MAX_OBJECT_STREAM_BYTES, Ordering::SeqCst);
+        VALUES_LEFT.store(MAX_VALUES - values, Ordering::SeqCst);
+        OVER.store(false, Ordering::SeqCst);
+        TOO_MANY.store(false, Ordering::SeqCst);
+        let options = lopdf::LoadOptions::with_filter(object_streams);
+        let doc = lopdf::Document::load_mem_with_options(pdf, options);
+        if TOO_MANY.load(Ordering::SeqCst) {
+            return Err(too_many());
+        }
+        if OVER.load(Ordering::SeqCst) {
+            return Err(AttachmentError::Inflates {
+                what: "object streams",
+                max: MAX_OBJECT_STREAM_BYTES,
+            });
+        }
+        Ok(doc?)
+    }
+
+    /// lopdf's filter, called with each object as it is loaded: an object
+    /// stream is inflated here, within the budget.
+    fn object_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+        let Object::Stream(stream) = object else {
+            // Objects inside an object stream are kept as returned.
+            return Some((id, object.clone()));
+        };
+        if stream.dict.has_type(b"ObjStm") {
+            let left = LEFT.load(Ordering::SeqCst);
+            let inflated = inflate(&stream.dict, &stream.content, left).filter(|b| {
+                LEFT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| {
+                    l.checked_sub(b.len() as u64)
+                })
+                .is_ok()
+            });
+            // Its values count with the rest of the PDF's: lopdf makes an
+            // object of each.
+            let inflated = inflated.filter(|b| {
+                let n = values(b);
+                let fits = VALUES_LEFT
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| l.checked_sub(n))
+                    .is_ok();
+                if !fits {
+                    TOO_MANY.store(true, Ordering::SeqCst);
+                }
+                fits
+            });
+            stream.dict.remove(b"Filter");
+            stream.dict.remove(b"DecodeParms");
+            match inflated {
+                Some(bytes) => stream.set_content(bytes),
+                None => {
+                    OVER.store(true, Ordering::SeqCst);
+                    stream.set_content(Vec::new());
+                }
+            }
+        }
+        // A top-level object is kept as changed in place; what is
+        // returned is only a yes.
+        Some((id, Object::Null))
+    }
+
+    /// A stream's content, inflated if it is Flate-encoded (with no
+    /// predictor), if it inflates to at most `max` bytes; `None` if not
+    /// (or another filter: lopdf's others inflate without bound too).
+    fn inflate(dict: &lopdf::Dictionary, content: &[u8], max: u64) -> Option<Vec<u8>> {
+        let flate = match dict.get(b"Filter") {
+            Err(_) => false,
+            Ok(Object::Name(n)) if n == b"FlateDecode" => true,
+            Ok(Object::Array(a)) if a.len() == 1 && a[0].as_name().ok() == Some(b"FlateDecode") => {
+                true
+            }
+            Ok(Object::Array(a)) if a.is_empty() => false,
+            Ok(_) => return None,
+        };
+        if !flate {
+            return (content.len() as u64 <= max).then(|| content.to_vec());
+        }
+        if dict.get(b"DecodeParms").is_ok() {
+            return None;
+        }
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(content)
+            .take(max + 1)
+            .read_to_end(&mut out)
+            .ok()?;
+        (out.len() as u64 <= max).then_some(out)
+    }
+
+    /// Before lopdf: refuses an encrypted PDF (lopdf loads its object
+    /// streams outside the filter), and a cross-reference stream that
+    /// inflates past [`MAX_XREF_BYTES`]. A light lexer: names (with `#xx`
+    /// escapes decoded, as lopdf reads them) since the last stream, and at
+    /// each `stream` keyword after a dictionary naming `/XRef`, its data
+    /// inflated, counting and keeping nothing.
+    fn prescan(pdf: &[u8]) -> Result<u64, AttachmentError> {
+        let mut i = 0;
+        let mut xref = false;
+        let mut count = 0u64;
+        let mut after_space = true;
+        while i < pdf.len() {
+            let b = pdf[i];
+            if b.is_ascii_whitespace() || b == 0 {
+                after_space = true;
+                i += 1;
+                continue;
+            }
+            if after_space || b"/[]<>()".contains(&b) {
+                count += 1;
+            }
+            after_space = b"[]<>()".contains(&b);
+            match b {
+                b'/' => {
+                    let (name, next) = name_at(pdf, i + 1);
+                    if name == b"Encrypt" {
+                        return Err(AttachmentError::Encrypted);
+                    }
+                    xref |= name == b"XRef";
+                    i = next;
+                    after_space = true;
+                }
+                b's' if pdf[i..].starts_with(b"stream")
+                    && (i == 0 || !pdf[i - 1].is_ascii_alphabetic()) =>
+                {
+                    let mut start = i + 6;
+                    if pdf.get(start) == Some(&b'\r') {
+                        start += 1;
+                    }
+                    if pdf.get(start) == Some(&b'\n') {
+                        start += 1;
+                    }
+                    let start = start.min(pdf.len());
+                    if xref {
+                        let mut decoder = flate2::read::ZlibDecoder::new(&pdf[start..]);
+                        let mut sink = [0u8; 64 * 1024];
+                        let mut inflated = 0u64;
+                        while let Ok(n) = decoder.read(&mut sink) {
+                            if n == 0 {
+                                break;
+                            }
+                            inflated += n as u64;
+                            if inflated > MAX_XREF_BYTES {
+                                return Err(AttachmentError::Inflates {
+                                    what: "cross-reference streams",
+                                    max: MAX_XREF_BYTES,
+                                });
+                            }
+                        }
+                    }
+                    // A stream's data is not values: on to its end.
+                    i = pdf[start..]
+                        .windows(9)
+                        .position(|w| w == b"endstream")
+                        .map_or(pdf.len(), |at| start + at + 9);
+                    xref = false;
+                    after_space = true;
+                }
+                _ => i += 1,
+            }
+        }
+        Ok(count)
+    }
+
+    /// How many values (see [`MAX_VALUES`]) PDF text holds.
+    fn values(text: &[u8]) -> u64 {
+        let mut count = 0;
+        let mut after_space = true;
+        for &b in text {
+            if b.is_ascii_whitespace() || b == 0 {
+                after_space = true;
+                continue;
+            }
+            if after_space || b"/[]<>()".contains(&b) {
+                count += 1;
+            }
+            after_space = b"[]<>()".contains(&b);
+        }
+        count
+    }
+
+    /// A name's bytes from `at` (after its `/`), `#xx` decoded, and where
+    /// it ends.
+    fn name_at(pdf: &[u8], mut at: usize) -> (Vec<u8>, usize) {
+        let mut name = Vec::new();
+        while let Some(&b) = pdf.get(at) {
+            if b.is_ascii_whitespace() || b"/<>[]()%{}".contains(&b) || b == 0 || name.len() > 64 {
+                break;
+            }
+            if b == b'#' {
+                let hex = pdf
+                    .get(at + 1..at + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    name.push(v);
+                    at += 3;
+                    continue;
+                }
+            }
+            name.push(b);
+            at += 1;
+        }
+        (name, at)
+    }
 }
 
 /// One embedded file: its name (without the layout's `/attachments/`
@@ -139,6 +404,12 @@ fn inflate(name: &str, stream: &lopdf::Stream) -> Result<Vec<u8>, AttachmentErro
         });
     }
     Ok(out)
+}
+
+/// Whether the pack carries a layout of its own (which `verify` compiles,
+/// within the layout budget).
+pub fn carries_layout(pdf: &[u8]) -> bool {
+    attachments(pdf).is_ok_and(|files| files.iter().any(|(n, _)| n == LAYOUT_ATTACHMENT))
 }
 
 /// Verifies a pack's bytes, and against its manifest when one is given.

@@ -17,7 +17,7 @@ pub use crate::compute::wording::{APPENDIX_TITLE, DRAFT_MARK};
 use crate::render::charts::Charts;
 pub use crate::render::world::LayoutError;
 use crate::render::world::{pdf_options, project_main, read_project, FontSet, PackWorld, EMBEDDED};
-use crate::render::{overflow, theme};
+use crate::render::{budget, overflow, theme};
 
 pub use crate::render::layout::{Layout, DASHBOARD_LAYOUT, MAIN};
 
@@ -310,9 +310,11 @@ const MAX_LAYOUT_ROUNDS: usize = 4;
 
 /// A laid-out pack, ready for PDF export.
 pub struct Compiled {
-    world: PackWorld<'static>,
-    document: PagedDocument,
-    options: PdfOptions,
+    world: std::sync::Arc<PackWorld<'static>>,
+    document: std::sync::Arc<PagedDocument>,
+    options: std::sync::Arc<PdfOptions>,
+    /// The compilation's deadline, which the export keeps to.
+    deadline: budget::Deadline,
     warnings: Vec<String>,
     long_panels: Vec<String>,
 }
@@ -329,6 +331,9 @@ pub fn compile(
     charts: &Charts,
     options: &RenderOptions,
 ) -> Result<Compiled, LayoutError> {
+    // Every round and the export within one time budget (and the memory
+    // budget): a layout is code, which may loop or allocate without end.
+    let deadline = budget::Deadline::start(&options.layout.name);
     let mut long_panels: Vec<String> = Vec::new();
     let mut rounds = 0;
     // The records, charts and theme are serialised once; a later round
@@ -351,7 +356,11 @@ pub fn compile(
             files.clone(),
             options.date,
         )?;
-        let (document, warnings) = world.compile()?;
+        let (world, compiled) = budget::within(&deadline, move || {
+            let compiled = world.compile();
+            (world, compiled)
+        })?;
+        let (document, warnings) = compiled?;
         let found = overflow::inspect(&document);
         let past = found.overflows.iter().filter_map(|o| o.panel.as_ref());
         let new: Vec<&String> = found
@@ -391,9 +400,10 @@ pub fn compile(
         if options.draft { "draft" } else { "final" }
     );
     Ok(Compiled {
-        options: pdf_options(ident, options.date, &standards)?,
-        world,
-        document,
+        options: std::sync::Arc::new(pdf_options(ident, options.date, &standards)?),
+        world: std::sync::Arc::new(world),
+        document: std::sync::Arc::new(document),
+        deadline,
         warnings,
         long_panels,
     })
@@ -402,7 +412,12 @@ pub fn compile(
 impl Compiled {
     /// Exports the PDF: tagged, PDF/UA-1 (and PDF/A-3b for final packs).
     pub fn pdf(&self) -> Result<Vec<u8>, LayoutError> {
-        self.world.export(&self.document, &self.options)
+        let (world, document, options) = (
+            self.world.clone(),
+            self.document.clone(),
+            self.options.clone(),
+        );
+        budget::within(&self.deadline, move || world.export(&document, &options))?
     }
 
     /// The priorities (by key) whose panels were too tall for a column and

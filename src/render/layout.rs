@@ -82,7 +82,12 @@ impl Layout {
         let io =
             |e: std::io::Error| error(format!("cannot read the layout {}: {e}", path.display()));
         if !path.is_dir() {
-            let source = std::fs::read_to_string(path).map_err(io)?;
+            // A regular file only (a FIFO fed without end is refused), its
+            // size checked before it is read.
+            let bytes =
+                crate::files::read_regular(path, "the layout", MAX_BYTES, true).map_err(io)?;
+            let source = String::from_utf8(bytes)
+                .map_err(|_| error(format!("{} is not UTF-8 text", path.display())))?;
             return Ok(Layout {
                 name: path.display().to_string(),
                 source,
@@ -105,7 +110,25 @@ impl Layout {
                 if kind.is_dir() {
                     stack.push(p);
                 } else if kind.is_file() {
-                    let bytes = std::fs::read(&p).map_err(io)?;
+                    // Its size before it is read: a file that would take
+                    // the folder over its limit is never read.
+                    let size = entry.metadata().map_err(io)?.len();
+                    if total + size > MAX_BYTES {
+                        return Err(error(format!(
+                            "the layout folder {} holds {} of {size} bytes, more than a layout folder may hold ({MAX_BYTES} bytes in all): it was not read; take it out of the folder, or name the folder that holds main.typ",
+                            path.display(),
+                            &rel[1..]
+                        )));
+                    }
+                    let bytes = crate::files::read_regular(&p, &rel[1..], MAX_BYTES - total, false)
+                        .map_err(io)?;
+                    // An image's size from its header, before Typst decodes it.
+                    let folder = format!("{}/", path.display());
+                    if let Some(why) =
+                        crate::render::budget::image_refusal(&folder, &rel[1..], &bytes)
+                    {
+                        return Err(error(why));
+                    }
                     total += bytes.len() as u64;
                     files.insert(rel, bytes);
                 }
@@ -131,6 +154,42 @@ impl Layout {
             source,
             files,
         })
+    }
+
+    /// `error` with a hint on each "file not found" whose file is a link
+    /// in this layout's folder: links are not followed (the folder is the
+    /// layout's sandbox), which Typst's own message does not say.
+    pub fn links_explained(&self, mut error: LayoutError) -> LayoutError {
+        let Some(folder) = self.name.strip_suffix(MAIN).map(Path::new) else {
+            return error;
+        };
+        for d in &mut error.diagnostics {
+            let Some(at) = d.find("file not found (searched at /") else {
+                continue;
+            };
+            let rest = &d[at + "file not found (searched at /".len()..];
+            let Some(rel) = rest.split(')').next().map(str::to_string) else {
+                continue;
+            };
+            let path = folder.join(&rel);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                d.push_str(&format!(
+                    "\n  = hint: {} is a symbolic link, and links in a layout folder are not followed (the folder is all the layout sees): copy the file into the folder instead",
+                    path.display()
+                ));
+            } else if !meta.is_file() && !meta.is_dir() {
+                // A FIFO or device: never read (it could block or never end).
+                d.push_str(&format!(
+                    "\n  = hint: {} is {}, not a regular file, and a layout folder's files are read only if they are regular files: put the file itself there",
+                    path.display(),
+                    crate::files::kind(&meta)
+                ));
+            }
+        }
+        error
     }
 
     /// The layout's palette: its folder's `theme.json`, checked (each
@@ -192,6 +251,9 @@ impl Layout {
             total += content.len() as u64;
             if total > MAX_BYTES || i == MAX_FILES {
                 return Err(bad("it is larger than a layout may be".into()));
+            }
+            if let Some(why) = crate::render::budget::image_refusal("", &path[1..], &content) {
+                return Err(bad(why));
             }
             files.insert(path, content);
         }

@@ -6,6 +6,7 @@
 //!
 //! Enters: `&Records`. Leaves: [`Charts`](charts::Charts), then PDF bytes.
 
+pub mod budget;
 pub mod charts;
 pub mod document;
 pub mod fonts;

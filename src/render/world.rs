@@ -32,7 +32,7 @@ pub struct LayoutError {
 }
 
 impl LayoutError {
-    fn one(message: impl Into<String>) -> LayoutError {
+    pub(crate) fn one(message: impl Into<String>) -> LayoutError {
         LayoutError {
             diagnostics: vec![message.into()],
         }

@@ -96,7 +96,7 @@ pub fn read(archive: &Path) -> Result<Chain, ArchiveError> {
         ));
         return Ok(chain);
     }
-    let bytes = std::fs::read(&path).map_err(io(&path))?;
+    let bytes = read_log(&path)?;
     let Ok(text) = String::from_utf8(bytes) else {
         chain.findings.push(format!(
             "{LOG} is not UTF-8 text: it was changed or damaged"
@@ -225,7 +225,7 @@ pub(crate) fn append(
         Ok(m) if !m.file_type().is_file() => {
             return Err(ArchiveError::Link { path });
         }
-        Ok(_) => Some(std::fs::read(&path).map_err(io(&path))?),
+        Ok(_) => Some(read_log(&path)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(io(&path)(e)),
     };
@@ -348,6 +348,19 @@ pub(crate) fn is_plain_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
 }
 
+/// Reads the log, refused over
+/// [`MAX_LOG_BYTES`](crate::pack::limits::MAX_LOG_BYTES) before it is read.
+fn read_log(path: &Path) -> Result<Vec<u8>, ArchiveError> {
+    use crate::pack::limits::{read_within, MAX_LOG_BYTES};
+    read_within(
+        path,
+        &format!("the archive's log {LOG}"),
+        MAX_LOG_BYTES,
+        false,
+    )
+    .map_err(io(path))
+}
+
 /// Reads a version's `manifest.json`, itself a file (never through a
 /// link), refused over [`MAX_MANIFEST_BYTES`](crate::pack::limits::MAX_MANIFEST_BYTES).
 pub(crate) fn read_manifest(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -355,15 +368,16 @@ pub(crate) fn read_manifest(path: &Path) -> std::io::Result<Vec<u8>> {
     read_within(path, "the manifest", MAX_MANIFEST_BYTES, false)
 }
 
-/// Reads a file that is itself a file, never through a link.
+/// Reads a file of the archive (a PDF, an HTML page) that is itself a
+/// file, never through a link, refused over
+/// [`MAX_PDF_BYTES`](crate::pack::limits::MAX_PDF_BYTES) before it is read.
 pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.file_type().is_file() {
-        return Err(std::io::Error::other(
-            "it is a link or a folder, not a file of the archive",
-        ));
-    }
-    std::fs::read(path)
+    use crate::pack::limits::{read_within, MAX_PDF_BYTES};
+    let what = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    read_within(path, &what, MAX_PDF_BYTES, false)
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<(), ArchiveError> {
