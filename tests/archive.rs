@@ -82,12 +82,16 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// (percentages kept as percentages; no document properties), and its
 /// sign-off record lists what the copy left out (the sample's author name).
 /// Issue #31: the SPC charts' colours (3:1 on every background), the
-/// baseline's end and the projection band's ends drawn.
+/// baseline's end and the projection band's ends drawn; then the layout
+/// (issue #31): marks after a thin space at 7 pt, a figure's note its own
+/// paragraph, empty cells a dash with alt text, table summaries, the SPC
+/// alt text without the reading and projection its caption says, the
+/// savings alt text's amounts in words.
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "3f1804964eeafa1b1e4ac7ee71f0e798a747e67756f15414650f68e532215f47",
+        "6db0f29005a281084d0daedc816d9da884a006ebe595fe8a2711625628744193",
         "the signed-off sample's bytes changed"
     );
 }
