@@ -601,3 +601,52 @@ fn empty_cells_say_why_and_tables_have_summaries() {
         .iter()
         .any(|e| e.role == "Figure" && e.text == "not applicable"));
 }
+
+/// Issue #31 (6): a narrative priority that broke across columns was tagged
+/// as a layout table (its heading a column header, its paragraph and list
+/// in cells).
+#[test]
+fn a_narrative_panel_that_flows_on_is_no_table() {
+    let mut w = common::sample();
+    let paragraph = "The partnership has continued to deliver the plan across the force area. "
+        .repeat(24);
+    let narrative = w.sheet_mut("Narrative").unwrap();
+    for _ in 0..4 {
+        narrative.row(vec![
+            common::t("15"),
+            common::t("paragraph"),
+            common::t(paragraph.trim()),
+        ]);
+    }
+    let built = common::build(&w);
+    let key = built
+        .records
+        .priorities
+        .iter()
+        .find(|p| p.code == "15")
+        .unwrap()
+        .key
+        .clone();
+    assert!(built.long_panels.contains(&key), "the panel flows on");
+    let r = reading(&Document::load_mem(&built.pdf).unwrap());
+    let within = |mut i: usize, role: &str| loop {
+        if i == 0 {
+            return false;
+        }
+        i = r[i].parent;
+        if r[i].role == role {
+            return true;
+        }
+    };
+    let headings: Vec<usize> = (0..r.len())
+        .filter(|&i| r[i].role == "H2" && r[i].text.starts_with("15 "))
+        .collect();
+    assert_eq!(headings.len(), 1, "its heading read once");
+    assert!(!within(headings[0], "Table"), "its heading is no table header");
+    let para = r
+        .iter()
+        .position(|e| e.text.starts_with("The partnership has continued"))
+        .unwrap();
+    assert_eq!(r[para].role, "P");
+    assert!(!within(para, "Table"), "its paragraphs are no table cells");
+}
