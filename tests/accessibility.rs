@@ -95,8 +95,8 @@ fn check_accessible(pdf: &[u8]) {
     let th = roles.iter().filter(|r| **r == "TH").count();
     assert!(th >= 19 * 2, "{th} TH cells");
     assert!(roles.contains(&"H1"), "a level-1 heading: {roles:?}");
-    let h2 = roles.iter().filter(|r| **r == "H2").count();
-    assert!(h2 >= 19, "a heading for each priority: {h2}");
+    let h3 = roles.iter().filter(|r| **r == "H3").count();
+    assert!(h3 >= 19, "a heading for each priority: {h3}");
 }
 
 #[test]
@@ -316,14 +316,30 @@ fn indicator_names_are_row_headers_of_their_figures() {
 fn strategic_priorities_is_a_heading_and_each_priority_heading_has_its_number() {
     let pdf = draft();
     let doc = Document::load_mem(&pdf).unwrap();
-    let h2: Vec<String> = reading(&doc)
-        .into_iter()
+    let r = reading(&doc);
+    let h2: Vec<&str> = r
+        .iter()
         .filter(|e| e.role == "H2")
-        .map(|e| e.text)
+        .map(|e| e.text.as_str())
         .collect();
     assert_eq!(h2[0], "Strategic Priorities");
-    assert!(h2.contains(&"11 To reduce all crime".to_string()), "{h2:?}");
-    assert!(h2.contains(&"14A To reduce Theft from Motor Vehicles".to_string()));
+    // Issue #31 (10): the priorities are under it (level 3), not beside it.
+    let h3: Vec<&str> = r
+        .iter()
+        .filter(|e| e.role == "H3")
+        .map(|e| e.text.as_str())
+        .collect();
+    assert!(h3.contains(&"11 To reduce all crime"), "{h3:?}");
+    assert!(h3.contains(&"14A To reduce Theft from Motor Vehicles"));
+    let first = r.iter().position(|e| e.role == "H2").unwrap();
+    assert_eq!(
+        r[first + 1..]
+            .iter()
+            .find(|e| e.role.starts_with('H'))
+            .unwrap()
+            .role,
+        "H3"
+    );
     // The bookmarks (a viewer's headings list) say the same.
     let mut outline = Vec::new();
     let catalog = doc.catalog().unwrap();
@@ -375,9 +391,14 @@ fn nothing_is_read_twice() {
     // The savings panel reads its chart's alt text alone: each item once.
     let start = r
         .iter()
-        .position(|e| e.role == "H2" && e.text.starts_with("18 "))
+        .position(|e| e.role == "H3" && e.text.starts_with("18 "))
         .unwrap();
-    let end = start + 1 + r[start + 1..].iter().position(|e| e.role == "H2").unwrap();
+    let end = start
+        + 1
+        + r[start + 1..]
+            .iter()
+            .position(|e| e.role == "H2" || e.role == "H3")
+            .unwrap();
     let panel: Vec<&str> = r[start + 1..end]
         .iter()
         .filter(|e| !e.text.is_empty())
@@ -474,7 +495,7 @@ fn another_forces_draft_reads_its_own_title_rows_and_trend() {
     assert!(r.iter().any(|e| e.role == "TH" && e.text == "Count row"));
     assert!(r
         .iter()
-        .any(|e| e.role == "H2" && e.text == "1 Test priority"));
+        .any(|e| e.role == "H3" && e.text == "1 Test priority"));
     let alt = &r
         .iter()
         .find(|e| e.role == "Figure" && e.text.starts_with("SPC chart of SP1,"))
@@ -608,8 +629,8 @@ fn empty_cells_say_why_and_tables_have_summaries() {
 #[test]
 fn a_narrative_panel_that_flows_on_is_no_table() {
     let mut w = common::sample();
-    let paragraph = "The partnership has continued to deliver the plan across the force area. "
-        .repeat(24);
+    let paragraph =
+        "The partnership has continued to deliver the plan across the force area. ".repeat(24);
     let narrative = w.sheet_mut("Narrative").unwrap();
     for _ in 0..4 {
         narrative.row(vec![
@@ -639,10 +660,13 @@ fn a_narrative_panel_that_flows_on_is_no_table() {
         }
     };
     let headings: Vec<usize> = (0..r.len())
-        .filter(|&i| r[i].role == "H2" && r[i].text.starts_with("15 "))
+        .filter(|&i| r[i].role == "H3" && r[i].text.starts_with("15 "))
         .collect();
     assert_eq!(headings.len(), 1, "its heading read once");
-    assert!(!within(headings[0], "Table"), "its heading is no table header");
+    assert!(
+        !within(headings[0], "Table"),
+        "its heading is no table header"
+    );
     let para = r
         .iter()
         .position(|e| e.text.starts_with("The partnership has continued"))

@@ -215,12 +215,21 @@ fn a_layout_symbol_is_printed_as_text_never_as_markup() {
 }
 
 /// Issue #31 (5): "14ATo reduce Theft from Motor Vehicles" (the number glued
-/// to the title in the heading and the region's name).
+/// to the title in the heading and the region's name); (10) "Strategic
+/// Priorities" was an empty `h2` beside the priorities' `h2`s.
 #[test]
 fn headings_separate_the_priority_number_from_its_title() {
     let page = page();
+    let start = page
+        .find("<h2 id=\"priorities\">Strategic Priorities</h2>")
+        .unwrap();
+    assert!(page[start..]
+        .trim_start_matches(|c| c != '\n')
+        .trim()
+        .starts_with("<section class=\"priority\""));
+    assert!(!page.contains("<h2 id=\"p-"), "priorities are h3 under it");
     assert!(page.contains(
-        "<h2 id=\"p-14a\"><span class=\"num\">14A</span> To reduce Theft from Motor Vehicles</h2>"
+        "<h3 id=\"p-14a\"><span class=\"num\">14A</span> To reduce Theft from Motor Vehicles</h3>"
     ));
     assert!(!page.contains("</span>To reduce"));
 }
@@ -261,7 +270,7 @@ fn the_style_reflows_at_320_px_and_prints_headings_without_backgrounds() {
     assert!(page.contains(".chart svg{display:block;max-width:100%;height:auto}"));
     let print = &page[page.find("@media print").unwrap()..];
     assert!(
-        print.contains(".priority>h2{background:none;color:#1F3864"),
+        print.contains(".priority>h3{background:none;color:#1F3864"),
         "{print}"
     );
 }

@@ -44,10 +44,16 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
     page.head(records, options);
     page.masthead(records, options);
     page.out.push_str("<main>\n");
-    page.h2_plain(&records.report.heading, "priorities");
+    // The priorities under their heading (it was an empty `h2` beside them).
+    let _ = writeln!(
+        page.out,
+        "<section aria-labelledby=\"priorities\">\n<h2 id=\"priorities\">{}</h2>",
+        text(&records.report.heading)
+    );
     for p in &records.priorities {
         page.priority(records, p);
     }
+    page.out.push_str("</section>\n");
     for b in &records.comments {
         page.comment_box(b);
     }
@@ -119,7 +125,7 @@ fn style(theme: &Theme) -> String {
         "body{{font-family:\"{font}\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
 h1{{color:{heading_fill};font-size:1.6rem;margin:.2rem 0}}\
 h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
-.priority>h2{{background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
+.priority>h3{{font-size:1.15rem;margin:1.4rem 0 .4rem;background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
 .num{{background:{number_fill};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
 .draft{{border:3px solid {draft};color:{draft};font-weight:bold;padding:.5rem;margin:.5rem 0}}\
 .signed{{border:2px solid {heading_fill};padding:.5rem;margin:.5rem 0}}\
@@ -142,7 +148,7 @@ figure{{margin:1rem 0}}\
 details{{margin:.3rem 0}}summary{{cursor:pointer;color:{heading_fill}}}\
 @media (max-width:30rem){{body{{padding:.5rem}}.comment,.key{{padding:.2rem .5rem}}}}\
 @media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
-.priority>h2{{background:none;color:{heading_fill};border-bottom:2pt solid {heading_fill};border-radius:0;padding:.2rem 0}}\
+.priority>h3{{background:none;color:{heading_fill};border-bottom:2pt solid {heading_fill};border-radius:0;padding:.2rem 0}}\
 .num{{background:none;color:{number_text};border:1pt solid {number_text}}}thead th{{border-bottom:1.5pt solid {text}}}}}"
     )
 }
@@ -195,15 +201,11 @@ impl Page<'_> {
         self.out.push_str("</header>\n");
     }
 
-    fn h2_plain(&mut self, heading: &str, id: &str) {
-        let _ = writeln!(self.out, "<h2 id=\"{id}\">{}</h2>", text(heading));
-    }
-
     fn priority(&mut self, records: &Records, p: &PriorityRecord) {
         let id = format!("p-{}", crate::compute::wording::slug(&p.key));
         let _ = write!(
             self.out,
-            "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\"><span class=\"num\">{}</span> {}</h2>\n",
+            "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h3 id=\"{id}\"><span class=\"num\">{}</span> {}</h3>\n",
             text(&p.code),
             text(&p.title)
         );
@@ -220,7 +222,7 @@ impl Page<'_> {
             let rows = s.items.iter().map(|i| (i.label.as_str(), i.text.as_str()));
             self.pairs(("Item", &s.unit), rows);
         }
-        self.narrative(&p.narrative);
+        self.narrative(&p.narrative, 4);
         if let Some(note) = &p.note {
             let _ = writeln!(self.out, "<p class=\"note\">{}</p>", text(note));
         }
@@ -331,7 +333,9 @@ impl Page<'_> {
         );
     }
 
-    fn narrative(&mut self, items: &[NarrativeItem]) {
+    /// A narrative's items; its headings at `level` (under the heading of
+    /// the priority or box it is in).
+    fn narrative(&mut self, items: &[NarrativeItem], level: u8) {
         let mut in_list = false;
         for item in items {
             let bullet = item.kind == NarrativeKind::Bullet;
@@ -344,7 +348,7 @@ impl Page<'_> {
             let _ = match item.kind {
                 NarrativeKind::Bullet => writeln!(self.out, "<li>{}</li>", text(&item.text)),
                 NarrativeKind::Heading => {
-                    writeln!(self.out, "<h3>{}</h3>", text(&item.text))
+                    writeln!(self.out, "<h{level}>{}</h{level}>", text(&item.text))
                 }
                 NarrativeKind::Paragraph => writeln!(self.out, "<p>{}</p>", text(&item.text)),
             };
@@ -360,7 +364,7 @@ impl Page<'_> {
             "<section class=\"comment\">\n<h2>{}</h2>",
             text(&b.heading)
         );
-        self.narrative(&b.items);
+        self.narrative(&b.items, 3);
         self.out.push_str("</section>\n");
     }
 
