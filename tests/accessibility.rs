@@ -231,14 +231,6 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
         // (then the thin space before its mark: issue #31)
         .position(|e| e.text == "Reduction in offending by 18-24 year olds\u{2009}")
         .expect("the indicator's name, without its mark");
-    let note = r
-        .iter()
-        .position(|e| e.role == "Note" && e.parent == row)
-        .expect("the mark's note inside the name's cell");
-    assert_eq!(
-        r[note].text,
-        "Data held by partner agencies: not yet available for this period."
-    );
     // The mark itself is a link to the note, labelled with its marker.
     let within = |mut i: usize, role: &str| loop {
         if i == 0 {
@@ -252,6 +244,32 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
     assert!(r.iter().enumerate().any(
         |(i, e)| e.text == "1" && within(i, "Link").and_then(|l| within(l, "TH")) == Some(row)
     ));
+    // Issue #31 (4): the note was inside the row header that cited it, so
+    // every cell of the row was announced with it. It is a Note after the
+    // row's table, in no cell.
+    let table = within(row, "Table").unwrap();
+    let note = r
+        .iter()
+        .position(|e| {
+            e.role == "Note"
+                && e.text == "Data held by partner agencies: not yet available for this period."
+        })
+        .expect("the note");
+    assert!(note > row, "after the row");
+    for cell in ["TH", "TD", "Table"] {
+        assert_eq!(within(note, cell), None, "the note is in no {cell}");
+    }
+    let next_table = r[table + 1..]
+        .iter()
+        .position(|e| e.role == "Table")
+        .unwrap()
+        + table
+        + 1;
+    assert!(note < next_table, "right after its table");
+    for (i, e) in r.iter().enumerate().filter(|(_, e)| e.role == "Note") {
+        assert_eq!(within(i, "TH"), None, "{}", e.text);
+        assert_eq!(within(i, "TD"), None, "{}", e.text);
+    }
     for f in &built.records.footnotes {
         assert!(
             r.iter().any(|e| e.role == "Note" && e.text == f.text),
