@@ -382,7 +382,9 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord, theme
     draw_spc_series(&mut chart, c, theme);
 }
 
-/// Axes and grid: every sixth month labelled from the first; values as
+/// Axes and grid: every twelfth month labelled from the first (every sixth
+/// ran the labels together where the HTML page scales a chart down with its
+/// text legible, issue #31); values as
 /// counts, or as percentages with `percent_decimals` decimals.
 fn draw_spc_mesh(
     chart: &mut SpcArea,
@@ -392,7 +394,7 @@ fn draw_spc_mesh(
 ) {
     let tick = |x: &f64| -> String {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
+        if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(12) {
             return String::new();
         }
         months
