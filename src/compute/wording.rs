@@ -54,7 +54,7 @@ pub fn spoken(printed: &str) -> Option<String> {
         NA => return Some("not available".into()),
         "L.YTD" => return Some("last year to date".into()),
         "YTD" => return Some("year to date".into()),
-        "% Var." => return Some("percentage variance".into()),
+        "% Var." | "% Var" => return Some("percentage variance".into()),
         _ => {}
     }
     let amount = t.strip_prefix('£')?.strip_suffix('m')?;
@@ -1610,6 +1610,7 @@ mod spoken_tests {
     fn abbreviations_and_money_have_a_spoken_form() {
         assert_eq!(spoken("NA").as_deref(), Some("not available"));
         assert_eq!(spoken("L.YTD").as_deref(), Some("last year to date"));
+        assert_eq!(spoken("% Var").as_deref(), Some("percentage variance"));
         assert_eq!(
             spoken(&money_text(20.3)).as_deref(),
             Some("20.3 million pounds")
