@@ -1,5 +1,6 @@
-// Runs axe-core in headless Chromium on each HTML file given, and fails
-// (exit 1) on any violation. Needs the npm packages axe-core and
+// Runs axe-core in headless Chromium on each HTML file given, at 1280,
+// 390 and 320 px and in print media, and fails (exit 1) on any violation or
+// on a page wider than 320 px at 320 px. Needs the npm packages axe-core and
 // playwright-core (installed by .ci/run) and Debian's chromium.
 //
 //   node .ci/axe.mjs out/a.html [out/b.html …]  [--screenshots DIR]
@@ -24,22 +25,39 @@ const browser = await chromium.launch({
   ],
 });
 let failed = 0;
+// Desktop and phone widths, the narrowest reflow width (WCAG 1.4.10: 320
+// CSS px, where the page must not scroll sideways), and print media.
+const views = [
+  ["desktop", 1280, "screen"], ["phone", 390, "screen"], ["reflow", 320, "screen"],
+  ["print", 1280, "print"],
+];
 for (const file of args) {
-  for (const [name, width] of [["desktop", 1280], ["phone", 390]]) {
+  for (const [name, width, media] of views) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.emulateMedia({ media });
     await page.goto(pathToFileURL(resolve(file)).href);
     await page.addScriptTag({ content: axeSource });
     const result = await page.evaluate(async () =>
       await window.axe.run(document, { resultTypes: ["violations"] }));
     const v = result.violations;
-    console.log(`${file} (${name}, ${width}px): ${v.length} axe violations`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    console.log(`${file} (${name}, ${width}px, ${media}): ${v.length} axe violations; page ${wide}px wide`);
     for (const x of v) {
       console.log(`  ${x.id} (${x.impact}): ${x.help}`);
       for (const n of x.nodes.slice(0, 5)) console.log(`    ${n.target.join(" ")}`);
     }
     failed += v.length;
+    if (name === "reflow" && wide > width) {
+      console.log(`  the page scrolls sideways at ${width}px: ${wide}px wide (WCAG 1.4.10)`);
+      failed += 1;
+    }
     if (shots) {
-      await page.screenshot({ path: `${shots}/${basename(file, ".html")}-${name}.png`, fullPage: false });
+      const stem = `${shots}/${basename(file, ".html")}-${name}`;
+      await page.screenshot({ path: `${stem}.png`, fullPage: name === "reflow" });
+      if (media === "print") {
+        // As a browser prints it: no backgrounds (Chromium's default).
+        await page.pdf({ path: `${stem}.pdf`, format: "A4", printBackground: false });
+      }
     }
     await page.close();
   }

@@ -95,8 +95,8 @@ fn check_accessible(pdf: &[u8]) {
     let th = roles.iter().filter(|r| **r == "TH").count();
     assert!(th >= 19 * 2, "{th} TH cells");
     assert!(roles.contains(&"H1"), "a level-1 heading: {roles:?}");
-    let h2 = roles.iter().filter(|r| **r == "H2").count();
-    assert!(h2 >= 19, "a heading for each priority: {h2}");
+    let h3 = roles.iter().filter(|r| **r == "H3").count();
+    assert!(h3 >= 19, "a heading for each priority: {h3}");
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn chart_alt_text_is_generated_from_the_record() {
         chart.alt.starts_with(
             "SPC chart of SP11, monthly, April 2012 to December 2015: \
              59,653 in the latest 12 months, 1% above the 2012/13 baseline of 58,805; \
-             no statistically significant change; SPC: "
+             no statistically significant change. The monthly figures"
         ),
         "{}",
         chart.alt
@@ -136,7 +136,7 @@ fn chart_alt_text_is_generated_from_the_record() {
     assert!(
         savings
             .alt
-            .contains("Latest estimate of savings required £20.3m"),
+            .contains("Latest estimate of savings required, 20.3 million pounds"),
         "{}",
         savings.alt
     );
@@ -228,16 +228,9 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
     let r = reading(&Document::load_mem(&built.pdf).unwrap());
     let row = r
         .iter()
-        .position(|e| e.text == "Reduction in offending by 18-24 year olds")
+        // (then the thin space before its mark: issue #31)
+        .position(|e| e.text == "Reduction in offending by 18-24 year olds\u{2009}")
         .expect("the indicator's name, without its mark");
-    let note = r
-        .iter()
-        .position(|e| e.role == "Note" && e.parent == row)
-        .expect("the mark's note inside the name's cell");
-    assert_eq!(
-        r[note].text,
-        "Data held by partner agencies: not yet available for this period."
-    );
     // The mark itself is a link to the note, labelled with its marker.
     let within = |mut i: usize, role: &str| loop {
         if i == 0 {
@@ -251,6 +244,32 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
     assert!(r.iter().enumerate().any(
         |(i, e)| e.text == "1" && within(i, "Link").and_then(|l| within(l, "TH")) == Some(row)
     ));
+    // Issue #31 (4): the note was inside the row header that cited it, so
+    // every cell of the row was announced with it. It is a Note after the
+    // row's table, in no cell.
+    let table = within(row, "Table").unwrap();
+    let note = r
+        .iter()
+        .position(|e| {
+            e.role == "Note"
+                && e.text == "Data held by partner agencies: not yet available for this period."
+        })
+        .expect("the note");
+    assert!(note > row, "after the row");
+    for cell in ["TH", "TD", "Table"] {
+        assert_eq!(within(note, cell), None, "the note is in no {cell}");
+    }
+    let next_table = r[table + 1..]
+        .iter()
+        .position(|e| e.role == "Table")
+        .unwrap()
+        + table
+        + 1;
+    assert!(note < next_table, "right after its table");
+    for (i, e) in r.iter().enumerate().filter(|(_, e)| e.role == "Note") {
+        assert_eq!(within(i, "TH"), None, "{}", e.text);
+        assert_eq!(within(i, "TD"), None, "{}", e.text);
+    }
     for f in &built.records.footnotes {
         assert!(
             r.iter().any(|e| e.role == "Note" && e.text == f.text),
@@ -315,14 +334,30 @@ fn indicator_names_are_row_headers_of_their_figures() {
 fn strategic_priorities_is_a_heading_and_each_priority_heading_has_its_number() {
     let pdf = draft();
     let doc = Document::load_mem(&pdf).unwrap();
-    let h2: Vec<String> = reading(&doc)
-        .into_iter()
+    let r = reading(&doc);
+    let h2: Vec<&str> = r
+        .iter()
         .filter(|e| e.role == "H2")
-        .map(|e| e.text)
+        .map(|e| e.text.as_str())
         .collect();
     assert_eq!(h2[0], "Strategic Priorities");
-    assert!(h2.contains(&"11 To reduce all crime".to_string()), "{h2:?}");
-    assert!(h2.contains(&"14A To reduce Theft from Motor Vehicles".to_string()));
+    // Issue #31 (10): the priorities are under it (level 3), not beside it.
+    let h3: Vec<&str> = r
+        .iter()
+        .filter(|e| e.role == "H3")
+        .map(|e| e.text.as_str())
+        .collect();
+    assert!(h3.contains(&"11 To reduce all crime"), "{h3:?}");
+    assert!(h3.contains(&"14A To reduce Theft from Motor Vehicles"));
+    let first = r.iter().position(|e| e.role == "H2").unwrap();
+    assert_eq!(
+        r[first + 1..]
+            .iter()
+            .find(|e| e.role.starts_with('H'))
+            .unwrap()
+            .role,
+        "H3"
+    );
     // The bookmarks (a viewer's headings list) say the same.
     let mut outline = Vec::new();
     let catalog = doc.catalog().unwrap();
@@ -356,7 +391,12 @@ fn nothing_is_read_twice() {
         .filter(|e| !e.text.is_empty())
         .map(|e| e.text.to_lowercase().replace("spc: ", ""))
         .collect();
+    // An empty cell's words ("no data") are said once per cell.
+    let empty = ["no data", "not applicable"];
     for w in said.windows(2) {
+        if empty.contains(&w[0].as_str()) && empty.contains(&w[1].as_str()) {
+            continue;
+        }
         assert!(
             !(w[0].len() > 3 && w[1].len() > 3 && (w[1].contains(&w[0]) || w[0].contains(&w[1]))),
             "read twice: {w:?}"
@@ -369,9 +409,14 @@ fn nothing_is_read_twice() {
     // The savings panel reads its chart's alt text alone: each item once.
     let start = r
         .iter()
-        .position(|e| e.role == "H2" && e.text.starts_with("18 "))
+        .position(|e| e.role == "H3" && e.text.starts_with("18 "))
         .unwrap();
-    let end = start + 1 + r[start + 1..].iter().position(|e| e.role == "H2").unwrap();
+    let end = start
+        + 1
+        + r[start + 1..]
+            .iter()
+            .position(|e| e.role == "H2" || e.role == "H3")
+            .unwrap();
     let panel: Vec<&str> = r[start + 1..end]
         .iter()
         .filter(|e| !e.text.is_empty())
@@ -468,7 +513,7 @@ fn another_forces_draft_reads_its_own_title_rows_and_trend() {
     assert!(r.iter().any(|e| e.role == "TH" && e.text == "Count row"));
     assert!(r
         .iter()
-        .any(|e| e.role == "H2" && e.text == "1 Test priority"));
+        .any(|e| e.role == "H3" && e.text == "1 Test priority"));
     let alt = &r
         .iter()
         .find(|e| e.role == "Figure" && e.text.starts_with("SPC chart of SP1,"))
@@ -482,4 +527,168 @@ fn another_forces_draft_reads_its_own_title_rows_and_trend() {
         ),
         "{alt}"
     );
+}
+
+/// Issue #31 (9): missing spaces in the tagged text ("completions1",
+/// "86.5%To May 15", "job.(CBS data)"), so a search for the words failed.
+#[test]
+fn tagged_text_keeps_the_spaces_between_words_marks_and_notes() {
+    let r = draft_reading();
+    let said: Vec<&str> = r.iter().map(|e| e.text.as_str()).collect();
+    let all = said.join("|");
+    for glued in ["completions1", "86.5%To", "job.(CBS"] {
+        assert!(!all.contains(glued), "{glued} in the tagged text");
+    }
+    assert!(
+        said.iter()
+            .any(|t| t.ends_with("treatment completions\u{2009}")
+                || t.contains("treatment completions\u{2009}1")),
+        "the mark after a space"
+    );
+    assert!(said
+        .iter()
+        .any(|t| t.contains("doing a good job. (CBS data)")));
+    // The figure and its note: two paragraphs of one cell.
+    let note = r
+        .iter()
+        .position(|e| e.text == "To May 15")
+        .expect("the note");
+    let figure = r
+        .iter()
+        .position(|e| e.text.ends_with("86.5%"))
+        .expect("the figure");
+    assert_eq!(r[note].role, "P");
+    assert_eq!(r[note].parent, r[figure].parent);
+    assert_eq!(r[r[note].parent].role, "TD");
+}
+
+/// Issue #31 (9): the DRAFT watermark's letters were scattered through the
+/// extracted text: it is drawn, not printed as text.
+#[test]
+fn the_watermark_is_no_text() {
+    let pdf = draft();
+    let glyphs = common::glyphs::glyphs(&pdf);
+    assert!(!glyphs.is_empty());
+    let big: Vec<_> = glyphs.iter().filter(|g| g.size > 20.0).collect();
+    assert!(big.is_empty(), "{big:?}");
+}
+
+/// Issue #31 (7): footnote marks at 5.2 pt in tables and 4.55 pt at the
+/// foot; the docs say nothing is under 7 pt.
+#[test]
+fn no_text_is_under_7_pt() {
+    for pdf in [draft(), signed_off()] {
+        let glyphs = common::glyphs::glyphs(&pdf);
+        let smallest = glyphs
+            .iter()
+            .filter(|g| !g.text.trim().is_empty())
+            .min_by(|a, b| a.size.total_cmp(&b.size))
+            .unwrap();
+        eprintln!(
+            "smallest text: {:.2} pt ({:?}, page {})",
+            smallest.size, smallest.text, smallest.page
+        );
+        assert!(smallest.size >= 6.99, "{smallest:?}");
+    }
+}
+
+/// Issue #31 (8, 10): empty cells were read "blank"; tables had no name
+/// (nine began "Satisfaction with service").
+#[test]
+fn empty_cells_say_why_and_tables_have_summaries() {
+    let r = draft_reading();
+    let doc = Document::load_mem(&draft()).unwrap();
+    let mut tables = 0;
+    for (role, d) in struct_elems(&doc) {
+        if role != "Table" {
+            continue;
+        }
+        tables += 1;
+        let a = d.get(b"A").expect("the table's attributes");
+        let attrs: Vec<Dictionary> = match resolve(&doc, a) {
+            Object::Array(items) => items
+                .iter()
+                .filter_map(|i| resolve(&doc, i).as_dict().ok().cloned())
+                .collect(),
+            Object::Dictionary(d) => vec![d.clone()],
+            _ => vec![],
+        };
+        let summary = attrs
+            .iter()
+            .find_map(|d| d.get(b"Summary").ok())
+            .map(|s| lopdf::decode_text_string(resolve(&doc, s)).unwrap())
+            .expect("a /Summary");
+        assert!(summary.starts_with("Indicators of priority "), "{summary}");
+    }
+    assert!(tables >= 15, "{tables}");
+    // Every data cell says something: its text or a figure's alt text.
+    let has_words = |i: usize| {
+        !r[i].text.trim().is_empty()
+            || r.iter().enumerate().any(|(j, e)| {
+                let mut p = j;
+                while p != 0 && p != i {
+                    p = r[p].parent;
+                }
+                p == i && j != i && !e.text.trim().is_empty()
+            })
+    };
+    let tds: Vec<usize> = (0..r.len()).filter(|&i| r[i].role == "TD").collect();
+    assert!(tds.len() > 100);
+    let silent: Vec<usize> = tds.iter().copied().filter(|&i| !has_words(i)).collect();
+    assert!(silent.is_empty(), "{} cells read blank", silent.len());
+    assert!(r
+        .iter()
+        .any(|e| e.role == "Figure" && e.text == "not applicable"));
+}
+
+/// Issue #31 (6): a narrative priority that broke across columns was tagged
+/// as a layout table (its heading a column header, its paragraph and list
+/// in cells).
+#[test]
+fn a_narrative_panel_that_flows_on_is_no_table() {
+    let mut w = common::sample();
+    let paragraph =
+        "The partnership has continued to deliver the plan across the force area. ".repeat(24);
+    let narrative = w.sheet_mut("Narrative").unwrap();
+    for _ in 0..4 {
+        narrative.row(vec![
+            common::t("15"),
+            common::t("paragraph"),
+            common::t(paragraph.trim()),
+        ]);
+    }
+    let built = common::build(&w);
+    let key = built
+        .records
+        .priorities
+        .iter()
+        .find(|p| p.code == "15")
+        .unwrap()
+        .key
+        .clone();
+    assert!(built.long_panels.contains(&key), "the panel flows on");
+    let r = reading(&Document::load_mem(&built.pdf).unwrap());
+    let within = |mut i: usize, role: &str| loop {
+        if i == 0 {
+            return false;
+        }
+        i = r[i].parent;
+        if r[i].role == role {
+            return true;
+        }
+    };
+    let headings: Vec<usize> = (0..r.len())
+        .filter(|&i| r[i].role == "H3" && r[i].text.starts_with("15 "))
+        .collect();
+    assert_eq!(headings.len(), 1, "its heading read once");
+    assert!(
+        !within(headings[0], "Table"),
+        "its heading is no table header"
+    );
+    let para = r
+        .iter()
+        .position(|e| e.text.starts_with("The partnership has continued"))
+        .unwrap();
+    assert_eq!(r[para].role, "P");
+    assert!(!within(para, "Table"), "its paragraphs are no table cells");
 }

@@ -81,11 +81,20 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// copy of the workbook holding only the contract's sheets and their values
 /// (percentages kept as percentages; no document properties), and its
 /// sign-off record lists what the copy left out (the sample's author name).
+/// Issue #31: the SPC charts' colours (3:1 on every background), the
+/// baseline's end and the projection band's ends drawn; then the layout
+/// (issue #31): marks after a thin space at 7 pt, a figure's note its own
+/// paragraph, empty cells a dash with alt text, table summaries, the SPC
+/// alt text without the reading and projection its caption says, the
+/// savings alt text's amounts in words; the priorities' headings at level 3,
+/// under *Strategic Priorities*; a table's footnotes declared after it; an
+/// SPC chart's months labelled every twelve months; "% Var" said as
+/// "percentage variance" in a table summary.
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "d7de5349a953a080d038c9564a89b5cffbc6510d806e111554c23905c6b9e553",
+        "44dda38c90dd703cd3bed38264bf3cd5cb2c0fc11dd5455bdb4489989f0be847",
         "the signed-off sample's bytes changed"
     );
 }

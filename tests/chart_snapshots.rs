@@ -84,10 +84,64 @@ fn chart_svg_is_deterministic_and_names_the_embedded_font() {
     assert_eq!(a, b);
     let spc = a.get(&ChartId::spc("c")).unwrap();
     assert!(spc.svg.contains("font-family=\"Liberation Sans\""));
-    assert!(
-        spc.svg.contains("#00B0F0") || spc.svg.contains("#E46C0A") || spc.svg.contains("#A6A6A6")
-    );
+    let theme = boardpack::render::theme::theme();
+    assert!(spc.svg.contains(&theme.charts.spc_common));
     let savings = a.get(&ChartId::savings("2")).unwrap();
     assert!(savings.svg.contains("£20.3m"));
     assert!(savings.svg.contains("£ millions"));
+}
+
+/// Issue #31 (3): common-cause points and the series' line were #A6A6A6,
+/// 2.43:1 on white, 2.08:1 on the baseline's shade, 1.85:1 on the
+/// projection's band. Every colour an SPC chart draws in (the PDF's and the
+/// HTML page's, the same SVG), but for the backgrounds themselves and the
+/// grid, meets 3:1 against each background (WCAG 2.2 1.4.11).
+#[test]
+fn every_colour_drawn_in_a_chart_meets_3_to_1_on_each_background() {
+    use boardpack::render::theme::{contrast, theme};
+    let records = fixed();
+    let t = theme();
+    let rendered = charts::render(&records, &t);
+    let spc = rendered.get(&ChartId::spc("c")).unwrap();
+    let ch = &t.charts;
+    let backgrounds = [&ch.background, &ch.baseline_shade, &ch.projection_band];
+    for b in backgrounds {
+        assert!(spc.svg.contains(b.as_str()), "{b} is drawn");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for chart in rendered.charts.values() {
+        let svg = &chart.svg;
+        for (i, _) in svg.match_indices('#') {
+            let hex = &svg[i..(i + 7).min(svg.len())];
+            if hex.len() == 7 && hex[1..].bytes().all(|b| b.is_ascii_hexdigit()) {
+                seen.insert(hex.to_ascii_uppercase());
+            }
+        }
+    }
+    let not_data = [
+        &ch.background,
+        &ch.baseline_shade,
+        &ch.projection_band,
+        &ch.grid,
+    ];
+    let marks: Vec<&String> = seen
+        .iter()
+        .filter(|c| !not_data.iter().any(|n| n.eq_ignore_ascii_case(c)))
+        .collect();
+    // The line, points, mean, limits, trend, bars, axis and text at least.
+    assert!(marks.len() >= 8, "{marks:?}");
+    let mut lowest = (f64::MAX, String::new());
+    for m in marks {
+        for b in backgrounds {
+            let c = contrast(m, b);
+            assert!(c >= 3.0, "{m} on {b}: {c:.2}:1");
+            if c < lowest.0 {
+                lowest = (c, format!("{m} on {b}"));
+            }
+        }
+    }
+    eprintln!(
+        "lowest contrast of a chart's mark: {:.2}:1 ({})",
+        lowest.0, lowest.1
+    );
 }

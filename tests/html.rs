@@ -98,9 +98,16 @@ fn charts_are_inline_svg_with_their_text_alternative() {
         &RenderOptions::draft(&built.records),
     );
     let chart = &built.records.appendix[0];
+    // Named by its alt text's first clause, described by the whole (shown
+    // under it: issue #31).
+    let name = chart.alt.split(':').next().unwrap();
+    assert_eq!(
+        name,
+        "SPC chart of SP1, monthly, April 2012 to December 2015"
+    );
     let holder = format!(
-        "<div class=\"chart\" role=\"img\" aria-label=\"{}\"><svg aria-hidden=\"true\"",
-        html_escape::encode_double_quoted_attribute(&chart.alt)
+        "<div class=\"chart\" role=\"img\" aria-label=\"{}\" aria-describedby=\"desc-spc-sp1-fte-svg\"><svg aria-hidden=\"true\"",
+        html_escape::encode_double_quoted_attribute(name)
     );
     assert!(page.contains(&holder), "{holder}");
     assert_eq!(
@@ -204,5 +211,125 @@ fn a_layout_symbol_is_printed_as_text_never_as_markup() {
         assert!(html.contains("&amp;amp;"), "{}", page.display());
         // Read as a reader reads it, the symbol is itself.
         assert!(page_text(&html).contains(script), "{}", page.display());
+    }
+}
+
+/// Issue #31 (5): "14ATo reduce Theft from Motor Vehicles" (the number glued
+/// to the title in the heading and the region's name); (10) "Strategic
+/// Priorities" was an empty `h2` beside the priorities' `h2`s.
+#[test]
+fn headings_separate_the_priority_number_from_its_title() {
+    let page = page();
+    let start = page
+        .find("<h2 id=\"priorities\">Strategic Priorities</h2>")
+        .unwrap();
+    assert!(page[start..]
+        .trim_start_matches(|c| c != '\n')
+        .trim()
+        .starts_with("<section class=\"priority\""));
+    assert!(!page.contains("<h2 id=\"p-"), "priorities are h3 under it");
+    assert!(page.contains(
+        "<h3 id=\"p-14a\"><span class=\"num\">14A</span> To reduce Theft from Motor Vehicles</h3>"
+    ));
+    assert!(!page.contains("</span>To reduce"));
+}
+
+/// Issue #31 (1): table scroll areas were unnamed and not focusable.
+#[test]
+fn table_scroll_areas_are_named_focusable_regions() {
+    let page = page();
+    let wraps: Vec<&str> = page
+        .match_indices("<div class=\"table-wrap\"")
+        .map(|(i, _)| &page[i..i + page[i..].find('>').unwrap()])
+        .collect();
+    assert!(wraps.len() >= 15, "{}", wraps.len());
+    for w in wraps {
+        assert!(w.contains("role=\"region\""), "{w}");
+        assert!(w.contains("tabindex=\"0\""), "{w}");
+        let id = w
+            .split("aria-labelledby=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let caption =
+            format!("<caption id=\"{id}\" class=\"visually-hidden\">Indicators of priority ");
+        assert!(page.contains(&caption), "{id} names it");
+    }
+}
+
+/// Issue #31 (1, 2): the appendix grid and the charts made the page 368 px
+/// wide at 320 px; printed without backgrounds, the white-on-navy headings
+/// came out white on white.
+#[test]
+fn the_style_reflows_at_320_px_and_prints_headings_without_backgrounds() {
+    let page = page();
+    assert!(page.contains("minmax(min(22rem,100%),1fr)"));
+    assert!(!page.contains("minmax(22rem,1fr)"));
+    assert!(page.contains(".chart svg{display:block;max-width:100%;height:auto}"));
+    let print = &page[page.find("@media print").unwrap()..];
+    assert!(
+        print.contains(".priority>h3{background:none;color:#1F3864"),
+        "{print}"
+    );
+}
+
+/// Issue #31 (8): `NA` said "nah", `L.YTD` "L dot itd", `£20.3m` "pound
+/// twenty point three m"; empty cells read "blank".
+#[test]
+fn abbreviations_have_spoken_forms_and_empty_cells_say_why() {
+    let page = page();
+    assert!(page.contains("<abbr title=\"not available\">NA</abbr>"));
+    assert!(page.contains("<th scope=\"col\"><abbr title=\"last year to date\">L.YTD</abbr></th>"));
+    assert!(page.contains("<abbr title=\"20.3 million pounds\">£20.3m</abbr>"));
+    assert!(!page.contains("<td></td>"));
+    assert!(page.contains("<span class=\"visually-hidden\">not applicable</span>"));
+    // No bare NA cell is left.
+    assert!(!page.contains("<td>NA"));
+}
+
+/// Issue #31 (8): chart descriptions were in an `aria-label` that cannot be
+/// read word by word, and said December's reading four times.
+#[test]
+fn chart_descriptions_are_visible_text_the_chart_refers_to_each_fact_once() {
+    let built = common::build(&common::sample());
+    let page = html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    );
+    for c in &built.records.appendix {
+        let id = format!(
+            "desc-{}",
+            boardpack::compute::wording::slug(c.chart.path().trim_start_matches("/charts/"))
+        );
+        assert!(page.contains(&format!("aria-describedby=\"{id}\"")), "{id}");
+        let desc = format!("<p id=\"{id}\">{}</p>", html_escape::encode_text(&c.alt));
+        assert!(page.contains(&desc), "{desc}");
+        // The figure says its latest reading once: in its caption.
+        let start = page
+            .find(&format!("<h3>{}</h3>", html_escape::encode_text(&c.title)))
+            .unwrap();
+        let figure = &page[start..start + page[start..].find("</figure>").unwrap()];
+        let said = figure
+            .to_lowercase()
+            .matches(&c.reading_text.to_lowercase())
+            .count();
+        assert_eq!(said, 1, "{figure}");
+    }
+}
+
+/// Issue #31 (5): footnote marks were bare `<sup>`, not links to their notes.
+#[test]
+fn footnote_marks_link_to_their_notes() {
+    let page = page();
+    let marks: Vec<&str> = page
+        .match_indices("<sup>")
+        .map(|(i, _)| &page[i..i + 40])
+        .collect();
+    assert!(!marks.is_empty());
+    for m in marks {
+        assert!(m.starts_with("<sup><a href=\"#note-"), "{m}");
     }
 }

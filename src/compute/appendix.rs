@@ -94,10 +94,7 @@ fn chart_record(
         limits,
         series,
         analysis,
-        reading,
-        projection: projection.as_ref(),
         baseline: inputs.w.report.baseline,
-        month,
         shape: shape(series, analysis),
     });
     SpcChartRecord {

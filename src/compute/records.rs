@@ -495,6 +495,16 @@ impl ChartId {
         ChartId(format!("/charts/symbol-{}.svg", class.name()))
     }
 
+    /// The draft's watermark, drawn letters (no text to extract).
+    pub fn watermark() -> ChartId {
+        ChartId("/charts/watermark.svg".into())
+    }
+
+    /// The dash of an empty cell.
+    pub fn dash() -> ChartId {
+        ChartId("/charts/dash.svg".into())
+    }
+
     /// The path in the layout's world.
     pub fn path(&self) -> &str {
         &self.0

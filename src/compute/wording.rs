@@ -44,6 +44,57 @@ pub(super) fn note_marker(n: usize) -> String {
 /// What a figure given as `NA` prints.
 pub(super) const NA: &str = "NA";
 
+/// What a screen reader should say for a printed figure or heading that a
+/// speech engine misreads (issue #31: `NA` was said "nah", `L.YTD` "L dot
+/// itd", `£20.3m` "pound twenty point three m"): `None` where the printed
+/// text reads right.
+pub fn spoken(printed: &str) -> Option<String> {
+    let t = printed.trim();
+    match t {
+        NA => return Some("not available".into()),
+        "L.YTD" => return Some("last year to date".into()),
+        "YTD" => return Some("year to date".into()),
+        "% Var." | "% Var" => return Some("percentage variance".into()),
+        _ => {}
+    }
+    let amount = t.strip_prefix('£')?.strip_suffix('m')?;
+    amount.parse::<f64>().ok()?;
+    Some(format!("{amount} million pounds"))
+}
+
+/// What an empty cell of a table says to a screen reader (and prints as a
+/// dash): `not applicable` where the row's kind has no figure in that
+/// column (a position, an assessment, an SPC reading has one), else `no
+/// data` (a figure left blank or not computable).
+pub fn empty_cell_words(kind: crate::input::Kind) -> &'static str {
+    use crate::input::Kind;
+    match kind {
+        Kind::Rank | Kind::Assessment | Kind::Spc => "not applicable",
+        Kind::Count | Kind::Proportion => "no data",
+    }
+}
+
+/// A priority's table summarised for a screen reader (the PDF's table
+/// summary): which priority, and its columns as they are said.
+pub fn table_summary(p: &crate::compute::records::PriorityRecord) -> String {
+    let columns: Vec<String> = p
+        .columns
+        .iter()
+        .map(|h| spoken(&h.label).unwrap_or_else(|| h.label.clone()))
+        .collect();
+    format!(
+        "{}: one row per indicator, named first, then {}.",
+        table_name(p),
+        columns.join(", ")
+    )
+}
+
+/// A priority's table's name (the HTML page's caption and scroll region):
+/// `Indicators of priority 11 To reduce all crime`.
+pub fn table_name(p: &crate::compute::records::PriorityRecord) -> String {
+    format!("Indicators of priority {} {}", p.code, p.title)
+}
+
 /// The heading above the panels.
 pub(super) const HEADING: &str = "Strategic Priorities";
 
@@ -702,6 +753,9 @@ pub(super) fn fdr_sentence(n: usize, q: &Exact) -> String {
     format!("Significant after allowing for the pack's {n} {noun} (false discovery rate {rate} %).")
 }
 
+/// The summary of a chart's description in the HTML page (a `<details>`).
+pub const CHART_DESCRIPTION: &str = "Chart description";
+
 /// The heading over the KEY's months: which months each column covers.
 pub const KEY_PERIODS_HEADING: &str = "Months each column covers:";
 
@@ -798,12 +852,18 @@ pub(super) fn position_alt(text: &str, peers: usize) -> String {
 }
 
 /// The savings chart for a screen reader.
+/// The amounts as they are said (`20.3 million pounds`, not "pound twenty
+/// point three m": issue #31).
 pub(super) fn savings_alt(items: &[SavingsBar]) -> String {
     format!(
-        "Bar chart of savings in {SAVINGS_UNIT}: {}.",
+        "Bar chart of savings: {}.",
         items
             .iter()
-            .map(|b| format!("{} {}", b.label, b.text))
+            .map(|b| format!(
+                "{}, {}",
+                b.label,
+                spoken(&b.text).unwrap_or_else(|| b.text.clone())
+            ))
             .collect::<Vec<_>>()
             .join("; ")
     )
@@ -852,10 +912,7 @@ pub(super) struct SpcAltFacts<'a> {
     pub limits: (f64, f64),
     pub series: &'a [(Month, f64)],
     pub analysis: &'a Analysis,
-    pub reading: Class,
-    pub projection: Option<&'a ProjectionRecord>,
     pub baseline: FinancialYear,
-    pub month: Month,
     /// The series' shape; none for an empty series.
     pub shape: Option<Shape>,
 }
@@ -910,9 +967,11 @@ fn shape_words(kind: Kind, s: &Shape) -> String {
 
 /// "SPC chart of SP11, monthly, April 2012 to December 2015: 59,653 in the
 /// latest 12 months, 1% above the 2012/13 baseline of 58,805; statistically
-/// significant deterioration; SPC: common cause. The monthly figures …"
+/// significant deterioration. The monthly figures …"
 /// The indicator's name is left to the chart's heading, read just before
-/// it (a long name was read twice).
+/// it (a long name was read twice), and the latest reading and the
+/// projection to its caption, read just after it (issue #31: December's
+/// reading was said four times).
 pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     let label = |m: Option<&(Month, f64)>| m.map(|(m, _)| m.long_label()).unwrap_or_default();
     let (first, last) = (label(f.series.first()), label(f.series.last()));
@@ -929,8 +988,6 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     if let Some(c) = latest.and_then(|c| c.class) {
         clauses.push(c.words().to_string());
     }
-    let reading = reading_text(f.reading).to_lowercase();
-    clauses.push(format!("SPC: {reading}"));
     s.push_str(": ");
     s.push_str(&clauses.join("; "));
     s.push('.');
@@ -947,21 +1004,10 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     ));
     let count = |r: Reading| f.analysis.readings.iter().filter(|x| **x == r).count();
     s.push_str(&format!(
-        " Special cause points: {} improvement, {} concern; the reading for {} is {reading}.",
+        " Special cause points: {} improvement, {} concern.",
         count(Reading::Improvement),
         count(Reading::Concern),
-        f.month.long_label(),
     ));
-    if let Some(p) = f.projection {
-        let interval = p.interval.map_or_else(String::new, |(l, h)| {
-            format!(" (95% prediction interval {} to {})", w(l), w(h))
-        });
-        s.push_str(&format!(
-            " Projection for {}: {}{interval}.",
-            p.year,
-            w(p.value),
-        ));
-    }
     s
 }
 
@@ -1573,5 +1619,27 @@ mod tests {
         assert!(shape_words(Kind::Proportion, &level).starts_with(
             " The monthly figures stay level overall: the first 1 month average 84.5%,"
         ));
+    }
+}
+
+#[cfg(test)]
+mod spoken_tests {
+    use super::*;
+
+    /// Issue #31 (8): `NA`, `L.YTD` and `£20.3m` were misread aloud.
+    #[test]
+    fn abbreviations_and_money_have_a_spoken_form() {
+        assert_eq!(spoken("NA").as_deref(), Some("not available"));
+        assert_eq!(spoken("L.YTD").as_deref(), Some("last year to date"));
+        assert_eq!(spoken("% Var").as_deref(), Some("percentage variance"));
+        assert_eq!(
+            spoken(&money_text(20.3)).as_deref(),
+            Some("20.3 million pounds")
+        );
+        assert_eq!(spoken("£-1.5m").as_deref(), Some("-1.5 million pounds"));
+        assert_eq!(spoken("59653"), None);
+        assert_eq!(spoken("£ millions"), None);
+        assert_eq!(empty_cell_words(crate::input::Kind::Rank), "not applicable");
+        assert_eq!(empty_cell_words(crate::input::Kind::Count), "no data");
     }
 }

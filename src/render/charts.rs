@@ -108,7 +108,57 @@ pub fn render(records: &Records, theme: &Theme) -> Charts {
             .map(|c: Chart| (c.id.clone(), c))
             .collect()
     });
+    let mut charts: BTreeMap<ChartId, Chart> = charts;
+    for c in [watermark(theme), dash(theme)] {
+        charts.insert(c.id.clone(), c);
+    }
     Charts { charts }
+}
+
+/// "DRAFT" as drawn strokes in the draft colour, faint: the watermark. Not
+/// text, so that its letters are not scattered through the page's text when
+/// it is extracted or copied (issue #31).
+fn watermark(theme: &Theme) -> Chart {
+    // Each letter 50 wide and 70 high, 14 apart, stroked 11 wide.
+    let letters = [
+        "M0,0 L24,0 Q50,0 50,35 Q50,70 24,70 L0,70 Z",
+        "M0,70 L0,0 L30,0 Q50,0 50,18 Q50,36 30,36 L0,36 M26,36 L50,70",
+        "M0,70 L25,0 L50,70 M10,46 L40,46",
+        "M50,0 L0,0 L0,70 M0,34 L40,34",
+        "M0,0 L50,0 M25,0 L25,70",
+    ];
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"332\" height=\"82\" viewBox=\"-6 -6 332 82\"><g fill=\"none\" stroke=\"{}\" stroke-opacity=\"0.12\" stroke-width=\"11\" stroke-linejoin=\"round\" stroke-linecap=\"round\">",
+        theme.draft
+    );
+    for (i, d) in letters.iter().enumerate() {
+        svg.push_str(&format!(
+            "<path transform=\"translate({} 0)\" d=\"{d}\"/>",
+            i * 64
+        ));
+    }
+    svg.push_str("</g></svg>");
+    Chart {
+        id: ChartId::watermark(),
+        svg,
+        width: 332.0,
+        height: 82.0,
+        rows: Vec::new(),
+    }
+}
+
+/// The dash printed in an empty cell (its alt text says why it is empty).
+fn dash(theme: &Theme) -> Chart {
+    Chart {
+        id: ChartId::dash(),
+        svg: format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\" viewBox=\"0 0 8 8\"><path d=\"M1,4 L7,4\" stroke=\"{}\" stroke-width=\"1\"/></svg>",
+            theme.muted
+        ),
+        width: 8.0,
+        height: 8.0,
+        rows: Vec::new(),
+    }
 }
 
 fn rgb(hex: &str) -> RGBColor {
@@ -332,7 +382,9 @@ fn draw_spc(root: &DrawingArea<SVGBackend<'_>, Shift>, c: &SpcChartRecord, theme
     draw_spc_series(&mut chart, c, theme);
 }
 
-/// Axes and grid: every sixth month labelled from the first; values as
+/// Axes and grid: every twelfth month labelled from the first (every sixth
+/// ran the labels together where the HTML page scales a chart down with its
+/// text legible, issue #31); values as
 /// counts, or as percentages with `percent_decimals` decimals.
 fn draw_spc_mesh(
     chart: &mut SpcArea,
@@ -342,7 +394,7 @@ fn draw_spc_mesh(
 ) {
     let tick = |x: &f64| -> String {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(6) {
+        if (x - i).abs() > 1e-6 || i < 0.0 || !(i as usize).is_multiple_of(12) {
             return String::new();
         }
         months
@@ -381,6 +433,14 @@ fn draw_spc_baseline(chart: &mut SpcArea, c: &SpcChartRecord, (lo, hi): (f64, f6
             rgb(&theme.charts.baseline_shade).filled(),
         )))
         .expect("baseline");
+    // The shade's end as a line in the axis colour: the shade alone is
+    // under 3:1 on the page (WCAG 1.4.11), and vanishes in grey print.
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            [(baseline_end + 0.5, lo), (baseline_end + 0.5, hi)],
+            rgb(&theme.charts.axis).stroke_width(1),
+        )))
+        .expect("baseline end");
 }
 
 /// The projection year's interval band and the dashed trend line.
@@ -413,6 +473,18 @@ fn draw_spc_projection(
                 rgb(&theme.charts.projection_band).filled(),
             )))
             .expect("band");
+        // The interval's ends as dotted lines in the trend's colour: the
+        // band's fill alone is under 3:1 on the page (WCAG 1.4.11).
+        for edge in [band_low.max(lo), band_high.min(hi)] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(year_start - 0.5, edge), (n - 0.5, edge)],
+                    1,
+                    2,
+                    rgb(&theme.charts.projection_line).stroke_width(1),
+                ))
+                .expect("band edge");
+        }
     }
     chart
         .draw_series(DashedLineSeries::new(

@@ -99,6 +99,13 @@ struct RenderInfo<'a> {
     /// The priorities (by key) whose panels are too tall for a column, to
     /// be laid out to flow on ([`compile`] finds them).
     long_panels: &'a [String],
+    /// The draft's watermark (drawn letters) and an empty cell's dash.
+    watermark: String,
+    dash: String,
+    /// What an empty cell says, by the row's kind ("no data", "not applicable").
+    empty_cells: BTreeMap<&'static str, &'static str>,
+    /// Each table's summary for a screen reader, by priority key.
+    table_summaries: BTreeMap<&'a str, String>,
 }
 
 #[derive(serde::Serialize)]
@@ -219,6 +226,19 @@ fn render_json(
             .chain(superseding(options).map(str::to_string))
             .collect(),
         long_panels,
+        watermark: crate::compute::records::ChartId::watermark()
+            .path()
+            .to_string(),
+        dash: crate::compute::records::ChartId::dash().path().to_string(),
+        empty_cells: crate::input::Kind::ALL
+            .iter()
+            .map(|k| (k.name(), wording::empty_cell_words(*k)))
+            .collect(),
+        table_summaries: records
+            .priorities
+            .iter()
+            .map(|p| (p.key.as_str(), wording::table_summary(p)))
+            .collect(),
     };
     json.bytes(&info)
 }

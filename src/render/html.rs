@@ -44,10 +44,16 @@ pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> St
     page.head(records, options);
     page.masthead(records, options);
     page.out.push_str("<main>\n");
-    page.h2_plain(&records.report.heading, "priorities");
+    // The priorities under their heading (it was an empty `h2` beside them).
+    let _ = writeln!(
+        page.out,
+        "<section aria-labelledby=\"priorities\">\n<h2 id=\"priorities\">{}</h2>",
+        text(&records.report.heading)
+    );
     for p in &records.priorities {
         page.priority(records, p);
     }
+    page.out.push_str("</section>\n");
     for b in &records.comments {
         page.comment_box(b);
     }
@@ -119,14 +125,16 @@ fn style(theme: &Theme) -> String {
         "body{{font-family:\"{font}\",Arial,sans-serif;color:{text};max-width:72rem;margin:0 auto;padding:1rem;line-height:1.4}}\
 h1{{color:{heading_fill};font-size:1.6rem;margin:.2rem 0}}\
 h2{{font-size:1.15rem;margin:1.4rem 0 .4rem}}\
-.priority>h2{{background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
+.priority>h3{{font-size:1.15rem;margin:1.4rem 0 .4rem;background:{heading_fill};color:{heading_text};padding:.3rem .5rem;border-radius:3px}}\
 .num{{background:{number_fill};color:{number_text};padding:0 .35rem;margin-right:.4rem;border-radius:2px}}\
 .draft{{border:3px solid {draft};color:{draft};font-weight:bold;padding:.5rem;margin:.5rem 0}}\
 .signed{{border:2px solid {heading_fill};padding:.5rem;margin:.5rem 0}}\
-.table-wrap{{overflow-x:auto}}\
+.table-wrap{{overflow-x:auto;position:relative}}.table-wrap:focus{{outline:3px solid {heading_fill};outline-offset:2px}}\
+.visually-hidden{{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}}\
+abbr[title]{{text-decoration:none}}\
 table{{border-collapse:collapse;width:100%;margin:.3rem 0}}\
 th,td{{border-bottom:1px solid {rule};padding:.3rem .4rem;text-align:center;vertical-align:middle}}\
-thead th{{background:{header_fill};color:{header_text};font-size:.9rem}}thead th:first-child{{text-align:left}}\
+thead th{{background:{header_fill};color:{header_text};font-size:.9rem}}thead abbr{{white-space:nowrap}}thead th:first-child{{text-align:left}}\
 tbody th{{text-align:left;font-weight:normal}}\
 .note,.muted{{color:{muted};font-size:.9rem}}\
 .class-words{{display:block;font-size:.8rem;font-weight:normal}}\
@@ -135,9 +143,13 @@ tbody th{{text-align:left;font-weight:normal}}\
 .key li{{margin:.3rem 0}}.key .icon svg{{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.5rem}}.notes dt,.periods dt{{float:left;margin-right:.5rem;font-weight:bold}}.periods dd{{margin:0 0 .2rem 0}}.notes dd{{margin:0 0 .3rem 1.5rem}}\
 .swatch{{display:inline-block;min-width:3rem;text-align:center;margin-right:.5rem;padding:0 .3rem}}\
 figure{{margin:1rem 0}}\
-.chart svg{{max-width:100%;height:auto}}\
-.charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}}\
-@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}}}"
+.chart svg{{display:block;max-width:100%;height:auto}}.chart svg text{{font-size:10px}}.charts .chart svg text{{font-size:11px}}\
+.charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(22rem,100%),1fr));gap:1rem}}.charts>figure{{min-width:0}}\
+details{{margin:.3rem 0}}summary{{cursor:pointer;color:{heading_fill}}}\
+@media (max-width:30rem){{body{{padding:.5rem}}.comment,.key{{padding:.2rem .5rem}}}}\
+@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
+.priority>h3{{background:none;color:{heading_fill};border-bottom:2pt solid {heading_fill};border-radius:0;padding:.2rem 0}}\
+.num{{background:none;color:{number_text};border:1pt solid {number_text}}}thead th{{border-bottom:1.5pt solid {text}}}}}"
     )
 }
 
@@ -189,15 +201,11 @@ impl Page<'_> {
         self.out.push_str("</header>\n");
     }
 
-    fn h2_plain(&mut self, heading: &str, id: &str) {
-        let _ = writeln!(self.out, "<h2 id=\"{id}\">{}</h2>", text(heading));
-    }
-
     fn priority(&mut self, records: &Records, p: &PriorityRecord) {
         let id = format!("p-{}", crate::compute::wording::slug(&p.key));
         let _ = write!(
             self.out,
-            "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\"><span class=\"num\">{}</span>{}</h2>\n",
+            "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h3 id=\"{id}\"><span class=\"num\">{}</span> {}</h3>\n",
             text(&p.code),
             text(&p.title)
         );
@@ -207,26 +215,31 @@ impl Page<'_> {
             .filter(|r| r.priority == p.key)
             .collect();
         if matches!(p.layout, Layout::Table | Layout::Assessment) && !rows.is_empty() {
-            self.table(p, &rows);
+            self.table(p, &rows, &id);
         }
         if let Some(s) = &p.savings {
-            self.chart(&s.chart, &s.alt);
+            self.chart(&s.chart, &s.alt, false);
             let rows = s.items.iter().map(|i| (i.label.as_str(), i.text.as_str()));
             self.pairs(("Item", &s.unit), rows);
         }
-        self.narrative(&p.narrative);
+        self.narrative(&p.narrative, 4);
         if let Some(note) = &p.note {
             let _ = writeln!(self.out, "<p class=\"note\">{}</p>", text(note));
         }
         self.out.push_str("</section>\n");
     }
 
-    fn table(&mut self, p: &PriorityRecord, rows: &[&Row]) {
-        self.out.push_str(
-            "<div class=\"table-wrap\">\n<table>\n<thead><tr><th scope=\"col\">Indicator</th>",
+    /// A priority's table, named by its caption (`Indicators of priority
+    /// 11 …`, for a screen reader: the heading above shows it), in a region
+    /// of that name a keyboard can scroll sideways where the page is narrow.
+    fn table(&mut self, p: &PriorityRecord, rows: &[&Row], heading: &str) {
+        let _ = write!(
+            self.out,
+            "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"t-{heading}\" tabindex=\"0\">\n<table>\n<caption id=\"t-{heading}\" class=\"visually-hidden\">{}</caption>\n<thead><tr><th scope=\"col\">Indicator</th>",
+            text(&wording::table_name(p))
         );
         for h in &p.columns {
-            let _ = write!(self.out, "<th scope=\"col\">{}</th>", text(&h.label));
+            let _ = write!(self.out, "<th scope=\"col\">{}</th>", spoken(&h.label));
         }
         self.out.push_str("</tr></thead>\n<tbody>\n");
         for r in rows {
@@ -247,7 +260,7 @@ impl Page<'_> {
                 self.out.push_str("</td>");
             } else {
                 for h in &p.columns {
-                    self.cell(r.cells.get(&h.key));
+                    self.cell(r.cells.get(&h.key), r.kind);
                 }
             }
             self.out.push_str("</tr>\n");
@@ -255,9 +268,14 @@ impl Page<'_> {
         self.out.push_str("</tbody>\n</table>\n</div>\n");
     }
 
-    fn cell(&mut self, cell: Option<&Cell>) {
+    fn cell(&mut self, cell: Option<&Cell>, kind: crate::input::Kind) {
         let Some(c) = cell else {
-            self.out.push_str("<td></td>");
+            // An empty cell says why (issue #31: 30 cells read "blank").
+            let _ = write!(
+                self.out,
+                "<td><span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">{}</span></td>",
+                wording::empty_cell_words(kind)
+            );
             return;
         };
         let style = c
@@ -272,7 +290,7 @@ impl Page<'_> {
                     attr(&s.fill),
                     attr(&s.text),
                     text(&s.symbol),
-                    text(&c.text),
+                    spoken(&c.text),
                 );
                 if let Some(m) = &c.footnote_marker {
                     self.mark(m);
@@ -284,7 +302,7 @@ impl Page<'_> {
                 );
             }
             None => {
-                let _ = write!(self.out, "<td>{}", text(&c.text));
+                let _ = write!(self.out, "<td>{}", spoken(&c.text));
                 if let Some(m) = &c.footnote_marker {
                     self.mark(m);
                 }
@@ -315,7 +333,9 @@ impl Page<'_> {
         );
     }
 
-    fn narrative(&mut self, items: &[NarrativeItem]) {
+    /// A narrative's items; its headings at `level` (under the heading of
+    /// the priority or box it is in).
+    fn narrative(&mut self, items: &[NarrativeItem], level: u8) {
         let mut in_list = false;
         for item in items {
             let bullet = item.kind == NarrativeKind::Bullet;
@@ -328,7 +348,7 @@ impl Page<'_> {
             let _ = match item.kind {
                 NarrativeKind::Bullet => writeln!(self.out, "<li>{}</li>", text(&item.text)),
                 NarrativeKind::Heading => {
-                    writeln!(self.out, "<h3>{}</h3>", text(&item.text))
+                    writeln!(self.out, "<h{level}>{}</h{level}>", text(&item.text))
                 }
                 NarrativeKind::Paragraph => writeln!(self.out, "<p>{}</p>", text(&item.text)),
             };
@@ -344,7 +364,7 @@ impl Page<'_> {
             "<section class=\"comment\">\n<h2>{}</h2>",
             text(&b.heading)
         );
-        self.narrative(&b.items);
+        self.narrative(&b.items, 3);
         self.out.push_str("</section>\n");
     }
 
@@ -462,7 +482,7 @@ impl Page<'_> {
                 self.out,
                 "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
                 text(key),
-                text(value)
+                spoken(value)
             );
         }
         self.out.push_str("</tbody>\n</table>\n");
@@ -519,29 +539,47 @@ impl Page<'_> {
 
     fn spc_chart(&mut self, c: &SpcChartRecord) {
         let _ = writeln!(self.out, "<figure>\n<h3>{}</h3>", text(&c.title));
-        self.chart(&c.chart, &c.alt);
+        self.chart(&c.chart, &c.alt, true);
+        // The caption says the reading and the projection; the chart's
+        // description (its alt text, shown in the details) says the rest.
         let _ = writeln!(
             self.out,
-            "<figcaption><strong>SPC: {}.</strong> {}</figcaption>\n</figure>",
-            text(&c.reading_text),
+            "<figcaption>{}</figcaption>\n</figure>",
             text(&c.caption)
         );
     }
 
-    /// A chart inline: its SVG hidden from assistive technology, the text
-    /// alternative from the records on the element that holds it.
-    fn chart(&mut self, id: &ChartId, alt: &str) {
+    /// A chart inline: its SVG hidden from assistive technology, named by
+    /// its alt text's first clause (`SPC chart of SP11, monthly, …`). With
+    /// `described`, the whole alt text follows as visible text in a
+    /// `<details>` the chart refers to (`aria-describedby`), so it can be
+    /// read word by word; else the table after the chart gives its figures.
+    fn chart(&mut self, id: &ChartId, alt: &str, described: bool) {
         let svg = self
             .charts
             .get(id)
             .map(|c| svg_body(&c.svg))
             .unwrap_or_default();
-        let _ = writeln!(
-            self.out,
-            "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
-            attr(alt),
-            svg
-        );
+        let name = alt.split(':').next().unwrap_or(alt).trim();
+        let slug = wording::slug(id.path().trim_start_matches("/charts/"));
+        if described {
+            let _ = writeln!(
+                self.out,
+                "<div class=\"chart\" role=\"img\" aria-label=\"{}\" aria-describedby=\"desc-{slug}\">{}</div>\n\
+<details><summary>{}</summary><p id=\"desc-{slug}\">{}</p></details>",
+                attr(name),
+                svg,
+                wording::CHART_DESCRIPTION,
+                text(alt)
+            );
+        } else {
+            let _ = writeln!(
+                self.out,
+                "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
+                attr(alt),
+                svg
+            );
+        }
     }
 }
 
@@ -557,4 +595,14 @@ fn after(separator: &str, value: Option<&str>) -> String {
 fn svg_body(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..].replacen("<svg", "<svg aria-hidden=\"true\" focusable=\"false\"", 1)
+}
+
+/// Printed text, escaped, as an `<abbr>` with its spoken form where a
+/// speech engine would misread it (`NA`: "not available", `£20.3m`: "20.3
+/// million pounds").
+fn spoken(printed: &str) -> String {
+    match wording::spoken(printed) {
+        Some(said) => format!("<abbr title=\"{}\">{}</abbr>", attr(&said), text(printed)),
+        None => text(printed).into_owned(),
+    }
 }

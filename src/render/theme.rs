@@ -36,10 +36,12 @@ pub const NO_CHANGE_TEXT: &str = "#7A4500";
 pub const DETERIORATION_FILL: &str = "#FFC7CE";
 pub const DETERIORATION_TEXT: &str = "#9C0006";
 
-/// SPC signal colours (Making Data Count): points and icons.
-pub const SPC_IMPROVEMENT: &str = "#00B0F0";
-pub const SPC_CONCERN: &str = "#E46C0A";
-pub const SPC_COMMON: &str = "#A6A6A6";
+/// SPC signal colours (Making Data Count's blue, orange and grey, in shades
+/// dark enough for 3:1 on every background a chart draws them on: the
+/// page, the baseline's shade and the projection's band; WCAG 1.4.11).
+pub const SPC_IMPROVEMENT: &str = "#0070C0";
+pub const SPC_CONCERN: &str = "#C55A11";
+pub const SPC_COMMON: &str = "#6F6F6F";
 /// SPC reading text in the dashboard (darker shades that pass 4.5:1).
 pub const SPC_IMPROVEMENT_TEXT: &str = "#005A87";
 pub const SPC_CONCERN_TEXT: &str = "#8F3F00";
@@ -49,8 +51,8 @@ pub const BAR: &str = "#2F5597";
 pub const GRID: &str = "#E0E0E0";
 pub const AXIS: &str = "#595959";
 pub const MEAN: &str = "#1A1A1A";
-pub const LIMIT: &str = "#7F7F7F";
-pub const SERIES_LINE: &str = "#A6A6A6";
+pub const LIMIT: &str = "#767676";
+pub const SERIES_LINE: &str = "#6F6F6F";
 pub const BASELINE_SHADE: &str = "#EDEDED";
 pub const PROJECTION_LINE: &str = "#7030A0";
 pub const PROJECTION_BAND: &str = "#E6DDF0";
@@ -305,12 +307,63 @@ impl Theme {
                 ));
             }
         }
-        let c = contrast(&self.charts.bar, &self.charts.background);
-        if c < GRAPHIC_CONTRAST {
-            out.push(format!(
-                "savings bars: charts.bar {} on charts.background {} has a contrast of {c:.2}:1; a chart's marks need at least {GRAPHIC_CONTRAST}:1 (WCAG 2.2 1.4.11)",
-                self.charts.bar, self.charts.background
-            ));
+        for (what, fg, bg) in self.graphic_pairs() {
+            let c = contrast(&fg.1, &bg.1);
+            if c < GRAPHIC_CONTRAST {
+                out.push(format!(
+                    "{what}: {} {} on {} {} has a contrast of {c:.2}:1; a chart's marks need at least {GRAPHIC_CONTRAST}:1 (WCAG 2.2 1.4.11)",
+                    fg.0, fg.1, bg.0, bg.1
+                ));
+            }
+        }
+        out
+    }
+
+    /// Every (what, (field, colour), (field, background)) of a chart's
+    /// marks that carry data, against each background they are drawn on:
+    /// the savings bars on the chart's background; an SPC chart's line,
+    /// points, mean, limits and trend on the background, the baseline's
+    /// shade and the projection's band (the signal colours also draw the
+    /// variation icons, on the background).
+    pub fn graphic_pairs(&self) -> Vec<TextPair> {
+        let colours: std::collections::BTreeMap<String, &str> =
+            self.colours().into_iter().collect();
+        let at = |field: &str| (field.to_string(), colours[field].to_string());
+        let mut out = vec![(
+            "savings bars".to_string(),
+            at("charts.bar"),
+            at("charts.background"),
+        )];
+        let improvement = self
+            .spc
+            .iter()
+            .position(|c| c.class == Class::Improvement)
+            .map(|i| format!("spc[{i}].text"));
+        let concern = self
+            .spc
+            .iter()
+            .position(|c| c.class == Class::Concern)
+            .map(|i| format!("spc[{i}].text"));
+        let mut marks: Vec<(&str, String)> = vec![
+            ("SPC series line", "charts.series_line".into()),
+            ("SPC common-cause points", "charts.spc_common".into()),
+            ("SPC concern points", "charts.spc_concern".into()),
+            ("SPC mean", "charts.mean".into()),
+            ("SPC process limits", "charts.limit".into()),
+            ("SPC projection", "charts.projection_line".into()),
+            ("SPC improvement icon", "charts.spc_improvement".into()),
+            ("SPC baseline's end", "charts.axis".into()),
+        ];
+        marks.extend(improvement.map(|f| ("SPC improvement points", f)));
+        marks.extend(concern.map(|f| ("SPC concern points' outline", f)));
+        for (what, field) in marks {
+            for bg in [
+                "charts.background",
+                "charts.baseline_shade",
+                "charts.projection_band",
+            ] {
+                out.push((what.to_string(), at(&field), at(bg)));
+            }
         }
         out
     }
@@ -473,6 +526,32 @@ mod tests {
         let t = theme();
         assert!(t.text_pairs().len() >= 14);
         assert_eq!(t.problems(), Vec::<String>::new());
+    }
+
+    /// Issue #31 (3): common-cause points and the series' line (#A6A6A6)
+    /// were 2.43:1 on white, 2.08:1 on the baseline shading and 1.85:1 on
+    /// the projection band.
+    #[test]
+    fn chart_marks_meet_3_to_1_on_every_background_they_are_drawn_on() {
+        let t = theme();
+        let pairs = t.graphic_pairs();
+        assert!(pairs.len() >= 25, "{}", pairs.len());
+        for (what, fg, bg) in &pairs {
+            let c = contrast(&fg.1, &bg.1);
+            assert!(
+                c >= GRAPHIC_CONTRAST,
+                "{what}: {} on {}: {c:.2}",
+                fg.1,
+                bg.1
+            );
+        }
+        // The old grey is refused on each background, naming it.
+        let e = refused(
+            |v| v["charts"]["spc_common"] = "#A6A6A6".into(),
+            "SPC common-cause points: charts.spc_common #A6A6A6 on charts.background #FFFFFF has a contrast of 2.43:1",
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(e[2].contains("charts.projection_band #E6DDF0 has a contrast of 1.85:1"));
     }
 
     #[test]
