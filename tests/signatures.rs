@@ -894,3 +894,32 @@ fn a_trust_list_refuses_unsigned_and_unknown_sign_offs_and_a_countersignature_ve
         stderr(&forged)
     );
 }
+
+#[test]
+fn a_countersignature_changes_no_structure_so_the_first_signature_stays_valid_for_readers() {
+    let chair = load("openssl-rsa-aes.p12").unwrap();
+    let first = signed();
+    let both = signature::sign_pdf(first, &chair, when(), "Countersigned as Chair").unwrap();
+    assert!(both.starts_with(first));
+    let update = &both[first.len()..];
+    // A signature field is added; the structure tree, as signed, is not
+    // written again (pyHanko calls that an unexplained change).
+    let root = b"/Type /StructTreeRoot";
+    let first_update = &first[unsigned().len()..];
+    assert!(
+        first_update.windows(root.len()).any(|w| w == root),
+        "the first is tagged"
+    );
+    assert!(!update.windows(root.len()).any(|w| w == root));
+    assert!(update.windows(8).any(|w| w == b"/FT /Sig"));
+    let report = signature::check_pdf(&both, None);
+    assert_eq!(report.findings(), Vec::<String>::new());
+    assert_eq!(report.signatures.len(), 2);
+    assert_eq!(report.signatures[0].covers_to, first.len());
+    assert_eq!(report.signatures[1].covers_to, both.len());
+    // Cut back to the first signature, the pack is the first signature's.
+    assert_eq!(
+        findings(verify(&both[..first.len()], None)),
+        Vec::<String>::new()
+    );
+}

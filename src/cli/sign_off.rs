@@ -219,7 +219,12 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     // Signed with a key: the signature is an incremental update after the
     // pack's last byte, checked before anything is archived.
     let pdf = match &identity {
-        Some(id) => sign(&built.pdf, id, when, &sign_off.role)?,
+        Some(id) => sign(
+            &built.pdf,
+            id,
+            when,
+            &format!("Signed off as {}", sign_off.role),
+        )?,
         None => built.pdf.clone(),
     };
     let html = final_html(&built, &sign_off, &layout.layout);
@@ -415,10 +420,10 @@ fn sign(
     pdf: &[u8],
     id: &crate::pack::signature::Identity,
     when: chrono::DateTime<chrono::Utc>,
-    role: &str,
+    reason: &str,
 ) -> anyhow::Result<Vec<u8>> {
     use crate::pack::signature;
-    let signed = signature::sign_pdf(pdf, id, when, &format!("Signed off as {role}"))?;
+    let signed = signature::sign_pdf(pdf, id, when, reason)?;
     let report = signature::check_pdf(&signed, None);
     let findings = report.findings();
     if !findings.is_empty() || !report.is_signed() {

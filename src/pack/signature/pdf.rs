@@ -8,6 +8,7 @@
 //! that the pack stays PDF/UA-1, a `Form` structure element holding the
 //! widget (its `/StructParent` in the parent tree); the catalog, the first
 //! page's `/Annots` and the structure tree are written again in the update.
+//! A countersignature's update changes no structure (see [`sign`]).
 
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Object, ObjectId};
@@ -118,11 +119,18 @@ pub fn sign(
     );
     widget.set("P", Object::Reference(page_id));
 
-    // Tagged: a Form element in the document's structure holding the widget.
-    if let Ok(tree_id) = catalog
+    // Tagged: a Form element in the document's structure holding the widget
+    // — for the first signature only. A countersignature leaves the
+    // structure as it was signed (validators allow a signature field added
+    // after a signature, not a structure tree changed); its widget, of zero
+    // size at the page's origin, lies outside the crop box, which PDF/UA
+    // validators exempt from tagging.
+    let tree = catalog
         .get(b"StructTreeRoot")
         .and_then(Object::as_reference)
-    {
+        .ok()
+        .filter(|_| field_number == 1);
+    if let Some(tree_id) = tree {
         let mut tree = doc
             .get_dictionary(tree_id)
             .map_err(err("the PDF's structure tree cannot be read"))?
