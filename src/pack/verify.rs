@@ -302,7 +302,7 @@ fn signer_findings(sign_off: &SignOff, report: &signature::Report) -> Vec<String
         None => vec![format!(
             "the signature was removed: the sign-off record says {} signed the pack with the certificate sha256 {}, but the PDF carries no signature",
             sign_off.by,
-            short(wanted)
+            wanted.chars().take(12).collect::<String>()
         )],
         Some(first)
             if first
@@ -315,7 +315,7 @@ fn signer_findings(sign_off: &SignOff, report: &signature::Report) -> Vec<String
             first.label(),
             sign_off.by,
             sign_off.role,
-            short(wanted)
+            wanted.chars().take(12).collect::<String>()
         )]
         }
         Some(_) => Vec::new(),
@@ -585,7 +585,19 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
                     }
                     Some(_) => {}
                 }
-            } else if logged.is_none()
+            }
+            // Once the archive has a trust list, every version archived
+            // after it is signed.
+            if let (Some(first), Some((line, _))) = (log.trusted.first(), log.archived.get(&key)) {
+                if *line > first.line && !signed_pack(&dir, bytes.as_deref()) {
+                    findings.push(format!(
+                        "it is not digitally signed, but {LOG} line {line} archived it after the trust list began (line {}): sign-off refuses unsigned packs once an archive has a trust list, so it was not archived by sign-off, or its signature was removed",
+                        first.line
+                    ));
+                }
+            }
+            if !log.exists
+                && logged.is_none()
                 && bytes
                     .as_deref()
                     .and_then(|b| serde_json::from_slice::<Manifest>(b).ok())
@@ -665,6 +677,15 @@ fn links(archive: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// The version's PDF carries a signature.
+fn signed_pack(dir: &Path, manifest: Option<&[u8]>) -> bool {
+    manifest
+        .and_then(|b| serde_json::from_slice::<Manifest>(b).ok())
+        .filter(|m| plain_name(&m.pdf))
+        .and_then(|m| chain::read_plain(&dir.join(m.pdf)).ok())
+        .is_some_and(|pdf| signature::pdf::signatures(&pdf).is_ok_and(|s| !s.is_empty()))
 }
 
 /// One version folder: its manifest, the files it names, its place in the

@@ -141,7 +141,7 @@ pub fn read(archive: &Path) -> Result<(TrustList, Vec<String>), ArchiveError> {
             None => problems.push(format!(
                 "{LOG} line {} trusts the certificate sha256 {}, which {TRUST} does not hold: the trust list was changed",
                 t.line,
-                &t.certificate_sha256[..16]
+                t.certificate_sha256.chars().take(16).collect::<String>()
             )),
         }
     }

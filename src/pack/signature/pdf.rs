@@ -563,7 +563,9 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<Found>, String> {
             && range.iter().all(|&n| n >= 0)
             && range[0] == 0
             && range[1] < range[2]
-            && (range[2] + range[3]) as usize <= pdf.len();
+            && range[2]
+                .checked_add(range[3])
+                .is_some_and(|end| end as u64 <= pdf.len() as u64);
         if !valid {
             problems.push(format!(
                 "changed after signing: its byte range {range:?} does not cover the file from its first byte (or lies outside it)"
