@@ -923,3 +923,82 @@ fn a_countersignature_changes_no_structure_so_the_first_signature_stays_valid_fo
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn the_passphrase_is_read_from_a_file_and_a_short_one_is_refused() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    std::fs::write(d.join("short.txt"), "abc\n").unwrap();
+    std::fs::write(d.join("pass.txt"), "a passphrase from a file\nignored\n").unwrap();
+    let keys = |file: &str, out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+            .args([
+                "keys",
+                "new",
+                "--name",
+                "Jane Smith",
+                "--role",
+                "Board Secretary",
+                "--out",
+                out,
+                "--valid-from",
+                "2016-01-01",
+                "--passphrase-file",
+                file,
+            ])
+            .current_dir(d)
+            .env_remove("BOARDPACK_PASSPHRASE")
+            .output()
+            .unwrap()
+    };
+    let short = keys("short.txt", "s.p12");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stderr(&short).contains("the passphrase is shorter than 8 characters"));
+    assert!(!d.join("s.p12").exists());
+    let made = keys("pass.txt", "j.p12");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let id = Identity::from_pkcs12(
+        &std::fs::read(d.join("j.p12")).unwrap(),
+        "a passphrase from a file",
+        "j.p12",
+    )
+    .unwrap();
+    assert_eq!(id.certificate.common_name().as_deref(), Some("Jane Smith"));
+    let dry = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args([
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            "j.p12",
+            "--passphrase-file",
+            "pass.txt",
+            "--date",
+            "2016-01-28",
+            "--archive",
+            "a",
+            "--dry-run",
+        ])
+        .current_dir(d)
+        .env_remove("BOARDPACK_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("by Jane Smith (Board Secretary) on 2016-01-28"),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(!d.join("a").exists(), "a dry run archives nothing");
+    // No passphrase and no terminal: said so.
+    let none = std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
+        .args(["sign-off", "w.xlsx", "--key", "j.p12", "--archive", "a"])
+        .current_dir(d)
+        .env_remove("BOARDPACK_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains(
+        "no passphrase for j.p12: give --passphrase-file FILE or set BOARDPACK_PASSPHRASE"
+    ));
+}
