@@ -1002,3 +1002,73 @@ fn the_passphrase_is_read_from_a_file_and_a_short_one_is_refused() {
         "no passphrase for j.p12: give --passphrase-file FILE or set BOARDPACK_PASSPHRASE"
     ));
 }
+
+#[test]
+fn a_trust_list_entry_for_another_role_refuses_the_sign_off() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    let first = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            "jane.p12",
+            "--date",
+            "2016-01-28",
+            "--archive",
+            "a",
+        ],
+        pass,
+    );
+    assert!(first.status.success(), "{}", stderr(&first));
+    let add = run_with(
+        d,
+        &[
+            "archive",
+            "trust",
+            "add",
+            "jane.pem",
+            "--role",
+            "Chair",
+            "--archive",
+            "a",
+        ],
+        pass,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let list = run_with(d, &["archive", "trust", "list", "--archive", "a"], pass);
+    assert!(
+        stdout(&list).contains("CN=Jane Smith, title=Board Secretary  sha256 "),
+        "{}",
+        stdout(&list)
+    );
+    assert!(stdout(&list).contains("signs off as Chair"));
+    let o = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            "jane.p12",
+            "--date",
+            "2016-01-29",
+            "--reason",
+            "r",
+            "--archive",
+            "a",
+        ],
+        pass,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "admits Jane Smith to sign off as Chair, not as Board Secretary; nothing was archived"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("a/2015-12/v2").exists());
+}
