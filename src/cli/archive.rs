@@ -305,6 +305,70 @@ fn json(entries: &[Entry]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// `archive trust add CERT.pem --role ROLE`.
+pub fn trust_add(args: &super::TrustAddArgs) -> anyhow::Result<()> {
+    use crate::pack::archive::trust;
+    let dir = archive::dir(args.archive.as_deref());
+    let dir = archive::existing(&dir)?;
+    if let Some(role) = &args.role {
+        if role.trim().is_empty() || role.chars().any(|c| c.is_control()) {
+            return Err(Usage("--role must name the role in one line of plain text".into()).into());
+        }
+    }
+    let cert = super::verify::trust_file(&args.certificate)?;
+    let [(cert, _)] = cert.entries.as_slice() else {
+        return Err(Usage(format!(
+            "{} holds {} certificates: add them one at a time, each with its role",
+            args.certificate.display(),
+            cert.entries.len()
+        ))
+        .into());
+    };
+    let today = chrono::Utc::now().date_naive();
+    let n = trust::add(dir, cert, args.role.as_deref().map(str::trim), today)?;
+    eprintln!(
+        "trusted: {} (sha256 {}){} is entry {n} of the trust list of {}; from now on, sign-offs into it must be signed with a key it admits (sign-off --key)",
+        shown(&cert.subject()),
+        &cert.sha256()[..16],
+        args.role
+            .as_deref()
+            .map(|r| format!(", signing off as {}", shown(r.trim())))
+            .unwrap_or_default(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `archive trust list`.
+pub fn trust_list(args: &super::TrustListArgs) -> anyhow::Result<()> {
+    use crate::pack::archive::trust;
+    let dir = archive::dir(args.archive.as_deref());
+    let dir = archive::existing(&dir)?;
+    let (list, problems) = trust::read(dir)?;
+    for p in &problems {
+        eprintln!("warning: {}", shown(p));
+    }
+    if list.is_empty() {
+        println!(
+            "the trust list of {} is empty: anyone may sign off, with or without a key",
+            dir.display()
+        );
+    }
+    for (cert, role) in &list.entries {
+        println!(
+            "{}  sha256 {}  valid {} to {}{}",
+            shown(&cert.subject()),
+            &cert.sha256()[..16],
+            cert.not_before().format("%Y-%m-%d"),
+            cert.not_after().format("%Y-%m-%d"),
+            role.as_deref()
+                .map(|r| format!("  signs off as {}", shown(r)))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrap;

@@ -45,6 +45,9 @@ pub enum Command {
     /// Look into the archive of signed-off packs.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Make signing keys (a key and a self-signed certificate, in a PKCS#12 file).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Check that a signed-off PDF is exactly what its workbook and sign-off build.
     #[command(
         after_help = "Example:\n  boardpack verify archive/2015-12/v1/dashboard-2015-12.pdf"
@@ -122,13 +125,32 @@ pub struct SignOffArgs {
     /// The workbook the board approved (.xlsx or .ods); the pack carries a copy of its contract's sheets, values only.
     pub workbook: PathBuf,
 
-    /// Who signs the pack off, e.g. "Jane Smith".
-    #[arg(long, value_name = "NAME")]
-    pub by: String,
+    /// Who signs the pack off, e.g. "Jane Smith". With --key: the certificate's
+    /// common name (given, it must agree).
+    #[arg(long, value_name = "NAME", required_unless_present = "key")]
+    pub by: Option<String>,
 
-    /// Their role, e.g. "Board Secretary".
-    #[arg(long, value_name = "ROLE")]
-    pub role: String,
+    /// Their role, e.g. "Board Secretary". With --key: the certificate's title
+    /// (given, it must agree).
+    #[arg(long, value_name = "ROLE", required_unless_present = "key")]
+    pub role: Option<String>,
+
+    /// Sign the pack digitally with this key: a PKCS#12 file (.p12/.pfx) holding a
+    /// private key and its certificate (a force's own, or made by `boardpack keys new`).
+    /// The PDF then carries a PAdES signature that PDF readers check.
+    #[arg(long, value_name = "FILE.p12")]
+    pub key: Option<PathBuf>,
+
+    /// Read the key's passphrase from this file's first line. Default:
+    /// $BOARDPACK_PASSPHRASE, else it is asked on the terminal.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Countersign version N of the workbook's period (e.g. the chair's signature
+    /// after the secretary's): one more signature added to the archived PDF, as a
+    /// further incremental update, with --key (and --date); nothing is rebuilt.
+    #[arg(long, value_name = "vN", requires = "key")]
+    pub countersign: Option<String>,
 
     /// The sign-off date, YYYY-MM-DD or DD/MM/YYYY: not before the period's end, not after today. Default: today (UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -175,6 +197,43 @@ pub enum ArchiveCommand {
         after_help = "Example:\n  boardpack archive withdraw 2015-12 v2 --reason \"signed off in error: the board has not approved it\""
     )]
     Withdraw(ArchiveWithdrawArgs),
+    /// The archive's trust list: the certificates whose keys may sign off.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Add a certificate (a signer's own, or the authority that issued signers')
+    /// to the trust list; from then on, sign-offs must be signed with a key it admits.
+    #[command(
+        after_help = "Example:\n  boardpack archive trust add jane.pem --role \"Board Secretary\" --archive archive"
+    )]
+    Add(TrustAddArgs),
+    /// List the trust list's certificates.
+    #[command(after_help = "Example:\n  boardpack archive trust list --archive archive")]
+    List(TrustListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrustAddArgs {
+    /// The certificate (PEM), e.g. the .pem that `boardpack keys new` wrote.
+    pub certificate: PathBuf,
+
+    /// The role its signers sign off as (their certificate's title must be this).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustListArgs {
+    /// The archive folder. Default: $BOARDPACK_ARCHIVE, else archive/.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +308,54 @@ pub struct NextArgs {
 pub struct VerifyArgs {
     /// The signed-off PDF (with its manifest.json beside it, the hashes are checked too).
     pub pdf: PathBuf,
+
+    /// Check the signers of a digitally signed pack against these certificates
+    /// (PEM): each signer's own, or the authority that issued it.
+    #[arg(long, value_name = "FILE.pem")]
+    pub trust: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a key pair and a self-signed certificate naming the signer and their role,
+    /// in a PKCS#12 file protected by a passphrase (and the certificate beside it, .pem).
+    #[command(
+        after_help = "Example:\n  boardpack keys new --name \"Jane Smith\" --role \"Board Secretary\" --out jane.p12   (writes jane.p12 and jane.pem)"
+    )]
+    New(KeysNewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysNewArgs {
+    /// The signer's name (the certificate's common name), e.g. "Jane Smith".
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// The signer's role (the certificate's title), e.g. "Board Secretary".
+    #[arg(long, value_name = "ROLE")]
+    pub role: String,
+
+    /// The PKCS#12 file to write (never over an existing file); the certificate
+    /// is written beside it with the extension .pem.
+    #[arg(long, value_name = "FILE.p12")]
+    pub out: PathBuf,
+
+    /// The kind of key.
+    #[arg(long, value_enum, default_value = "ecdsa-p256")]
+    pub algorithm: crate::pack::signature::Algorithm,
+
+    /// The first day the certificate is valid (YYYY-MM-DD). Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub valid_from: Option<chrono::NaiveDate>,
+
+    /// For how many years the certificate is valid.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub years: u32,
+
+    /// Read the passphrase from this file's first line. Default:
+    /// $BOARDPACK_PASSPHRASE, else it is asked on the terminal (twice).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diff;
 mod init;
+mod keys;
 mod next;
 mod sign_off;
 mod verify;
@@ -19,8 +20,8 @@ use clap::Parser;
 
 pub use args::{
     ArchiveCommand, ArchiveListArgs, ArchiveVerifyArgs, ArchiveWithdrawArgs, BuildArgs, CheckArgs,
-    Cli, Command, CompletionsArgs, DiffArgs, InitArgs, LimitArgs, NextArgs, SignOffArgs,
-    VerifyArgs, WatchArgs,
+    Cli, Command, CompletionsArgs, DiffArgs, InitArgs, KeysCommand, KeysNewArgs, LimitArgs,
+    NextArgs, SignOffArgs, TrustAddArgs, TrustCommand, TrustListArgs, VerifyArgs, WatchArgs,
 };
 
 use crate::input::problem::Problem;
@@ -56,6 +57,9 @@ pub fn main() -> ExitCode {
         Command::Archive(ArchiveCommand::List(a)) => archive::list(&a),
         Command::Archive(ArchiveCommand::Verify(a)) => archive::verify(&a),
         Command::Archive(ArchiveCommand::Withdraw(a)) => archive::withdraw(&a),
+        Command::Archive(ArchiveCommand::Trust(TrustCommand::Add(a))) => archive::trust_add(&a),
+        Command::Archive(ArchiveCommand::Trust(TrustCommand::List(a))) => archive::trust_list(&a),
+        Command::Keys(KeysCommand::New(a)) => keys::new(&a),
         Command::Verify(a) => verify::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Watch(a) => watch::run(&a),

@@ -11,12 +11,25 @@ use crate::pack::signoff::{
 };
 
 pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
-    if args.by.trim().is_empty() || args.role.trim().is_empty() {
+    // With a key, who signs and their role are the certificate's; the key
+    // is read first, so that a wrong passphrase archives nothing.
+    let identity = match &args.key {
+        Some(key) => Some(super::keys::load(key, args.passphrase_file.as_deref())?),
+        None => None,
+    };
+    let (by, role) = match &identity {
+        Some(id) => signer_of(id, args)?,
+        None => (
+            args.by.clone().unwrap_or_default(),
+            args.role.clone().unwrap_or_default(),
+        ),
+    };
+    if by.trim().is_empty() || role.trim().is_empty() {
         return Err(Usage("--by and --role must name who signs off and their role".into()).into());
     }
     for (flag, value) in [
-        ("--by", Some(&args.by)),
-        ("--role", Some(&args.role)),
+        ("--by", Some(&by)),
+        ("--role", Some(&role)),
         ("--reason", args.reason.as_ref()),
     ] {
         if let Some(c) = value.and_then(|v| v.chars().find(|c| c.is_control())) {
@@ -35,6 +48,19 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
+    // The signing time is the sign-off date; the certificate must be valid
+    // then, and allow signing.
+    let when = crate::pack::signature::signing_time(date, chrono::Utc::now());
+    if let Some(id) = &identity {
+        let problems = id.certificate.problems_at(when);
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "the key {} cannot sign on {date}: {}; nothing was archived",
+                args.key.as_deref().unwrap_or(Path::new("")).display(),
+                problems.join("; ")
+            );
+        }
+    }
     let dir = archive::dir(args.archive.as_deref());
     // The archive is this run's output: never inside an input, nor inside
     // another archive; what an interrupted sign-off left is removed.
@@ -42,8 +68,45 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     inputs.extend(args.layout.as_deref());
     crate::pack::output::check_archive_folder(&dir, &inputs)?;
     super::sweep_archive(&dir);
+    // Who may sign off: once the archive has a trust list, only a key it
+    // admits (for the role it names).
+    if dir.is_dir() {
+        let (trust, problems) = archive::trust::read(&dir)?;
+        if let Some(p) = problems.first() {
+            anyhow::bail!(
+                "the trust list of the archive {} is damaged: {p}; run boardpack archive verify; nothing was archived",
+                dir.display()
+            );
+        }
+        if !trust.is_empty() {
+            let Some(id) = &identity else {
+                return Err(Usage(format!(
+                    "the archive {} has a trust list, so sign-offs into it must be signed: give --key FILE.p12 (a key the trust list admits); unsigned sign-offs are refused",
+                    dir.display()
+                ))
+                .into());
+            };
+            if let Err(e) = trust.admits(&id.certificate) {
+                anyhow::bail!(
+                    "{e} of the archive {}: this key may not sign off into it; nothing was archived",
+                    dir.display()
+                );
+            }
+            if let Some(trusted_role) = trust.role_of(&id.certificate) {
+                if trusted_role != role.trim() {
+                    anyhow::bail!(
+                        "the trust list of the archive {} admits {by} to sign off as {trusted_role}, not as {role}; nothing was archived",
+                        dir.display()
+                    );
+                }
+            }
+        }
+    }
     let limits = args.limits.limits();
     let bytes = read_workbook(&args.workbook, &limits)?;
+    if let (Some(version), Some(id)) = (&args.countersign, &identity) {
+        return countersign(args, version, &bytes, id, (&by, &role), (date, when), &dir);
+    }
     let name = args
         .workbook
         .file_name()
@@ -128,18 +191,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
         version: m.version,
         date: m.date,
     });
-    let sign_off = SignOff::new(
-        &args.by,
-        &args.role,
-        date,
-        args.reason.as_deref(),
-        &copy.name,
-    )
-    .with_layout(&layout.layout)
-    .accepting(warnings)
-    .versioned(version, supersedes)
-    .leaving_out(copy.left_out.clone())
-    .comparing(previous.as_ref());
+    let sign_off = SignOff::new(&by, &role, date, args.reason.as_deref(), &copy.name)
+        .with_layout(&layout.layout)
+        .accepting(warnings)
+        .versioned(version, supersedes)
+        .leaving_out(copy.left_out.clone())
+        .comparing(previous.as_ref())
+        .signed_with(identity.as_ref().map(|id| id.certificate.sha256()));
     let built = build_final_of(
         &copy.bytes,
         copied,
@@ -158,9 +216,20 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("dashboard-{period}"))
     );
+    // Signed with a key: the signature is an incremental update after the
+    // pack's last byte, checked before anything is archived.
+    let pdf = match &identity {
+        Some(id) => sign(
+            &built.pdf,
+            id,
+            when,
+            &format!("Signed off as {}", sign_off.role),
+        )?,
+        None => built.pdf.clone(),
+    };
     let html = final_html(&built, &sign_off, &layout.layout);
     let html_name = format!("{}.html", pdf_name.trim_end_matches(".pdf"));
-    let manifest = Manifest::new(&period, &pdf_name, &built.pdf, &copy.bytes, &sign_off)
+    let manifest = Manifest::new(&period, &pdf_name, &pdf, &copy.bytes, &sign_off)
         .with_html(&html_name, html.as_bytes())
         .with_layout(&layout.layout);
     if args.dry_run {
@@ -172,17 +241,24 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             layout_warnings: &layout_warnings,
             copy: &copy,
             sign_off: &sign_off,
-            sizes: [built.pdf.len(), html.len()],
+            sizes: [pdf.len(), html.len()],
         };
         print!("{}", super::shown(&plan.text()));
         return Ok(());
     }
-    let stored = archive::store(&dir, manifest, &built.pdf, Some(html.as_bytes()))?;
+    let stored = archive::store(&dir, manifest, &pdf, Some(html.as_bytes()))?;
     super::archive::note_entered(&dir, &stored.entered);
     let path = stored.pdf;
     eprintln!(
-        "signed off {period} v{version} by {} ({}) on {}",
-        sign_off.by, sign_off.role, sign_off.date
+        "signed off {period} v{version} by {} ({}) on {}{}",
+        sign_off.by,
+        sign_off.role,
+        sign_off.date,
+        if identity.is_some() {
+            ", digitally signed (PAdES)"
+        } else {
+            ""
+        }
     );
     if !copy.left_out.is_empty() {
         eprintln!(
@@ -199,6 +275,164 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
     }
     println!("{}", path.display());
     Ok(())
+}
+
+/// Who signs and their role, from the certificate: its common name and
+/// title; `--by` and `--role`, when given, must agree (a certificate
+/// without a title takes `--role`).
+fn signer_of(
+    id: &crate::pack::signature::Identity,
+    args: &SignOffArgs,
+) -> anyhow::Result<(String, String)> {
+    let cert = &id.certificate;
+    let Some(name) = cert.common_name() else {
+        return Err(Usage(format!(
+            "the certificate in {} names no one (it has no common name, CN): sign with a certificate issued to you",
+            args.key.as_deref().unwrap_or(Path::new("")).display()
+        ))
+        .into());
+    };
+    if let Some(by) = &args.by {
+        if by.trim() != name.trim() {
+            return Err(Usage(format!(
+                "--by {by:?} does not agree with the certificate of {}, issued to {name:?}: leave --by out (it is taken from the certificate) or sign with your own key",
+                args.key.as_deref().unwrap_or(Path::new("")).display()
+            ))
+            .into());
+        }
+    }
+    let role = match (cert.title(), &args.role) {
+        (Some(title), Some(role)) if title.trim() != role.trim() => {
+            return Err(Usage(format!(
+                "--role {role:?} does not agree with the certificate's title {title:?}: leave --role out (it is taken from the certificate)"
+            ))
+            .into())
+        }
+        (Some(title), _) => title,
+        (None, Some(role)) => role.clone(),
+        (None, None) => {
+            return Err(Usage(format!(
+                "the certificate of {name} has no title (X.520 title) naming the role: give --role"
+            ))
+            .into())
+        }
+    };
+    Ok((name.trim().to_string(), role.trim().to_string()))
+}
+
+/// `sign-off WB --countersign vN --key K`: one more signature on version N
+/// of the workbook's period, which must verify first.
+fn countersign(
+    args: &SignOffArgs,
+    version: &str,
+    bytes: &[u8],
+    id: &crate::pack::signature::Identity,
+    (by, role): (&str, &str),
+    (date, when): (chrono::NaiveDate, chrono::DateTime<chrono::Utc>),
+    dir: &Path,
+) -> anyhow::Result<()> {
+    use crate::pack::archive::{chain, Countersignature};
+    use crate::pack::verify::{verify_trusting, Verdict};
+    let dir = archive::existing(dir)?;
+    let Some(v) = version
+        .strip_prefix('v')
+        .unwrap_or(version)
+        .parse::<u32>()
+        .ok()
+        .filter(|v| *v > 0)
+    else {
+        return Err(Usage(format!(
+            "--countersign {version:?} is not a version: give it as the archive names it, e.g. v1"
+        ))
+        .into());
+    };
+    let limits = args.limits.limits();
+    let computed =
+        crate::pipeline::while_warming(|| crate::pipeline::records_within(bytes, &limits))
+            .map_err(|e| explain(&args.workbook, e.into()))?;
+    let period = computed
+        .records
+        .report
+        .period_end
+        .format("%Y-%m")
+        .to_string();
+    let folder = dir.join(&period).join(format!("v{v}"));
+    let manifest_bytes = chain::read_manifest(&folder.join("manifest.json")).map_err(|e| {
+        anyhow::anyhow!(
+            "{period} v{v} is not in the archive {} ({e}): check the version with boardpack archive list",
+            dir.display()
+        )
+    })?;
+    let mut manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| anyhow::anyhow!("{period} v{v}'s manifest.json cannot be read: {e}"))?;
+    if !crate::pack::archive::plain_name(&manifest.pdf) {
+        anyhow::bail!(
+            "{period} v{v}'s manifest names a PDF outside its folder: run boardpack archive verify"
+        );
+    }
+    let pdf = chain::read_plain(&folder.join(&manifest.pdf))?;
+    let (trust, _) = archive::trust::read(dir)?;
+    let trust = (!trust.is_empty()).then_some(trust);
+    if let Verdict::Differs(f) = verify_trusting(&pdf, Some(&manifest), trust.as_ref()) {
+        anyhow::bail!(
+            "{period} v{v} does not verify, so it is not countersigned:\n  {}",
+            f.join("\n  ")
+        );
+    }
+    if date < manifest.date {
+        return Err(Usage(format!(
+            "--date {date} is before {period} v{v} was signed off ({}): a countersignature comes after the sign-off",
+            manifest.date
+        ))
+        .into());
+    }
+    let signed = sign(&pdf, id, when, &format!("Countersigned as {role}"))?;
+    manifest.archived_manifest_sha256 = Some(
+        manifest
+            .archived_manifest_sha256
+            .clone()
+            .unwrap_or_else(|| crate::pack::signoff::sha256(&manifest_bytes)),
+    );
+    manifest.pdf_sha256 = crate::pack::signoff::sha256(&signed);
+    manifest.countersigned.push(Countersignature {
+        by: by.to_string(),
+        role: role.to_string(),
+        date,
+        certificate_sha256: id.certificate.sha256(),
+    });
+    if args.dry_run {
+        println!(
+            "dry run: nothing is archived; without --dry-run {period} v{v} would be countersigned by {by} ({role}) on {date}: {} ({} bytes, sha256 {})",
+            folder.join(&manifest.pdf).display(),
+            signed.len(),
+            manifest.pdf_sha256
+        );
+        return Ok(());
+    }
+    let path = archive::countersign(dir, &manifest, &signed)?;
+    eprintln!("countersigned {period} v{v} by {by} ({role}) on {date}, digitally signed (PAdES)");
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// The pack signed with `id` at `when`, its signature checked at once.
+fn sign(
+    pdf: &[u8],
+    id: &crate::pack::signature::Identity,
+    when: chrono::DateTime<chrono::Utc>,
+    reason: &str,
+) -> anyhow::Result<Vec<u8>> {
+    use crate::pack::signature;
+    let signed = signature::sign_pdf(pdf, id, when, reason)?;
+    let report = signature::check_pdf(&signed, None);
+    let findings = report.findings();
+    if !findings.is_empty() || !report.is_signed() {
+        anyhow::bail!(
+            "the signature just made does not verify (a bug in boardpack; nothing was archived): {}",
+            findings.join("; ")
+        );
+    }
+    Ok(signed)
 }
 
 /// The archive's latest pack of any period (by period, then version), if

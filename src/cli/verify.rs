@@ -3,9 +3,30 @@
 use anyhow::{anyhow, Context};
 
 use super::VerifyArgs;
+use crate::pack::signature::{self, Certificate, TrustList};
 use crate::pack::verify::{
-    html_finding, manifest_beside, manifest_missing, placement, verify, Verdict,
+    html_finding, manifest_beside, manifest_missing, placement, verify_trusting, Verdict,
 };
+
+/// The certificates of `--trust FILE.pem`.
+pub fn trust_file(path: &std::path::Path) -> anyhow::Result<TrustList> {
+    let bytes = crate::pack::limits::read_within(
+        path,
+        "the trusted certificates",
+        crate::pack::limits::MAX_MANIFEST_BYTES,
+        true,
+    )
+    .with_context(|| format!("cannot read the trusted certificates {}", path.display()))?;
+    let certs = Certificate::read_all(&bytes).map_err(|e| {
+        anyhow!(
+            "{} is not a certificate file: {e}; give the signer's (or its authority's) certificate as PEM",
+            path.display()
+        )
+    })?;
+    Ok(TrustList {
+        entries: certs.into_iter().map(|c| (c, None)).collect(),
+    })
+}
 
 pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
     use crate::pack::limits::{read_within, MAX_PDF_BYTES};
@@ -23,7 +44,18 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
             crate::render::budget::RAISE
         );
     }
-    let mut findings = match verify(&pdf, manifest.as_ref()) {
+    // The signers are checked against --trust, else, in an archive, its
+    // trust list.
+    let trust = match args.trust.as_deref() {
+        Some(path) => Some(trust_file(path)?),
+        None => manifest
+            .as_ref()
+            .and_then(|m| placement(&args.pdf, m).ok().flatten())
+            .and_then(|p| crate::pack::archive::trust::read(&p.archive).ok())
+            .map(|(list, _)| list)
+            .filter(|list| !list.is_empty()),
+    };
+    let mut findings = match verify_trusting(&pdf, manifest.as_ref(), trust.as_ref()) {
         Verdict::Verified => Vec::new(),
         Verdict::Differs(f) => f,
     };
@@ -63,6 +95,9 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
         "verified: {} is exactly what its workbook and sign-off build{with}",
         args.pdf.display()
     );
+    for line in signature::check_pdf(&pdf, trust.as_ref()).lines() {
+        println!("{}", super::shown(&line));
+    }
     if let Some(w) = placed.as_ref().and_then(|p| p.withdrawn.as_ref()) {
         println!(
             "withdrawn: {} was withdrawn on {}: {}",

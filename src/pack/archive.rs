@@ -16,6 +16,7 @@ use crate::pack::signoff::{sha256, SignOff};
 use crate::render::fonts::FACES;
 
 pub mod chain;
+pub mod trust;
 
 pub use chain::{Kind, LogEntry, Withdrawal};
 
@@ -136,6 +137,32 @@ pub struct Manifest {
     /// pack's sign-off record lists it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
+    /// A countersigned version: the sha256 of its manifest as first
+    /// archived, which the log's `archived` line and the next version's
+    /// manifest hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_manifest_sha256: Option<String>,
+    /// The signatures added after sign-off (`sign-off --countersign`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countersigned: Vec<Countersignature>,
+}
+
+/// A signature added to an archived version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Countersignature {
+    pub by: String,
+    pub role: String,
+    pub date: chrono::NaiveDate,
+    pub certificate_sha256: String,
+}
+
+/// The sha256 a manifest is chained by: of its bytes as first archived
+/// (kept in a countersigned version's manifest).
+pub(crate) fn chained_sha256(manifest_bytes: &[u8]) -> String {
+    serde_json::from_slice::<Manifest>(manifest_bytes)
+        .ok()
+        .and_then(|m| m.archived_manifest_sha256)
+        .unwrap_or_else(|| sha256(manifest_bytes))
 }
 
 impl Manifest {
@@ -172,6 +199,8 @@ impl Manifest {
             layout: None,
             logged: false,
             left_out: s.left_out.clone(),
+            archived_manifest_sha256: None,
+            countersigned: Vec::new(),
         }
     }
 
@@ -419,7 +448,7 @@ pub fn store(
             0 => None,
             n => {
                 let previous = period_dir.join(format!("v{n}")).join("manifest.json");
-                Some(sha256(
+                Some(chained_sha256(
                     &chain::read_manifest(&previous).map_err(io(&previous))?,
                 ))
             }
@@ -462,6 +491,7 @@ pub fn store(
                     date: manifest.date,
                     reason: None,
                     entered_late: false,
+                    role: None,
                 })?;
                 return Ok(target.join(&manifest.pdf));
             }
@@ -477,6 +507,54 @@ pub fn store(
             Err(e)
         }
     }
+}
+
+/// Countersigns an archived version: its PDF (signed once more) and its
+/// manifest (`manifest`, listing the countersignature) replace the
+/// version's, and a `countersigned` line enters the new manifest in the
+/// log. The only change ever made to a version folder; the unsigned pack's
+/// bytes and the earlier signatures stay, as the start of the new PDF.
+pub fn countersign(
+    archive: &Path,
+    manifest: &Manifest,
+    pdf: &[u8],
+) -> Result<PathBuf, ArchiveError> {
+    let lock = chain::lock(archive)?;
+    let dir = archive
+        .join(&manifest.period)
+        .join(format!("v{}", manifest.version));
+    let result = (|| {
+        chain::prepare(archive, &lock)?;
+        chain::set_mode(&dir, 0o755)?;
+        let json = serde_json::to_vec_pretty(manifest).expect("manifest serialises");
+        for (name, bytes) in [(manifest.pdf.as_str(), pdf), ("manifest.json", &json[..])] {
+            let tmp = dir.join(format!(".countersigning-{name}"));
+            write_synced(&tmp, bytes)?;
+            std::fs::rename(&tmp, dir.join(name)).map_err(io(&dir))?;
+        }
+        sync_dir(&dir)?;
+        chain::append(archive, &lock, |previous| LogEntry {
+            kind: Kind::Countersigned,
+            period: manifest.period.clone(),
+            version: manifest.version,
+            manifest_sha256: sha256(&json),
+            previous_sha256: previous,
+            date: manifest
+                .countersigned
+                .last()
+                .map(|c| c.date)
+                .unwrap_or(manifest.date),
+            reason: None,
+            entered_late: false,
+            role: manifest.countersigned.last().map(|c| c.role.clone()),
+        })?;
+        Ok(dir.join(&manifest.pdf))
+    })();
+    let _ = chain::seal(&dir);
+    if result.is_err() {
+        chain::reseal_log(archive);
+    }
+    result
 }
 
 /// Withdraws an archived version: appends a withdrawal, with its reason and
@@ -529,6 +607,7 @@ pub fn withdraw(
         date,
         reason: Some(reason.to_string()),
         entered_late: false,
+        role: None,
     })?;
     Ok(entered)
 }

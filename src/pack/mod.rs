@@ -10,5 +10,6 @@ pub mod copy;
 pub mod limits;
 pub mod output;
 pub mod settings;
+pub mod signature;
 pub mod signoff;
 pub mod verify;

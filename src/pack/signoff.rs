@@ -58,6 +58,11 @@ pub struct SignOff {
     /// carries only the contract's sheets and their values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
+    /// A pack signed with a key (`sign-off --key`): the sha256 of the
+    /// signer's certificate, so that the pack says it must carry that
+    /// signature (a removed or replaced signature is found).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_sha256: Option<String>,
 }
 
 /// The earlier pack a signed-off pack's Changes page compares with.
@@ -125,11 +130,19 @@ impl SignOff {
             supersedes: None,
             changes_since: None,
             left_out: Vec::new(),
+            certificate_sha256: None,
         }
     }
 }
 
 impl SignOff {
+    /// The same sign-off, to be signed with the certificate whose sha256
+    /// is `sha256`.
+    pub fn signed_with(mut self, sha256: Option<String>) -> SignOff {
+        self.certificate_sha256 = sha256;
+        self
+    }
+
     /// The same sign-off, accepting the workbook's warnings: they are
     /// listed in the record, which the pack carries.
     pub fn accepting(mut self, warnings: Vec<String>) -> SignOff {

@@ -11,6 +11,7 @@ use crate::pack::archive::{
     chain, enclosing_archive, io, periods, plain_name, version_number, versions, ArchiveError,
     Manifest, Withdrawal, LOG,
 };
+use crate::pack::signature::{self, TrustList};
 use crate::pack::signoff::{
     build_final_since, sha256, tool_version, SignOff, LAYOUT_ATTACHMENT, PREVIOUS_ATTACHMENT,
     RECORDS_ATTACHMENT, SIGN_OFF_ATTACHMENT,
@@ -414,6 +415,16 @@ pub fn carries_layout(pdf: &[u8]) -> bool {
 
 /// Verifies a pack's bytes, and against its manifest when one is given.
 pub fn verify(pdf: &[u8], manifest: Option<&Manifest>) -> Verdict {
+    verify_trusting(pdf, manifest, None)
+}
+
+/// [`verify`], and a digitally signed pack's signatures: each checked
+/// cryptographically and its signer against `trust` when given.
+pub fn verify_trusting(
+    pdf: &[u8],
+    manifest: Option<&Manifest>,
+    trust: Option<&TrustList>,
+) -> Verdict {
     let mut findings = Vec::new();
     if let Some(m) = manifest {
         if sha256(pdf) != m.pdf_sha256 {
@@ -434,12 +445,20 @@ pub fn verify(pdf: &[u8], manifest: Option<&Manifest>) -> Verdict {
             return Verdict::Differs(findings);
         }
     };
+    let signatures = signature::check_pdf(pdf, trust);
+    findings.extend(signatures.findings());
     match signed_inputs(&files) {
         Ok((sign_off, workbook)) => {
             if let Some(m) = manifest {
                 findings.extend(manifest_mismatches(m, &sign_off, &files));
             }
-            findings.extend(check_inputs(pdf, &sign_off, (workbook, &files), manifest));
+            findings.extend(signer_findings(&sign_off, &signatures));
+            findings.extend(check_inputs(
+                (pdf, signatures.is_signed()),
+                &sign_off,
+                (workbook, &files),
+                manifest,
+            ));
         }
         Err(finding) => findings.push(finding),
     }
@@ -545,8 +564,37 @@ fn shown(v: Option<&str>) -> String {
 
 /// Checks the carried workbook against the manifest, and the PDF against
 /// a rebuild from its workbook and sign-off.
+/// A pack signed off with a key must carry that key's signature first.
+fn signer_findings(sign_off: &SignOff, report: &signature::Report) -> Vec<String> {
+    let Some(wanted) = &sign_off.certificate_sha256 else {
+        return Vec::new();
+    };
+    match report.signatures.first() {
+        None => vec![format!(
+            "the signature was removed: the sign-off record says {} signed the pack with the certificate sha256 {}, but the PDF carries no signature",
+            sign_off.by,
+            wanted.chars().take(12).collect::<String>()
+        )],
+        Some(first)
+            if first
+                .certificate_sha256
+                .as_ref()
+                .is_some_and(|found| found != wanted) =>
+        {
+            vec![format!(
+            "{} is not by the certificate the sign-off record names ({} of {}, sha256 {}): the signature was replaced",
+            first.label(),
+            sign_off.by,
+            sign_off.role,
+            wanted.chars().take(12).collect::<String>()
+        )]
+        }
+        Some(_) => Vec::new(),
+    }
+}
+
 fn check_inputs(
-    pdf: &[u8],
+    (pdf, signed): (&[u8], bool),
     sign_off: &SignOff,
     (workbook, files): (&[u8], &[(String, Vec<u8>)]),
     manifest: Option<&Manifest>,
@@ -596,6 +644,12 @@ fn check_inputs(
         previous.as_ref(),
     ) {
         Ok(rebuilt) if rebuilt.pdf == pdf => {}
+        // Signed: the pack, then the signatures' incremental updates.
+        Ok(rebuilt) if signed && pdf.starts_with(&rebuilt.pdf) => {}
+        Ok(rebuilt) if pdf.starts_with(&rebuilt.pdf) => findings.push(format!(
+            "the PDF was changed: {} bytes were added after the pack was built (an incremental update, and no signature covers it)",
+            pdf.len() - rebuilt.pdf.len()
+        )),
         Ok(rebuilt) => {
             let at = rebuilt
                 .pdf
@@ -754,6 +808,9 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
     };
     let log = chain::read(archive)?;
     report.findings.extend(log.findings.iter().cloned());
+    let (trust, trust_problems) = super::archive::trust::read(archive)?;
+    report.findings.extend(trust_problems);
+    let trust = (!trust.is_empty()).then_some(trust);
     report.log_lines = log.lines;
     report.log_head = log.head.clone();
     let mut on_disk = BTreeSet::new();
@@ -786,7 +843,7 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
             }
             report.versions += 1;
             let bytes = chain::read_manifest(&dir.join("manifest.json")).ok();
-            let mut findings = check_version(&dir, &period, v, previous.as_deref());
+            let mut findings = check_version(&dir, &period, v, previous.as_deref(), trust.as_ref());
             if log.exists {
                 match log.archived.get(&key) {
                     None => findings.push(format!(
@@ -799,7 +856,19 @@ pub fn check_archive(archive: &Path) -> Result<ArchiveReport, ArchiveError> {
                     }
                     Some(_) => {}
                 }
-            } else if logged.is_none()
+            }
+            // Once the archive has a trust list, every version archived
+            // after it is signed.
+            if let (Some(first), Some((line, _))) = (log.trusted.first(), log.archived.get(&key)) {
+                if *line > first.line && !signed_pack(&dir, bytes.as_deref()) {
+                    findings.push(format!(
+                        "it is not digitally signed, but {LOG} line {line} archived it after the trust list began (line {}): sign-off refuses unsigned packs once an archive has a trust list, so it was not archived by sign-off, or its signature was removed",
+                        first.line
+                    ));
+                }
+            }
+            if !log.exists
+                && logged.is_none()
                 && bytes
                     .as_deref()
                     .and_then(|b| serde_json::from_slice::<Manifest>(b).ok())
@@ -881,9 +950,24 @@ fn links(archive: &Path) -> Vec<String> {
     out
 }
 
+/// The version's PDF carries a signature.
+fn signed_pack(dir: &Path, manifest: Option<&[u8]>) -> bool {
+    manifest
+        .and_then(|b| serde_json::from_slice::<Manifest>(b).ok())
+        .filter(|m| plain_name(&m.pdf))
+        .and_then(|m| chain::read_plain(&dir.join(m.pdf)).ok())
+        .is_some_and(|pdf| signature::pdf::signatures(&pdf).is_ok_and(|s| !s.is_empty()))
+}
+
 /// One version folder: its manifest, the files it names, its place in the
 /// chain, its PDF and HTML page.
-fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> Vec<String> {
+fn check_version(
+    dir: &Path,
+    period: &str,
+    v: u32,
+    previous: Option<&[u8]>,
+    trust: Option<&TrustList>,
+) -> Vec<String> {
     let bytes = match chain::read_manifest(&dir.join("manifest.json")) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -901,7 +985,7 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
             m.period, m.version
         ));
     }
-    let chained = previous.map(sha256);
+    let chained = previous.map(super::archive::chained_sha256);
     if m.previous_manifest_sha256 != chained {
         findings.push(match chained {
             None => "the manifest names a previous version, but this is the first: versions were removed or reordered".into(),
@@ -914,7 +998,7 @@ fn check_version(dir: &Path, period: &str, v: u32, previous: Option<&[u8]>) -> V
     } else {
         match chain::read_plain(&dir.join(&m.pdf)) {
             Ok(pdf) => {
-                if let Verdict::Differs(f) = verify(&pdf, Some(&m)) {
+                if let Verdict::Differs(f) = verify_trusting(&pdf, Some(&m), trust) {
                     findings.extend(f);
                 }
                 let archive = dir.parent().and_then(Path::parent);

@@ -23,6 +23,13 @@ pub enum Kind {
     Archived,
     /// The version was withdrawn: it stays, marked withdrawn.
     Withdrawn,
+    /// The version was countersigned: its PDF carries one more signature,
+    /// and `manifest_sha256` is its new manifest's.
+    Countersigned,
+    /// A certificate was added to the archive's trust list (`trust.pem`):
+    /// `period` is `trust`, `version` the entry's number from 1, and
+    /// `manifest_sha256` the certificate's sha256.
+    Trusted,
 }
 
 /// One line of the log.
@@ -46,6 +53,22 @@ pub struct LogEntry {
     /// log vouches for the version as it was found then.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub entered_late: bool,
+    /// The role a trusted certificate signs off as (`Trusted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// The `period` of a trust list line.
+pub const TRUST_PERIOD: &str = "trust";
+
+/// A certificate on the archive's trust list, as the log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trusted {
+    /// Its line in the log, from 1.
+    pub line: usize,
+    pub certificate_sha256: String,
+    pub role: Option<String>,
+    pub date: NaiveDate,
 }
 
 /// A withdrawal, as the log records it.
@@ -72,6 +95,8 @@ pub struct Chain {
     pub head: Option<String>,
     /// How many lines the log has.
     pub lines: usize,
+    /// The trust list's certificates, in the order they were added.
+    pub trusted: Vec<Trusted>,
 }
 
 fn finding(line: usize, e: &LogEntry, what: &str) -> String {
@@ -139,6 +164,40 @@ pub fn read(archive: &Path) -> Result<Chain, ArchiveError> {
         }
         let key = (entry.period.clone(), entry.version);
         match entry.kind {
+            Kind::Countersigned => match chain.archived.get_mut(&key) {
+                None => chain.findings.push(finding(
+                    n,
+                    &entry,
+                    "countersigns it, but no line before archives it: lines were removed, reordered or inserted",
+                )),
+                Some((_, m)) => *m = entry.manifest_sha256.clone(),
+            },
+            Kind::Trusted => {
+                let next = chain.trusted.len() as u32 + 1;
+                if entry.period != TRUST_PERIOD || entry.version != next {
+                    chain.findings.push(format!(
+                        "{LOG} line {n} adds trust list entry {} {}, but the trust list's next entry was {next}: lines were removed, reordered or inserted",
+                        entry.period, entry.version
+                    ));
+                }
+                if let Some(t) = chain
+                    .trusted
+                    .iter()
+                    .find(|t| t.certificate_sha256 == entry.manifest_sha256)
+                {
+                    chain.findings.push(format!(
+                        "{LOG} line {n} trusts a certificate line {} trusted already: a line was duplicated",
+                        t.line
+                    ));
+                } else {
+                    chain.trusted.push(Trusted {
+                        line: n,
+                        certificate_sha256: entry.manifest_sha256.clone(),
+                        role: entry.role.clone(),
+                        date: entry.date,
+                    });
+                }
+            }
             Kind::Archived => {
                 if let Some((first, _)) = chain.archived.get(&key) {
                     chain.findings.push(finding(
@@ -334,6 +393,7 @@ pub(crate) fn start(archive: &Path, lock: &Lock) -> Result<Vec<(String, u32)>, A
             date,
             reason: None,
             entered_late: true,
+            role: None,
         })?;
         // Best effort: in a shared archive, another user's files may not
         // be ours to change; the log is what vouches for them.
@@ -380,7 +440,7 @@ pub(crate) fn read_plain(path: &Path) -> std::io::Result<Vec<u8>> {
     read_within(path, &what, MAX_PDF_BYTES, false)
 }
 
-fn set_mode(path: &Path, mode: u32) -> Result<(), ArchiveError> {
+pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), ArchiveError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
