@@ -92,4 +92,18 @@ selfsigned wrong wrong "/CN=Wendy Wrong/title=Board Secretary" wrong_usage
 openssl pkcs12 -export -inkey "$tmp/wrong.key" -in "$tmp/wrong.pem" -passout "$pass" \
   -out "$out/openssl-wrong-usage.p12"
 
+# A signer's own (self-signed, not a CA) certificate and one "issued" with
+# its key: a trust list entry for the first must not admit the second
+# (openssl x509 -req -CA sec.pem -CAkey sec.key makes such a forgery).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/own.key"
+selfsigned own own "/CN=Alex Morgan/title=Board Secretary" leaf
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/forged.key"
+openssl req -new -key "$tmp/forged.key" -subj "/CN=Pat Jones/title=Chair" -out "$tmp/forged.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/own.pem" -keyfile "$tmp/own.key" \
+  -in "$tmp/forged.csr" -out "$tmp/forged.pem" -extensions leaf \
+  -startdate 20150101000000Z -enddate 20450101000000Z -notext 2>/dev/null
+openssl pkcs12 -export -inkey "$tmp/forged.key" -in "$tmp/forged.pem" -certfile "$tmp/own.pem" \
+  -passout "$pass" -out "$out/openssl-forged-by-leaf.p12"
+cp "$tmp/own.pem" "$out/openssl-own-leaf.pem"
+
 ls -l "$out"

@@ -943,6 +943,8 @@ fn the_passphrase_is_read_from_a_file_and_a_short_one_is_refused() {
                 out,
                 "--valid-from",
                 "2016-01-01",
+                "--years",
+                "20",
                 "--passphrase-file",
                 file,
             ])
@@ -1071,4 +1073,356 @@ fn a_trust_list_entry_for_another_role_refuses_the_sign_off() {
         stderr(&o)
     );
     assert!(!d.join("a/2015-12/v2").exists());
+}
+
+// The secretary's findings (issue #30, second round).
+
+fn sign_off_into(d: &Path, key: &str, archive: &str, pass: &str) -> std::process::Output {
+    run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            key,
+            "--date",
+            "2016-01-28",
+            "--archive",
+            archive,
+        ],
+        pass,
+    )
+}
+
+#[test]
+fn a_trust_list_entry_for_a_signers_own_certificate_admits_no_certificate_made_with_its_key() {
+    // openssl x509 -req -CA own.pem -CAkey own.key: a "Chair" certificate
+    // made with the secretary's key, which is no certificate authority.
+    let forged = load("openssl-forged-by-leaf.p12").unwrap();
+    let own =
+        signature::Certificate::read_all(&std::fs::read(fixture("openssl-own-leaf.pem")).unwrap())
+            .unwrap();
+    assert!(
+        forged.certificate.issued_by(&own[0]),
+        "the forgery's signature is real"
+    );
+    assert!(!own[0].is_ca());
+    let trust = TrustList {
+        entries: own
+            .into_iter()
+            .map(|c| (c, Some("Board Secretary".into())))
+            .collect(),
+    };
+    let e = trust
+        .admits(&forged.certificate, &forged.chain, when())
+        .unwrap_err();
+    assert!(
+        e.contains("unknown signer: the certificate of CN=Pat Jones, title=Chair")
+            && e.contains("which is not a certificate authority (basicConstraints cA=TRUE with keyCertSign): a certificate that is not a CA admits only itself"),
+        "{e}"
+    );
+    assert_eq!(trust.role_of(&forged.certificate, &forged.chain), None);
+    // verify --trust and archive verify (both check_pdf) refuse it.
+    let pdf = signature::sign_pdf(unsigned(), &forged, when(), "x").unwrap();
+    let report = signature::check_pdf(&pdf, Some(&trust));
+    assert!(!report.signatures[0].trusted);
+    assert!(
+        report.findings()[0].contains("which is not a certificate authority"),
+        "{:?}",
+        report.findings()
+    );
+    // The authority's own certificate still admits what it issued.
+    let issued = load("openssl-issued.p12").unwrap();
+    let authority =
+        signature::Certificate::read_all(&std::fs::read(fixture("openssl-authority.pem")).unwrap())
+            .unwrap();
+    assert!(authority[0].is_ca());
+    let ca = TrustList {
+        entries: authority.into_iter().map(|c| (c, None)).collect(),
+    };
+    assert_eq!(
+        ca.admits(&issued.certificate, &issued.chain, when()),
+        Ok(())
+    );
+    // An authority on the list does not admit what its non-CA leaf made:
+    // an intermediate must be a CA too.
+    let chain = vec![forged.chain[0].clone()];
+    assert!(ca.admits(&forged.certificate, &chain, when()).is_err());
+    // And sign-off refuses the forged key into an archive trusting the
+    // secretary's own certificate.
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    std::fs::copy(fixture("openssl-own-leaf.pem"), d.join("own.pem")).unwrap();
+    let add = run_with(
+        d,
+        &[
+            "archive",
+            "trust",
+            "add",
+            "own.pem",
+            "--role",
+            "Board Secretary",
+            "--archive",
+            "a",
+        ],
+        PASS,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let forged_key = fixture("openssl-forged-by-leaf.p12");
+    let o = sign_off_into(d, forged_key.to_str().unwrap(), "a", PASS);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown signer: the certificate of CN=Pat Jones, title=Chair")
+            && stderr(&o).contains("which is not a certificate authority")
+            && stderr(&o).contains(
+                "does not admit this key, so it may not sign off into it; nothing was archived"
+            ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("a/2015-12").exists());
+}
+
+#[test]
+fn verify_with_trust_of_an_unsigned_pack_is_not_verified() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    let o = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--by",
+            "Jane Smith",
+            "--role",
+            "Board Secretary",
+            "--date",
+            "2016-01-28",
+            "--archive",
+            "a",
+        ],
+        pass,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = stdout(&o).trim().to_string();
+    let plain = run_with(d, &["verify", &pdf], pass);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let v = run_with(d, &["verify", &pdf, "--trust", "jane.pem"], pass);
+    assert_eq!(v.status.code(), Some(1), "{}", stdout(&v));
+    assert!(
+        stderr(&v).contains("is not verified")
+            && stderr(&v).contains("it is not digitally signed, so no signer is on the trust list given (--trust): ask for the signed pack"),
+        "{}",
+        stderr(&v)
+    );
+    assert!(!stdout(&v).contains("verified:"));
+    // A pack archived before the archive's trust list began stays as it
+    // was: verified without --trust.
+    let add = run_with(
+        d,
+        &["archive", "trust", "add", "jane.pem", "--archive", "a"],
+        pass,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let before = run_with(d, &["verify", &pdf], pass);
+    assert!(before.status.success(), "{}", stderr(&before));
+}
+
+#[test]
+fn an_expired_certificate_cannot_sign_off_today_by_an_old_date() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    // Valid 2015-01-01 to 2016-01-01: valid on the claimed 2015-12-31, long
+    // expired today.
+    let made = run_with(
+        d,
+        &[
+            "keys",
+            "new",
+            "--name",
+            "J",
+            "--role",
+            "S",
+            "--out",
+            "short.p12",
+            "--valid-from",
+            "2015-01-01",
+            "--years",
+            "1",
+        ],
+        pass,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let o = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            "short.p12",
+            "--date",
+            "2015-12-31",
+            "--archive",
+            "a",
+        ],
+        pass,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the key short.p12 cannot sign: its certificate (CN=J, title=S) expired on 2016-01-01 00:00 UTC, and a key is not used after its certificate expired, whatever --date says"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("a").exists(), "nothing archived");
+    // archive trust add warns of an expired certificate (and makes the
+    // archive it is given).
+    let add = run_with(
+        d,
+        &["archive", "trust", "add", "short.pem", "--archive", "t"],
+        pass,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(
+        stderr(&add).contains("warning: the certificate of CN=J, title=S expired on 2016-01-01: it admits no new sign-off"),
+        "{}",
+        stderr(&add)
+    );
+}
+
+#[test]
+fn verify_in_an_archive_whose_trust_list_was_replaced_fails_instead_of_skipping_the_signers() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    keys_new_as(d, "Chris Chair", "Chair", "chair.p12");
+    let add = run_with(
+        d,
+        &["archive", "trust", "add", "jane.pem", "--archive", "a"],
+        pass,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let o = sign_off_into(d, "jane.p12", "a", pass);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = stdout(&o).trim().to_string();
+    let ok = run_with(d, &["verify", &pdf], pass);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    // trust.pem replaced by hand with another certificate.
+    let trust = d.join("a/trust.pem");
+    let mut p = std::fs::metadata(&trust).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    p.set_readonly(false);
+    std::fs::set_permissions(&trust, p).unwrap();
+    std::fs::copy(d.join("chair.pem"), &trust).unwrap();
+    let v = run_with(d, &["verify", &pdf], pass);
+    assert_eq!(v.status.code(), Some(1), "{}", stdout(&v));
+    assert!(
+        stderr(&v).contains("is damaged, so the signers cannot be checked: trust.pem holds the certificate of CN=Chris Chair, title=Chair")
+            && stderr(&v).contains("and restore the archive's trust.pem from a backup"),
+        "{}",
+        stderr(&v)
+    );
+    assert!(!stdout(&v).contains("signer was not checked"));
+}
+
+#[test]
+fn a_second_countersignature_by_the_same_signer_or_by_the_sign_offs_signer_is_refused() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    keys_new_as(d, "Pat Jones", "Chair", "chair.p12");
+    let o = sign_off_into(d, "jane.p12", "a", pass);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let countersign = |key: &str| {
+        run_with(
+            d,
+            &[
+                "sign-off",
+                "w.xlsx",
+                "--countersign",
+                "v1",
+                "--key",
+                key,
+                "--date",
+                "2016-01-29",
+                "--archive",
+                "a",
+            ],
+            pass,
+        )
+    };
+    let by_jane = countersign("jane.p12");
+    assert_eq!(by_jane.status.code(), Some(1));
+    assert!(
+        stderr(&by_jane).contains("2015-12 v1 is already signed by Jane Smith (Board Secretary) (signature 1): a countersignature is made by another signer; nothing was archived"),
+        "{}",
+        stderr(&by_jane)
+    );
+    let first = countersign("chair.p12");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let again = countersign("chair.p12");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("2015-12 v1 is already signed by Pat Jones (Chair) (signature 2)"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn keys_new_writes_the_private_key_file_for_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let made = keys_new(dir.path(), "j.p12", "2016-01-01");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let mode = |f: &str| {
+        std::fs::metadata(dir.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("j.p12"), 0o600);
+    assert_ne!(mode("j.pem") & 0o044, 0, "the certificate is public");
+    assert!(
+        stderr(&made).contains("j.p12 is written for you only (mode 0600: owner read and write)"),
+        "{}",
+        stderr(&made)
+    );
+}
+
+#[test]
+fn archive_trust_add_on_a_folder_not_there_yet_makes_the_archive() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    let add = run_with(
+        d,
+        &[
+            "archive",
+            "trust",
+            "add",
+            "jane.pem",
+            "--role",
+            "Board Secretary",
+            "--archive",
+            "arch",
+        ],
+        pass,
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(
+        stderr(&add).contains("arch was not there: a new archive is made, its trust list first"),
+        "{}",
+        stderr(&add)
+    );
+    assert!(d.join("arch/trust.pem").is_file());
+    let o = sign_off_into(d, "jane.p12", "arch", pass);
+    assert!(o.status.success(), "{}", stderr(&o));
 }

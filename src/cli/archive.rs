@@ -309,7 +309,6 @@ fn json(entries: &[Entry]) -> Vec<serde_json::Value> {
 pub fn trust_add(args: &super::TrustAddArgs) -> anyhow::Result<()> {
     use crate::pack::archive::trust;
     let dir = archive::dir(args.archive.as_deref());
-    let dir = archive::existing(&dir)?;
     if let Some(role) = &args.role {
         if role.trim().is_empty() || role.chars().any(|c| c.is_control()) {
             return Err(Usage("--role must name the role in one line of plain text".into()).into());
@@ -324,6 +323,29 @@ pub fn trust_add(args: &super::TrustAddArgs) -> anyhow::Result<()> {
         ))
         .into());
     };
+    // A trust list may come first: the archive is made, as the first
+    // sign-off makes it.
+    if std::fs::symlink_metadata(&dir).is_err() {
+        anyhow::Context::with_context(std::fs::create_dir_all(&dir), || {
+            format!(
+                "cannot make the archive folder {}: check the path",
+                dir.display()
+            )
+        })?;
+        eprintln!(
+            "{} was not there: a new archive is made, its trust list first",
+            dir.display()
+        );
+    }
+    let dir = archive::existing(&dir)?;
+    let now = chrono::Utc::now();
+    if now > cert.not_after() {
+        eprintln!(
+            "warning: the certificate of {} expired on {}: it admits no new sign-off (a key is not used after its certificate expired), only signatures made while it was valid",
+            shown(&cert.subject()),
+            cert.not_after().format("%Y-%m-%d")
+        );
+    }
     let today = chrono::Utc::now().date_naive();
     let n = trust::add(dir, cert, args.role.as_deref().map(str::trim), today)?;
     eprintln!(

@@ -86,9 +86,9 @@ pub fn new(args: &KeysNewArgs) -> anyhow::Result<()> {
     )?;
     let p12 = identity.to_pkcs12(&passphrase)?;
     let cert = identity.certificate.to_pem();
-    crate::pack::output::write_all_atomic(&[
-        (args.out.as_path(), p12.as_slice()),
-        (pem.as_path(), cert.as_bytes()),
+    crate::pack::output::write_all_atomic_private(&[
+        (args.out.as_path(), p12.as_slice(), true),
+        (pem.as_path(), cert.as_bytes(), false),
     ])?;
     eprintln!(
         "made a key for {} ({}), valid {} to {}; certificate sha256 {}",
@@ -99,7 +99,7 @@ pub fn new(args: &KeysNewArgs) -> anyhow::Result<()> {
         identity.certificate.sha256()
     );
     eprintln!(
-        "keep {} and its passphrase to yourself; give {} to whoever checks your signatures (boardpack archive trust add, verify --trust)",
+        "{} is written for you only (mode 0600: owner read and write): keep it and its passphrase to yourself; give {} to whoever checks your signatures (boardpack archive trust add, verify --trust)",
         args.out.display(),
         pem.display()
     );

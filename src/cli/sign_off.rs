@@ -60,6 +60,17 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
                 problems.join("; ")
             );
         }
+        // A key is not used once its certificate has expired, whatever
+        // date the sign-off claims.
+        let now = chrono::Utc::now();
+        if now > id.certificate.not_after() {
+            anyhow::bail!(
+                "the key {} cannot sign: its certificate ({}) expired on {}, and a key is not used after its certificate expired, whatever --date says; sign with a key whose certificate is valid today (renew it, or make one with boardpack keys new); nothing was archived",
+                args.key.as_deref().unwrap_or(Path::new("")).display(),
+                id.certificate.subject(),
+                id.certificate.not_after().format("%Y-%m-%d %H:%M UTC")
+            );
+        }
     }
     let dir = archive::dir(args.archive.as_deref());
     // The archive is this run's output: never inside an input, nor inside
@@ -86,13 +97,13 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
                 ))
                 .into());
             };
-            if let Err(e) = trust.admits(&id.certificate) {
+            if let Err(e) = trust.admits(&id.certificate, &id.chain, when) {
                 anyhow::bail!(
-                    "{e} of the archive {}: this key may not sign off into it; nothing was archived",
+                    "{e}; the trust list of the archive {} does not admit this key, so it may not sign off into it; nothing was archived",
                     dir.display()
                 );
             }
-            if let Some(trusted_role) = trust.role_of(&id.certificate) {
+            if let Some(trusted_role) = trust.role_of(&id.certificate, &id.chain) {
                 if trusted_role != role.trim() {
                     anyhow::bail!(
                         "the trust list of the archive {} admits {by} to sign off as {trusted_role}, not as {role}; nothing was archived",
@@ -242,6 +253,7 @@ pub fn run(args: &SignOffArgs) -> anyhow::Result<()> {
             copy: &copy,
             sign_off: &sign_off,
             sizes: [pdf.len(), html.len()],
+            signed: identity.is_some(),
         };
         print!("{}", super::shown(&plan.text()));
         return Ok(());
@@ -379,6 +391,26 @@ fn countersign(
             f.join("\n  ")
         );
     }
+    // One signature per signer: not the sign-off's signer again, nor a
+    // second countersignature by the same key.
+    let mine = id.certificate.sha256();
+    if let Some(s) = crate::pack::signature::check_pdf(&pdf, None)
+        .signatures
+        .iter()
+        .find(|s| {
+            s.certificate_sha256.as_deref() == Some(mine.as_str())
+                || s.signer
+                    .as_deref()
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(by.trim()))
+        })
+    {
+        anyhow::bail!(
+            "{period} v{v} is already signed by {} ({}) (signature {}): a countersignature is made by another signer; nothing was archived",
+            s.signer.as_deref().unwrap_or(by),
+            s.role.as_deref().unwrap_or(role),
+            s.number
+        );
+    }
     if date < manifest.date {
         return Err(Usage(format!(
             "--date {date} is before {period} v{v} was signed off ({}): a countersignature comes after the sign-off",
@@ -402,10 +434,9 @@ fn countersign(
     });
     if args.dry_run {
         println!(
-            "dry run: nothing is archived; without --dry-run {period} v{v} would be countersigned by {by} ({role}) on {date}: {} ({} bytes, sha256 {})",
+            "dry run: nothing is archived; without --dry-run {period} v{v} would be countersigned by {by} ({role}) on {date}: {} (about {} bytes; its sha256 is known once it is signed, as every signature differs)",
             folder.join(&manifest.pdf).display(),
-            signed.len(),
-            manifest.pdf_sha256
+            signed.len()
         );
         return Ok(());
     }
@@ -459,6 +490,9 @@ struct Plan<'a> {
     sign_off: &'a SignOff,
     /// The PDF's and the HTML page's sizes in bytes.
     sizes: [usize; 2],
+    /// Digitally signed: its sha256 is known only once it is signed (every
+    /// signature differs).
+    signed: bool,
 }
 
 impl Plan<'_> {
@@ -531,9 +565,13 @@ impl Plan<'_> {
         line("files:", format!("{}", folder.join(&m.pdf).display()));
         let _ = writeln!(
             out,
-            "           {} bytes, sha256 {}; attached: {}, records.json, sign-off.json{}",
+            "           {} bytes, {}; attached: {}, records.json, sign-off.json{}",
             self.sizes[0],
-            m.pdf_sha256,
+            if self.signed {
+                "digitally signed (its sha256 is known once it is signed, as every signature differs)".to_string()
+            } else {
+                format!("sha256 {}", m.pdf_sha256)
+            },
             self.copy.name,
             if self.layout.layout.is_builtin() {
                 ""

@@ -45,20 +45,63 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
         );
     }
     // The signers are checked against --trust, else, in an archive, its
-    // trust list.
+    // trust list; a trust list that was changed by hand is not skipped.
+    let mut findings = Vec::new();
+    // Must be signed: with --trust, or archived after the archive's trust
+    // list began (packs signed off before it stay unsigned).
+    let mut must_be_signed = args.trust.is_some();
     let trust = match args.trust.as_deref() {
         Some(path) => Some(trust_file(path)?),
-        None => manifest
+        None => match manifest
             .as_ref()
             .and_then(|m| placement(&args.pdf, m).ok().flatten())
-            .and_then(|p| crate::pack::archive::trust::read(&p.archive).ok())
-            .map(|(list, _)| list)
-            .filter(|list| !list.is_empty()),
+        {
+            Some(p) => match crate::pack::archive::trust::read(&p.archive) {
+                Ok((list, problems)) => {
+                    must_be_signed = manifest.as_ref().is_some_and(|m| {
+                        crate::pack::archive::chain::read(&p.archive).is_ok_and(|log| {
+                            match (
+                                log.trusted.first(),
+                                log.archived.get(&(m.period.clone(), m.version)),
+                            ) {
+                                (Some(first), Some((line, _))) => *line > first.line,
+                                _ => false,
+                            }
+                        })
+                    });
+                    findings.extend(problems.iter().map(|e| {
+                        format!(
+                            "the trust list of the archive {} is damaged, so the signers cannot be checked: {e}; run boardpack archive verify {}, and restore the archive's trust.pem from a backup",
+                            p.archive.display(),
+                            p.archive.display()
+                        )
+                    }));
+                    Some(list).filter(|list| !list.is_empty())
+                }
+                Err(e) => {
+                    findings.push(format!(
+                        "the trust list of the archive {} cannot be read, so the signers cannot be checked: {e}; run boardpack archive verify {}",
+                        p.archive.display(),
+                        p.archive.display()
+                    ));
+                    None
+                }
+            },
+            None => None,
+        },
     };
-    let mut findings = match verify_trusting(&pdf, manifest.as_ref(), trust.as_ref()) {
-        Verdict::Verified => Vec::new(),
-        Verdict::Differs(f) => f,
-    };
+    match verify_trusting(&pdf, manifest.as_ref(), trust.as_ref()) {
+        Verdict::Verified => {}
+        Verdict::Differs(f) => findings.extend(f),
+    }
+    // With signers to check, an unsigned pack is not what was approved.
+    if must_be_signed && !signature::check_pdf(&pdf, None).is_signed() {
+        findings.push(if args.trust.is_some() {
+            "it is not digitally signed, so no signer is on the trust list given (--trust): ask for the signed pack, or verify without --trust to check the unsigned one".into()
+        } else {
+            "it is not digitally signed, but it was archived after the archive's trust list began: its signature was removed, or it was not archived by sign-off; run boardpack archive verify".into()
+        });
+    }
     let dir = args.pdf.parent().unwrap_or(std::path::Path::new("."));
     findings.extend(manifest.as_ref().and_then(|m| html_finding(dir, m)));
     // In an archive: in its own folder, through no link, in the log.

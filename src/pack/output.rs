@@ -585,9 +585,16 @@ fn process_alive(pid: u32) -> Option<bool> {
 /// target that is there and not a regular file (a link, a device, a FIFO,
 /// a folder) is refused, whatever was checked before.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
+    let files: Vec<_> = files.iter().map(|(p, b)| (*p, *b, false)).collect();
+    write_all_atomic_private(&files)
+}
+
+/// [`write_all_atomic`], each file marked private (`true`) written for
+/// its owner only (mode 0600: a private key), from its first byte.
+pub fn write_all_atomic_private(files: &[(&Path, &[u8], bool)]) -> Result<(), WriteError> {
     let mut staged = Vec::new();
-    for (path, bytes) in files {
-        let (tmp, guard) = stage(path, bytes)?;
+    for (path, bytes, private) in files {
+        let (tmp, guard) = stage(path, bytes, *private)?;
         staged.push((*path, tmp, guard));
     }
     for (path, tmp, _guard) in staged {
@@ -617,7 +624,11 @@ fn refuse_special(path: &Path) -> Result<(), WriteError> {
     }
 }
 
-fn stage(path: &Path, bytes: &[u8]) -> Result<(tempfile::NamedTempFile, StagedGuard), WriteError> {
+fn stage(
+    path: &Path,
+    bytes: &[u8],
+    private: bool,
+) -> Result<(tempfile::NamedTempFile, StagedGuard), WriteError> {
     let err = |source| WriteError {
         path: path.to_path_buf(),
         source,
@@ -633,9 +644,16 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<(tempfile::NamedTempFile, StagedGu
     builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     // Read and write for everyone, less what the umask takes away (the mode
     // is given to `open`, which applies the umask), as any program's new
-    // files are; not the 0600 of a private temporary file.
+    // files are; not the 0600 of a private temporary file. A private file
+    // (a key) is the owner's only.
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(if private {
+        0o600
+    } else {
+        0o666
+    }));
+    #[cfg(not(unix))]
+    let _ = private;
     let (mut tmp, guard) =
         create_staged(|| builder.tempfile_in(&dir), |t| t.path()).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
@@ -664,7 +682,7 @@ mod tests {
     #[test]
     fn an_interrupted_write_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
-        let (tmp, _guard) = stage(&dir.path().join("out.pdf"), b"half").unwrap();
+        let (tmp, _guard) = stage(&dir.path().join("out.pdf"), b"half", false).unwrap();
         let path = tmp.path().to_path_buf();
         // What Ctrl-C does before exiting; the temporary file would
         // otherwise outlive a process that exits without unwinding.

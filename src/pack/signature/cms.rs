@@ -120,20 +120,24 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, String> {
 /// Checks a detached CMS signature over a document whose SHA-256 is
 /// `digest`: the message digest it signed, its signature with the signer's
 /// key, and that its signing-certificate attribute names that certificate.
-/// Returns the signer's certificate, when the signature names one, and
-/// what is wrong.
-pub fn verify(contents: &[u8], digest: &[u8]) -> (Option<Certificate>, Result<(), String>) {
+/// Returns the signer's certificate, when the signature names one, the
+/// other certificates it carries (its chain), and what is wrong.
+pub fn verify(
+    contents: &[u8],
+    digest: &[u8],
+) -> (Option<Certificate>, Vec<Certificate>, Result<(), String>) {
     match signer(contents) {
-        Ok((cert, signer)) => {
+        Ok((cert, others, signer)) => {
             let checked = check(&cert, &signer, digest);
-            (Some(cert), checked)
+            (Some(cert), others, checked)
         }
-        Err(e) => (None, Err(e)),
+        Err(e) => (None, Vec::new(), Err(e)),
     }
 }
 
 /// The signer's certificate and signer info of a CMS signature.
-fn signer(contents: &[u8]) -> Result<(Certificate, SignerInfo), String> {
+#[allow(clippy::type_complexity)]
+fn signer(contents: &[u8]) -> Result<(Certificate, Vec<Certificate>, SignerInfo), String> {
     let unreadable = |what: &str| format!("the signature cannot be read ({what})");
     let info = ContentInfo::from_der(contents).map_err(|e| unreadable(&e.to_string()))?;
     if info.content_type != SIGNED_DATA {
@@ -169,7 +173,8 @@ fn signer(contents: &[u8]) -> Result<(Certificate, SignerInfo), String> {
     }
     .ok_or_else(|| unreadable("it does not carry the signer's certificate"))?
     .clone();
-    Ok((cert, signer.clone()))
+    let others = certs.into_iter().filter(|c| *c != cert).collect();
+    Ok((cert, others, signer.clone()))
 }
 
 /// Checks a signer info against its certificate and the document's digest.

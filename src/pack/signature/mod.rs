@@ -190,7 +190,7 @@ pub fn check_pdf(pdf: &[u8], trust: Option<&TrustList>) -> Report {
             problems: f.problems.clone(),
             trusted: false,
         };
-        let (signer, checked) = cms::verify(&f.contents, &f.digest);
+        let (signer, others, checked) = cms::verify(&f.contents, &f.digest);
         if let Err(e) = checked {
             c.problems.push(e);
         }
@@ -201,7 +201,7 @@ pub fn check_pdf(pdf: &[u8], trust: Option<&TrustList>) -> Report {
             let at = f.when.unwrap_or_else(Utc::now);
             c.problems.extend(signer.problems_at(at));
             if let Some(trust) = trust {
-                match trust.admits(&signer) {
+                match trust.admits(&signer, &others, at) {
                     Ok(()) => c.trusted = true,
                     Err(e) => c.problems.push(e),
                 }

@@ -11,6 +11,7 @@ use sha2_010::{Digest, Sha256};
 pub const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 pub const TITLE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.12");
 const KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 pub const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 pub const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 pub const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -183,6 +184,27 @@ impl Certificate {
         }
     }
 
+    /// A certificate authority: basicConstraints cA=TRUE and, when it has a
+    /// key usage, keyCertSign. Only such a certificate may issue others.
+    pub fn is_ca(&self) -> bool {
+        let Some(exts) = &self.cert.tbs_certificate.extensions else {
+            return false;
+        };
+        let ca = exts
+            .iter()
+            .find(|e| e.extn_id == BASIC_CONSTRAINTS)
+            .and_then(|e| {
+                x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()).ok()
+            })
+            .is_some_and(|bc| bc.ca);
+        let may_issue = match exts.iter().find(|e| e.extn_id == KEY_USAGE) {
+            None => true,
+            Some(ku) => x509_cert::ext::pkix::KeyUsage::from_der(ku.extn_value.as_bytes())
+                .is_ok_and(|ku| ku.key_cert_sign()),
+        };
+        ca && may_issue
+    }
+
     /// `issuer` signed this certificate: its subject is this one's issuer,
     /// and its key verifies this one's signature.
     pub fn issued_by(&self, issuer: &Certificate) -> bool {
@@ -268,28 +290,92 @@ impl TrustList {
         self.entries.is_empty()
     }
 
-    /// The signer is on the list, or was issued by a certificate on it.
-    pub fn admits(&self, signer: &Certificate) -> Result<(), String> {
-        for (trusted, _) in &self.entries {
-            if trusted == signer || signer.issued_by(trusted) {
-                return Ok(());
+    /// How `signer` reaches the list: the index of the entry that admits
+    /// it and the certificates above it (the intermediate authorities from
+    /// `others`, then the entry). An entry admits its own certificate (the
+    /// whole certificate, compared byte for byte) and, only when it is a
+    /// certificate authority, the certificates it issued, directly or
+    /// through intermediate authorities (each a CA too).
+    pub fn path<'a>(
+        &'a self,
+        signer: &'a Certificate,
+        others: &'a [Certificate],
+    ) -> Result<(usize, Vec<&'a Certificate>), String> {
+        if let Some(i) = self.entries.iter().position(|(t, _)| t == signer) {
+            return Ok((i, Vec::new()));
+        }
+        let mut above: Vec<&Certificate> = Vec::new();
+        let mut current = signer;
+        let mut why = None;
+        for _ in 0..8 {
+            for (i, (trusted, _)) in self.entries.iter().enumerate() {
+                if current.issued_by(trusted) {
+                    if trusted.is_ca() {
+                        above.push(trusted);
+                        return Ok((i, above));
+                    }
+                    why.get_or_insert_with(|| not_ca(trusted, "the trust list's entry"));
+                }
+            }
+            let next = others.iter().find(|o| {
+                *o != current && *o != signer && !above.contains(o) && current.issued_by(o)
+            });
+            match next {
+                Some(n) if n.is_ca() => {
+                    above.push(n);
+                    current = n;
+                }
+                Some(n) => {
+                    why.get_or_insert_with(|| not_ca(n, "the chain's certificate"));
+                    break;
+                }
+                None => break,
             }
         }
         Err(format!(
-            "unknown signer: the certificate of {} (sha256 {}) is not on the trust list, nor issued by a certificate on it",
+            "unknown signer: the certificate of {} (sha256 {}) is not on the trust list, nor issued by a certificate authority on it{}",
             signer.subject(),
-            &signer.sha256()[..16]
+            &signer.sha256()[..16],
+            why.map(|w| format!("; {w}")).unwrap_or_default()
         ))
     }
 
-    /// The role the trust list gives a certificate (its own entry's, or
-    /// its issuer's), if any.
-    pub fn role_of(&self, signer: &Certificate) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(t, _)| t == signer || signer.issued_by(t))
-            .and_then(|(_, r)| r.as_deref())
+    /// The signer (with the other certificates its signature or key file
+    /// carries) chains to the list, and every certificate of the chain, up
+    /// to and including the trusted entry, was valid at `at`.
+    pub fn admits(
+        &self,
+        signer: &Certificate,
+        others: &[Certificate],
+        at: DateTime<Utc>,
+    ) -> Result<(), String> {
+        let (_, above) = self.path(signer, others)?;
+        for c in above {
+            if let Some(p) = c.validity_problem(at) {
+                return Err(format!(
+                    "the certificate of {} in the signer's chain is not valid: {p}",
+                    c.subject()
+                ));
+            }
+        }
+        Ok(())
     }
+
+    /// The role the trust list gives a certificate (its own entry's, or
+    /// the authority's it chains to), if any.
+    pub fn role_of(&self, signer: &Certificate, others: &[Certificate]) -> Option<&str> {
+        self.path(signer, others)
+            .ok()
+            .and_then(|(i, _)| self.entries[i].1.as_deref())
+    }
+}
+
+/// Why `issuer` may not issue certificates.
+fn not_ca(issuer: &Certificate, what: &str) -> String {
+    format!(
+        "it was made with the key of {what} {}, which is not a certificate authority (basicConstraints cA=TRUE with keyCertSign): a certificate that is not a CA admits only itself, never a certificate made with its key",
+        issuer.subject()
+    )
 }
 
 fn time(t: &x509_cert::time::Time) -> DateTime<Utc> {
