@@ -1362,8 +1362,39 @@ fn a_second_countersignature_by_the_same_signer_or_by_the_sign_offs_signer_is_re
         "{}",
         stderr(&by_jane)
     );
+    // A dry run states no sha256 the real countersignature would not have.
+    let dry = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--countersign",
+            "v1",
+            "--key",
+            "chair.p12",
+            "--date",
+            "2016-01-29",
+            "--archive",
+            "a",
+            "--dry-run",
+        ],
+        pass,
+    );
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("its sha256 is known once it is signed")
+            && !stdout(&dry).contains(", sha256"),
+        "{}",
+        stdout(&dry)
+    );
     let first = countersign("chair.p12");
     assert!(first.status.success(), "{}", stderr(&first));
+    let list = run_with(d, &["archive", "list", "--archive", "a"], pass);
+    assert!(
+        stdout(&list).contains("  countersigned by Pat Jones (Chair) on 2016-01-29"),
+        "{}",
+        stdout(&list)
+    );
     let again = countersign("chair.p12");
     assert_eq!(again.status.code(), Some(1));
     assert!(
@@ -1425,4 +1456,96 @@ fn archive_trust_add_on_a_folder_not_there_yet_makes_the_archive() {
     assert!(d.join("arch/trust.pem").is_file());
     let o = sign_off_into(d, "jane.p12", "arch", pass);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_truncated_signed_pack_is_said_to_be_cut_short_not_changed_or_replaced() {
+    let pdf = signed();
+    for cut in [1, 40, 3000] {
+        let short = &pdf[..pdf.len() - cut];
+        let f = findings(verify(short, None));
+        assert_eq!(
+            f,
+            [format!(
+                "the file was cut short (damaged or truncated): a signature covers it up to byte {}, but it has only {} bytes; restore it from the archive or ask for it again",
+                pdf.len(),
+                short.len()
+            )],
+            "cut by {cut}"
+        );
+    }
+    // Bytes added are still said to be added.
+    let mut longer = pdf.clone();
+    longer.extend_from_slice(b"\n%x\n");
+    let f = findings(verify(&longer, None));
+    assert!(
+        f.iter()
+            .any(|f| f.contains("4 bytes were added after the last signature")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_certificate_given_as_key_and_a_key_file_given_as_trust_are_named() {
+    let dir = common::dir_with_sample("w.xlsx");
+    let d = dir.path();
+    let pass = "correct horse battery";
+    keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
+    let o = sign_off_into(d, "jane.pem", "a", pass);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("jane.pem is not a PKCS#12 key file (.p12/.pfx): this is a certificate (PEM), not a key file: give the .p12 key file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("ASN.1"));
+    let signed = sign_off_into(d, "jane.p12", "a", pass);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let pdf = stdout(&signed).trim().to_string();
+    let v = run_with(d, &["verify", &pdf, "--trust", "jane.p12"], pass);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        stderr(&v).contains(
+            "jane.p12 is a PKCS#12 key file (.p12), not a certificate: give the certificate"
+        ),
+        "{}",
+        stderr(&v)
+    );
+    let add = run_with(
+        d,
+        &["archive", "trust", "add", "jane.p12", "--archive", "a"],
+        pass,
+    );
+    assert!(
+        stderr(&add).contains("is a PKCS#12 key file (.p12), not a certificate"),
+        "{}",
+        stderr(&add)
+    );
+    // A signed sign-off's dry run names no sha256 the signed run will not
+    // produce.
+    let dry = run_with(
+        d,
+        &[
+            "sign-off",
+            "w.xlsx",
+            "--key",
+            "jane.p12",
+            "--date",
+            "2016-01-29",
+            "--reason",
+            "r",
+            "--archive",
+            "a",
+            "--dry-run",
+        ],
+        pass,
+    );
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains(
+            "digitally signed (its sha256 is known once it is signed, as every signature differs)"
+        ),
+        "{}",
+        stdout(&dry)
+    );
 }

@@ -279,6 +279,12 @@ fn table(entries: &[Entry]) -> String {
                 out.push_str(&format!("{INDENT}{l}\n"));
             }
         }
+        for c in &e.manifest.countersigned {
+            let said = format!("countersigned by {} ({}) on {}", c.by, c.role, c.date);
+            for l in wrap(&said, WIDTH - INDENT.len()) {
+                out.push_str(&format!("{INDENT}{l}\n"));
+            }
+        }
         out.push_str(&format!(
             "{INDENT}{} (sha256 {})\n",
             e.path.display(),

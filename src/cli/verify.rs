@@ -17,6 +17,12 @@ pub fn trust_file(path: &std::path::Path) -> anyhow::Result<TrustList> {
         true,
     )
     .with_context(|| format!("cannot read the trusted certificates {}", path.display()))?;
+    if signature::pkcs12::looks_like_pkcs12(&bytes) {
+        anyhow::bail!(
+            "{} is a PKCS#12 key file (.p12), not a certificate: give the certificate (the .pem that keys new writes beside the .p12, or openssl pkcs12 -in KEY.p12 -nokeys -out CERT.pem); a .p12 holds a private key, never hand it out",
+            path.display()
+        );
+    }
     let certs = Certificate::read_all(&bytes).map_err(|e| {
         anyhow!(
             "{} is not a certificate file: {e}; give the signer's (or its authority's) certificate as PEM",

@@ -425,6 +425,10 @@ pub fn verify_trusting(
     manifest: Option<&Manifest>,
     trust: Option<&TrustList>,
 ) -> Verdict {
+    // A truncated signed pack is said as such, not as a forgery.
+    if let Some(cut) = signature::cut_short(pdf) {
+        return Verdict::Differs(vec![cut]);
+    }
     let mut findings = Vec::new();
     if let Some(m) = manifest {
         if sha256(pdf) != m.pdf_sha256 {

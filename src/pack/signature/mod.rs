@@ -166,6 +166,39 @@ impl Report {
     }
 }
 
+/// The file was cut short: a signature dictionary's `/ByteRange` (found in
+/// the file's bytes, whether or not the PDF still parses) reaches past its
+/// end. What a truncated signed pack is, rather than an update added after
+/// its signature or a replaced one.
+pub fn cut_short(pdf: &[u8]) -> Option<String> {
+    let key = b"/ByteRange";
+    let mut furthest: Option<usize> = None;
+    let mut at = 0;
+    while let Some(i) = pdf[at..].windows(key.len()).position(|w| w == key) {
+        let start = at + i + key.len();
+        at = start;
+        let rest = &pdf[start..pdf.len().min(start + 120)];
+        let text = String::from_utf8_lossy(rest);
+        let Some(open) = text.find('[') else { continue };
+        let Some(close) = text[open..].find(']') else {
+            continue;
+        };
+        let numbers: Vec<usize> = text[open + 1..open + close]
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [_, _, offset, length] = numbers[..] {
+            let end = offset.saturating_add(length);
+            furthest = Some(furthest.map_or(end, |f| f.max(end)));
+        }
+    }
+    let end = furthest.filter(|&end| end > pdf.len())?;
+    Some(format!(
+        "the file was cut short (damaged or truncated): a signature covers it up to byte {end}, but it has only {} bytes; restore it from the archive or ask for it again",
+        pdf.len()
+    ))
+}
+
 /// Checks every signature of `pdf`: each cryptographically, that it covers
 /// the whole file up to its revision's end but its own `/Contents`, that
 /// nothing follows the last one, the signer's certificate at the signing

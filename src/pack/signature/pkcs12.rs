@@ -56,6 +56,12 @@ impl Identity {
     /// errors.
     pub fn from_pkcs12(bytes: &[u8], passphrase: &str, path: &str) -> Result<Self, SignatureError> {
         use p12_keystore::error::Error as P12;
+        if let Some(detail) = pem_instead(bytes) {
+            return Err(SignatureError::NotPkcs12 {
+                path: path.into(),
+                detail,
+            });
+        }
         let store =
             p12_keystore::KeyStore::from_pkcs12(bytes, passphrase).map_err(|e| match e {
                 P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_) => {
@@ -271,6 +277,32 @@ impl Identity {
             .write()
             .map_err(|e| make(&e))
     }
+}
+
+/// What a PEM file given as a key file is, said plainly.
+fn pem_instead(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+    if head.contains("-----BEGIN CERTIFICATE-----") {
+        Some("this is a certificate (PEM), not a key file: give the .p12 key file (keys new writes NAME.p12 beside NAME.pem)".into())
+    } else if head.contains("PRIVATE KEY-----") {
+        Some("this is a PEM private key alone: export it with its certificate as PKCS#12 (openssl pkcs12 -export -inkey KEY -in CERT -out KEY.p12) and give that".into())
+    } else {
+        None
+    }
+}
+
+/// `bytes` looks like a PKCS#12 file: a DER SEQUENCE whose first element
+/// is the version INTEGER 3.
+pub fn looks_like_pkcs12(bytes: &[u8]) -> bool {
+    if bytes.len() < 8 || bytes[0] != 0x30 {
+        return false;
+    }
+    let header = if bytes[1] < 0x80 {
+        2
+    } else {
+        2 + usize::from(bytes[1] & 0x7f)
+    };
+    bytes.get(header..header + 3) == Some(&[0x02, 0x01, 0x03][..])
 }
 
 /// A private key from its PKCS#8 DER: ECDSA P-256 or RSA.
