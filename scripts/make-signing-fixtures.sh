@@ -106,4 +106,47 @@ openssl pkcs12 -export -inkey "$tmp/forged.key" -in "$tmp/forged.pem" -certfile 
   -passout "$pass" -out "$out/openssl-forged-by-leaf.p12"
 cp "$tmp/own.pem" "$out/openssl-own-leaf.pem"
 
+# A chain: a root authority, an intermediate authority it issued, and a
+# signer the intermediate issued (the .p12 carries the intermediate); and a
+# signer issued by an authority whose own certificate expired in 2015.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/root.key"
+selfsigned root root "/CN=Force Root CA" authority
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/mid.key"
+openssl req -new -key "$tmp/mid.key" -subj "/CN=Force Signing CA" -out "$tmp/mid.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/root.pem" -keyfile "$tmp/root.key" \
+  -in "$tmp/mid.csr" -out "$tmp/mid.pem" -extensions authority \
+  -startdate 20150101000000Z -enddate 20450101000000Z -notext 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/leaf.key"
+openssl req -new -key "$tmp/leaf.key" -subj "/CN=Lee Leaf/title=Board Secretary" -out "$tmp/leaf.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/mid.pem" -keyfile "$tmp/mid.key" \
+  -in "$tmp/leaf.csr" -out "$tmp/leaf.pem" -extensions leaf \
+  -startdate 20150101000000Z -enddate 20450101000000Z -notext 2>/dev/null
+openssl pkcs12 -export -inkey "$tmp/leaf.key" -in "$tmp/leaf.pem" -certfile "$tmp/mid.pem" \
+  -passout "$pass" -out "$out/openssl-via-intermediate.p12"
+cp "$tmp/root.pem" "$out/openssl-root.pem"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/gone.key"
+openssl req -new -key "$tmp/gone.key" -subj "/CN=Expired Signing CA" -out "$tmp/gone.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -selfsign -keyfile "$tmp/gone.key" \
+  -in "$tmp/gone.csr" -out "$tmp/gone.pem" -extensions authority \
+  -startdate 20140101000000Z -enddate 20150601000000Z -notext 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/late.key"
+openssl req -new -key "$tmp/late.key" -subj "/CN=Lara Late/title=Board Secretary" -out "$tmp/late.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/gone.pem" -keyfile "$tmp/gone.key" \
+  -in "$tmp/late.csr" -out "$tmp/late.pem" -extensions leaf \
+  -startdate 20150101000000Z -enddate 20450101000000Z -notext 2>/dev/null
+openssl pkcs12 -export -inkey "$tmp/late.key" -in "$tmp/late.pem" -certfile "$tmp/gone.pem" \
+  -passout "$pass" -out "$out/openssl-by-expired-authority.p12"
+cp "$tmp/gone.pem" "$out/openssl-expired-authority.pem"
+
+# A certificate made with the key of a signer the authority issued (not a
+# CA): the authority on the trust list must not admit it through that signer.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/under.key"
+openssl req -new -key "$tmp/under.key" -subj "/CN=Pat Jones/title=Chair" -out "$tmp/under.csr"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/issued.pem" -keyfile "$tmp/issued.key" \
+  -in "$tmp/under.csr" -out "$tmp/under.pem" -extensions leaf \
+  -startdate 20150101000000Z -enddate 20450101000000Z -notext 2>/dev/null
+cat "$tmp/issued.pem" "$tmp/authority.pem" >"$tmp/under-chain.pem"
+openssl pkcs12 -export -inkey "$tmp/under.key" -in "$tmp/under.pem" -certfile "$tmp/under-chain.pem" \
+  -passout "$pass" -out "$out/openssl-forged-under-authority.p12"
+
 ls -l "$out"

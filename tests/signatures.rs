@@ -1144,10 +1144,10 @@ fn a_trust_list_entry_for_a_signers_own_certificate_admits_no_certificate_made_w
         ca.admits(&issued.certificate, &issued.chain, when()),
         Ok(())
     );
-    // An authority on the list does not admit what its non-CA leaf made:
-    // an intermediate must be a CA too.
-    let chain = vec![forged.chain[0].clone()];
-    assert!(ca.admits(&forged.certificate, &chain, when()).is_err());
+    // An authority on the list does not admit it either.
+    assert!(ca
+        .admits(&forged.certificate, &forged.chain, when())
+        .is_err());
     // And sign-off refuses the forged key into an archive trusting the
     // secretary's own certificate.
     let dir = common::dir_with_sample("w.xlsx");
@@ -1548,4 +1548,74 @@ fn a_certificate_given_as_key_and_a_key_file_given_as_trust_are_named() {
         "{}",
         stdout(&dry)
     );
+}
+
+#[test]
+fn an_intermediate_that_is_not_a_ca_admits_nothing_and_the_chain_must_be_valid_at_the_signing_time()
+{
+    let pem = |name: &str| {
+        signature::Certificate::read_all(&std::fs::read(fixture(name)).unwrap()).unwrap()
+    };
+    // Root CA -> intermediate CA -> signer: admitted by the root, with the
+    // root entry's role, when the signature carries the intermediate.
+    let via = load("openssl-via-intermediate.p12").unwrap();
+    assert_eq!(via.chain.len(), 1);
+    let root = TrustList {
+        entries: pem("openssl-root.pem")
+            .into_iter()
+            .map(|c| (c, Some("Board Secretary".into())))
+            .collect(),
+    };
+    assert_eq!(root.admits(&via.certificate, &via.chain, when()), Ok(()));
+    assert_eq!(
+        root.role_of(&via.certificate, &via.chain),
+        Some("Board Secretary")
+    );
+    let pdf = signature::sign_pdf(unsigned(), &via, when(), "x").unwrap();
+    let report = signature::check_pdf(&pdf, Some(&root));
+    assert_eq!(report.findings(), Vec::<String>::new());
+    assert!(report.signatures[0].trusted);
+    assert!(root.admits(&via.certificate, &[], when()).is_err());
+    // Authority -> signer (not a CA) -> "Pat Jones, Chair" made with the
+    // signer's key: not admitted by the authority.
+    let under = load("openssl-forged-under-authority.p12").unwrap();
+    assert_eq!(under.chain.len(), 2);
+    let authority = TrustList {
+        entries: pem("openssl-authority.pem")
+            .into_iter()
+            .map(|c| (c, None))
+            .collect(),
+    };
+    let e = authority
+        .admits(&under.certificate, &under.chain, when())
+        .unwrap_err();
+    assert!(
+        e.contains("unknown signer: the certificate of CN=Pat Jones, title=Chair")
+            && e.contains("it was made with the key of the chain's certificate CN=Ivy Issued, title=Board Secretary, which is not a certificate authority"),
+        "{e}"
+    );
+    let pdf = signature::sign_pdf(unsigned(), &under, when(), "x").unwrap();
+    assert!(signature::check_pdf(&pdf, Some(&authority)).findings()[0]
+        .contains("which is not a certificate authority"));
+    // An authority that had expired at the signing time admits nothing
+    // then, and what it issued while valid.
+    let late = load("openssl-by-expired-authority.p12").unwrap();
+    let gone = TrustList {
+        entries: pem("openssl-expired-authority.pem")
+            .into_iter()
+            .map(|c| (c, None))
+            .collect(),
+    };
+    let e = gone
+        .admits(&late.certificate, &late.chain, when())
+        .unwrap_err();
+    assert!(
+        e.contains("the certificate of CN=Expired Signing CA in the signer's chain is not valid: certificate expired: it was valid until 2015-06-01 00:00 UTC"),
+        "{e}"
+    );
+    let in_time = Utc.with_ymd_and_hms(2015, 3, 1, 0, 0, 0).unwrap();
+    assert_eq!(gone.admits(&late.certificate, &late.chain, in_time), Ok(()));
+    let pdf = signature::sign_pdf(unsigned(), &late, when(), "x").unwrap();
+    assert!(signature::check_pdf(&pdf, Some(&gone)).findings()[0]
+        .contains("in the signer's chain is not valid: certificate expired"));
 }
