@@ -709,8 +709,10 @@ fn attached_layout(sign_off: &SignOff, files: &[(String, Vec<u8>)]) -> Result<La
             return Ok(Layout::default());
         }
         return Err(format!(
-            "the layout differs: the sign-off record names a layout with sha256 {}, but the PDF carries no {LAYOUT_ATTACHMENT}",
-            short(&sign_off.layout_sha256)
+            "the layout differs: the sign-off record names a layout with sha256 {}, but the PDF carries no {LAYOUT_ATTACHMENT} and this boardpack's built-in layout is {}: the layout was removed from the pack, or the pack was built by another build of boardpack (its record says {}), which only that build reproduces",
+            short(&sign_off.layout_sha256),
+            short(&builtin),
+            sign_off.tool
         ));
     };
     let found = sha256(bytes);
