@@ -452,8 +452,12 @@ fn a_run_of_bullets_is_one_list_and_block_text_is_a_paragraph() {
         let e = r.iter().find(|e| e.text == text).expect(text);
         assert_eq!(e.role, "P", "{text}");
     }
-    // The only spans left are the footnote marks' labels.
-    for e in r.iter().filter(|e| e.role == "Span" && !e.text.is_empty()) {
+    // The only spans left are the footnote marks' labels and the
+    // abbreviations with their expansions (issue #31).
+    for e in r
+        .iter()
+        .filter(|e| e.role == "Span" && !e.text.is_empty() && !e.dict.has(b"E"))
+    {
         assert!(e.text.chars().count() <= 2, "a span of text: {}", e.text);
     }
 }
@@ -691,4 +695,147 @@ fn a_narrative_panel_that_flows_on_is_no_table() {
         .unwrap();
     assert_eq!(r[para].role, "P");
     assert!(!within(para, "Table"), "its paragraphs are no table cells");
+}
+
+/// Issue #31 (8, 10): `NA` was said "nah", `L.YTD` "L dot itd", `£20.3m`
+/// "pound twenty point three m"; footnote marks were `Lbl` outside any
+/// list; the SPC reading, spanning the figure columns, was announced under
+/// each of their headings. Checked in a draft and a signed-off pack.
+#[test]
+fn abbreviations_are_expanded_marks_are_references_and_the_spc_cell_has_its_own_header() {
+    for pdf in [draft(), signed_off()] {
+        let doc = Document::load_mem(&pdf).unwrap();
+        let r = reading(&doc);
+        let text_of = |i: usize| -> String {
+            // The element's text with all that lies inside it.
+            let mut t = String::new();
+            for (j, e) in r.iter().enumerate() {
+                let mut p = j;
+                while p != 0 && p != i {
+                    p = r[p].parent;
+                }
+                if p == i {
+                    t.push_str(&e.text);
+                }
+            }
+            t
+        };
+        let expansion = |e: &Elem| {
+            e.dict
+                .get(b"E")
+                .ok()
+                .map(|s| lopdf::decode_text_string(resolve(&doc, s)).unwrap())
+        };
+        // Each expanded Span holds exactly its printed text.
+        let spans: Vec<(String, String)> = (0..r.len())
+            .filter(|&i| r[i].role == "Span")
+            .filter_map(|i| Some((text_of(i), expansion(&r[i])?)))
+            .collect();
+        let said = |printed: &str| -> Vec<&str> {
+            spans
+                .iter()
+                .filter(|(t, _)| t == printed)
+                .map(|(_, e)| e.as_str())
+                .collect()
+        };
+        assert!(said("NA").len() >= 20, "{spans:?}");
+        assert!(said("NA").iter().all(|e| *e == "not available"));
+        assert!(!said("L.YTD").is_empty());
+        assert!(said("L.YTD").iter().all(|e| *e == "last year to date"));
+        assert!(said("YTD").iter().all(|e| *e == "year to date"));
+        assert!(!said("YTD").is_empty());
+        assert!(spans
+            .iter()
+            .any(|(t, e)| t.replace(' ', "") == "%Var." && e == "percentage variance"));
+        // Money is printed only in the savings chart, whose alt text says
+        // it; in a cell it would be a Span like the rest.
+        for (t, e) in spans.iter().filter(|(t, _)| t.starts_with('£')) {
+            let amount = t.trim_start_matches('£').trim_end_matches('m');
+            assert_eq!(e, &format!("{amount} million pounds"));
+        }
+        let savings = r
+            .iter()
+            .find(|e| e.role == "Figure" && e.text.starts_with("Bar chart of savings"))
+            .expect("the savings chart");
+        assert!(
+            savings.text.contains("20.3 million pounds"),
+            "{}",
+            savings.text
+        );
+        assert!(!savings.text.contains('£'), "{}", savings.text);
+        // Every NA in a cell is inside its expansion: none is said "nah".
+        for (i, e) in r.iter().enumerate() {
+            if e.text == "NA" {
+                assert_eq!(r[i].role, "Span", "NA outside a Span");
+                assert!(expansion(e).is_some(), "NA without /E");
+            }
+        }
+        // The marking highlight leaves no background colour behind.
+        for e in &r {
+            if let Ok(a) = e.dict.get(b"A") {
+                let attrs: Vec<&Object> = match a {
+                    Object::Array(items) => items.iter().collect(),
+                    o => vec![o],
+                };
+                for a in attrs {
+                    let d = resolve(&doc, a).as_dict().unwrap();
+                    if let Ok(c) = d.get(b"BackgroundColor") {
+                        let red = c.as_array().unwrap()[0].as_float().unwrap();
+                        assert!((red * 255.0 - 176.0).abs() > 0.5, "a mark's colour left");
+                    }
+                }
+            }
+        }
+
+        // No Lbl outside a list; a footnote mark is a Reference to its
+        // note, around its Link.
+        for e in r.iter().filter(|e| e.role == "Lbl") {
+            assert_eq!(r[e.parent].role, "LI", "a Lbl in {}", r[e.parent].role);
+        }
+        let marks: Vec<usize> = (0..r.len())
+            .filter(|&i| r[i].role == "Link" && r[r[i].parent].role == "Reference")
+            .collect();
+        assert!(marks.len() >= 4, "{}", marks.len());
+
+        // The SPC reading's cell: headed by its row's header only.
+        let headers = |e: &Elem| -> Vec<Vec<u8>> {
+            let a = match e.dict.get(b"A") {
+                Ok(Object::Array(items)) => items.clone(),
+                Ok(o) => vec![o.clone()],
+                Err(_) => vec![],
+            };
+            a.iter()
+                .filter_map(|d| {
+                    resolve(&doc, d)
+                        .as_dict()
+                        .ok()?
+                        .get(b"Headers")
+                        .ok()
+                        .cloned()
+                })
+                .flat_map(|h| h.as_array().unwrap().clone())
+                .map(|h| h.as_str().unwrap().to_vec())
+                .collect()
+        };
+        let named = |ids: &[Vec<u8>]| -> Vec<String> {
+            (0..r.len())
+                .filter(|&i| r[i].role == "TH")
+                .filter(|&i| {
+                    r[i].dict
+                        .get(b"ID")
+                        .is_ok_and(|d| ids.contains(&d.as_str().unwrap().to_vec()))
+                })
+                .map(text_of)
+                .collect()
+        };
+        let spc: Vec<usize> = (0..r.len())
+            .filter(|&i| r[i].role == "TD" && text_of(i).to_lowercase().contains("cause"))
+            .collect();
+        assert!(!spc.is_empty(), "an SPC reading's cell");
+        for i in spc {
+            let heads = named(&headers(&r[i]));
+            assert_eq!(heads.len(), 1, "{heads:?}");
+            assert!(!heads[0].contains("Baseline") && !heads[0].contains("Projection"));
+        }
+    }
 }

@@ -94,7 +94,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "44dda38c90dd703cd3bed38264bf3cd5cb2c0fc11dd5455bdb4489989f0be847",
+        "54f605269db8fbe16c2dea9155f77c0902773a099e089bc705fed3e64578601b",
         "the signed-off sample's bytes changed"
     );
 }

@@ -106,6 +106,9 @@ struct RenderInfo<'a> {
     empty_cells: BTreeMap<&'static str, &'static str>,
     /// Each table's summary for a screen reader, by priority key.
     table_summaries: BTreeMap<&'a str, String>,
+    /// The highlight colour that marks each printed abbreviation for its
+    /// expansion (`NA`: "not available"; see [`super::tagging`]).
+    spoken: BTreeMap<String, String>,
 }
 
 #[derive(serde::Serialize)]
@@ -239,6 +242,10 @@ fn render_json(
             .iter()
             .map(|p| (p.key.as_str(), wording::table_summary(p)))
             .collect(),
+        spoken: super::tagging::marks(&super::tagging::abbreviations(records))
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
     };
     json.bytes(&info)
 }
@@ -337,6 +344,8 @@ pub struct Compiled {
     deadline: budget::Deadline,
     warnings: Vec<String>,
     long_panels: Vec<String>,
+    /// The abbreviations the layout marks, for their expansions.
+    abbreviations: Vec<String>,
 }
 
 /// Lays the pack out: compiles the layout with the records and charts.
@@ -426,6 +435,7 @@ pub fn compile(
         deadline,
         warnings,
         long_panels,
+        abbreviations: super::tagging::abbreviations(records),
     })
 }
 
@@ -437,7 +447,14 @@ impl Compiled {
             self.document.clone(),
             self.options.clone(),
         );
-        budget::within(&self.deadline, move || world.export(&document, &options))?
+        let pdf = budget::within(&self.deadline, move || world.export(&document, &options))??;
+        // What Typst 0.15 cannot tag (issue #31): expansions, footnote
+        // marks' roles, a spanning cell's headers.
+        super::tagging::refine(pdf, &self.abbreviations).map_err(|e| LayoutError {
+            diagnostics: vec![format!(
+                "the exported PDF's structure cannot be completed: {e}"
+            )],
+        })
     }
 
     /// The priorities (by key) whose panels were too tall for a column and

@@ -14,5 +14,6 @@ pub mod html;
 pub mod layout;
 pub mod overflow;
 pub mod svg;
+pub mod tagging;
 pub mod theme;
 pub mod world;
