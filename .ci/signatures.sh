@@ -105,8 +105,10 @@ echo "== tampered: a byte of the signed range changed"
 tampered="$out/tampered.pdf"
 cp "$signed" "$tampered"
 chmod u+w "$tampered"
-offset=$(grep -abo "Signed off as" "$tampered" | tail -n 1 | cut -d: -f1)
-printf 's' | dd of="$tampered" bs=1 seek="$offset" conv=notrunc status=none
+# The signature's /Reason, a hexadecimal string: "Signed off as" is
+# 5369676E6564206F6666206173; one hex digit changed changes a signed byte.
+offset=$(grep -abo "5369676E6564206F6666206173" "$tampered" | tail -n 1 | cut -d: -f1)
+printf '7' | dd of="$tampered" bs=1 seek="$offset" conv=notrunc status=none
 if pdfsig "$tampered" | grep -q "Signature is Valid"; then
   echo "pdfsig calls a tampered pack valid"; exit 1
 fi

@@ -29,6 +29,7 @@ pub mod files;
 pub mod input;
 pub mod methods;
 pub mod pack;
+pub mod pdf_update;
 pub mod pipeline;
 pub mod render;
 pub mod support;

@@ -204,9 +204,13 @@ fn the_signature_is_pades_b_b_in_an_invisible_tagged_field() {
 #[test]
 fn a_byte_changed_in_the_signed_range_is_changed_after_signing() {
     let mut pdf = signed().clone();
-    // In the update (after the unsigned pack): the signature's reason.
-    let at = pdf.windows(9).rposition(|w| w == b"Signed of").unwrap();
-    pdf[at] = b's';
+    // In the update (after the unsigned pack): the signature's reason,
+    // written as a hexadecimal string (`Signed of` is 5369676E6564206F66).
+    let at = pdf
+        .windows(18)
+        .rposition(|w| w == b"5369676E6564206F66")
+        .unwrap();
+    pdf[at] = b'7';
     let f = findings(verify(&pdf, None));
     assert!(
         f.iter().any(|f| f.contains("signature 1 (Jane Smith, Board Secretary, 2016-01-28 00:00 UTC): changed after signing: the bytes the signature covers are not the bytes that were signed")),

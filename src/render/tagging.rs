@@ -21,6 +21,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::compute::records::Records;
 use crate::compute::wording;
+use crate::pdf_update::{self, text};
 
 /// The red channel of a highlight that marks an abbreviation: green and
 /// blue number it (from 1), alpha 0 so that nothing shows.
@@ -230,50 +231,13 @@ fn own_headers(d: &mut Dictionary, row_headers: &BTreeSet<Vec<u8>>) {
     });
 }
 
-/// A PDF text string: ASCII as is, else UTF-16BE with its mark.
-fn text(s: &str) -> Object {
-    if s.is_ascii() {
-        Object::string_literal(s)
-    } else {
-        let mut b = vec![0xFE, 0xFF];
-        b.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
-        Object::String(b, lopdf::StringFormat::Hexadecimal)
-    }
-}
-
 /// `pdf` and an incremental update rewriting `changed`.
-fn append(mut out: Vec<u8>, doc: &Document, changed: &[(ObjectId, Dictionary)]) -> Vec<u8> {
-    let at = out.windows(9).rposition(|w| w == b"startxref");
-    let prev = at
-        .and_then(|at| {
-            let rest = std::str::from_utf8(&out[at + 9..]).ok()?;
-            rest.split_whitespace().next()?.parse::<usize>().ok()
-        })
-        .unwrap_or(0);
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
+fn append(pdf: Vec<u8>, doc: &Document, changed: &[(ObjectId, Dictionary)]) -> Vec<u8> {
+    let prev = pdf_update::last_startxref(&pdf).unwrap_or(0);
+    let mut out = pdf_update::begin(pdf);
+    let mut offsets = Vec::new();
     for (id, d) in changed {
-        offsets.push((*id, out.len()));
-        out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
-        write(&Object::Dictionary(d.clone()), &mut out);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref_at = out.len();
-    offsets.sort();
-    out.extend_from_slice(b"xref\n");
-    let mut i = 0;
-    while i < offsets.len() {
-        let mut j = i + 1;
-        while j < offsets.len() && offsets[j].0 .0 == offsets[j - 1].0 .0 + 1 {
-            j += 1;
-        }
-        out.extend_from_slice(format!("{} {}\n", offsets[i].0 .0, j - i).as_bytes());
-        for ((_, generation), at) in &offsets[i..j] {
-            out.extend_from_slice(format!("{at:010} {generation:05} n\r\n").as_bytes());
-        }
-        i = j;
+        pdf_update::write_object(&mut out, &mut offsets, *id, &Object::Dictionary(d.clone()));
     }
     let trailer = &doc.trailer;
     let size = trailer
@@ -289,60 +253,8 @@ fn append(mut out: Vec<u8>, doc: &Document, changed: &[(ObjectId, Dictionary)]) 
         }
     }
     t.set("Prev", Object::Integer(prev as i64));
-    out.extend_from_slice(b"trailer\n");
-    write(&Object::Dictionary(t), &mut out);
-    out.extend_from_slice(format!("\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    pdf_update::finish(&mut out, offsets, t);
     out
-}
-
-fn write(o: &Object, out: &mut Vec<u8>) {
-    match o {
-        Object::Null => out.extend_from_slice(b"null"),
-        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Object::Real(r) => out.extend_from_slice(format!("{r}").as_bytes()),
-        Object::Name(n) => {
-            out.push(b'/');
-            for &b in n {
-                if b.is_ascii_graphic() && !b"#()<>[]{}/%".contains(&b) {
-                    out.push(b);
-                } else {
-                    out.extend_from_slice(format!("#{b:02X}").as_bytes());
-                }
-            }
-        }
-        Object::String(s, _) => {
-            out.push(b'<');
-            for b in s {
-                out.extend_from_slice(format!("{b:02X}").as_bytes());
-            }
-            out.push(b'>');
-        }
-        Object::Array(a) => {
-            out.push(b'[');
-            for (i, item) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                write(item, out);
-            }
-            out.push(b']');
-        }
-        Object::Dictionary(d) => {
-            out.extend_from_slice(b"<<");
-            for (k, v) in d.iter() {
-                write(&Object::Name(k.clone()), out);
-                out.push(b' ');
-                write(v, out);
-            }
-            out.extend_from_slice(b">>");
-        }
-        // Structure elements are dictionaries: never a stream here.
-        Object::Stream(s) => write(&Object::Dictionary(s.dict.clone()), out),
-        Object::Reference((id, generation)) => {
-            out.extend_from_slice(format!("{id} {generation} R").as_bytes());
-        }
-    }
 }
 
 #[cfg(test)]

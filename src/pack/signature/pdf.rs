@@ -12,6 +12,8 @@
 
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Object, ObjectId};
+
+use crate::pdf_update::{self, last_startxref, serialize, text};
 use sha2_010::{Digest, Sha256};
 
 /// What the signature dictionary states.
@@ -214,10 +216,7 @@ pub fn sign(
 
     // The update: the signature dictionary first, with room for the
     // signature, then the objects written again, the xref and trailer.
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
-        out.push(b'\n');
-    }
+    let mut out = pdf_update::begin(pdf.to_vec());
     let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
     offsets.push((sig_id, out.len()));
     out.extend_from_slice(
@@ -247,25 +246,7 @@ pub fn sign(
     written.sort_by_key(|(id, _)| *id);
     written.dedup_by_key(|(id, _)| *id);
     for (id, object) in &written {
-        offsets.push((*id, out.len()));
-        out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
-        out.extend_from_slice(&serialize(object));
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref_at = out.len();
-    offsets.sort();
-    out.extend_from_slice(b"xref\n");
-    let mut i = 0;
-    while i < offsets.len() {
-        let mut j = i + 1;
-        while j < offsets.len() && offsets[j].0 .0 == offsets[j - 1].0 .0 + 1 {
-            j += 1;
-        }
-        out.extend_from_slice(format!("{} {}\n", offsets[i].0 .0, j - i).as_bytes());
-        for ((_, generation), at) in &offsets[i..j] {
-            out.extend_from_slice(format!("{at:010} {generation:05} n\r\n").as_bytes());
-        }
-        i = j;
+        pdf_update::write_object(&mut out, &mut offsets, *id, object);
     }
     let mut t = Dictionary::new();
     t.set("Size", Object::Integer(i64::from(next)));
@@ -276,9 +257,7 @@ pub fn sign(
         }
     }
     t.set("Prev", Object::Integer(prev as i64));
-    out.extend_from_slice(b"trailer\n");
-    out.extend_from_slice(&serialize(&Object::Dictionary(t)));
-    out.extend_from_slice(format!("\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    pdf_update::finish(&mut out, offsets, t);
 
     let range = [0, contents_at, contents_end, out.len() - contents_end];
     let text = format!("[0 {:<10} {:<10} {:<10}]", range[1], range[2], range[3]);
@@ -386,104 +365,6 @@ fn append_kid(element: &mut Dictionary, kid: ObjectId) {
         Err(_) => vec![Object::Reference(kid)],
     };
     element.set("K", Object::Array(k));
-}
-
-/// A PDF text string: literal when plain ASCII, else UTF-16BE with its
-/// byte order mark.
-fn text(s: &str) -> Object {
-    if s.chars().all(|c| (' '..='~').contains(&c)) {
-        Object::string_literal(s)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend(unit.to_be_bytes());
-        }
-        Object::String(bytes, lopdf::StringFormat::Hexadecimal)
-    }
-}
-
-/// An object as PDF syntax (strings as hexadecimal, which holds any byte).
-fn serialize(o: &Object) -> Vec<u8> {
-    let mut out = Vec::new();
-    write(o, &mut out);
-    out
-}
-
-fn write(o: &Object, out: &mut Vec<u8>) {
-    match o {
-        Object::Null => out.extend_from_slice(b"null"),
-        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Object::Real(r) => {
-            let s = format!("{r}");
-            out.extend_from_slice(s.as_bytes());
-        }
-        Object::Name(n) => {
-            out.push(b'/');
-            for &b in n {
-                if b.is_ascii_graphic() && !b"#()<>[]{}/%".contains(&b) {
-                    out.push(b);
-                } else {
-                    out.extend_from_slice(format!("#{b:02X}").as_bytes());
-                }
-            }
-        }
-        Object::String(s, _) => {
-            if s.iter().all(|b| (b' '..=b'~').contains(b)) {
-                out.push(b'(');
-                for &b in s {
-                    if matches!(b, b'(' | b')' | b'\\') {
-                        out.push(b'\\');
-                    }
-                    out.push(b);
-                }
-                out.push(b')');
-            } else {
-                out.push(b'<');
-                out.extend_from_slice(super::x509::hex(s).as_bytes());
-                out.push(b'>');
-            }
-        }
-        Object::Array(a) => {
-            out.push(b'[');
-            for (i, item) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                write(item, out);
-            }
-            out.push(b']');
-        }
-        Object::Dictionary(d) => {
-            out.extend_from_slice(b"<<");
-            for (k, v) in d.iter() {
-                write(&Object::Name(k.clone()), out);
-                out.push(b' ');
-                write(v, out);
-            }
-            out.extend_from_slice(b">>");
-        }
-        Object::Stream(s) => {
-            // Never written again by a signature: only dictionaries are.
-            write(&Object::Dictionary(s.dict.clone()), out);
-        }
-        Object::Reference((id, generation)) => {
-            out.extend_from_slice(format!("{id} {generation} R").as_bytes());
-        }
-    }
-}
-
-/// The offset the file's last `startxref` names.
-fn last_startxref(pdf: &[u8]) -> Option<usize> {
-    let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
-    let rest = &pdf[at + 9..];
-    let digits: String = rest
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take_while(|b| b.is_ascii_digit())
-        .map(|&b| b as char)
-        .collect();
-    digits.parse().ok()
 }
 
 /// Where each revision of the file ends: after each `%%EOF` and its end of
