@@ -238,13 +238,7 @@ fn watch_when_the_workbook_becomes_a_fifo_says_so_and_does_not_block() {
 #[test]
 fn watch_ignores_dangling_links_in_the_layout_folder_as_build_does() {
     let dir = common::dir_with_sample("w.xlsx");
-    let lay = dir.path().join("lay");
-    std::fs::create_dir(&lay).unwrap();
-    std::fs::write(
-        lay.join("main.typ"),
-        boardpack::render::layout::DASHBOARD_LAYOUT,
-    )
-    .unwrap();
+    let lay = common::dashboard_layout_folder(dir.path());
     // An editor's lock link (Emacs's .#main.typ) and a link whose file is gone.
     std::os::unix::fs::symlink("analyst@host.1234:1700000000", lay.join(".#main.typ")).unwrap();
     std::os::unix::fs::symlink("/nonexistent/logo.png", lay.join("old-logo.png")).unwrap();

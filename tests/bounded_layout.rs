@@ -157,13 +157,7 @@ fn sha256(bytes: &[u8]) -> String {
 /// A signed pack whose layout.zip is replaced by one whose main.typ is
 /// `main`, and its sign-off record made to name it: what a forger sends.
 fn forged_pack(dir: &Path, main: &str) -> Vec<u8> {
-    let lay = dir.join("lay");
-    std::fs::create_dir(&lay).unwrap();
-    std::fs::write(
-        lay.join("main.typ"),
-        boardpack::render::layout::DASHBOARD_LAYOUT,
-    )
-    .unwrap();
+    let lay = common::dashboard_layout_folder(dir);
     std::fs::write(lay.join("note.txt"), "note").unwrap();
     let signed = common::sign_off(
         dir,
@@ -262,13 +256,7 @@ fn verify_of_a_pack_whose_layout_allocates_stops_at_the_memory_budget() {
 #[test]
 fn verify_of_a_pack_carrying_its_own_layout_says_it_compiled_within_the_budget() {
     let dir = common::dir_with_sample("sample.xlsx");
-    let lay = dir.path().join("lay");
-    std::fs::create_dir(&lay).unwrap();
-    std::fs::write(
-        lay.join("main.typ"),
-        boardpack::render::layout::DASHBOARD_LAYOUT,
-    )
-    .unwrap();
+    let lay = common::dashboard_layout_folder(dir.path());
     std::fs::write(lay.join("note.txt"), "note").unwrap();
     let signed = common::sign_off(
         dir.path(),

@@ -704,20 +704,7 @@ fn a_trust_list_refuses_unsigned_and_unknown_sign_offs_and_a_countersignature_ve
     );
     assert!(first.status.success(), "{}", stderr(&first));
     let pdf = stdout(&first).trim().to_string();
-    let add = run_with(
-        d,
-        &[
-            "archive",
-            "trust",
-            "add",
-            "jane.pem",
-            "--role",
-            "Board Secretary",
-            "--archive",
-            "a",
-        ],
-        pass,
-    );
+    let add = trust_add(d, "jane.pem", "Board Secretary", "a", pass);
     assert!(add.status.success(), "{}", stderr(&add));
     assert!(
         stderr(&add).contains("trusted: CN=Jane Smith, title=Board Secretary"),
@@ -809,20 +796,7 @@ fn a_trust_list_refuses_unsigned_and_unknown_sign_offs_and_a_countersignature_ve
     );
     assert_eq!(chair.status.code(), Some(1), "{}", stderr(&chair));
     assert!(stderr(&chair).contains("unknown signer: the certificate of CN=Chris Chair"));
-    let add = run_with(
-        d,
-        &[
-            "archive",
-            "trust",
-            "add",
-            "chair.pem",
-            "--role",
-            "Chair",
-            "--archive",
-            "a",
-        ],
-        pass,
-    );
+    let add = trust_add(d, "chair.pem", "Chair", "a", pass);
     assert!(add.status.success(), "{}", stderr(&add));
     let chair = run_with(
         d,
@@ -1030,20 +1004,7 @@ fn a_trust_list_entry_for_another_role_refuses_the_sign_off() {
         pass,
     );
     assert!(first.status.success(), "{}", stderr(&first));
-    let add = run_with(
-        d,
-        &[
-            "archive",
-            "trust",
-            "add",
-            "jane.pem",
-            "--role",
-            "Chair",
-            "--archive",
-            "a",
-        ],
-        pass,
-    );
+    let add = trust_add(d, "jane.pem", "Chair", "a", pass);
     assert!(add.status.success(), "{}", stderr(&add));
     let list = run_with(d, &["archive", "trust", "list", "--archive", "a"], pass);
     assert!(
@@ -1080,6 +1041,24 @@ fn a_trust_list_entry_for_another_role_refuses_the_sign_off() {
 }
 
 // The secretary's findings (issue #30, second round).
+
+/// `archive trust add CERT --role ROLE --archive ARCHIVE`.
+fn trust_add(d: &Path, cert: &str, role: &str, archive: &str, pass: &str) -> std::process::Output {
+    run_with(
+        d,
+        &[
+            "archive",
+            "trust",
+            "add",
+            cert,
+            "--role",
+            role,
+            "--archive",
+            archive,
+        ],
+        pass,
+    )
+}
 
 fn sign_off_into(d: &Path, key: &str, archive: &str, pass: &str) -> std::process::Output {
     run_with(
@@ -1157,20 +1136,7 @@ fn a_trust_list_entry_for_a_signers_own_certificate_admits_no_certificate_made_w
     let dir = common::dir_with_sample("w.xlsx");
     let d = dir.path();
     std::fs::copy(fixture("openssl-own-leaf.pem"), d.join("own.pem")).unwrap();
-    let add = run_with(
-        d,
-        &[
-            "archive",
-            "trust",
-            "add",
-            "own.pem",
-            "--role",
-            "Board Secretary",
-            "--archive",
-            "a",
-        ],
-        PASS,
-    );
+    let add = trust_add(d, "own.pem", "Board Secretary", "a", PASS);
     assert!(add.status.success(), "{}", stderr(&add));
     let forged_key = fixture("openssl-forged-by-leaf.p12");
     let o = sign_off_into(d, forged_key.to_str().unwrap(), "a", PASS);
@@ -1437,20 +1403,7 @@ fn archive_trust_add_on_a_folder_not_there_yet_makes_the_archive() {
     let d = dir.path();
     let pass = "correct horse battery";
     keys_new_as(d, "Jane Smith", "Board Secretary", "jane.p12");
-    let add = run_with(
-        d,
-        &[
-            "archive",
-            "trust",
-            "add",
-            "jane.pem",
-            "--role",
-            "Board Secretary",
-            "--archive",
-            "arch",
-        ],
-        pass,
-    );
+    let add = trust_add(d, "jane.pem", "Board Secretary", "arch", pass);
     assert!(add.status.success(), "{}", stderr(&add));
     assert!(
         stderr(&add).contains("arch was not there: a new archive is made, its trust list first"),

@@ -236,6 +236,19 @@ pub fn dir_with_sample(name: &str) -> Scratch {
     dir
 }
 
+/// A layout folder `lay` in `dir` holding the built-in layout as its
+/// `main.typ`.
+pub fn dashboard_layout_folder(dir: &std::path::Path) -> std::path::PathBuf {
+    let lay = dir.join("lay");
+    std::fs::create_dir(&lay).unwrap();
+    std::fs::write(
+        lay.join("main.typ"),
+        boardpack::render::layout::DASHBOARD_LAYOUT,
+    )
+    .unwrap();
+    lay
+}
+
 /// Runs the `boardpack` binary in `dir`.
 pub fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_boardpack"))
