@@ -336,7 +336,7 @@ impl WorkbookData {
                         // Row heights set, as not every program fits them
                         // to wrapped text: 15 points a line of about
                         // `width` characters.
-                        let lines = (t.chars().count() as f64 / (width * 0.95)).ceil().max(1.0);
+                        let lines = wrapped_lines(t, width);
                         ws.set_row_height(r as u32, 15.0 * lines + 3.0)?;
                     }
                 }
