@@ -697,6 +697,117 @@ fn a_narrative_panel_that_flows_on_is_no_table() {
     assert!(!within(para, "Table"), "its paragraphs are no table cells");
 }
 
+/// Issue #31 (4), in a panel that flows on: the note was still declared
+/// inside the first cell citing it there (its row header, read with every
+/// cell of the row). It is a Note in a row of its own right after the row
+/// citing it, and on the same page, so it prints at the foot of its mark's
+/// page.
+#[test]
+fn a_note_in_a_panel_that_flows_on_follows_its_row_in_no_header() {
+    let built0 = common::build(&common::sample());
+    let cited = built0
+        .records
+        .rows
+        .iter()
+        .find(|r| r.footnote.as_deref() == Some("1"))
+        .expect("a row citing note 1")
+        .clone();
+    let priority = built0
+        .records
+        .priorities
+        .iter()
+        .find(|p| p.key == cited.priority)
+        .unwrap()
+        .clone();
+    let mut w = common::sample();
+    let paragraph =
+        "The partnership has continued to deliver the plan across the force area. ".repeat(24);
+    let narrative = w.sheet_mut("Narrative").unwrap();
+    for _ in 0..4 {
+        narrative.row(vec![
+            common::t(&priority.code),
+            common::t("paragraph"),
+            common::t(paragraph.trim()),
+        ]);
+    }
+    let built = common::build(&w);
+    assert!(
+        built.long_panels.contains(&priority.key),
+        "the panel flows on"
+    );
+    let note_text = &built
+        .records
+        .footnotes
+        .iter()
+        .find(|f| f.marker == "1")
+        .unwrap()
+        .text;
+    let r = reading(&Document::load_mem(&built.pdf).unwrap());
+    let ancestors = |mut i: usize| {
+        let mut out = Vec::new();
+        while i != 0 {
+            i = r[i].parent;
+            out.push(i);
+        }
+        out
+    };
+    let label = format!("{}\u{2009}", cited.label);
+    let row_header = r
+        .iter()
+        .position(|e| e.role == "TH" && e.text == label)
+        .or_else(|| {
+            // The label's text is in a child of its header cell.
+            let t = r.iter().position(|e| e.text == label)?;
+            ancestors(t).into_iter().find(|&a| r[a].role == "TH")
+        })
+        .expect("the row header");
+    let row = ancestors(row_header)
+        .into_iter()
+        .find(|&a| r[a].role == "TR")
+        .unwrap();
+    let notes: Vec<usize> = (0..r.len())
+        .filter(|&i| r[i].role == "Note" && r[i].text == *note_text)
+        .collect();
+    assert_eq!(notes.len(), 1, "the note is declared once on its page");
+    let note = notes[0];
+    assert!(note > row_header, "after the row");
+    let up = ancestors(note);
+    assert!(
+        !up.iter().any(|&a| r[a].role == "TH"),
+        "the note is in no row header"
+    );
+    assert!(!up.contains(&row), "the note is in no cell of its row");
+    // The row right after the citing row holds the note and nothing else.
+    let note_row = up.iter().copied().find(|&a| r[a].role == "TR").unwrap();
+    let rows: Vec<usize> = (0..r.len())
+        .filter(|&i| r[i].role == "TR" && r[i].parent == r[row].parent)
+        .collect();
+    let at = rows.iter().position(|&x| x == row).unwrap();
+    assert_eq!(rows.get(at + 1), Some(&note_row), "the next row");
+    let words: String = (note_row + 1..r.len())
+        .filter(|&i| ancestors(i).contains(&note_row))
+        .map(|i| r[i].text.as_str())
+        .collect();
+    assert!(
+        words.contains(note_text.as_str()) && words.len() < note_text.len() + 8,
+        "only the note: {words:?}"
+    );
+    // Printed at the foot of the page its mark is on.
+    let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&built.pdf)
+        .unwrap()
+        .iter()
+        .map(|p| common::normalise(p))
+        .collect();
+    let page = pages
+        .iter()
+        .position(|p| p.contains(&common::normalise(&cited.label)))
+        .expect("the row's page");
+    assert!(
+        pages[page].contains(&common::normalise(note_text)),
+        "on its mark's page"
+    );
+}
+
 /// Issue #31 (8, 10): `NA` was said "nah", `L.YTD` "L dot itd", `£20.3m`
 /// "pound twenty point three m"; footnote marks were `Lbl` outside any
 /// list; the SPC reading, spanning the figure columns, was announced under

@@ -273,6 +273,10 @@ fn the_style_reflows_at_320_px_and_prints_headings_without_backgrounds() {
         print.contains(".priority>h3{background:none;color:#1F3864"),
         "{print}"
     );
+    // Chart descriptions print (a closed `<details>` did not), once.
+    let screen = &page[..page.find("@media print").unwrap()];
+    assert!(screen.contains(".print-only{display:none}"));
+    assert!(print.contains("details{display:none}.print-only{display:block}"));
 }
 
 /// Issue #31 (8): `NA` said "nah", `L.YTD` "L dot itd", `£20.3m` "pound
@@ -307,6 +311,13 @@ fn chart_descriptions_are_visible_text_the_chart_refers_to_each_fact_once() {
         assert!(page.contains(&format!("aria-describedby=\"{id}\"")), "{id}");
         let desc = format!("<p id=\"{id}\">{}</p>", html_escape::encode_text(&c.alt));
         assert!(page.contains(&desc), "{desc}");
+        // A closed `<details>` does not print: the description is printed
+        // from a paragraph shown only in print.
+        let printed = format!(
+            "</details>\n<p class=\"print-only\">{}</p>",
+            html_escape::encode_text(&c.alt)
+        );
+        assert!(page.contains(&printed), "{printed}");
         // The figure says its latest reading once: in its caption.
         let start = page
             .find(&format!("<h3>{}</h3>", html_escape::encode_text(&c.title)))

@@ -145,9 +145,9 @@ tbody th{{text-align:left;font-weight:normal}}\
 figure{{margin:1rem 0}}\
 .chart svg{{display:block;max-width:100%;height:auto}}.chart svg text{{font-size:10px}}.charts .chart svg text{{font-size:11px}}\
 .charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(22rem,100%),1fr));gap:1rem}}.charts>figure{{min-width:0}}\
-details{{margin:.3rem 0}}summary{{cursor:pointer;color:{heading_fill}}}\
+details{{margin:.3rem 0}}summary{{cursor:pointer;color:{heading_fill}}}.print-only{{display:none}}\
 @media (max-width:30rem){{body{{padding:.5rem}}.comment,.key{{padding:.2rem .5rem}}}}\
-@media print{{body{{max-width:none;font-size:9pt}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
+@media print{{body{{max-width:none;font-size:9pt}}details{{display:none}}.print-only{{display:block}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
 .priority>h3{{background:none;color:{heading_fill};border-bottom:2pt solid {heading_fill};border-radius:0;padding:.2rem 0}}\
 .num{{background:none;color:{number_text};border:1pt solid {number_text}}}thead th{{border-bottom:1.5pt solid {text}}}}}"
     )
@@ -553,7 +553,11 @@ impl Page<'_> {
     /// its alt text's first clause (`SPC chart of SP11, monthly, …`). With
     /// `described`, the whole alt text follows as visible text in a
     /// `<details>` the chart refers to (`aria-describedby`), so it can be
-    /// read word by word; else the table after the chart gives its figures.
+    /// read word by word, and again in a paragraph shown only in print (a
+    /// closed `<details>` does not print, and the print hides the
+    /// `<details>`: the description is on paper once, and a screen, which
+    /// does not show the paragraph, reads it once); else the table after
+    /// the chart gives its figures.
     fn chart(&mut self, id: &ChartId, alt: &str, described: bool) {
         let svg = self
             .charts
@@ -566,10 +570,12 @@ impl Page<'_> {
             let _ = writeln!(
                 self.out,
                 "<div class=\"chart\" role=\"img\" aria-label=\"{}\" aria-describedby=\"desc-{slug}\">{}</div>\n\
-<details><summary>{}</summary><p id=\"desc-{slug}\">{}</p></details>",
+<details><summary>{}</summary><p id=\"desc-{slug}\">{}</p></details>\n\
+<p class=\"print-only\">{}</p>",
                 attr(name),
                 svg,
                 wording::CHART_DESCRIPTION,
+                text(alt),
                 text(alt)
             );
         } else {
