@@ -5,13 +5,18 @@
 
 use std::io::Write;
 
-fn main() -> anyhow::Result<()> {
+fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: cargo run --example listen -- PACK.pdf");
         std::process::exit(2);
     };
-    let doc = lopdf::Document::load(&path)
-        .map_err(|e| anyhow::anyhow!("{path}: the PDF cannot be read ({e})"))?;
+    let doc = match lopdf::Document::load(&path) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("{path}: the PDF cannot be read ({e})");
+            std::process::exit(1);
+        }
+    };
     let lines = boardpack::render::reading::listen(&doc);
     if lines.is_empty() {
         eprintln!("{path}: no structure tree, or nothing in it is read");
@@ -23,5 +28,4 @@ fn main() -> anyhow::Result<()> {
             break;
         }
     }
-    Ok(())
 }
