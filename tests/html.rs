@@ -423,3 +423,13 @@ fn money_in_a_priority_heading_has_its_spoken_form() {
     assert!(page()
         .contains("deliver over <abbr title=\"20 million pounds\">£20m</abbr> in revenue saving"));
 }
+
+#[test]
+fn the_savings_chart_is_named_and_its_items_read_once_in_the_table_after_it() {
+    // The chart's name listed every item and amount, and the table after
+    // it read them again.
+    let page = page();
+    assert!(page.contains("role=\"img\" aria-label=\"Bar chart of savings\">"));
+    assert_eq!(page.matches("Savings realised to date").count(), 1);
+    assert_eq!(page.matches("16.1 million pounds").count(), 1);
+}

@@ -566,8 +566,8 @@ impl Page<'_> {
     /// read word by word, and again in a paragraph shown only in print (a
     /// closed `<details>` does not print, and the print hides the
     /// `<details>`: the description is on paper once, and a screen, which
-    /// does not show the paragraph, reads it once); else the table after
-    /// the chart gives its figures.
+    /// does not show the paragraph, reads it once); else the chart is named
+    /// only and the table after it gives its figures.
     fn chart(&mut self, id: &ChartId, alt: &str, described: bool) {
         let svg = self
             .charts
@@ -591,10 +591,12 @@ impl Page<'_> {
                 text(alt)
             );
         } else {
+            // Named only: the table after it reads each item and amount
+            // (they were read twice, in the name and in the table).
             let _ = writeln!(
                 self.out,
                 "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
-                attr(alt),
+                attr(name),
                 svg
             );
         }
