@@ -359,26 +359,32 @@ fn strategic_priorities_is_a_heading_and_each_priority_heading_has_its_number() 
         "H3"
     );
     // The bookmarks (a viewer's headings list) say the same.
+    let outline = bookmarks(&doc);
+    assert!(
+        outline.contains(&"11 To reduce all crime".to_string()),
+        "{outline:?}"
+    );
+    assert!(outline.contains(&"Strategic Priorities".to_string()));
+}
+
+/// The titles of the PDF's bookmarks.
+fn bookmarks(doc: &Document) -> Vec<String> {
     let mut outline = Vec::new();
     let catalog = doc.catalog().unwrap();
-    let outlines = resolve(&doc, catalog.get(b"Outlines").unwrap())
+    let outlines = resolve(doc, catalog.get(b"Outlines").unwrap())
         .as_dict()
         .unwrap();
     let mut stack = vec![outlines.get(b"First").unwrap().clone()];
     while let Some(o) = stack.pop() {
-        let d = resolve(&doc, &o).as_dict().unwrap();
-        outline.push(lopdf::decode_text_string(resolve(&doc, d.get(b"Title").unwrap())).unwrap());
+        let d = resolve(doc, &o).as_dict().unwrap();
+        outline.push(lopdf::decode_text_string(resolve(doc, d.get(b"Title").unwrap())).unwrap());
         for k in [&b"Next"[..], b"First"] {
             if let Ok(n) = d.get(k) {
                 stack.push(n.clone());
             }
         }
     }
-    assert!(
-        outline.contains(&"11 To reduce all crime".to_string()),
-        "{outline:?}"
-    );
-    assert!(outline.contains(&"Strategic Priorities".to_string()));
+    outline
 }
 
 /// Issue #16 (5): the SPC reading, the appendix icons, the KEY and the
@@ -417,9 +423,10 @@ fn nothing_is_read_twice() {
             .iter()
             .position(|e| e.role == "H2" || e.role == "H3")
             .unwrap();
+    // (What lies in the heading, its "£20m" said as money, is the heading's.)
     let panel: Vec<&str> = r[start + 1..end]
         .iter()
-        .filter(|e| !e.text.is_empty())
+        .filter(|e| !e.text.is_empty() && e.parent != start)
         .map(|e| e.text.as_str())
         .collect();
     assert_eq!(panel.len(), 1, "{panel:?}");
@@ -949,4 +956,213 @@ fn abbreviations_are_expanded_marks_are_references_and_the_spc_cell_has_its_own_
             assert!(!heads[0].contains("Baseline") && !heads[0].contains("Projection"));
         }
     }
+}
+
+// ---- The listen-through of a workbook nobody had built (issue #31) -------
+
+/// The transcript of the unseen workbook's draft (Avon and Somerset,
+/// September 2026), as `cargo run --example listen` prints it.
+fn unseen_listen() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let built = common::build(&common::unseen::avon());
+        common::listen(&Document::load_mem(&built.pdf).unwrap())
+    })
+}
+
+#[test]
+fn the_listen_through_reads_an_unseen_pack_from_its_title_to_its_appendix() {
+    let lines = unseen_listen();
+    assert_eq!(lines[0], "heading level 1: Police & Crime Plan Dashboard");
+    assert_eq!(lines[1], "DRAFT — not signed off");
+    let has = |l: &str| lines.iter().any(|x| x == l);
+    // A figure with its row's and its column's header, the class said once.
+    assert!(has(
+        "Total recorded crime, Latest 12 months: graphic: significant improvement | 130,928"
+    ));
+    assert!(has(
+        "Incidents in the night-time economy, year to date: not available"
+    ));
+    // Workbook text read as typed.
+    assert!(has(
+        "Figures exclude #OpBluestone cases <pilot> & [restricted] items; ask @ASPolice for $ costs*."
+    ));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("heading level 1: Appendix")));
+    // Nothing is announced as "blank".
+    let blank: Vec<&String> = lines.iter().filter(|l| l.ends_with(": blank")).collect();
+    assert!(blank.is_empty(), "{blank:?}");
+}
+
+#[test]
+fn a_long_run_that_may_break_anywhere_is_read_as_one_word_not_letter_by_letter() {
+    // The layout breaks a run of 24 characters (an e-mail address) with a
+    // zero-width space after every letter, which a screen reader was given.
+    let lines = unseen_listen();
+    assert!(
+        lines.iter().any(|l| l
+            == "Prepared by the OPCC performance team. Queries: performance@avonandsomerset-pcc.example (not a real address)."),
+        "{:?}",
+        lines.iter().find(|l| l.starts_with("Prepared"))
+    );
+    let split: Vec<&String> = lines.iter().filter(|l| l.contains('\u{200B}')).collect();
+    assert!(split.is_empty(), "{split:?}");
+}
+
+#[test]
+fn an_spc_alt_text_with_no_headline_figures_reads_no_colon_dot() {
+    // A YTD table (no baseline or latest 12 months) or an NA baseline:
+    // the chart's alt text read "…September 2026: . The monthly figures".
+    let charts: Vec<&String> = unseen_listen()
+        .iter()
+        .filter(|l| l.starts_with("graphic: SPC chart"))
+        .collect();
+    assert!(charts.len() > 20);
+    for c in &charts {
+        assert!(!c.contains(": ."), "{c}");
+    }
+    assert!(charts.iter().any(|c| {
+        c.starts_with(
+        "graphic: SPC chart of SP2, monthly, April 2023 to September 2026. The monthly figures rise"
+    )
+    }));
+}
+
+#[test]
+fn the_keys_months_say_ytd_and_lytd_as_words() {
+    // The KEY printed YTD and L.YTD without their expansion: said "Y T D".
+    let lines = unseen_listen();
+    let at = lines
+        .iter()
+        .position(|l| l == "Months each column covers:")
+        .expect("the KEY's months");
+    let key = &lines[at..at + 11];
+    assert!(key.iter().any(|l| l == "year to date"), "{key:?}");
+    assert!(key.iter().any(|l| l == "last year to date"), "{key:?}");
+    assert!(!key.iter().any(|l| l.contains("YTD")), "{key:?}");
+}
+
+#[test]
+fn a_narratives_headings_are_headings_one_level_under_their_box() {
+    // They were bold paragraphs: a screen reader could not list them.
+    let lines = unseen_listen();
+    let has = |l: &str| lines.iter().any(|x| x == l);
+    assert!(has("heading level 4: What we did this quarter"));
+    assert!(has("heading level 4: What the data shows"));
+    assert!(has("heading level 3: Where the figures come from"));
+    // No level is skipped on the way down (Matterhorn 14-003).
+    let mut last = 0;
+    for l in lines {
+        if let Some(rest) = l.strip_prefix("heading level ") {
+            let level: usize = rest[..1].parse().unwrap();
+            assert!(level <= last + 1, "{l} after a level {last}");
+            last = level;
+        }
+    }
+    // And no bookmark for them: the outline stays the priorities'.
+    let built = common::build(&common::unseen::avon());
+    let outline = bookmarks(&Document::load_mem(&built.pdf).unwrap());
+    assert!(outline.contains(&"4 Tackling violence against women and girls (VAWG)".to_string()));
+    assert!(
+        !outline.contains(&"What we did this quarter".to_string()),
+        "{outline:?}"
+    );
+}
+
+#[test]
+fn a_proportions_change_in_points_is_said_in_words_not_p_p() {
+    let lines = unseen_listen();
+    assert!(lines.iter().any(|l| l
+        == "Victim satisfaction with the whole experience, from first contact to the outcome of the case, percentage variance: plus 6.1 percentage points"));
+    let pp: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.ends_with("pp") || l.contains("pp,"))
+        .collect();
+    assert!(pp.is_empty(), "{pp:?}");
+}
+
+/// The pages (by number, from 1) whose tagged text holds `needle`.
+fn pages_of(doc: &Document, needle: &str) -> Vec<u32> {
+    let numbers: std::collections::HashMap<lopdf::ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let mut pages: Vec<u32> = boardpack::render::reading::marked_text(doc)
+        .into_iter()
+        .filter(|(_, t)| t.contains(needle))
+        .map(|((page, _), _)| numbers[&page])
+        .collect();
+    pages.sort();
+    pages.dedup();
+    pages
+}
+
+#[test]
+fn a_panel_moved_whole_to_the_next_page_keeps_its_notes_with_their_marks() {
+    // Priority 5 did not fit the rest of page 1's last column and Typst
+    // moved it whole to page 2, leaving its notes 3 and 4 at the foot of
+    // page 1 (typst#5314): a reader following a mark found no note.
+    let built = common::build(&common::unseen::avon());
+    let doc = Document::load_mem(&built.pdf).unwrap();
+    for (row, note) in [
+        ("kept informed of", "Asked only of victims"),
+        ("Witnesses who attended", "Witness Care Unit survey"),
+        ("would recommend", "A question added in April 2025"),
+    ] {
+        // (The row's label is an appendix chart's heading too, later.)
+        let (r, n) = (pages_of(&doc, row), pages_of(&doc, note));
+        assert!(r[0] <= 2, "{row}: {r:?}");
+        assert!(n.contains(&r[0]), "{row} on page {r:?}, its note on {n:?}");
+    }
+}
+
+#[test]
+fn a_flowing_panels_heading_is_a_heading_before_its_table_not_a_header_of_every_figure() {
+    // The heading its table repeats on each column was a header cell:
+    // "…, 5 Improving the service to victims …, Baseline 2023/24: 71.1%".
+    let lines = unseen_listen();
+    let title = "5 Improving the service to victims and witnesses across every part of the force area and partner agencies";
+    let at = lines
+        .iter()
+        .position(|l| *l == format!("heading level 3: {title}"))
+        .expect("the priority's heading");
+    assert!(lines[at + 1].starts_with("table with"), "{}", lines[at + 1]);
+    let with_title: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(title) && !l.starts_with("heading") && !l.starts_with("table with"))
+        .collect();
+    assert!(with_title.is_empty(), "{with_title:?}");
+    assert!(lines.iter().any(|l| l
+        == "Victim satisfaction with the whole experience, from first contact to the outcome of the case, Baseline 2023/24: 71.1%"));
+}
+
+#[test]
+fn a_flowing_panel_reads_no_blank_row_for_a_note_declared_already() {
+    // Row "told the outcome" cites note 3, declared by an earlier row on
+    // the page: its notes row was an empty cell, read "blank".
+    let lines = unseen_listen();
+    let blank: Vec<&String> = lines.iter().filter(|l| *l == "blank").collect();
+    assert!(blank.is_empty(), "{} blank lines", blank.len());
+    let r = reading(&Document::load_mem(&common::build(&common::unseen::avon()).pdf).unwrap());
+    for (i, e) in r.iter().enumerate() {
+        if e.role == "TD" {
+            let said = !e.text.trim().is_empty() || r.iter().any(|k| k.parent == i);
+            assert!(said, "an empty data cell");
+        }
+    }
+}
+
+#[test]
+fn money_in_a_priority_title_is_said_as_money() {
+    // "Deliver £18.5m of savings" was said "pound eighteen point five m".
+    let lines = unseen_listen();
+    assert!(lines.iter().any(|l| l
+        == "heading level 3: 6 Deliver 18.5 million pounds of savings by 2027/28 while protecting the front line"));
+    // The sample's title too; its bookmark keeps the printed text.
+    let doc = Document::load_mem(&draft()).unwrap();
+    let heard = common::listen(&doc);
+    assert!(heard.iter().any(|l| l.starts_with("heading level 3: 18 ")
+        && l.contains("deliver over 20 million pounds in revenue saving")));
+    assert!(bookmarks(&doc)
+        .iter()
+        .any(|b| b.contains("deliver over £20m in revenue")));
 }

@@ -96,7 +96,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "6e8f100f3bffa1bfb09e5d82634b9eb07974abaa5c4032aa9f4826e82c2dfa79",
+        "6cc40398a9c498d50dfef874926469965565ba07d3e0fac45be05301c8c847cb",
         "the signed-off sample's bytes changed"
     );
 }

@@ -344,3 +344,92 @@ fn footnote_marks_link_to_their_notes() {
         assert!(m.starts_with("<sup><a href=\"#note-"), "{m}");
     }
 }
+
+// ---- The listen-through of a workbook nobody had built (issue #31) -------
+
+fn unseen_page() -> String {
+    let built = common::build(&common::unseen::avon());
+    html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    )
+}
+
+#[test]
+fn a_footnote_mark_is_not_glued_to_the_row_header_read_with_every_cell() {
+    // Chromium named the row header "Successful completions of drug
+    // treatment2", and announced it so with each figure of the row.
+    let page = unseen_page();
+    assert!(
+        page.contains(
+            "Successful completions of drug treatment\u{2009}<sup><a href=\"#note-2\">2</a></sup>"
+        ),
+        "{}",
+        &page[page.find("drug treatment").unwrap()..][..80]
+    );
+    for (i, _) in page.match_indices("<sup>") {
+        assert!(page[..i].ends_with('\u{2009}'), "{}", &page[i - 40..i + 20]);
+    }
+}
+
+#[test]
+fn the_savings_table_is_named() {
+    // It was the one table announced without a name.
+    let page = unseen_page();
+    let at = page.find("<th scope=\"col\">Item</th>").unwrap();
+    let table = &page[page[..at].rfind("<table>").unwrap()..at];
+    assert!(
+        table.contains("<caption class=\"visually-hidden\">Savings of priority 6 Deliver £18.5m of savings by 2027/28 while protecting the front line</caption>"),
+        "{table}"
+    );
+    assert_eq!(
+        page.matches("<table>").count(),
+        page.matches("<caption").count()
+    );
+}
+
+#[test]
+fn the_keys_months_and_changes_in_points_have_spoken_forms() {
+    // The KEY's YTD and L.YTD, and a proportion's "+6.1pp", were said letter
+    // by letter.
+    let page = unseen_page();
+    assert!(page.contains("<dt><abbr title=\"year to date\">YTD</abbr></dt>"));
+    assert!(page.contains("<dt><abbr title=\"last year to date\">L.YTD</abbr></dt>"));
+    assert!(page.contains("<abbr title=\"plus 6.1 percentage points\">+6.1pp</abbr>"));
+    assert!(page.contains("<abbr title=\"0.0 percentage points\">0.0pp</abbr>"));
+    assert!(!page.contains(">0.0pp</td>"));
+}
+
+#[test]
+fn a_chart_with_no_headline_figures_is_named_by_its_first_clause() {
+    // Its alt text has no ':' before "The monthly figures rise overall: …",
+    // which the chart's name took in.
+    let page = unseen_page();
+    assert!(page.contains(
+        "role=\"img\" aria-label=\"SPC chart of SP2, monthly, April 2023 to September 2026\""
+    ));
+    assert!(
+        !page.contains("aria-label=\"SPC chart of SP2, monthly, April 2023 to September 2026. The")
+    );
+}
+
+#[test]
+fn money_in_a_priority_heading_has_its_spoken_form() {
+    let unseen = unseen_page();
+    assert!(unseen.contains(
+        "<span class=\"num\">6</span> Deliver <abbr title=\"18.5 million pounds\">£18.5m</abbr> of savings"
+    ));
+    assert!(page()
+        .contains("deliver over <abbr title=\"20 million pounds\">£20m</abbr> in revenue saving"));
+}
+
+#[test]
+fn the_savings_chart_is_named_and_its_items_read_once_in_the_table_after_it() {
+    // The chart's name listed every item and amount, and the table after
+    // it read them again.
+    let page = page();
+    assert!(page.contains("role=\"img\" aria-label=\"Bar chart of savings\">"));
+    assert_eq!(page.matches("Savings realised to date").count(), 1);
+    assert_eq!(page.matches("16.1 million pounds").count(), 1);
+}

@@ -46,7 +46,8 @@ pub(super) const NA: &str = "NA";
 
 /// What a screen reader should say for a printed figure or heading that a
 /// speech engine misreads (issue #31: `NA` was said "nah", `L.YTD` "L dot
-/// itd", `£20.3m` "pound twenty point three m"): `None` where the printed
+/// itd", `£20.3m` "pound twenty point three m", `+6.1pp` "plus six point
+/// one p p"): `None` where the printed
 /// text reads right.
 pub fn spoken(printed: &str) -> Option<String> {
     let t = printed.trim();
@@ -57,9 +58,47 @@ pub fn spoken(printed: &str) -> Option<String> {
         "% Var." | "% Var" => return Some("percentage variance".into()),
         _ => {}
     }
+    // A proportion's change, `+6.1pp`: "pp" was said letter by letter.
+    if let Some(points) = t.strip_suffix("pp") {
+        let (sign, size) = if let Some(s) = points.strip_prefix('+') {
+            ("plus ", s)
+        } else if let Some(s) = points.strip_prefix(['-', '\u{2212}']) {
+            ("minus ", s)
+        } else {
+            ("", points)
+        };
+        size.parse::<f64>().ok()?;
+        return Some(format!("{sign}{size} percentage points"));
+    }
     let amount = t.strip_prefix('£')?.strip_suffix('m')?;
     amount.parse::<f64>().ok()?;
     Some(format!("{amount} million pounds"))
+}
+
+/// The amounts in money within workbook text (`£20m` in "deliver over
+/// £20m in revenue saving"), each with the byte range it lies at, that
+/// [`spoken`] says as money: `£`, digits (a decimal point), `m`, then no
+/// letter or digit. A title's `£20m` was said "pound twenty m".
+pub fn money_in(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices('£') {
+        let rest = &text[start + '£'.len_utf8()..];
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let after = &rest[digits..];
+        let Some(tail) = after.strip_prefix('m') else {
+            continue;
+        };
+        if tail.starts_with(|c: char| c.is_alphanumeric()) {
+            continue;
+        }
+        let end = start + '£'.len_utf8() + digits + 1;
+        if spoken(&text[start..end]).is_some() {
+            out.push((start, end));
+        }
+    }
+    out
 }
 
 /// What an empty cell of a table says to a screen reader (and prints as a
@@ -93,6 +132,12 @@ pub fn table_summary(p: &crate::compute::records::PriorityRecord) -> String {
 /// `Indicators of priority 11 To reduce all crime`.
 pub fn table_name(p: &crate::compute::records::PriorityRecord) -> String {
     format!("Indicators of priority {} {}", p.code, p.title)
+}
+
+/// A savings panel's table's name (the HTML page's caption):
+/// `Savings of priority 18 With staff and partners, …`.
+pub fn savings_table_name(p: &crate::compute::records::PriorityRecord) -> String {
+    format!("Savings of priority {} {}", p.code, p.title)
 }
 
 /// The heading above the panels.
@@ -988,8 +1033,12 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     if let Some(c) = latest.and_then(|c| c.class) {
         clauses.push(c.words().to_string());
     }
-    s.push_str(": ");
-    s.push_str(&clauses.join("; "));
+    // (No clause, a table of YTD columns or an `NA` baseline: no ": ." read
+    // as "colon dot".)
+    if !clauses.is_empty() {
+        s.push_str(": ");
+        s.push_str(&clauses.join("; "));
+    }
     s.push('.');
     if let Some(shape) = &f.shape {
         s.push_str(&shape_words(f.row.kind, shape));

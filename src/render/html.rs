@@ -207,7 +207,7 @@ impl Page<'_> {
             self.out,
             "<section class=\"priority\" aria-labelledby=\"{id}\">\n<h3 id=\"{id}\"><span class=\"num\">{}</span> {}</h3>\n",
             text(&p.code),
-            text(&p.title)
+            money_spoken(&p.title)
         );
         let rows: Vec<&Row> = records
             .rows
@@ -220,7 +220,7 @@ impl Page<'_> {
         if let Some(s) = &p.savings {
             self.chart(&s.chart, &s.alt, false);
             let rows = s.items.iter().map(|i| (i.label.as_str(), i.text.as_str()));
-            self.pairs(("Item", &s.unit), rows);
+            self.pairs(&wording::savings_table_name(p), ("Item", &s.unit), rows);
         }
         self.narrative(&p.narrative, 4);
         if let Some(note) = &p.note {
@@ -418,7 +418,7 @@ impl Page<'_> {
                 let _ = writeln!(
                     self.out,
                     "<dt>{}</dt><dd>{}</dd>",
-                    text(&k.label),
+                    spoken(&k.label),
                     text(&k.months)
                 );
             }
@@ -427,17 +427,19 @@ impl Page<'_> {
         self.out.push_str("</section>\n");
     }
 
-    /// A footnote's marker, linked to its note where it has one.
+    /// A footnote's marker, linked to its note where it has one, after a
+    /// thin space (as the PDF's): a row header's name read "treatment2",
+    /// glued, with every cell of its row.
     fn mark(&mut self, marker: &str) {
         if self.noted.contains(marker) {
             let _ = write!(
                 self.out,
-                "<sup><a href=\"#{}\">{}</a></sup>",
+                "\u{2009}<sup><a href=\"#{}\">{}</a></sup>",
                 attr(&note_id(marker)),
                 text(marker)
             );
         } else {
-            let _ = write!(self.out, "<sup>{}</sup>", text(marker));
+            let _ = write!(self.out, "\u{2009}<sup>{}</sup>", text(marker));
         }
     }
 
@@ -470,10 +472,18 @@ impl Page<'_> {
     }
 
     /// A table of two columns whose first cell heads its row.
-    fn pairs<'a>(&mut self, head: (&str, &str), rows: impl Iterator<Item = (&'a str, &'a str)>) {
+    /// Named by `name` (a caption only a screen reader hears; the table
+    /// was announced without a name).
+    fn pairs<'a>(
+        &mut self,
+        name: &str,
+        head: (&str, &str),
+        rows: impl Iterator<Item = (&'a str, &'a str)>,
+    ) {
         let _ = writeln!(
             self.out,
-            "<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            "<table>\n<caption class=\"visually-hidden\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            text(name),
             text(head.0),
             text(head.1)
         );
@@ -507,7 +517,7 @@ impl Page<'_> {
                 .lines
                 .iter()
                 .map(|l| (l.priority.as_str(), l.change.as_str()));
-            self.pairs(("Priority", "Change"), rows);
+            self.pairs(&c.heading, ("Priority", "Change"), rows);
         }
         if !c.rolled_on.is_empty() {
             let _ = writeln!(self.out, "<h3>{}</h3>\n<ul>", text(&c.rolled_on_heading));
@@ -556,15 +566,17 @@ impl Page<'_> {
     /// read word by word, and again in a paragraph shown only in print (a
     /// closed `<details>` does not print, and the print hides the
     /// `<details>`: the description is on paper once, and a screen, which
-    /// does not show the paragraph, reads it once); else the table after
-    /// the chart gives its figures.
+    /// does not show the paragraph, reads it once); else the chart is named
+    /// only and the table after it gives its figures.
     fn chart(&mut self, id: &ChartId, alt: &str, described: bool) {
         let svg = self
             .charts
             .get(id)
             .map(|c| svg_body(&c.svg))
             .unwrap_or_default();
-        let name = alt.split(':').next().unwrap_or(alt).trim();
+        // (An alt text with no headline clause has no ':' before its
+        // first sentence ends.)
+        let name = alt.split([':', '.']).next().unwrap_or(alt).trim();
         let slug = wording::slug(id.path().trim_start_matches("/charts/"));
         if described {
             let _ = writeln!(
@@ -579,10 +591,12 @@ impl Page<'_> {
                 text(alt)
             );
         } else {
+            // Named only: the table after it reads each item and amount
+            // (they were read twice, in the name and in the table).
             let _ = writeln!(
                 self.out,
                 "<div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>",
-                attr(alt),
+                attr(name),
                 svg
             );
         }
@@ -601,6 +615,20 @@ fn after(separator: &str, value: Option<&str>) -> String {
 fn svg_body(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..].replacen("<svg", "<svg aria-hidden=\"true\" focusable=\"false\"", 1)
+}
+
+/// Workbook text, escaped, each amount in money in it (`£20m`) an
+/// `<abbr>` said as money ("20 million pounds").
+fn money_spoken(t: &str) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for (a, b) in wording::money_in(t) {
+        out.push_str(&text(&t[at..a]));
+        out.push_str(&spoken(&t[a..b]));
+        at = b;
+    }
+    out.push_str(&text(&t[at..]));
+    out
 }
 
 /// Printed text, escaped, as an `<abbr>` with its spoken form where a

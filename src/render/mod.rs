@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod html;
 pub mod layout;
 pub mod overflow;
+pub mod reading;
 pub mod svg;
 pub mod tagging;
 pub mod theme;

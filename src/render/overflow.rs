@@ -17,6 +17,7 @@
 use typst::foundations::Value;
 use typst::introspection::{Location, MetadataElem, Tag};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::model::{FootnoteElem, FootnoteEntry};
 use typst_layout::PagedDocument;
 
 use crate::compute::wording::{self, Edge};
@@ -148,6 +149,14 @@ pub struct Inspection {
     pub overlaps: Vec<Overlap>,
 }
 
+/// A footnote's mark, as walked: its page, and the panel laid out whole
+/// (its key, page and left edge) it lies in.
+struct Mark {
+    location: Location,
+    page: usize,
+    panel: Option<(String, usize, f64)>,
+}
+
 /// Walks the laid-out pages once: overflows, and panels taller than a column.
 pub fn inspect(document: &PagedDocument) -> Inspection {
     let mut walker = Walker {
@@ -161,6 +170,9 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
         page_size: Point::zero(),
         runs: Vec::new(),
         overlaps: Vec::new(),
+        panel_at: None,
+        marks: Vec::new(),
+        entries: Vec::new(),
     };
     for (i, page) in document.pages().iter().enumerate() {
         walker.page = i + 1;
@@ -176,9 +188,27 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
             found.push(o);
         }
     }
+    // A panel laid out whole that Typst moved on to the next column keeps
+    // its notes where Typst first tried it (typst#5314): at the foot of the
+    // column it left, even of the page before, away from their marks. Such
+    // a panel is laid out again to flow on, where each row's notes print at
+    // the foot of the row's own column.
+    let mut long_panels = walker.long_panels;
+    for (note, page, x) in &walker.entries {
+        let Some(mark) = walker.marks.iter().find(|m| m.location == *note) else {
+            continue;
+        };
+        let Some((key, panel_page, panel_x)) = &mark.panel else {
+            continue;
+        };
+        let away = *page != mark.page || *page != *panel_page || (x - panel_x).abs() > 1.0;
+        if away && !long_panels.contains(key) {
+            long_panels.push(key.clone());
+        }
+    }
     Inspection {
         overflows: found,
-        long_panels: walker.long_panels,
+        long_panels,
         overlaps: walker.overlaps,
     }
 }
@@ -205,6 +235,13 @@ struct Walker {
     /// The text runs of the section being walked on this page.
     runs: Vec<Run>,
     overlaps: Vec<Overlap>,
+    /// Where the panel being walked starts: its page and left edge.
+    panel_at: Option<(usize, f64)>,
+    /// The footnotes' marks walked.
+    marks: Vec<Mark>,
+    /// The footnotes' entries walked: the location of their mark, their
+    /// page and left edge.
+    entries: Vec<(Location, usize, f64)>,
 }
 
 /// Walks one page: the body is the page less the declared margins (the
@@ -236,6 +273,25 @@ fn walk_item(walker: &mut Walker, ts: Transform, item: &FrameItem) {
                     walker.close_section();
                     walker.section = section_of(&meta.value);
                     walker.panel = panel_of(&meta.value);
+                    let at = Point::zero().transform(ts);
+                    walker.panel_at = Some((walker.page, at.x.to_pt()));
+                }
+                _ if content.to_packed::<FootnoteElem>().is_some() => {
+                    if let Some(location) = content.location() {
+                        let panel = walker.panel.clone().zip(walker.panel_at);
+                        walker.marks.push(Mark {
+                            location,
+                            page: walker.page,
+                            panel: panel.map(|(k, (p, x))| (k, p, x)),
+                        });
+                    }
+                }
+                _ if content.to_packed::<FootnoteEntry>().is_some() => {
+                    let entry = content.to_packed::<FootnoteEntry>().expect("an entry");
+                    if let Some(note) = entry.note.location() {
+                        let at = Point::zero().transform(ts);
+                        walker.entries.push((note, walker.page, at.x.to_pt()));
+                    }
                 }
                 (Some(PAGE_LABEL), Some(meta)) => walker.margins = margins_of(&meta.value),
                 (Some(MARGINAL_LABEL), _) => walker.marginal.extend(content.location()),

@@ -11,6 +11,13 @@
 //! - a footnote mark (and a note's own number), tagged `Lbl` around its
 //!   `Link` outside any list (PDF/UA keeps `Lbl` for lists), becomes a
 //!   `Reference`;
+//! - an element whose text the layout let break anywhere (zero-width
+//!   spaces between the letters of a long run, an e-mail address) gets
+//!   that text without them as its `/ActualText`, so that it is read as a
+//!   word, not letter by letter;
+//! - a panel that flows on: the heading its table's header repeats stands
+//!   before the table, not in a header cell of every figure, and a row
+//!   declaring notes declared already (it reads nothing) is left out;
 //! - a data cell spanning several columns (the SPC reading across the
 //!   figure columns) keeps only its row's header in `/Headers`: it was
 //!   announced under every column it spans ("Baseline" … "Projection").
@@ -22,6 +29,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::compute::records::Records;
 use crate::compute::wording;
 use crate::pdf_update::{self, text};
+use crate::render::reading;
 
 /// The red channel of a highlight that marks an abbreviation: green and
 /// blue number it (from 1), alpha 0 so that nothing shows.
@@ -38,11 +46,21 @@ pub fn abbreviations(records: &Records) -> Vec<String> {
         .priorities
         .iter()
         .flat_map(|p| p.columns.iter().map(|h| &h.label));
-    let found: BTreeSet<&String> = cells
+    // The KEY's months name the columns as their headings do.
+    let key = records.key_periods.iter().map(|k| &k.label);
+    let mut found: BTreeSet<String> = cells
         .chain(heads)
+        .chain(key)
         .filter(|t| wording::spoken(t).is_some())
+        .cloned()
         .collect();
-    found.into_iter().take(0xFFFE).cloned().collect()
+    // Money in a priority's title (its heading): `£20m`.
+    for p in &records.priorities {
+        for (a, b) in wording::money_in(&p.title) {
+            found.insert(p.title[a..b].to_string());
+        }
+    }
+    found.into_iter().take(0xFFFE).collect()
 }
 
 /// What `render.json` gives the layout: the highlight colour of each
@@ -129,10 +147,15 @@ pub fn refine(pdf: Vec<u8>, abbreviations: &[String]) -> Result<Vec<u8>, String>
         })
         .collect();
 
-    let mut changed: Vec<(ObjectId, Dictionary)> = Vec::new();
+    let marked = reading::marked_text(&doc);
+    let mut edits = Edits {
+        doc: &doc,
+        dicts: BTreeMap::new(),
+    };
     for (id, d) in &elems {
         let mut d = (*d).clone();
         let before = d.clone();
+        said_whole(&doc, &mut d, &marked);
         match role(&d).as_deref() {
             Some(b"Span") => expand(&mut d, abbreviations)?,
             Some(b"Lbl") => {
@@ -148,13 +171,245 @@ pub fn refine(pdf: Vec<u8>, abbreviations: &[String]) -> Result<Vec<u8>, String>
             _ => {}
         }
         if d != before {
-            changed.push((*id, d));
+            edits.dicts.insert(*id, d);
         }
     }
+    let roles: BTreeMap<ObjectId, Vec<u8>> = elems
+        .iter()
+        .filter_map(|(id, d)| Some((*id, role(d)?)))
+        .collect();
+    lift_titles(&mut edits, &roles);
+    drop_empty_rows(&mut edits, &roles);
+    let changed: Vec<(ObjectId, Dictionary)> = edits
+        .dicts
+        .into_iter()
+        .filter(|(id, d)| doc.get_dictionary(*id).ok() != Some(d))
+        .collect();
     if changed.is_empty() {
         return Ok(pdf);
     }
     Ok(append(pdf, &doc, &changed))
+}
+
+/// Structure elements as edited so far (the PDF's own where untouched).
+struct Edits<'a> {
+    doc: &'a Document,
+    dicts: BTreeMap<ObjectId, Dictionary>,
+}
+
+impl Edits<'_> {
+    /// An element to edit.
+    fn get(&mut self, id: ObjectId) -> Option<&mut Dictionary> {
+        if !self.dicts.contains_key(&id) {
+            let d = self.doc.get_dictionary(id).ok()?.clone();
+            self.dicts.insert(id, d);
+        }
+        self.dicts.get_mut(&id)
+    }
+
+    /// An element as it stands.
+    fn read(&self, id: ObjectId) -> Option<&Dictionary> {
+        self.dicts
+            .get(&id)
+            .or_else(|| self.doc.get_dictionary(id).ok())
+    }
+
+    /// An element's kids (`/K`: one, or an array).
+    fn kids(&self, id: ObjectId) -> Vec<Object> {
+        match self.read(id).and_then(|d| d.get(b"K").ok()) {
+            Some(Object::Array(a)) => a.clone(),
+            Some(o) => vec![o.clone()],
+            None => Vec::new(),
+        }
+    }
+
+    /// The elements among an element's kids (by reference).
+    fn kid_elements(&self, id: ObjectId) -> Vec<ObjectId> {
+        self.kids(id)
+            .iter()
+            .filter_map(|k| k.as_reference().ok())
+            .collect()
+    }
+
+    fn set_kids(&mut self, id: ObjectId, kids: Vec<Object>) {
+        if let Some(d) = self.get(id) {
+            d.set("K", Object::Array(kids));
+        }
+    }
+
+    /// Takes `kid` out of its parent's kids.
+    fn remove_from_parent(&mut self, kid: ObjectId) {
+        let Some(parent) = self
+            .read(kid)
+            .and_then(|d| d.get(b"P").ok())
+            .and_then(|p| p.as_reference().ok())
+        else {
+            return;
+        };
+        let kids: Vec<Object> = self
+            .kids(parent)
+            .into_iter()
+            .filter(|k| k.as_reference().ok() != Some(kid))
+            .collect();
+        self.set_kids(parent, kids);
+    }
+
+    /// Whether an element reads nothing: no marked content, no alt or
+    /// actual text, in it or under it.
+    fn is_silent(&self, id: ObjectId, depth: usize) -> bool {
+        let Some(d) = self.read(id) else { return true };
+        if depth > 64 || d.has(b"Alt") || d.has(b"ActualText") {
+            return false;
+        }
+        self.kids(id).iter().all(|k| match k {
+            Object::Reference(r) => match self.doc.get_object(*r) {
+                Ok(Object::Dictionary(kd)) if kd.has(b"S") => self.is_silent(*r, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        })
+    }
+}
+
+/// A panel that flows on repeats its heading (its title, a level-3
+/// heading) in its table's header, as a cell spanning the table: that cell
+/// was a column header of every figure ("Victim satisfaction …, 5 Improving
+/// the service to victims …, Baseline 2023/24: 71.1%") and the heading was
+/// read as a table cell. Its content is lifted out to stand before the
+/// table, its row dropped, and no cell lists it among its headers any
+/// more.
+fn lift_titles(edits: &mut Edits, roles: &BTreeMap<ObjectId, Vec<u8>>) {
+    let is = |id: &ObjectId, r: &[u8]| roles.get(id).map(Vec::as_slice) == Some(r);
+    let tables: Vec<ObjectId> = roles
+        .iter()
+        .filter(|(_, r)| r.as_slice() == b"Table")
+        .map(|(id, _)| *id)
+        .collect();
+    for table in tables {
+        // The first row, in the table or its THead.
+        let Some(first) = edits.kid_elements(table).into_iter().next() else {
+            continue;
+        };
+        let row = if is(&first, b"THead") {
+            match edits.kid_elements(first).into_iter().next() {
+                Some(r) => r,
+                None => continue,
+            }
+        } else {
+            first
+        };
+        if !is(&row, b"TR") {
+            continue;
+        }
+        let cells = edits.kids(row);
+        let [Object::Reference(cell)] = cells.as_slice() else {
+            continue;
+        };
+        let cell = *cell;
+        if !is(&cell, b"TH") {
+            continue;
+        }
+        // Only elements inside (no marked content of its own), a heading
+        // among them.
+        let inside = edits.kids(cell);
+        let Some(inside): Option<Vec<ObjectId>> =
+            inside.iter().map(|k| k.as_reference().ok()).collect()
+        else {
+            continue;
+        };
+        let heading = |id: &ObjectId| {
+            roles
+                .get(id)
+                .is_some_and(|r| r.len() == 2 && r[0] == b'H' && r[1].is_ascii_digit())
+        };
+        if !inside.iter().any(heading) {
+            continue;
+        }
+        let Some(parent) = edits
+            .read(table)
+            .and_then(|d| d.get(b"P").ok())
+            .and_then(|p| p.as_reference().ok())
+        else {
+            continue;
+        };
+        let id = edits
+            .read(cell)
+            .and_then(|d| d.get(b"ID").ok())
+            .and_then(|i| i.as_str().ok())
+            .map(<[u8]>::to_vec);
+        // The heading before the table.
+        let mut kids = edits.kids(parent);
+        let Some(at) = kids
+            .iter()
+            .position(|k| k.as_reference().ok() == Some(table))
+        else {
+            continue;
+        };
+        for (n, k) in inside.iter().enumerate() {
+            kids.insert(at + n, Object::Reference(*k));
+            if let Some(d) = edits.get(*k) {
+                d.set("P", Object::Reference(parent));
+            }
+        }
+        edits.set_kids(parent, kids);
+        edits.remove_from_parent(row);
+        if first != row && edits.kid_elements(first).is_empty() {
+            edits.remove_from_parent(first);
+        }
+        // No cell lists it as its header.
+        let Some(id) = id else { continue };
+        let cells: Vec<ObjectId> = roles
+            .iter()
+            .filter(|(_, r)| matches!(r.as_slice(), b"TD" | b"TH"))
+            .map(|(c, _)| *c)
+            .collect();
+        for c in cells {
+            let has = edits.read(c).is_some_and(|d| match d.get(b"A") {
+                Ok(Object::Array(a)) => a.iter().any(|x| lists(x, &id)),
+                Ok(x) => lists(x, &id),
+                Err(_) => false,
+            });
+            if has {
+                if let Some(d) = edits.get(c) {
+                    edit_attrs(d, |a| {
+                        if let Ok(Object::Array(h)) = a.get(b"Headers").cloned() {
+                            let kept: Vec<Object> = h
+                                .into_iter()
+                                .filter(|x| x.as_str().ok() != Some(id.as_slice()))
+                                .collect();
+                            a.set("Headers", Object::Array(kept));
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether an attribute dictionary lists `id` in its `/Headers`.
+fn lists(a: &Object, id: &[u8]) -> bool {
+    let Ok(a) = a.as_dict() else { return false };
+    match a.get(b"Headers") {
+        Ok(Object::Array(h)) => h.iter().any(|x| x.as_str().ok() == Some(id)),
+        _ => false,
+    }
+}
+
+/// A table row that reads nothing (the row that declares a row's notes in
+/// a panel that flows on, where an earlier row on the page declared them
+/// already) is left out: it was read as a cell, "blank".
+fn drop_empty_rows(edits: &mut Edits, roles: &BTreeMap<ObjectId, Vec<u8>>) {
+    let rows: Vec<ObjectId> = roles
+        .iter()
+        .filter(|(_, r)| r.as_slice() == b"TR")
+        .map(|(id, _)| *id)
+        .collect();
+    for row in rows {
+        let cells = edits.kid_elements(row);
+        if !cells.is_empty() && cells.iter().all(|c| edits.is_silent(*c, 0)) {
+            edits.remove_from_parent(row);
+        }
+    }
 }
 
 /// A structure element's attribute dictionaries (`/A`, one or an array,
@@ -212,6 +467,45 @@ fn expand(d: &mut Dictionary, abbreviations: &[String]) -> Result<(), String> {
         d.set("E", text(&said));
     }
     Ok(())
+}
+
+/// An element whose text holds zero-width spaces (the layout lets a run
+/// of 24 characters with nowhere to break, an e-mail address, break
+/// anywhere: `p\u{200B}e\u{200B}r…`): its `/ActualText` is the text
+/// without them, so that it is read (and copied) as the word it is, not
+/// letter by letter. Only an element whose content is all its own marked
+/// text (no element inside it, which an `/ActualText` would hide).
+fn said_whole(
+    doc: &Document,
+    d: &mut Dictionary,
+    marked: &std::collections::HashMap<(ObjectId, i64), String>,
+) {
+    const ZWSP: char = '\u{200B}';
+    if d.has(b"ActualText") || d.has(b"Alt") {
+        return;
+    }
+    let page = d.get(b"Pg").and_then(Object::as_reference).ok();
+    let kids = match d.get(b"K") {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(o) => vec![o.clone()],
+        Err(_) => return,
+    };
+    let mut said = String::new();
+    for k in &kids {
+        let (page, mcid) = match reading::resolve(doc, k) {
+            Object::Integer(m) => (page, *m),
+            Object::Dictionary(r) if r.has(b"MCID") => (
+                r.get(b"Pg").and_then(Object::as_reference).ok().or(page),
+                r.get(b"MCID").and_then(Object::as_i64).unwrap_or(-1),
+            ),
+            _ => return,
+        };
+        let Some(page) = page else { return };
+        said.push_str(marked.get(&(page, mcid)).map_or("", String::as_str));
+    }
+    if said.contains(ZWSP) {
+        d.set("ActualText", text(&said.replace(ZWSP, "")));
+    }
 }
 
 /// A data cell spanning columns: only its row's header.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod glyphs;
+pub mod unseen;
 
 use boardpack::pipeline::{self, Built};
 use boardpack::render::document::RenderOptions;
@@ -340,149 +341,9 @@ pub fn published() -> (Vec<String>, Vec<String>) {
 
 // ---- Reading a PDF's structure tree as a screen reader meets it ----------
 
-use lopdf::{Dictionary, Document, Object};
-
-/// An object, through its reference.
-pub fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        other => other,
-    }
-}
-
-/// The text of each marked-content sequence, by (page, MCID); what lies in
-/// artifacts is left out (a screen reader skips it).
-pub fn marked_text(doc: &Document) -> std::collections::HashMap<(lopdf::ObjectId, i64), String> {
-    use lopdf::content::Operation;
-    let mut out = std::collections::HashMap::new();
-    for (_, page) in doc.get_pages() {
-        let fonts = doc.get_page_fonts(page).unwrap();
-        let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = fonts
-            .iter()
-            .map(|(name, f)| (name.clone(), f.get_font_encoding(doc).unwrap()))
-            .collect();
-        let content = doc.get_and_decode_page_content(page).unwrap();
-        // The stack of open sequences: Some(mcid) for tagged content.
-        let mut stack: Vec<Option<i64>> = Vec::new();
-        let mut font: Vec<u8> = Vec::new();
-        let mut push = |stack: &[Option<i64>], text: String| {
-            if let Some(Some(id)) = stack.last() {
-                out.entry((page, *id))
-                    .or_insert_with(String::new)
-                    .push_str(&text);
-            }
-        };
-        for Operation { operator, operands } in content.operations {
-            match operator.as_str() {
-                "BMC" => stack.push(None),
-                "BDC" => {
-                    let mcid = operands.get(1).and_then(|p| match p {
-                        Object::Dictionary(d) => d.get(b"MCID").ok()?.as_i64().ok(),
-                        _ => None,
-                    });
-                    stack.push(mcid);
-                }
-                "EMC" => {
-                    stack.pop();
-                }
-                "Tf" => font = operands[0].as_name().unwrap().to_vec(),
-                "Tj" | "TJ" => {
-                    let enc = &encodings[&font];
-                    let mut text = String::new();
-                    let items = match &operands[0] {
-                        Object::Array(a) => a.clone(),
-                        o => vec![o.clone()],
-                    };
-                    for i in items {
-                        if let Object::String(b, _) = i {
-                            text.push_str(&Document::decode_text(enc, &b).unwrap_or_default());
-                        }
-                    }
-                    push(&stack, text);
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-/// A structure element as a screen reader meets it.
-pub struct Elem {
-    pub role: String,
-    /// Its own marked content's text, or a figure's alt text.
-    pub text: String,
-    pub dict: Dictionary,
-    /// The index of its parent element (0, the root, for the root).
-    pub parent: usize,
-}
-
-/// The structure tree in reading order, depth first: each element's role,
-/// its own text (a figure's alt text, not what lies inside it) and parent.
-pub fn reading(doc: &Document) -> Vec<Elem> {
-    let text = marked_text(doc);
-    let catalog = doc.catalog().unwrap();
-    let root = resolve(doc, catalog.get(b"StructTreeRoot").unwrap())
-        .as_dict()
-        .unwrap();
-    type Text = std::collections::HashMap<(lopdf::ObjectId, i64), String>;
-    fn walk(
-        doc: &Document,
-        text: &Text,
-        k: &Object,
-        page: Option<lopdf::ObjectId>,
-        owner: usize,
-        out: &mut Vec<Elem>,
-    ) {
-        let own = |page: Option<lopdf::ObjectId>, mcid: i64, out: &mut Vec<Elem>| {
-            if let Some(t) = page.and_then(|p| text.get(&(p, mcid))) {
-                out[owner].text.push_str(t);
-            }
-        };
-        match resolve(doc, k) {
-            Object::Array(items) => {
-                for i in items {
-                    walk(doc, text, i, page, owner, out);
-                }
-            }
-            Object::Integer(mcid) => own(page, *mcid, out),
-            Object::Dictionary(d) => {
-                let pg = d
-                    .get(b"Pg")
-                    .ok()
-                    .and_then(|p| p.as_reference().ok())
-                    .or(page);
-                if let Ok(mcid) = d.get(b"MCID").and_then(|m| m.as_i64()) {
-                    own(pg, mcid, out);
-                } else if let Ok(s) = d.get(b"S").and_then(|s| s.as_name()) {
-                    let alt = d
-                        .get(b"Alt")
-                        .ok()
-                        .map(|a| lopdf::decode_text_string(resolve(doc, a)).unwrap());
-                    out.push(Elem {
-                        role: String::from_utf8_lossy(s).into_owned(),
-                        text: alt.clone().unwrap_or_default(),
-                        dict: d.clone(),
-                        parent: owner,
-                    });
-                    let me = out.len() - 1;
-                    if let (None, Ok(kids)) = (alt, d.get(b"K")) {
-                        walk(doc, text, kids, pg, me, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = vec![Elem {
-        role: "Root".into(),
-        text: String::new(),
-        dict: Dictionary::new(),
-        parent: 0,
-    }];
-    walk(doc, &text, root.get(b"K").unwrap(), None, 0, &mut out);
-    out
-}
+// (In the library, which `cargo run --example listen` uses too.)
+#[allow(unused_imports)]
+pub use boardpack::render::reading::{listen, reading, resolve, Elem};
 
 /// Gives back the write bits that sign-off takes from an archive's files
 /// and folders, under `path` (links left alone), so that a test can tamper
