@@ -252,7 +252,8 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
         .iter()
         .position(|e| {
             e.role == "Note"
-                && e.text == "Data held by partner agencies: not yet available for this period."
+                && e.text.trim_start_matches('\u{2009}')
+                    == "Data held by partner agencies: not yet available for this period."
         })
         .expect("the note");
     assert!(note > row, "after the row");
@@ -272,7 +273,8 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
     }
     for f in &built.records.footnotes {
         assert!(
-            r.iter().any(|e| e.role == "Note" && e.text == f.text),
+            r.iter()
+                .any(|e| e.role == "Note" && e.text.trim_start_matches('\u{2009}') == f.text),
             "footnote {} is a Note",
             f.marker
         );
@@ -559,6 +561,12 @@ fn tagged_text_keeps_the_spaces_between_words_marks_and_notes() {
     assert!(said
         .iter()
         .any(|t| t.contains("doing a good job. (CBS data)")));
+    // A note's number (its link) and its first word: "1Data held…".
+    let notes: Vec<&Elem> = r.iter().filter(|e| e.role == "Note").collect();
+    assert!(!notes.is_empty());
+    for n in notes {
+        assert!(n.text.starts_with('\u{2009}'), "{:?}", n.text);
+    }
     // The figure and its note: two paragraphs of one cell.
     let note = r
         .iter()
@@ -773,7 +781,7 @@ fn a_note_in_a_panel_that_flows_on_follows_its_row_in_no_header() {
         .find(|&a| r[a].role == "TR")
         .unwrap();
     let notes: Vec<usize> = (0..r.len())
-        .filter(|&i| r[i].role == "Note" && r[i].text == *note_text)
+        .filter(|&i| r[i].role == "Note" && r[i].text.trim_start_matches('\u{2009}') == note_text)
         .collect();
     assert_eq!(notes.len(), 1, "the note is declared once on its page");
     let note = notes[0];

@@ -109,6 +109,10 @@ struct RenderInfo<'a> {
     /// The highlight colour that marks each printed abbreviation for its
     /// expansion (`NA`: "not available"; see [`super::tagging`]).
     spoken: BTreeMap<String, String>,
+    /// Each priority's title (by key) in parts, each amount in money
+    /// (`£20m`) a part of its own, so that the layout can print it through
+    /// `said()` without reading the text itself.
+    titles: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(serde::Serialize)]
@@ -246,8 +250,28 @@ fn render_json(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
+        titles: records
+            .priorities
+            .iter()
+            .map(|p| (p.key.as_str(), title_parts(&p.title)))
+            .collect(),
     };
     json.bytes(&info)
+}
+
+/// A title cut before and after each amount in money in it
+/// ([`wording::money_in`]): "deliver over ", "£20m", " in revenue saving".
+fn title_parts(title: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (a, b) in wording::money_in(title) {
+        parts.push(&title[at..a]);
+        parts.push(&title[a..b]);
+        at = b;
+    }
+    parts.push(&title[at..]);
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 /// The supersedes line of a v2+ pack.

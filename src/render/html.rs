@@ -633,10 +633,20 @@ fn money_spoken(t: &str) -> String {
 
 /// Printed text, escaped, as an `<abbr>` with its spoken form where a
 /// speech engine would misread it (`NA`: "not available", `£20.3m`: "20.3
-/// million pounds").
+/// million pounds"): the printed form hidden from assistive technology, the
+/// spoken form visually hidden beside it, as an empty cell's dash and its
+/// words. (The listen-through of issue #31: screen readers name an
+/// `<abbr>` by its text, "N A", and give its title only as a description,
+/// which NVDA and JAWS do not announce by default; the title stays, for a
+/// pointer's tooltip.)
 fn spoken(printed: &str) -> String {
     match wording::spoken(printed) {
-        Some(said) => format!("<abbr title=\"{}\">{}</abbr>", attr(&said), text(printed)),
+        Some(said) => format!(
+            "<abbr title=\"{}\"><span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">{}</span></abbr>",
+            attr(&said),
+            text(printed),
+            text(&said)
+        ),
         None => text(printed).into_owned(),
     }
 }
