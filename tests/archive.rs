@@ -91,12 +91,14 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 /// SPC chart's months labelled every twelve months; "% Var" said as
 /// "percentage variance" in a table summary. Then the layout's notes in a
 /// panel that flows on (the sample has none: its pages are the same, the
-/// layout's hash in the sign-off record changed).
+/// layout's hash in the sign-off record changed); the listen-through's
+/// fixes (the KEY's YTD and L.YTD and the title's £20m said in words); a
+/// note's text after a thin space.
 #[test]
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "6cc40398a9c498d50dfef874926469965565ba07d3e0fac45be05301c8c847cb",
+        "d8920f460b807e70307580c8326bd65a89b86623858105997be119da8222b5e9",
         "the signed-off sample's bytes changed"
     );
 }
