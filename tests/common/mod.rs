@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cumbria;
 pub mod glyphs;
 pub mod unseen;
 
