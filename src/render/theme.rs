@@ -439,6 +439,14 @@ impl Theme {
                 at(&format!("classes[{i}].text")),
                 at(&format!("classes[{i}].fill")),
             ));
+            // A figure's note ("To Feb 27") prints muted in its figure's
+            // cell, on the class's fill (the PDF and the HTML page): the
+            // pair went unchecked (the second listen-through).
+            out.push((
+                format!("note under a {} figure", c.class.name()),
+                at("muted"),
+                at(&format!("classes[{i}].fill")),
+            ));
         }
         for (i, c) in self.spc.iter().enumerate() {
             out.push((
@@ -620,6 +628,21 @@ mod tests {
             v.as_object_mut().unwrap().remove("rule");
         });
         assert!(e.unwrap_err()[0].contains("missing field `rule`"));
+    }
+
+    #[test]
+    fn a_figures_muted_note_on_a_class_fill_is_checked_for_contrast() {
+        // #6B6B6B meets 4.5:1 on the page (5.33) and in comment boxes
+        // (4.76), not under a deterioration figure (3.63 on #FFC7CE), where
+        // a figure's note prints: a theme with it was accepted.
+        let e = edited(|v| v["muted"] = "#6B6B6B".into()).unwrap_err();
+        assert!(
+            e.iter().any(|m| m.starts_with(
+                "note under a deterioration figure: muted #6B6B6B on classes[2].fill #FFC7CE has a contrast of 3.63:1"
+            )),
+            "{e:?}"
+        );
+        assert!(e.iter().all(|m| m.starts_with("note under a")), "{e:?}");
     }
 
     #[test]
