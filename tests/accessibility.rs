@@ -596,7 +596,13 @@ fn the_watermark_is_no_text() {
 /// foot; the docs say nothing is under 7 pt.
 #[test]
 fn no_text_is_under_7_pt() {
-    for pdf in [draft(), signed_off()] {
+    // The sample, and the two listen-throughs' workbooks (tables that
+    // flow on, columns scaled to fit, notes under figures).
+    let unseen = common::build(&common::unseen::avon()).pdf;
+    let cumbria = pipeline::build(&cumbria_ods(), RenderOptions::draft)
+        .unwrap()
+        .pdf;
+    for pdf in [draft(), signed_off(), unseen, cumbria] {
         let glyphs = common::glyphs::glyphs(&pdf);
         let smallest = glyphs
             .iter()
@@ -1173,4 +1179,123 @@ fn money_in_a_priority_title_is_said_as_money() {
     assert!(bookmarks(&doc)
         .iter()
         .any(|b| b.contains("deliver over £20m in revenue")));
+}
+
+// ---- The second listen-through: Cumbria, March 2027, saved by LibreOffice --
+
+/// The workbook of the second listen-through as LibreOffice saved it
+/// (`tests/common/cumbria.rs`, written by `cargo run --example
+/// make-cumbria`, then `soffice --headless --convert-to ods`).
+fn cumbria_ods() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cumbria-2027-03.ods"
+    ))
+    .unwrap()
+}
+
+/// The transcript of its draft, as `cargo run --example listen` prints it.
+fn cumbria_listen() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let built = pipeline::build(&cumbria_ods(), RenderOptions::draft).unwrap();
+        common::listen(&Document::load_mem(&built.pdf).unwrap())
+    })
+}
+
+#[test]
+fn the_second_listen_through_reads_a_program_saved_pack_from_its_title_to_its_appendix() {
+    // The saved file is the workbook of tests/common/cumbria.rs: same records.
+    let saved = pipeline::build(&cumbria_ods(), RenderOptions::draft).unwrap();
+    let written = common::build(&common::cumbria::cumbria());
+    assert_eq!(saved.records, written.records);
+    let lines = cumbria_listen();
+    assert_eq!(lines[0], "heading level 1: Police & Crime Plan Dashboard");
+    assert_eq!(lines[1], "DRAFT — not signed off");
+    let has = |l: &str| lines.iter().any(|x| x == l);
+    // Accented names, quotes and ampersands read as typed.
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("Operation Hawk, led by PC Siobhán Ó Súilleabháin in Penrith")));
+    assert!(has(
+        "heading level 3: 1 Keeping Cumbria's communities safe: Carlisle, Penrith & Barrow-in-Furness"
+    ));
+    assert!(has(
+        "Residents who say the police do a \"good\" or \"excellent\" job, percentage variance: plus 7.2 percentage points"
+    ));
+    // A year-to-date figure with its note, and an empty one saying why.
+    assert!(has(
+        "Drink & drug driving arrests, year to date: graphic: significant deterioration | 702 | To Feb 27"
+    ));
+    assert!(has(
+        "Drivers stopped who were wearing a seat belt, last year to date: graphic: no data"
+    ));
+    assert!(has(
+        "heading level 3: 6 Deliver 9.8 million pounds of savings by 2028/29"
+    ));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("heading level 1: Appendix")));
+    let blank: Vec<&String> = lines
+        .iter()
+        .filter(|l| *l == "blank" || l.ends_with(": blank"))
+        .collect();
+    assert!(blank.is_empty(), "{blank:?}");
+}
+
+#[test]
+fn an_e_mail_address_in_a_footnote_is_read_as_one_word_not_letter_by_letter() {
+    // The note's element holds its number (a `Reference`) and its text, so
+    // it could not be given the text as `/ActualText`: the address was read
+    // "v i c t i m s . h u b s @ …" (on both pages its row's table cites it).
+    let lines = cumbria_listen();
+    let note = "note: [link 6]\u{2009}The hubs opened in May 2024; contact victims.hubs@cumbria.police.example for the survey's method.";
+    assert_eq!(
+        lines.iter().filter(|l| *l == note).count(),
+        2,
+        "{:?}",
+        lines.iter().find(|l| l.starts_with("note: [link 6]"))
+    );
+    let split: Vec<&String> = lines.iter().filter(|l| l.contains('\u{200B}')).collect();
+    assert!(split.is_empty(), "{split:?}");
+    // The unseen workbook's address, in a paragraph of its own, still is.
+    assert!(!unseen_listen().iter().any(|l| l.contains('\u{200B}')));
+}
+
+#[test]
+fn an_spc_alt_text_says_the_note_of_a_latest_figure_to_an_earlier_month() {
+    // The table reads "76.4% | To Feb 27"; the chart's alt text said "76.4%
+    // in the latest 12 months", as if to March.
+    let lines = cumbria_listen();
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "graphic: SPC chart of SP5, monthly, April 2023 to March 2027: 76.4% in the latest 12 months (To Feb 27), 0.2 percentage points above"
+        )),
+        "{:?}",
+        lines.iter().find(|l| l.contains("76.4%"))
+    );
+}
+
+#[test]
+fn the_keys_months_are_said_as_months_with_a_to_not_apr_dash_mar() {
+    // "Apr 2023–Mar 2024": abbreviated months, and an en dash a screen
+    // reader does not say at its usual punctuation level ("April 2023 March
+    // 2024").
+    let lines = cumbria_listen();
+    let at = lines
+        .iter()
+        .position(|l| l == "Months each column covers:")
+        .expect("the KEY's months");
+    let key = &lines[at + 1..at + 11];
+    assert_eq!(key[1], "April 2023 to March 2024 (12 months)", "{key:?}");
+    assert_eq!(key[5], "April 2026 to March 2027 (12 months)", "{key:?}");
+    assert!(!key.iter().any(|l| l.contains('–')), "{key:?}");
+    // Months of one year, in the sample.
+    let heard = common::listen(&Document::load_mem(&draft()).unwrap());
+    assert!(heard
+        .iter()
+        .any(|l| l == "January to December 2015 (12 months)"));
+    assert!(heard
+        .iter()
+        .any(|l| l == "April to December 2015 (9 months)"));
 }

@@ -93,12 +93,12 @@ fn tables_have_column_and_row_headers_and_classes_in_words() {
     assert!(page.contains("<th scope=\"col\">Baseline 2012/13</th>"));
     assert!(page.contains("<th scope=\"row\">Reduction in the number of 10-17 year olds entering"));
     // The class is said in words beside its colour and symbol.
-    assert!(page.contains(
-        "<strong>271</strong><span class=\"class-words\">significant improvement</span>"
-    ));
-    assert!(page.contains(
-        "<strong>59653</strong><span class=\"class-words\">no significant change</span>"
-    ));
+    assert!(page.contains(&format!(
+        "<strong>271</strong>{PAUSE}<span class=\"class-words\">significant improvement</span>"
+    )));
+    assert!(page.contains(&format!(
+        "<strong>59653</strong>{PAUSE}<span class=\"class-words\">no significant change</span>"
+    )));
 }
 
 #[test]
@@ -455,4 +455,55 @@ fn the_savings_chart_is_named_and_its_items_read_once_in_the_table_after_it() {
         .split("aria-label=\"")
         .skip(1)
         .any(|l| l[..l.find('"').unwrap()].contains("16.1")));
+}
+
+// ---- The second listen-through: Cumbria, March 2027 ----------------------
+
+/// The unseen comma between a figure, its class and its note.
+const PAUSE: &str = "<span class=\"visually-hidden\">, </span>";
+
+#[test]
+fn a_figure_its_class_and_its_note_are_said_with_pauses_not_as_one_phrase() {
+    // Chromium named the cell "702 significant deterioration To Feb 27": the
+    // note heard as the deterioration's date.
+    let built = common::build(&common::cumbria::cumbria());
+    let page = html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    );
+    assert!(
+        page.contains(&format!(
+            "<strong>702</strong>{PAUSE}<span class=\"class-words\">significant deterioration</span>{PAUSE}<span class=\"note class-words\">To Feb 27</span></td>"
+        )),
+        "{}",
+        &page[page.find("<strong>702").unwrap()..][..300]
+    );
+    // A figure with a note and no class.
+    assert!(page.contains(&format!(
+        "<td>76.4%{PAUSE}<span class=\"note class-words\">To Feb 27</span></td>"
+    )));
+}
+
+#[test]
+fn the_keys_months_have_their_spoken_form() {
+    // "Apr 2023–Mar 2024 (12 months)" was read with its months abbreviated
+    // and no "to" for the dash.
+    let built = common::build(&common::cumbria::cumbria());
+    let cumbria = html::render(
+        &built.records,
+        &built.charts,
+        &RenderOptions::draft(&built.records),
+    );
+    assert!(cumbria.contains(&format!(
+        "<dd>{}</dd>",
+        abbr(
+            "April 2023 to March 2024 (12 months)",
+            "Apr 2023–Mar 2024 (12 months)"
+        )
+    )));
+    assert!(page().contains(&abbr(
+        "January to December 2015 (12 months)",
+        "Jan–Dec 2015 (12 months)"
+    )));
 }

@@ -351,7 +351,10 @@ fn the_html_page_names_the_force_the_keys_months_and_the_appendix_titles() {
         "the masthead names the force"
     );
     assert!(page.contains("<p>Months each column covers:</p>"));
-    assert!(page.contains("<dt>Latest 12 months</dt><dd>Jan–Dec 2015 (12 months)</dd>"));
+    // The months as printed, and said in words (the second listen-through).
+    assert!(page.contains(
+        "<dt>Latest 12 months</dt><dd><abbr title=\"January to December 2015 (12 months)\"><span aria-hidden=\"true\">Jan–Dec 2015 (12 months)</span>"
+    ));
     assert!(page.contains("<h3>Priority 11: Number of offences</h3>"));
 }
 

@@ -70,9 +70,54 @@ pub fn spoken(printed: &str) -> Option<String> {
         size.parse::<f64>().ok()?;
         return Some(format!("{sign}{size} percentage points"));
     }
+    if let Some(months) = months_said(t) {
+        return Some(months);
+    }
     let amount = t.strip_prefix('£')?.strip_suffix('m')?;
     amount.parse::<f64>().ok()?;
     Some(format!("{amount} million pounds"))
+}
+
+/// The KEY's months in words: `Apr 2023–Mar 2024 (12 months)` is said
+/// "April 2023 to March 2024 (12 months)", `Jan–Dec 2015 (12 months)`
+/// "January to December 2015 (12 months)". The second listen-through
+/// heard the abbreviated months, and no "to": a screen reader does not say
+/// an en dash at its usual punctuation level.
+fn months_said(t: &str) -> Option<String> {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (range, count) = t.split_once(" (")?;
+    let n = count
+        .strip_suffix(" months)")
+        .or_else(|| count.strip_suffix(" month)"))?;
+    n.parse::<u32>().ok()?;
+    let month = |m: &str| NAMES.iter().find(|name| name.get(..3) == Some(m)).copied();
+    let said = |part: &str| -> Option<String> {
+        match part.split_once(' ') {
+            Some((m, y)) => {
+                let year = y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+                year.then(|| month(m).map(|m| format!("{m} {y}")))?
+            }
+            None => month(part).map(str::to_string),
+        }
+    };
+    let words = match range.split_once('–') {
+        Some((a, b)) => format!("{} to {}", said(a)?, said(b)?),
+        None => said(range)?,
+    };
+    Some(format!("{words} ({count}"))
 }
 
 /// The amounts in money within workbook text (`£20m` in "deliver over
@@ -1028,7 +1073,11 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
     let latest = f.row.cells.get(&Column::Latest);
     let baseline = f.row.cells.get(&Column::Baseline);
     if let (Some(lv), Some(bv)) = (latest.and_then(|c| c.value), baseline.and_then(|c| c.value)) {
-        clauses.push(against_baseline(f.row.kind, lv, bv, f.baseline));
+        // The figure's note ("To Feb 27") with it, as the table prints it:
+        // the alt text said "76.4% in the latest 12 months" of a figure
+        // to February (the second listen-through).
+        let note = latest.and_then(|c| c.note.as_deref());
+        clauses.push(against_baseline(f.row.kind, lv, bv, f.baseline, note));
     }
     if let Some(c) = latest.and_then(|c| c.class) {
         clauses.push(c.words().to_string());
@@ -1061,9 +1110,16 @@ pub(super) fn spc_alt(f: &SpcAltFacts) -> String {
 }
 
 /// `59,653 in the latest 12 months, 1% above the 2012/13 baseline of
-/// 58,805`; for a proportion `80.4% …, 4.1 percentage points below … 84.5%`.
+/// 58,805`; for a proportion `80.4% …, 4.1 percentage points below … 84.5%`;
+/// a figure with a note `76.4% in the latest 12 months (To Feb 27), …`.
 /// The change is rounded half away from zero on the exact fraction.
-fn against_baseline(kind: Kind, latest: f64, baseline: f64, year: FinancialYear) -> String {
+fn against_baseline(
+    kind: Kind,
+    latest: f64,
+    baseline: f64,
+    year: FinancialYear,
+    note: Option<&str>,
+) -> String {
     let (Some(l), Some(b)) = (Exact::from_f64(latest), Exact::from_f64(baseline)) else {
         return String::new();
     };
@@ -1086,8 +1142,9 @@ fn against_baseline(kind: Kind, latest: f64, baseline: f64, year: FinancialYear)
     } else {
         format!("{size}{unit} below")
     };
+    let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
     format!(
-        "{} in the latest {LATEST_MONTHS} months, {relation} the {year} baseline of {}",
+        "{} in the latest {LATEST_MONTHS} months{note}, {relation} the {year} baseline of {}",
         figure_words(kind, latest),
         figure_words(kind, baseline)
     )
@@ -1526,6 +1583,31 @@ pub const CONTINUED: &str = "(continued)";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (the second listen-through): the KEY's months were read
+    /// "Apr 2023 Mar 2024", the dash unsaid.
+    #[test]
+    fn the_keys_months_are_said_in_words() {
+        let said = |t| spoken(t).unwrap();
+        assert_eq!(
+            said("Apr 2023–Mar 2024 (12 months)"),
+            "April 2023 to March 2024 (12 months)"
+        );
+        assert_eq!(
+            said("Jan–Dec 2015 (12 months)"),
+            "January to December 2015 (12 months)"
+        );
+        assert_eq!(said("Dec 2015 (1 month)"), "December 2015 (1 month)");
+        // Workbook text that only looks like it is left as typed.
+        for t in [
+            "Apr 2023–Mar 2024",
+            "Apt 2023 (12 months)",
+            "Victims (12 months)",
+            "Apr 23–Mar 24 (12 months)",
+        ] {
+            assert_eq!(spoken(t), None, "{t}");
+        }
+    }
 
     /// Regression: six comparisons printed "about 0 of them would still
     /// show as significant", which reads as "none".

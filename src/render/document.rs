@@ -109,6 +109,9 @@ struct RenderInfo<'a> {
     /// The highlight colour that marks each printed abbreviation for its
     /// expansion (`NA`: "not available"; see [`super::tagging`]).
     spoken: BTreeMap<String, String>,
+    /// The highlight colour that marks a run the layout lets break
+    /// anywhere, to be read as one word (see [`super::tagging`]).
+    whole_run: String,
     /// Each priority's title (by key) in parts, each amount in money
     /// (`£20m`) a part of its own, so that the layout can print it through
     /// `said()` without reading the text itself.
@@ -250,6 +253,7 @@ fn render_json(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
+        whole_run: super::tagging::whole_run_mark(),
         titles: records
             .priorities
             .iter()

@@ -26,6 +26,11 @@ use crate::render::charts::Charts;
 use crate::render::document::{RenderOptions, APPENDIX_TITLE, DRAFT_MARK};
 use crate::render::theme::Theme;
 
+/// A comma a screen reader pauses at and the eye does not see, between a
+/// figure, its class in words and its note (each a line of its own on
+/// screen).
+const PAUSE: &str = "<span class=\"visually-hidden\">, </span>";
+
 /// The page of a pack.
 pub fn render(records: &Records, charts: &Charts, options: &RenderOptions) -> String {
     // The layout's palette (checked when the pack was built), as the PDF's.
@@ -295,9 +300,13 @@ impl Page<'_> {
                 if let Some(m) = &c.footnote_marker {
                     self.mark(m);
                 }
+                // A pause, unseen, between the figure and its class and
+                // before a note: Chromium read "702 significant
+                // deterioration To Feb 27" as one phrase (the second
+                // listen-through).
                 let _ = write!(
                     self.out,
-                    "<span class=\"class-words\">{}</span>",
+                    "{PAUSE}<span class=\"class-words\">{}</span>",
                     text(&s.words)
                 );
             }
@@ -313,7 +322,7 @@ impl Page<'_> {
         if let Some(n) = &c.note {
             let _ = write!(
                 self.out,
-                "<span class=\"note class-words\">{}</span>",
+                "{PAUSE}<span class=\"note class-words\">{}</span>",
                 text(n)
             );
         }
@@ -419,7 +428,7 @@ impl Page<'_> {
                     self.out,
                     "<dt>{}</dt><dd>{}</dd>",
                     spoken(&k.label),
-                    text(&k.months)
+                    spoken(&k.months)
                 );
             }
             self.out.push_str("</dl>\n");

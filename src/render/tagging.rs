@@ -14,7 +14,10 @@
 //! - an element whose text the layout let break anywhere (zero-width
 //!   spaces between the letters of a long run, an e-mail address) gets
 //!   that text without them as its `/ActualText`, so that it is read as a
-//!   word, not letter by letter;
+//!   word, not letter by letter (the layout prints each such run in a
+//!   highlight of no colour marked [`whole_run_mark`], whose `Span` holds
+//!   only that run, wherever it stands: in a footnote's text or beside a
+//!   mark, where the element around it holds more than its own text);
 //! - a panel that flows on: the heading its table's header repeats stands
 //!   before the table, not in a header cell of every figure, and a row
 //!   declaring notes declared already (it reads nothing) is left out;
@@ -35,6 +38,18 @@ use crate::render::reading;
 /// blue number it (from 1), alpha 0 so that nothing shows.
 const MARK_RED: u8 = 0xB0;
 
+/// The mark number (from 0) of a run the layout let break anywhere: after
+/// every abbreviation's (there are at most `0xFFFE`).
+const WHOLE_RUN: usize = 0xFFFE;
+
+/// The highlight colour (no alpha: nothing shows) that marks a run the
+/// layout let break anywhere: its `Span` gets the run without the
+/// zero-width spaces as `/ActualText`.
+pub fn whole_run_mark() -> String {
+    let n = WHOLE_RUN + 1;
+    format!("#{MARK_RED:02x}{:02x}{:02x}00", n >> 8, n & 0xFF)
+}
+
 /// The printed texts that need an expansion, sorted: the n-th (from 0) is
 /// marked by the colour `#B0gggb00` with `g * 256 + b == n + 1`.
 pub fn abbreviations(records: &Records) -> Vec<String> {
@@ -46,8 +61,12 @@ pub fn abbreviations(records: &Records) -> Vec<String> {
         .priorities
         .iter()
         .flat_map(|p| p.columns.iter().map(|h| &h.label));
-    // The KEY's months name the columns as their headings do.
-    let key = records.key_periods.iter().map(|k| &k.label);
+    // The KEY's months name the columns as their headings do, and say
+    // their months in words ("April 2023 to March 2024").
+    let key = records
+        .key_periods
+        .iter()
+        .flat_map(|k| [&k.label, &k.months]);
     let mut found: BTreeSet<String> = cells
         .chain(heads)
         .chain(key)
@@ -456,6 +475,10 @@ fn expand(d: &mut Dictionary, abbreviations: &[String]) -> Result<(), String> {
         }
     });
     let Some(n) = found else { return Ok(()) };
+    if n == WHOLE_RUN {
+        // Its `/ActualText` is set already (`said_whole`).
+        return Ok(());
+    }
     let printed = abbreviations.get(n).ok_or_else(|| {
         format!(
             "the layout marks abbreviation {} of {}",
