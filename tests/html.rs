@@ -507,3 +507,25 @@ fn the_keys_months_have_their_spoken_form() {
         "Jan–Dec 2015 (12 months)"
     )));
 }
+
+/// Issue #31, the second listen-through: the SPC cell read "SPC variance,
+/// SPC: Special cause improvement", "SPC" twice.
+#[test]
+fn the_spc_reading_is_said_once_under_its_row_header() {
+    let page = page();
+    let rows: Vec<&str> = page
+        .match_indices("<th scope=\"row\">SPC variance</th>")
+        .map(|(i, _)| &page[i..i + page[i..].find("</tr>").unwrap()])
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert!(
+            !row.contains("SPC: "),
+            "the cell repeats its row header: {row}"
+        );
+        assert!(
+            row.contains("\">Common cause</span>") || row.contains("\">Special cause "),
+            "{row}"
+        );
+    }
+}

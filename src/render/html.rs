@@ -329,6 +329,9 @@ impl Page<'_> {
         self.out.push_str("</td>");
     }
 
+    /// The SPC reading, under its row header "SPC variance" (it read
+    /// "SPC variance, SPC: Special cause improvement": the second
+    /// listen-through of issue #31), as the PDF prints it.
     fn spc_cell(&mut self, c: &Cell) {
         let colour = match c.class {
             Some(class @ (Class::Improvement | Class::Concern)) => self.theme.reading_text(class),
@@ -336,7 +339,7 @@ impl Page<'_> {
         };
         let _ = write!(
             self.out,
-            "<span style=\"color:{}\">SPC: {}</span>",
+            "<span style=\"color:{}\">{}</span>",
             attr(colour),
             text(&c.text)
         );
