@@ -285,6 +285,11 @@ fn the_style_reflows_at_320_px_and_prints_headings_without_backgrounds() {
         print.contains(".priority>h3{background:none;color:#1F3864"),
         "{print}"
     );
+    // Printed, the sizes scale from 9 pt at the root: a row's note (.9rem)
+    // printed larger than its label (9 pt on the body, rem on the screen's
+    // 16 px root: the second listen-through); the smallest, .8rem, is 7.2 pt.
+    assert!(print.starts_with("@media print{html{font-size:9pt}body{max-width:none}"));
+    assert!(!page.contains("font-size:.7"), "nothing under .8rem");
     // Chart descriptions print (a closed `<details>` did not), once.
     let screen = &page[..page.find("@media print").unwrap()];
     assert!(screen.contains(".print-only{display:none}"));

@@ -152,7 +152,7 @@ figure{{margin:1rem 0}}\
 .charts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(22rem,100%),1fr));gap:1rem}}.charts>figure{{min-width:0}}\
 details{{margin:.3rem 0}}summary{{cursor:pointer;color:{heading_fill}}}.print-only{{display:none}}\
 @media (max-width:30rem){{body{{padding:.5rem}}.comment,.key{{padding:.2rem .5rem}}}}\
-@media print{{body{{max-width:none;font-size:9pt}}details{{display:none}}.print-only{{display:block}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
+@media print{{html{{font-size:9pt}}body{{max-width:none}}details{{display:none}}.print-only{{display:block}}.priority,.comment,.key,figure{{break-inside:avoid}}.table-wrap{{overflow:visible}}a{{color:inherit}}\
 .priority>h3{{background:none;color:{heading_fill};border-bottom:2pt solid {heading_fill};border-radius:0;padding:.2rem 0}}\
 .num{{background:none;color:{number_text};border:1pt solid {number_text}}}thead th{{border-bottom:1.5pt solid {text}}}}}"
     )
