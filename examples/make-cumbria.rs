@@ -1,6 +1,8 @@
 //! Writes the second listen-through's workbook (Cumbria, March 2027):
 //! `cargo run --example make-cumbria -- OUT.xlsx`.
 
+#[path = "../tests/common/cells.rs"]
+mod cells;
 #[path = "../tests/common/cumbria.rs"]
 mod cumbria;
 

@@ -232,15 +232,7 @@ fn footnote_marks_are_references_to_notes_not_plain_text() {
         .position(|e| e.text == "Reduction in offending by 18-24 year olds\u{2009}")
         .expect("the indicator's name, without its mark");
     // The mark itself is a link to the note, labelled with its marker.
-    let within = |mut i: usize, role: &str| loop {
-        if i == 0 {
-            return None;
-        }
-        i = r[i].parent;
-        if r[i].role == role {
-            return Some(i);
-        }
-    };
+    let within = |i: usize, role: &str| common::within(&r, i, role);
     assert!(r.iter().enumerate().any(
         |(i, e)| e.text == "1" && within(i, "Link").and_then(|l| within(l, "TH")) == Some(row)
     ));
@@ -693,15 +685,7 @@ fn a_narrative_panel_that_flows_on_is_no_table() {
         .clone();
     assert!(built.long_panels.contains(&key), "the panel flows on");
     let r = reading(&Document::load_mem(&built.pdf).unwrap());
-    let within = |mut i: usize, role: &str| loop {
-        if i == 0 {
-            return false;
-        }
-        i = r[i].parent;
-        if r[i].role == role {
-            return true;
-        }
-    };
+    let within = |i: usize, role: &str| common::within(&r, i, role).is_some();
     let headings: Vec<usize> = (0..r.len())
         .filter(|&i| r[i].role == "H3" && r[i].text.starts_with("15 "))
         .collect();
@@ -764,14 +748,7 @@ fn a_note_in_a_panel_that_flows_on_follows_its_row_in_no_header() {
         .unwrap()
         .text;
     let r = reading(&Document::load_mem(&built.pdf).unwrap());
-    let ancestors = |mut i: usize| {
-        let mut out = Vec::new();
-        while i != 0 {
-            i = r[i].parent;
-            out.push(i);
-        }
-        out
-    };
+    let ancestors = |i: usize| common::ancestors(&r, i);
     let label = format!("{}\u{2009}", cited.label);
     let row_header = r
         .iter()

@@ -84,26 +84,18 @@ pub fn spoken(printed: &str) -> Option<String> {
 /// heard the abbreviated months, and no "to": a screen reader does not say
 /// an en dash at its usual punctuation level.
 fn months_said(t: &str) -> Option<String> {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let (range, count) = t.split_once(" (")?;
     let n = count
         .strip_suffix(" months)")
         .or_else(|| count.strip_suffix(" month)"))?;
     n.parse::<u32>().ok()?;
-    let month = |m: &str| NAMES.iter().find(|name| name.get(..3) == Some(m)).copied();
+    // A month's name from its printed three letters (`Month::short_label`'s).
+    let month = |m: &str| {
+        (1..=12)
+            .filter_map(|i| Month::new(2000, i))
+            .map(Month::name)
+            .find(|name| name.get(..3) == Some(m))
+    };
     let said = |part: &str| -> Option<String> {
         match part.split_once(' ') {
             Some((m, y)) => {

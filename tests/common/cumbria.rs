@@ -7,54 +7,22 @@
 //! savings panel, a long narrative, accented place and people's names,
 //! quotes, an ampersand, and a URL and an e-mail address in notes.
 
+use super::cells::{month_ends, n, set_report, t};
 use boardpack::support::xlsx::{SheetData, Value, WorkbookData};
 use chrono::NaiveDate;
-
-fn t(s: &str) -> Value {
-    Value::from(s)
-}
-
-fn n(v: f64) -> Value {
-    Value::Number(v)
-}
-
-/// The month ends from April 2023 to March 2027.
-fn months() -> Vec<NaiveDate> {
-    let mut out = Vec::new();
-    let (mut y, mut m) = (2023, 4);
-    while (y, m) <= (2027, 3) {
-        let next = if m == 12 {
-            NaiveDate::from_ymd_opt(y + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(y, m + 1, 1)
-        };
-        out.push(next.unwrap().pred_opt().unwrap());
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    }
-    out
-}
 
 /// The workbook's data (`cargo run --example listen` on its PDF is the
 /// listen-through of docs/accessibility.md).
 pub fn cumbria() -> WorkbookData {
     let period_end = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
     let mut wb = boardpack::support::starter::starter(period_end);
-    let set_field = |wb: &mut WorkbookData, field: &str, value: Value| {
-        let s = wb.sheet_mut("Report").unwrap();
-        let row = s
-            .rows
-            .iter()
-            .position(|r| r.first() == Some(&t(field)))
-            .unwrap();
-        s.set(row, 1, value);
-    };
-    set_field(&mut wb, "force", t("Cumbria"));
-    set_field(
+    set_report(&mut wb, "force", t("Cumbria"));
+    set_report(
         &mut wb,
         "area",
         t("Allerdale, Barrow-in-Furness, Carlisle, Copeland, Eden & South Lakeland"),
     );
-    set_field(&mut wb, "board", t("Police, Fire and Crime Panel"));
+    set_report(&mut wb, "board", t("Police, Fire and Crime Panel"));
 
     let mut pri = SheetData::new(
         "Priorities",
@@ -415,7 +383,7 @@ pub fn cumbria() -> WorkbookData {
 
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     monthly.date_columns = vec![1];
-    let ms = months();
+    let ms = month_ends((2023, 4), (2027, 3));
     let season = |d: &NaiveDate| {
         use chrono::Datelike;
         [

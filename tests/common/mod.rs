@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cells;
 pub mod cumbria;
 pub mod glyphs;
 pub mod unseen;
@@ -10,6 +11,7 @@ pub mod unseen;
 use boardpack::pipeline::{self, Built};
 use boardpack::render::document::RenderOptions;
 use boardpack::support::xlsx::{Value, WorkbookData};
+pub use cells::t;
 
 /// The sample workbook as data, to mutate.
 pub fn sample() -> WorkbookData {
@@ -50,11 +52,6 @@ pub fn normalise(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-/// Text cell helper.
-pub fn t(s: &str) -> Value {
-    Value::from(s)
 }
 
 /// The row index (0 = header) in `sheet` whose first cell is `key`.
@@ -345,6 +342,22 @@ pub fn published() -> (Vec<String>, Vec<String>) {
 // (In the library, which `cargo run --example listen` uses too.)
 #[allow(unused_imports)]
 pub use boardpack::render::reading::{listen, reading, resolve, Elem};
+
+/// The indices of element `i`'s ancestors in a reading, nearest first, up
+/// to the root (0).
+pub fn ancestors(r: &[Elem], mut i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    while i != 0 {
+        i = r[i].parent;
+        out.push(i);
+    }
+    out
+}
+
+/// Element `i`'s nearest ancestor of `role` in a reading.
+pub fn within(r: &[Elem], i: usize, role: &str) -> Option<usize> {
+    ancestors(r, i).into_iter().find(|&a| r[a].role == role)
+}
 
 /// Gives back the write bits that sign-off takes from an archive's files
 /// and folders, under `path` (links left alone), so that a test can tamper

@@ -5,54 +5,22 @@
 //! another column, a footnoted row inside the flowing table, and `# * $ [ <
 //! @` in the text.
 
+use super::cells::{month_ends, n, set_report, t};
 use boardpack::support::xlsx::{SheetData, Value, WorkbookData};
 use chrono::NaiveDate;
-
-fn t(s: &str) -> Value {
-    Value::from(s)
-}
-
-fn n(v: f64) -> Value {
-    Value::Number(v)
-}
-
-/// The month ends from April 2023 (the baseline 2023/24) to September 2026.
-fn months() -> Vec<NaiveDate> {
-    let mut out = Vec::new();
-    let (mut y, mut m) = (2023, 4);
-    while (y, m) <= (2026, 9) {
-        let next = if m == 12 {
-            NaiveDate::from_ymd_opt(y + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(y, m + 1, 1)
-        };
-        out.push(next.unwrap().pred_opt().unwrap());
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    }
-    out
-}
 
 /// The workbook's data (`cargo run --example listen` on its PDF is the
 /// listen-through of docs/accessibility.md).
 pub fn avon() -> WorkbookData {
     let period_end = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
     let mut wb = boardpack::support::starter::starter(period_end);
-    let set_field = |wb: &mut WorkbookData, field: &str, value: Value| {
-        let s = wb.sheet_mut("Report").unwrap();
-        let row = s
-            .rows
-            .iter()
-            .position(|r| r.first() == Some(&t(field)))
-            .unwrap();
-        s.set(row, 1, value);
-    };
-    set_field(&mut wb, "force", t("Avon and Somerset"));
-    set_field(
+    set_report(&mut wb, "force", t("Avon and Somerset"));
+    set_report(
         &mut wb,
         "area",
         t("Bristol, Bath and North East Somerset, North Somerset, South Glos and Somerset"),
     );
-    set_field(&mut wb, "board", t("Police and Crime Board"));
+    set_report(&mut wb, "board", t("Police and Crime Board"));
 
     // Priorities, in print order (the starter's example overwritten).
     let mut pri = SheetData::new(
@@ -205,7 +173,7 @@ pub fn avon() -> WorkbookData {
     // Monthly: counts and surveys from April 2023 to September 2026.
     let mut monthly = SheetData::new("Monthly", &["Indicator", "Month", "Value", "Base"]);
     monthly.date_columns = vec![1];
-    let ms = months();
+    let ms = month_ends((2023, 4), (2026, 9));
     let season = |d: &NaiveDate| {
         use chrono::Datelike;
         [
