@@ -8,16 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 py=target/ci-py
-if [ ! -x "$py/bin/python3" ]; then
-  # Debian's python3 makes a venv only with python3-venv installed.
-  if ! python3 -m venv "$py" >/dev/null 2>&1; then
-    rm -rf "$py"
-    if command -v apt-get >/dev/null 2>&1; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    fi
-    python3 -m venv "$py"
-  fi
-fi
+. .ci/py-venv.sh
+py_venv "$py"
 [ -x "$py/bin/pdfua" ] || "$py/bin/pip" install -q pdfua
 export PYTHONWARNINGS=ignore
 

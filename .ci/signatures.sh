@@ -13,14 +13,8 @@ if ! { command -v pdfsig && command -v qpdf && command -v certutil; } >/dev/null
 fi
 py=target/ci-py
 if [ ! -x "$py/bin/pyhanko" ]; then
-  # Debian's python3 makes a venv only with python3-venv installed.
-  if ! python3 -m venv "$py" >/dev/null 2>&1; then
-    rm -rf "$py"
-    if command -v apt-get >/dev/null 2>&1; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    fi
-    python3 -m venv "$py"
-  fi
+  . .ci/py-venv.sh
+  py_venv "$py"
   "$py/bin/pip" install -q pyhanko pyhanko-certvalidator pyhanko-cli
 fi
 export PYTHONWARNINGS=ignore
