@@ -100,7 +100,7 @@ fn boardpack(dir: &Path, args: &[&str]) -> std::process::Output {
 fn the_signed_off_sample_has_a_pinned_sha256() {
     assert_eq!(
         sha256(signed()),
-        "ee0f009f56de88372d6285e9bf38d846b2f391dc5d625ce5a92ce2bd559a333c",
+        "f606bb95010841d3ad9d60961333ac3f7f86b9c808becbf6c9ddf38ba586ae48",
         "the signed-off sample's bytes changed"
     );
 }

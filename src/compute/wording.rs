@@ -116,7 +116,7 @@ fn months_said(t: &str) -> Option<String> {
 /// £20m in revenue saving"), each with the byte range it lies at, that
 /// [`spoken`] says as money: `£`, digits (a decimal point), `m`, then no
 /// letter or digit. A title's `£20m` was said "pound twenty m".
-pub fn money_in(text: &str) -> Vec<(usize, usize)> {
+fn money_in(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (start, _) in text.match_indices('£') {
         let rest = &text[start + '£'.len_utf8()..];
@@ -136,6 +136,22 @@ pub fn money_in(text: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Workbook text cut before and after each amount in money in it
+/// ([`money_in`]), each part with whether it is one: "deliver over ",
+/// ("£20m", true), " in revenue saving". Empty parts are left out.
+pub fn money_parts(text: &str) -> Vec<(&str, bool)> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (a, b) in money_in(text) {
+        parts.push((&text[at..a], false));
+        parts.push((&text[a..b], true));
+        at = b;
+    }
+    parts.push((&text[at..], false));
+    parts.retain(|(p, _)| !p.is_empty());
+    parts
 }
 
 /// What an empty cell of a table says to a screen reader (and prints as a

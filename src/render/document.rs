@@ -257,25 +257,13 @@ fn render_json(
         titles: records
             .priorities
             .iter()
-            .map(|p| (p.key.as_str(), title_parts(&p.title)))
+            .map(|p| {
+                let parts = wording::money_parts(&p.title);
+                (p.key.as_str(), parts.into_iter().map(|(t, _)| t).collect())
+            })
             .collect(),
     };
     json.bytes(&info)
-}
-
-/// A title cut before and after each amount in money in it
-/// ([`wording::money_in`]): "deliver over ", "£20m", " in revenue saving".
-fn title_parts(title: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut at = 0;
-    for (a, b) in wording::money_in(title) {
-        parts.push(&title[at..a]);
-        parts.push(&title[a..b]);
-        at = b;
-    }
-    parts.push(&title[at..]);
-    parts.retain(|p| !p.is_empty());
-    parts
 }
 
 /// The supersedes line of a v2+ pack.

@@ -632,15 +632,16 @@ fn svg_body(svg: &str) -> String {
 /// Workbook text, escaped, each amount in money in it (`£20m`) an
 /// `<abbr>` said as money ("20 million pounds").
 fn money_spoken(t: &str) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for (a, b) in wording::money_in(t) {
-        out.push_str(&text(&t[at..a]));
-        out.push_str(&spoken(&t[a..b]));
-        at = b;
-    }
-    out.push_str(&text(&t[at..]));
-    out
+    wording::money_parts(t)
+        .into_iter()
+        .map(|(part, money)| {
+            if money {
+                spoken(part)
+            } else {
+                text(part).into_owned()
+            }
+        })
+        .collect()
 }
 
 /// Printed text, escaped, as an `<abbr>` with its spoken form where a

@@ -75,8 +75,8 @@ pub fn abbreviations(records: &Records) -> Vec<String> {
         .collect();
     // Money in a priority's title (its heading): `£20m`.
     for p in &records.priorities {
-        for (a, b) in wording::money_in(&p.title) {
-            found.insert(p.title[a..b].to_string());
+        for (money, _) in wording::money_parts(&p.title).into_iter().filter(|p| p.1) {
+            found.insert(money.to_string());
         }
     }
     found.into_iter().take(0xFFFE).collect()
